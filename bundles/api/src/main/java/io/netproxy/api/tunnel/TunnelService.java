@@ -1,0 +1,30 @@
+package io.netproxy.api.tunnel;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** Starts, stops and reports on tunnels. Provided by the engine. */
+@ProviderType
+public interface TunnelService {
+    /**
+     * Starts a tunnel. A server returns once it listens; a client once its first handshake completed and
+     * its routes are in place.
+     *
+     * @throws IOException with a message for the operator (names the likely causes) when it cannot start;
+     *                     everything already changed on the host is reverted first
+     */
+    TunnelStatus start(TunnelSpec spec) throws IOException;
+
+    /** Stops the tunnel and reverts its host changes. Returns false when no tunnel has that name. */
+    boolean stop(String name) throws IOException;
+
+    List<TunnelStatus> tunnels();
+
+    Optional<TunnelStatus> tunnel(String name);
+
+    /** Waits until the named tunnel has stopped (or does not exist). Returns false on timeout. */
+    boolean awaitStopped(String name, long timeout, TimeUnit unit) throws InterruptedException;
+}
