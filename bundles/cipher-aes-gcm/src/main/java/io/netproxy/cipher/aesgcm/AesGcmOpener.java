@@ -1,0 +1,42 @@
+package io.netproxy.cipher.aesgcm;
+
+import io.netproxy.api.PacketOpener;
+import java.security.GeneralSecurityException;
+import javax.crypto.Cipher;
+
+/** Opens one direction of one session with AES-256-GCM; every bad packet yields -1. */
+final class AesGcmOpener implements PacketOpener {
+    private final SunJceAesGcm aead;
+    private final byte[] nonce = new byte[CounterNonce.LENGTH];
+
+    AesGcmOpener(byte[] key) {
+        this.aead = new SunJceAesGcm(key);
+    }
+
+    @Override
+    public int open(long counter, byte[] buf, int aadOff, int aadLen, int off, int len) {
+        CounterNonce.write(counter, nonce);
+        return open(nonce, buf, aadOff, aadLen, off, len);
+    }
+
+    /** Opens with an explicit nonce; lets tests use published vectors whose nonces are not counters. */
+    int open(byte[] nonce, byte[] buf, int aadOff, int aadLen, int off, int len) {
+        // A closed opener must not fall back to the all-zero key SunJCE was re-keyed with.
+        if (aead.isClosed() || !PacketBounds.fit(buf, aadOff, aadLen, off, len, SunJceAesGcm.TAG_LENGTH)) {
+            return -1;
+        }
+        try {
+            Cipher cipher = aead.init(Cipher.DECRYPT_MODE, nonce);
+            cipher.updateAAD(buf, aadOff, aadLen);
+            return cipher.doFinal(buf, off, len, buf, off);
+        } catch (GeneralSecurityException e) {
+            // AEADBadTagException for a forged or corrupted packet; the bounds were checked above.
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        aead.close();
+    }
+}

@@ -1,0 +1,45 @@
+package io.netproxy.cipher.chacha20poly1305;
+
+import io.netproxy.api.PacketOpener;
+import java.security.GeneralSecurityException;
+import javax.crypto.Cipher;
+
+/**
+ * Opens one direction of one session with SunJCE's ChaCha20-Poly1305; every bad packet yields -1.
+ * Only for JDK 21+: older SunJCE refuses to decrypt twice with one nonce (see {@link BouncyCastleChaChaOpener}).
+ */
+final class SunJceChaChaOpener implements PacketOpener {
+    private final SunJceChaCha20Poly1305 aead;
+    private final byte[] nonce = new byte[CounterNonce.LENGTH];
+
+    SunJceChaChaOpener(byte[] key) {
+        this.aead = new SunJceChaCha20Poly1305(key);
+    }
+
+    @Override
+    public int open(long counter, byte[] buf, int aadOff, int aadLen, int off, int len) {
+        CounterNonce.write(counter, nonce);
+        return open(nonce, buf, aadOff, aadLen, off, len);
+    }
+
+    /** Opens with an explicit nonce; lets tests use published vectors whose nonces are not counters. */
+    int open(byte[] nonce, byte[] buf, int aadOff, int aadLen, int off, int len) {
+        // A closed opener must not fall back to the all-zero key SunJCE was re-keyed with.
+        if (aead.isClosed() || !PacketBounds.fit(buf, aadOff, aadLen, off, len, SunJceChaCha20Poly1305.TAG_LENGTH)) {
+            return -1;
+        }
+        try {
+            Cipher cipher = aead.init(Cipher.DECRYPT_MODE, nonce);
+            cipher.updateAAD(buf, aadOff, aadLen);
+            return cipher.doFinal(buf, off, len, buf, off);
+        } catch (GeneralSecurityException e) {
+            // AEADBadTagException for a forged or corrupted packet; the bounds were checked above.
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        aead.close();
+    }
+}

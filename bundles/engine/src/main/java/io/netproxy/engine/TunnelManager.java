@@ -1,0 +1,196 @@
+package io.netproxy.engine;
+
+import io.netproxy.api.CipherSuite;
+import io.netproxy.api.NetworkConfigurator;
+import io.netproxy.api.Transport;
+import io.netproxy.api.TunBackend;
+import io.netproxy.api.tunnel.TunnelService;
+import io.netproxy.api.tunnel.TunnelSpec;
+import io.netproxy.api.tunnel.TunnelStatus;
+import io.netproxy.engine.tunnel.ClientTunnel;
+import io.netproxy.engine.tunnel.Plugins;
+import io.netproxy.engine.tunnel.ServerTunnel;
+import io.netproxy.engine.tunnel.Tunnel;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's {@link TunnelService}: picks the implementations a tunnel asks for (by name, or the highest
+ * ranked), starts and stops tunnels, and moves running tunnels to another transport when theirs goes away.
+ * All references are dynamic and greedy, so bundles can be added, updated or stopped while tunnels run.
+ */
+@Component(service = TunnelService.class, immediate = true)
+public final class TunnelManager implements TunnelService {
+    private static final Logger LOG = LoggerFactory.getLogger(TunnelManager.class);
+
+    private final Map<String, Tunnel> tunnels = new ConcurrentHashMap<>();
+    private final RankedServices<Transport> transports = new RankedServices<>(Transport.PROPERTY);
+    private final RankedServices<CipherSuite> ciphers = new RankedServices<>(CipherSuite.PROPERTY);
+    private final RankedServices<TunBackend> tunBackends = new RankedServices<>(TunBackend.PROPERTY);
+    private final RankedServices<NetworkConfigurator> configurators = new RankedServices<>(NetworkConfigurator.PROPERTY);
+    private volatile boolean active;
+
+    @Activate
+    void activate() {
+        active = true;
+        configurators.all().forEach(this::recover);
+    }
+
+    @Deactivate
+    void deactivate() {
+        active = false;
+        for (Tunnel tunnel : List.copyOf(tunnels.values())) {
+            try {
+                tunnel.stop();
+            } catch (IOException e) {
+                LOG.error("tunnel {}: restoring the host failed: {}", tunnel.name(), e.getMessage());
+            }
+        }
+        tunnels.clear();
+    }
+
+    @Override
+    public TunnelStatus start(TunnelSpec spec) throws IOException {
+        if (!active) throw new IOException("the engine is stopping");
+        if (tunnels.containsKey(spec.name())) {
+            throw new IOException("a tunnel named '" + spec.name() + "' is already running; stop it first or use --name");
+        }
+        Plugins plugins = new Plugins(
+                pick(transports, spec.transport(), "transport"),
+                pick(tunBackends, spec.tunBackend(), "TUN backend"),
+                pick(configurators, spec.netconf(), "network configurator"),
+                ciphers::all);
+        Tunnel tunnel = spec.role() == TunnelSpec.Role.SERVER
+                ? ServerTunnel.start(spec, plugins)
+                : ClientTunnel.start(spec, plugins);
+        if (tunnels.putIfAbsent(spec.name(), tunnel) != null) {
+            tunnel.stop();
+            throw new IOException("a tunnel named '" + spec.name() + "' was started concurrently");
+        }
+        return tunnel.status();
+    }
+
+    private static <S> S pick(RankedServices<S> services, String name, String kind) throws IOException {
+        Optional<S> chosen = name == null ? services.best() : services.named(name);
+        return chosen.orElseThrow(() -> new IOException(name == null
+                ? "no " + kind + " is installed"
+                : "no " + kind + " named '" + name + "' is installed (installed: " + services.names() + ")"));
+    }
+
+    @Override
+    public boolean stop(String name) throws IOException {
+        Tunnel tunnel = tunnels.remove(name);
+        if (tunnel == null) return false;
+        tunnel.stop();
+        return true;
+    }
+
+    @Override
+    public List<TunnelStatus> tunnels() {
+        return tunnels.values().stream().map(Tunnel::status).toList();
+    }
+
+    @Override
+    public Optional<TunnelStatus> tunnel(String name) {
+        return Optional.ofNullable(tunnels.get(name)).map(Tunnel::status);
+    }
+
+    @Override
+    public boolean awaitStopped(String name, long timeout, TimeUnit unit) throws InterruptedException {
+        Tunnel tunnel = tunnels.get(name);
+        return tunnel == null || tunnel.awaitStopped(timeout, unit);
+    }
+
+    private void recover(NetworkConfigurator configurator) {
+        try {
+            for (String reverted : configurator.recover()) {
+                LOG.warn("reverted what a previous run left behind ({}): {}", configurator.name(), reverted);
+            }
+        } catch (IOException e) {
+            LOG.error("could not revert what a previous run left behind ({}): {}; run 'netproxy cleanup'",
+                    configurator.name(), e.getMessage());
+        }
+    }
+
+    // ---- service references ------------------------------------------------------------------------
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addTransport(Transport transport, Map<String, Object> properties) {
+        transports.add(transport, properties);
+    }
+
+    void removeTransport(Transport transport) {
+        transports.remove(transport);
+        Optional<Transport> replacement = transports.best();
+        for (Tunnel tunnel : tunnels.values()) {
+            if (tunnel.transport() != transport) continue;
+            if (replacement.isEmpty()) {
+                LOG.error("tunnel {}: its transport {} went away and no other is installed; stopping it",
+                        tunnel.name(), transport.name());
+                stopQuietly(tunnel);
+                continue;
+            }
+            try {
+                tunnel.swapTransport(replacement.get());
+            } catch (IOException e) {
+                LOG.error("tunnel {}: moving to transport {} failed: {}; stopping it", tunnel.name(),
+                        replacement.get().name(), e.getMessage());
+                stopQuietly(tunnel);
+            }
+        }
+    }
+
+    private void stopQuietly(Tunnel tunnel) {
+        tunnels.remove(tunnel.name(), tunnel);
+        try {
+            tunnel.stop();
+        } catch (IOException e) {
+            LOG.error("tunnel {}: restoring the host failed: {}", tunnel.name(), e.getMessage());
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addCipher(CipherSuite cipher, Map<String, Object> properties) {
+        ciphers.add(cipher, properties);
+    }
+
+    void removeCipher(CipherSuite cipher) {
+        ciphers.remove(cipher);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addTunBackend(TunBackend backend, Map<String, Object> properties) {
+        tunBackends.add(backend, properties);
+    }
+
+    void removeTunBackend(TunBackend backend) {
+        tunBackends.remove(backend);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addConfigurator(NetworkConfigurator configurator, Map<String, Object> properties) {
+        configurators.add(configurator, properties);
+        if (active) recover(configurator);
+    }
+
+    void removeConfigurator(NetworkConfigurator configurator) {
+        configurators.remove(configurator);
+    }
+}

@@ -1,0 +1,164 @@
+package io.netproxy.engine.protocol;
+
+import static io.netproxy.engine.protocol.Messages.INITIATION_EPHEMERAL_OFFSET;
+import static io.netproxy.engine.protocol.Messages.INITIATION_LENGTH;
+import static io.netproxy.engine.protocol.Messages.INITIATION_MAC1_OFFSET;
+import static io.netproxy.engine.protocol.Messages.INITIATION_PAYLOAD_OFFSET;
+import static io.netproxy.engine.protocol.Messages.INITIATION_SENDER_OFFSET;
+import static io.netproxy.engine.protocol.Messages.INITIATION_STATIC_OFFSET;
+import static io.netproxy.engine.protocol.Messages.RESPONSE_EPHEMERAL_OFFSET;
+import static io.netproxy.engine.protocol.Messages.RESPONSE_LENGTH;
+import static io.netproxy.engine.protocol.Messages.RESPONSE_MAC1_OFFSET;
+import static io.netproxy.engine.protocol.Messages.RESPONSE_MAC2_OFFSET;
+import static io.netproxy.engine.protocol.Messages.RESPONSE_PAYLOAD_LENGTH;
+import static io.netproxy.engine.protocol.Messages.RESPONSE_PAYLOAD_OFFSET;
+import static io.netproxy.engine.protocol.Messages.RESPONSE_SENDER_OFFSET;
+import static io.netproxy.engine.protocol.Messages.TYPE_INITIATION;
+import static io.netproxy.engine.protocol.Messages.TYPE_RESPONSE;
+
+import java.util.Arrays;
+
+/**
+ * The client side of one handshake attempt: {@link #initiation} builds message 1, {@link #consumeResponse}
+ * checks message 2 and yields the session. A retry is a new Initiator (new ephemeral key, new index).
+ * A response that fails any check leaves the Initiator untouched, so a forged response cannot stop the
+ * genuine one from completing the handshake. Methods are synchronized; the timer and the receive thread
+ * may both touch it.
+ */
+public final class Initiator {
+    private final StaticIdentity local;
+    private final byte[] responderPublicKey;
+    private final byte[] psk;
+    private final int localIndex;
+    private final InitiationPayload payload;
+    private final StaticIdentity ephemeral;
+    private final byte[] staticShared;
+    private final Mac1 responderMac1;
+    private final Mac1 ownMac1;
+
+    private boolean initiated;
+    /** The transcript after message 1; null before it is sent and after the response completed the handshake. */
+    private SymmetricState awaitingResponse;
+
+    /**
+     * @param responderPublicKey the server's pinned static public key (32 bytes)
+     * @param psk 32 bytes; zeros in key mode
+     * @param localIndex the index the responder will address this session by, chosen unique by the caller
+     * @throws IllegalArgumentException for malformed keys, including a low-order responder key
+     */
+    public Initiator(StaticIdentity local, byte[] responderPublicKey, byte[] psk, int localIndex,
+                     InitiationPayload payload) {
+        this(local, responderPublicKey, psk, localIndex, payload, StaticIdentity.generate());
+    }
+
+    /** Lets known-answer tests fix the ephemeral key. */
+    Initiator(StaticIdentity local, byte[] responderPublicKey, byte[] psk, int localIndex, InitiationPayload payload,
+              StaticIdentity ephemeral) {
+        this.local = local;
+        this.responderPublicKey = requireKey(responderPublicKey, "responder public key");
+        this.psk = requireKey(psk, "psk");
+        this.localIndex = localIndex;
+        this.payload = payload;
+        this.ephemeral = ephemeral;
+        try {
+            this.staticShared = local.agree(this.responderPublicKey);
+        } catch (HandshakeException e) {
+            throw new IllegalArgumentException("the responder public key is a low-order point");
+        }
+        this.responderMac1 = new Mac1(this.responderPublicKey);
+        this.ownMac1 = new Mac1(local.publicKeyUnsafe());
+    }
+
+    /** Message type 1, timestamped with the given clock. Only one per Initiator. */
+    public synchronized byte[] initiation(long nowEpochMillis) {
+        if (initiated) {
+            throw new IllegalStateException("an Initiator sends one initiation; use a new one to retry");
+        }
+        initiated = true;
+        byte[] message = new byte[INITIATION_LENGTH];
+        message[0] = TYPE_INITIATION;
+        Messages.writeIntLE(localIndex, message, INITIATION_SENDER_OFFSET);
+        byte[] ephemeralPublic = ephemeral.publicKeyUnsafe();
+        System.arraycopy(ephemeralPublic, 0, message, INITIATION_EPHEMERAL_OFFSET, ephemeralPublic.length);
+
+        SymmetricState state = SymmetricState.initial(responderPublicKey)
+                .mixHeader(message, 0, INITIATION_EPHEMERAL_OFFSET)
+                .mixEphemeral(ephemeralPublic);
+        SymmetricState.Sealed encryptedStatic = state.mixKey(ephemeralAgree(responderPublicKey))
+                .encrypt(local.publicKeyUnsafe());
+        copy(encryptedStatic.ciphertext(), message, INITIATION_STATIC_OFFSET);
+        SymmetricState.Sealed encryptedPayload = encryptedStatic.state().mixKey(staticShared)
+                .encrypt(PayloadCodec.encodeInitiation(nowEpochMillis, payload));
+        copy(encryptedPayload.ciphertext(), message, INITIATION_PAYLOAD_OFFSET);
+        responderMac1.write(message, INITIATION_MAC1_OFFSET);
+        // mac2 stays zero: it is reserved for cookies.
+        awaitingResponse = encryptedPayload.state();
+        return message;
+    }
+
+    /** Checks message type 2 and completes the handshake. */
+    public synchronized Result consumeResponse(byte[] buf, int off, int len) throws HandshakeException {
+        if (awaitingResponse == null) {
+            throw new HandshakeException(HandshakeException.UNEXPECTED_RESPONSE);
+        }
+        if (len != RESPONSE_LENGTH) {
+            throw new HandshakeException(HandshakeException.BAD_LENGTH);
+        }
+        if (Messages.type(buf, off, len) != TYPE_RESPONSE) {
+            throw new HandshakeException(HandshakeException.BAD_TYPE);
+        }
+        if (Messages.responseReceiverIndex(buf, off) != localIndex) {
+            throw new HandshakeException(HandshakeException.WRONG_INDEX);
+        }
+        if (!ownMac1.valid(buf, off, RESPONSE_MAC1_OFFSET)) {
+            throw new HandshakeException(HandshakeException.BAD_MAC1);
+        }
+        if (!Mac2.isUnset(buf, off + RESPONSE_MAC2_OFFSET)) {
+            throw new HandshakeException(HandshakeException.BAD_MAC2);
+        }
+        int remoteIndex = Messages.readIntLE(buf, off + RESPONSE_SENDER_OFFSET);
+        byte[] responderEphemeral = Arrays.copyOfRange(buf, off + RESPONSE_EPHEMERAL_OFFSET,
+                off + RESPONSE_EPHEMERAL_OFFSET + NoiseCrypto.DH_LENGTH);
+
+        SymmetricState state = awaitingResponse.mixHeader(buf, off, RESPONSE_EPHEMERAL_OFFSET)
+                .mixEphemeral(responderEphemeral)
+                .mixChainingKey(ephemeral.agree(responderEphemeral))
+                .mixChainingKey(local.agree(responderEphemeral));
+        SymmetricState.Opened opened = state.mixKeyAndHash(psk)
+                .decrypt(buf, off + RESPONSE_PAYLOAD_OFFSET, RESPONSE_PAYLOAD_LENGTH);
+        ResponsePayload response = PayloadCodec.decodeResponse(opened.plaintext());
+        if (!payload.offers(response.cipherWireId())) {
+            throw new HandshakeException(HandshakeException.BAD_PAYLOAD);
+        }
+
+        byte[][] transportKeys = opened.state().split();
+        opened.state().wipe();
+        ephemeral.wipe();
+        awaitingResponse = null;
+        return new Result(new SessionKeys(transportKeys[0], transportKeys[1], localIndex, remoteIndex), response);
+    }
+
+    /** The session and what the server pushed. */
+    public record Result(SessionKeys keys, ResponsePayload payload) {
+    }
+
+    private byte[] ephemeralAgree(byte[] peerPublicKey) {
+        try {
+            return ephemeral.agree(peerPublicKey);
+        } catch (HandshakeException e) {
+            // The constructor already rejected a low-order responder key, and only those give an all-zero result.
+            throw new IllegalStateException(e.reason());
+        }
+    }
+
+    private static void copy(byte[] source, byte[] target, int offset) {
+        System.arraycopy(source, 0, target, offset, source.length);
+    }
+
+    static byte[] requireKey(byte[] key, String what) {
+        if (key == null || key.length != NoiseCrypto.KEY_LENGTH) {
+            throw new IllegalArgumentException("the " + what + " has 32 bytes");
+        }
+        return key.clone();
+    }
+}

@@ -1,0 +1,115 @@
+package io.netproxy.engine.protocol;
+
+/**
+ * Wire constants, message layouts and the data header codec. Multi-byte integers are little-endian, as in
+ * WireGuard. All message types start with {@code type(1) reserved(3)=0}.
+ */
+public final class Messages {
+    public static final int TYPE_INITIATION = 1;
+    public static final int TYPE_RESPONSE = 2;
+    /** Reserved for a cookie reply under load; v1 never sends it and {@link #type} reports it as -1. */
+    public static final int TYPE_COOKIE = 3;
+    public static final int TYPE_DATA = 4;
+
+    static final int HEADER_LENGTH = 4;
+    static final int MAC_LENGTH = NoiseCrypto.MAC_LENGTH;
+
+    // Initiation: type, reserved, sender index, ephemeral, encrypted static, encrypted payload, mac1, mac2.
+    static final int INITIATION_SENDER_OFFSET = 4;
+    static final int INITIATION_EPHEMERAL_OFFSET = 8;
+    static final int INITIATION_STATIC_OFFSET = INITIATION_EPHEMERAL_OFFSET + NoiseCrypto.DH_LENGTH;
+    static final int INITIATION_STATIC_LENGTH = NoiseCrypto.DH_LENGTH + NoiseCrypto.TAG_LENGTH;
+    static final int INITIATION_PAYLOAD_OFFSET = INITIATION_STATIC_OFFSET + INITIATION_STATIC_LENGTH;
+    static final int INITIATION_PAYLOAD_LENGTH = PayloadCodec.INITIATION_PLAINTEXT_LENGTH + NoiseCrypto.TAG_LENGTH;
+    static final int INITIATION_MAC1_OFFSET = INITIATION_PAYLOAD_OFFSET + INITIATION_PAYLOAD_LENGTH;
+    static final int INITIATION_MAC2_OFFSET = INITIATION_MAC1_OFFSET + MAC_LENGTH;
+    /** 173 bytes. */
+    public static final int INITIATION_LENGTH = INITIATION_MAC2_OFFSET + MAC_LENGTH;
+
+    // Response: type, reserved, sender index, receiver index, ephemeral, encrypted payload, mac1, mac2.
+    static final int RESPONSE_SENDER_OFFSET = 4;
+    static final int RESPONSE_RECEIVER_OFFSET = 8;
+    static final int RESPONSE_EPHEMERAL_OFFSET = 12;
+    static final int RESPONSE_PAYLOAD_OFFSET = RESPONSE_EPHEMERAL_OFFSET + NoiseCrypto.DH_LENGTH;
+    static final int RESPONSE_PAYLOAD_LENGTH = PayloadCodec.RESPONSE_PLAINTEXT_LENGTH + NoiseCrypto.TAG_LENGTH;
+    static final int RESPONSE_MAC1_OFFSET = RESPONSE_PAYLOAD_OFFSET + RESPONSE_PAYLOAD_LENGTH;
+    static final int RESPONSE_MAC2_OFFSET = RESPONSE_MAC1_OFFSET + MAC_LENGTH;
+    /** 204 bytes. */
+    public static final int RESPONSE_LENGTH = RESPONSE_MAC2_OFFSET + MAC_LENGTH;
+
+    // Data: type, reserved, receiver index, counter, then the suite's ciphertext and tag.
+    static final int DATA_RECEIVER_OFFSET = 4;
+    static final int DATA_COUNTER_OFFSET = 8;
+    /** The header that precedes the ciphertext and is its AAD. */
+    public static final int DATA_HEADER_LENGTH = 16;
+
+    private Messages() {
+    }
+
+    /**
+     * The message type, or -1 when the packet cannot be a valid message of any type: shorter than its
+     * type's length (initiation and response have exactly their fixed length, data at least
+     * {@link #DATA_HEADER_LENGTH}; the caller checks room for the suite's tag), a reserved byte not zero, or
+     * an unknown or reserved type (including {@link #TYPE_COOKIE}).
+     */
+    public static int type(byte[] buf, int off, int len) {
+        if (len < HEADER_LENGTH || buf[off + 1] != 0 || buf[off + 2] != 0 || buf[off + 3] != 0) {
+            return -1;
+        }
+        int type = buf[off] & 0xFF;
+        return switch (type) {
+            case TYPE_INITIATION -> len == INITIATION_LENGTH ? type : -1;
+            case TYPE_RESPONSE -> len == RESPONSE_LENGTH ? type : -1;
+            case TYPE_DATA -> len >= DATA_HEADER_LENGTH ? type : -1;
+            default -> -1;
+        };
+    }
+
+    /**
+     * The receiver index of a data or response message whose type {@link #type} has already validated:
+     * bytes 4..7 for data, 8..11 for a response (bytes 4..7 of a response are the responder's sender index).
+     */
+    public static int receiverIndex(byte[] buf, int off) {
+        return (buf[off] & 0xFF) == TYPE_RESPONSE ? responseReceiverIndex(buf, off) : readIntLE(buf, off + DATA_RECEIVER_OFFSET);
+    }
+
+    /** Bytes 8..11 of a response: the sender index of the initiation it answers. */
+    public static int responseReceiverIndex(byte[] buf, int off) {
+        return readIntLE(buf, off + RESPONSE_RECEIVER_OFFSET);
+    }
+
+    /** The 64-bit counter of a data message (bytes 8..15). */
+    public static long counter(byte[] buf, int off) {
+        return readLongLE(buf, off + DATA_COUNTER_OFFSET);
+    }
+
+    /** Writes the 16-byte data header at {@code buf[off]}. */
+    public static void writeDataHeader(byte[] buf, int off, int receiverIndex, long counter) {
+        buf[off] = TYPE_DATA;
+        buf[off + 1] = 0;
+        buf[off + 2] = 0;
+        buf[off + 3] = 0;
+        writeIntLE(receiverIndex, buf, off + DATA_RECEIVER_OFFSET);
+        writeLongLE(counter, buf, off + DATA_COUNTER_OFFSET);
+    }
+
+    static int readIntLE(byte[] buf, int off) {
+        return (buf[off] & 0xFF) | (buf[off + 1] & 0xFF) << 8 | (buf[off + 2] & 0xFF) << 16 | (buf[off + 3] & 0xFF) << 24;
+    }
+
+    static void writeIntLE(int value, byte[] buf, int off) {
+        buf[off] = (byte) value;
+        buf[off + 1] = (byte) (value >>> 8);
+        buf[off + 2] = (byte) (value >>> 16);
+        buf[off + 3] = (byte) (value >>> 24);
+    }
+
+    static long readLongLE(byte[] buf, int off) {
+        return (readIntLE(buf, off) & 0xFFFFFFFFL) | (long) readIntLE(buf, off + 4) << 32;
+    }
+
+    static void writeLongLE(long value, byte[] buf, int off) {
+        writeIntLE((int) value, buf, off);
+        writeIntLE((int) (value >>> 32), buf, off + 4);
+    }
+}

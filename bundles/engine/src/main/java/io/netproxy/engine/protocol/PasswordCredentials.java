@@ -1,0 +1,93 @@
+package io.netproxy.engine.protocol;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * Password mode: both static key pairs and the psk are derived from one shared password, stretched with
+ * Argon2id so that an offline guess costs 64 MiB and three passes. The password itself is never sent and
+ * never kept. Every client derives the same client key pair, so the server tells clients apart by their
+ * client id.
+ */
+public final class PasswordCredentials {
+    static final int ARGON2_MEMORY_KIB = 64 * 1024;
+    static final int ARGON2_ITERATIONS = 3;
+    static final int ARGON2_PARALLELISM = 1;
+    /** A fixed salt: a per-deployment salt is future work (see PROTOCOL.md). */
+    static final String ARGON2_SALT = "netproxy protocol v1 password salt";
+    /** The chaining key of the expansion is {@code HASH(KDF_LABEL)}. */
+    static final String KDF_LABEL = "netproxy v1 password keys";
+
+    private final StaticIdentity serverIdentity;
+    private final StaticIdentity clientIdentity;
+    private final byte[] psk;
+
+    private PasswordCredentials(StaticIdentity serverIdentity, StaticIdentity clientIdentity, byte[] psk) {
+        this.serverIdentity = serverIdentity;
+        this.clientIdentity = clientIdentity;
+        this.psk = psk;
+    }
+
+    /** Runs Argon2id (about half a second); the caller wipes {@code password} afterwards. */
+    public static PasswordCredentials derive(char[] password) {
+        if (password == null || password.length == 0) {
+            throw new IllegalArgumentException("the password is empty");
+        }
+        byte[] master = new byte[32];
+        byte[] passwordBytes = utf8(password);
+        try {
+            Argon2BytesGenerator argon2 = new Argon2BytesGenerator();
+            argon2.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                    .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                    .withMemoryAsKB(ARGON2_MEMORY_KIB)
+                    .withIterations(ARGON2_ITERATIONS)
+                    .withParallelism(ARGON2_PARALLELISM)
+                    .withSalt(ARGON2_SALT.getBytes(StandardCharsets.US_ASCII))
+                    .build());
+            argon2.generateBytes(passwordBytes, master);
+        } finally {
+            Arrays.fill(passwordBytes, (byte) 0);
+        }
+        byte[][] derived = NoiseCrypto.kdf(NoiseCrypto.hash(KDF_LABEL.getBytes(StandardCharsets.US_ASCII)), master, 3);
+        Arrays.fill(master, (byte) 0);
+        StaticIdentity server = StaticIdentity.fromPrivateKey(derived[1]);
+        StaticIdentity client = StaticIdentity.fromPrivateKey(derived[2]);
+        Arrays.fill(derived[1], (byte) 0);
+        Arrays.fill(derived[2], (byte) 0);
+        return new PasswordCredentials(server, client, derived[0]);
+    }
+
+    public StaticIdentity serverIdentity() {
+        return serverIdentity;
+    }
+
+    public StaticIdentity clientIdentity() {
+        return clientIdentity;
+    }
+
+    /** A copy of the 32-byte psk. */
+    public byte[] psk() {
+        return psk.clone();
+    }
+
+    private static byte[] utf8(char[] password) {
+        try {
+            ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(password));
+            byte[] bytes = Arrays.copyOfRange(encoded.array(), encoded.arrayOffset(), encoded.arrayOffset() + encoded.limit());
+            Arrays.fill(encoded.array(), (byte) 0);
+            return bytes;
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("the password is not valid Unicode text");
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.netproxy.engine.protocol;
+
+import static io.netproxy.engine.protocol.Messages.INITIATION_EPHEMERAL_OFFSET;
+import static io.netproxy.engine.protocol.Messages.INITIATION_LENGTH;
+import static io.netproxy.engine.protocol.Messages.INITIATION_MAC1_OFFSET;
+import static io.netproxy.engine.protocol.Messages.INITIATION_MAC2_OFFSET;
+import static io.netproxy.engine.protocol.Messages.INITIATION_PAYLOAD_LENGTH;
+import static io.netproxy.engine.protocol.Messages.INITIATION_PAYLOAD_OFFSET;
+import static io.netproxy.engine.protocol.Messages.INITIATION_SENDER_OFFSET;
+import static io.netproxy.engine.protocol.Messages.INITIATION_STATIC_LENGTH;
+import static io.netproxy.engine.protocol.Messages.INITIATION_STATIC_OFFSET;
+import static io.netproxy.engine.protocol.Messages.RESPONSE_EPHEMERAL_OFFSET;
+import static io.netproxy.engine.protocol.Messages.RESPONSE_LENGTH;
+import static io.netproxy.engine.protocol.Messages.RESPONSE_MAC1_OFFSET;
+import static io.netproxy.engine.protocol.Messages.RESPONSE_PAYLOAD_OFFSET;
+import static io.netproxy.engine.protocol.Messages.RESPONSE_RECEIVER_OFFSET;
+import static io.netproxy.engine.protocol.Messages.RESPONSE_SENDER_OFFSET;
+import static io.netproxy.engine.protocol.Messages.TYPE_INITIATION;
+import static io.netproxy.engine.protocol.Messages.TYPE_RESPONSE;
+
+import java.util.Arrays;
+import java.util.function.Predicate;
+
+/**
+ * The server side of the handshake. One instance serves every initiation of a tunnel and is thread-safe:
+ * the only shared mutable state is the replay table, which is synchronized. Checks run cheapest first —
+ * length, type, mac1 — so that traffic not meant for this key costs one BLAKE2s and no Diffie-Hellman.
+ */
+public final class Responder {
+    /** Password mode: initiations further than this from the responder's clock are rejected as stale. */
+    public static final long MAX_CLOCK_SKEW_MILLIS = 15 * 60 * 1000L;
+
+    private final StaticIdentity local;
+    private final byte[] psk;
+    private final Predicate<byte[]> isAllowedInitiator;
+    private final boolean passwordMode;
+    private final Mac1 mac1;
+    private final TimestampTable timestamps = new TimestampTable(TimestampTable.DEFAULT_CAPACITY);
+
+    /**
+     * @param psk 32 bytes; zeros in key mode
+     * @param isAllowedInitiator given a copy of an initiator's static public key, whether it may connect
+     * @param passwordMode whether to also reject initiations whose timestamp is far from this clock (password
+     *     mode shares one client key among all clients, so replays across clients need a time bound)
+     */
+    public Responder(StaticIdentity local, byte[] psk, Predicate<byte[]> isAllowedInitiator, boolean passwordMode) {
+        this.local = local;
+        this.psk = Initiator.requireKey(psk, "psk");
+        this.isAllowedInitiator = isAllowedInitiator;
+        this.passwordMode = passwordMode;
+        this.mac1 = new Mac1(local.publicKeyUnsafe());
+    }
+
+    /** Whether this is an initiation of the right length whose mac1 is for this responder's key. No DH. */
+    public boolean mac1Valid(byte[] buf, int off, int len) {
+        return Messages.type(buf, off, len) == TYPE_INITIATION && mac1.valid(buf, off, INITIATION_MAC1_OFFSET);
+    }
+
+    /** Authenticates message type 1; the result feeds {@link #respond}. */
+    public Initiation consumeInitiation(byte[] buf, int off, int len, long nowEpochMillis) throws HandshakeException {
+        if (len != INITIATION_LENGTH) {
+            throw new HandshakeException(HandshakeException.BAD_LENGTH);
+        }
+        if (Messages.type(buf, off, len) != TYPE_INITIATION) {
+            throw new HandshakeException(HandshakeException.BAD_TYPE);
+        }
+        if (!mac1.valid(buf, off, INITIATION_MAC1_OFFSET)) {
+            throw new HandshakeException(HandshakeException.BAD_MAC1);
+        }
+        if (!Mac2.isUnset(buf, off + INITIATION_MAC2_OFFSET)) {
+            throw new HandshakeException(HandshakeException.BAD_MAC2);
+        }
+        int senderIndex = Messages.readIntLE(buf, off + INITIATION_SENDER_OFFSET);
+        byte[] initiatorEphemeral = Arrays.copyOfRange(buf, off + INITIATION_EPHEMERAL_OFFSET,
+                off + INITIATION_EPHEMERAL_OFFSET + NoiseCrypto.DH_LENGTH);
+
+        SymmetricState.Opened initiatorStatic = SymmetricState.initial(local.publicKeyUnsafe())
+                .mixHeader(buf, off, INITIATION_EPHEMERAL_OFFSET)
+                .mixEphemeral(initiatorEphemeral)
+                .mixKey(local.agree(initiatorEphemeral))
+                .decrypt(buf, off + INITIATION_STATIC_OFFSET, INITIATION_STATIC_LENGTH);
+        byte[] initiatorPublicKey = initiatorStatic.plaintext();
+        // Before the second DH: unknown keys cost no more than the first.
+        if (!isAllowedInitiator.test(initiatorPublicKey.clone())) {
+            throw new HandshakeException(HandshakeException.UNKNOWN_PEER);
+        }
+        SymmetricState.Opened encryptedPayload = initiatorStatic.state()
+                .mixKey(local.agree(initiatorPublicKey))
+                .decrypt(buf, off + INITIATION_PAYLOAD_OFFSET, INITIATION_PAYLOAD_LENGTH);
+        PayloadCodec.DecodedInitiation decoded = PayloadCodec.decodeInitiation(encryptedPayload.plaintext());
+
+        if (passwordMode && Math.abs(Tai64n.toEpochMillis(decoded.timestamp()) - nowEpochMillis) > MAX_CLOCK_SKEW_MILLIS) {
+            throw new HandshakeException(HandshakeException.STALE_TIMESTAMP);
+        }
+        if (!timestamps.acceptIfNewer(initiatorPublicKey, decoded.payload().clientId(), decoded.timestamp())) {
+            throw new HandshakeException(HandshakeException.REPLAYED);
+        }
+        return new Initiation(senderIndex, initiatorPublicKey, initiatorEphemeral, decoded.payload(),
+                encryptedPayload.state());
+    }
+
+    /**
+     * Builds message type 2 and computes the session keys, which {@link #keys} then returns.
+     * Call once per Initiation.
+     *
+     * @param localIndex the index the initiator will address this session by, chosen unique by the caller
+     * @throws IllegalArgumentException if the payload's suite is not one the initiator offered
+     * @throws IllegalStateException if this Initiation was already answered
+     */
+    public byte[] respond(Initiation initiation, int localIndex, ResponsePayload payload) {
+        return respond(initiation, localIndex, payload, StaticIdentity.generate());
+    }
+
+    /** Lets known-answer tests fix the ephemeral key. */
+    byte[] respond(Initiation initiation, int localIndex, ResponsePayload payload, StaticIdentity ephemeral) {
+        if (!initiation.payload.offers(payload.cipherWireId())) {
+            throw new IllegalArgumentException("the initiator did not offer cipher " + payload.cipherWireId());
+        }
+        synchronized (initiation) {
+            if (initiation.keys != null) {
+                throw new IllegalStateException("this initiation was already answered");
+            }
+            byte[] message = new byte[RESPONSE_LENGTH];
+            message[0] = TYPE_RESPONSE;
+            Messages.writeIntLE(localIndex, message, RESPONSE_SENDER_OFFSET);
+            Messages.writeIntLE(initiation.senderIndex, message, RESPONSE_RECEIVER_OFFSET);
+            byte[] ephemeralPublic = ephemeral.publicKeyUnsafe();
+            System.arraycopy(ephemeralPublic, 0, message, RESPONSE_EPHEMERAL_OFFSET, ephemeralPublic.length);
+
+            SymmetricState.Sealed sealed;
+            try {
+                sealed = initiation.state.mixHeader(message, 0, RESPONSE_EPHEMERAL_OFFSET)
+                        .mixEphemeral(ephemeralPublic)
+                        .mixChainingKey(ephemeral.agree(initiation.initiatorEphemeral))
+                        .mixChainingKey(ephemeral.agree(initiation.initiatorPublicKey))
+                        .mixKeyAndHash(psk)
+                        .encrypt(PayloadCodec.encodeResponse(payload));
+            } catch (HandshakeException e) {
+                // consumeInitiation already did DH with both keys; only low-order points give all-zero results.
+                throw new IllegalStateException(e.reason());
+            }
+            System.arraycopy(sealed.ciphertext(), 0, message, RESPONSE_PAYLOAD_OFFSET, sealed.ciphertext().length);
+            new Mac1(initiation.initiatorPublicKey).write(message, RESPONSE_MAC1_OFFSET);
+
+            byte[][] transportKeys = sealed.state().split();
+            sealed.state().wipe();
+            initiation.state.wipe();
+            ephemeral.wipe();
+            initiation.keys = new SessionKeys(transportKeys[1], transportKeys[0], localIndex, initiation.senderIndex);
+            return message;
+        }
+    }
+
+    /**
+     * The session keys {@link #respond} computed for this initiation; respond must have been called first,
+     * with the same local index.
+     */
+    public SessionKeys keys(Initiation initiation, int localIndex) {
+        synchronized (initiation) {
+            if (initiation.keys == null) {
+                throw new IllegalStateException("respond(...) computes the keys; call it first");
+            }
+            if (initiation.keys.localIndex() != localIndex) {
+                throw new IllegalArgumentException("respond(...) was called with another local index");
+            }
+            return initiation.keys;
+        }
+    }
+
+    /** An authenticated initiation: who sent it and the handshake state needed to answer it. */
+    public static final class Initiation {
+        final int senderIndex;
+        final byte[] initiatorPublicKey;
+        final byte[] initiatorEphemeral;
+        final InitiationPayload payload;
+        final SymmetricState state;
+        SessionKeys keys;
+
+        Initiation(int senderIndex, byte[] initiatorPublicKey, byte[] initiatorEphemeral, InitiationPayload payload,
+                   SymmetricState state) {
+            this.senderIndex = senderIndex;
+            this.initiatorPublicKey = initiatorPublicKey;
+            this.initiatorEphemeral = initiatorEphemeral;
+            this.payload = payload;
+            this.state = state;
+        }
+
+        /** The initiator's index, to be written as receiver index in packets sent to it. */
+        public int senderIndex() {
+            return senderIndex;
+        }
+
+        /** A copy of the initiator's authenticated static public key. */
+        public byte[] initiatorPublicKey() {
+            return initiatorPublicKey.clone();
+        }
+
+        public InitiationPayload payload() {
+            return payload;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.netproxy.engine.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Noise's SymmetricState: the chaining key {@code ck} and the transcript hash {@code h}. Every operation
+ * returns a new state instead of mutating this one, so that a forged message that fails half-way through
+ * leaves the handshake exactly where it was and the genuine message can still be processed.
+ */
+final class SymmetricState {
+    static final String CONSTRUCTION = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s";
+    static final String IDENTIFIER = "netproxy v1";
+
+    private static final byte[] INITIAL_CHAINING_KEY = NoiseCrypto.hash(CONSTRUCTION.getBytes(StandardCharsets.US_ASCII));
+    private static final byte[] INITIAL_HASH =
+            NoiseCrypto.hash(INITIAL_CHAINING_KEY, IDENTIFIER.getBytes(StandardCharsets.US_ASCII));
+
+    private final byte[] chainingKey;
+    private final byte[] hash;
+
+    private SymmetricState(byte[] chainingKey, byte[] hash) {
+        this.chainingKey = chainingKey;
+        this.hash = hash;
+    }
+
+    /** The state both sides start from: construction and identifier hashed, then the responder's static key. */
+    static SymmetricState initial(byte[] responderStaticPublicKey) {
+        return new SymmetricState(INITIAL_CHAINING_KEY.clone(), NoiseCrypto.hash(INITIAL_HASH, responderStaticPublicKey));
+    }
+
+    /**
+     * MixHash of a message's cleartext header (type, reserved bytes, indices), so that the AEAD tags that
+     * follow also cover the bytes Noise itself would leave unauthenticated.
+     */
+    SymmetricState mixHeader(byte[] buf, int off, int len) {
+        return new SymmetricState(chainingKey, NoiseCrypto.hash(hash, Arrays.copyOfRange(buf, off, off + len)));
+    }
+
+    /** Token {@code e} in a psk handshake: the ephemeral public key enters both the hash and the chaining key. */
+    SymmetricState mixEphemeral(byte[] ephemeralPublicKey) {
+        return new SymmetricState(NoiseCrypto.kdf(chainingKey, ephemeralPublicKey, 1)[0],
+                NoiseCrypto.hash(hash, ephemeralPublicKey));
+    }
+
+    /** MixKey without a key output (WireGuard's {@code C = KDF1(C, DH(...))}). */
+    SymmetricState mixChainingKey(byte[] input) {
+        return new SymmetricState(NoiseCrypto.kdf(chainingKey, input, 1)[0], hash);
+    }
+
+    /** MixKey: returns the new state and the one-use key it produced, in that order. */
+    Keyed mixKey(byte[] input) {
+        byte[][] out = NoiseCrypto.kdf(chainingKey, input, 2);
+        return new Keyed(new SymmetricState(out[0], hash), out[1]);
+    }
+
+    /** MixKeyAndHash (token {@code psk}). */
+    Keyed mixKeyAndHash(byte[] psk) {
+        byte[][] out = NoiseCrypto.kdf(chainingKey, psk, 3);
+        SymmetricState next = new SymmetricState(out[0], NoiseCrypto.hash(hash, out[1]));
+        Arrays.fill(out[1], (byte) 0);
+        return new Keyed(next, out[2]);
+    }
+
+    /** Split: the two transport keys, initiator-to-responder first. */
+    byte[][] split() {
+        return NoiseCrypto.kdf(chainingKey, new byte[0], 2);
+    }
+
+    /** A state and the key it yielded; {@link #encrypt}/{@link #decrypt} use the key with the hash as AAD. */
+    record Keyed(SymmetricState state, byte[] key) {
+        /** EncryptAndHash: returns the state after hashing the ciphertext, and the ciphertext. */
+        Sealed encrypt(byte[] plaintext) {
+            byte[] ciphertext = NoiseCrypto.seal(key, plaintext, state.hash);
+            Arrays.fill(key, (byte) 0);
+            return new Sealed(new SymmetricState(state.chainingKey, NoiseCrypto.hash(state.hash, ciphertext)), ciphertext);
+        }
+
+        /** DecryptAndHash of {@code buf[off .. off+len)}. */
+        Opened decrypt(byte[] buf, int off, int len) throws HandshakeException {
+            try {
+                byte[] plaintext = NoiseCrypto.open(key, buf, off, len, state.hash);
+                byte[] ciphertext = Arrays.copyOfRange(buf, off, off + len);
+                return new Opened(new SymmetricState(state.chainingKey, NoiseCrypto.hash(state.hash, ciphertext)), plaintext);
+            } finally {
+                Arrays.fill(key, (byte) 0);
+            }
+        }
+    }
+
+    record Sealed(SymmetricState state, byte[] ciphertext) {
+    }
+
+    record Opened(SymmetricState state, byte[] plaintext) {
+    }
+
+    /** Overwrites the chaining key once the session keys have been split off. */
+    void wipe() {
+        Arrays.fill(chainingKey, (byte) 0);
+    }
+}

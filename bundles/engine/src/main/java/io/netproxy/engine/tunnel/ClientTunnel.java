@@ -1,0 +1,280 @@
+package io.netproxy.engine.tunnel;
+
+import io.netproxy.api.CipherSuite;
+import io.netproxy.api.NetworkPlan;
+import io.netproxy.api.Transport;
+import io.netproxy.api.TransportEndpoint;
+import io.netproxy.api.TunSettings;
+import io.netproxy.api.tunnel.PeerStatus;
+import io.netproxy.api.tunnel.TunnelSpec;
+import io.netproxy.api.tunnel.TunnelStatus;
+import io.netproxy.engine.protocol.HandshakeException;
+import io.netproxy.engine.protocol.InitiationPayload;
+import io.netproxy.engine.protocol.Initiator;
+import io.netproxy.engine.protocol.Messages;
+import io.netproxy.engine.protocol.ProtocolTimers;
+import io.netproxy.engine.protocol.ResponsePayload;
+import io.netproxy.engine.protocol.Route;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A client: one server, one current session. It handshakes until the first response (or gives up),
+ * sets up the TUN device and routes from what the server pushed, then keeps the session alive: keepalives,
+ * a rekey every two minutes, and re-handshakes without restarting when the server stops answering.
+ */
+public final class ClientTunnel extends Tunnel {
+    static final int DEFAULT_HANDSHAKE_TIMEOUT_SECONDS = 20;
+
+    private final Identities identities;
+    private final InetSocketAddress server;
+    private final byte[] clientId = new byte[16];
+    private final CompletableFuture<Session> firstSession = new CompletableFuture<>();
+    private volatile Session current;
+    private volatile Session previous;
+    private volatile Initiator pending;
+    private volatile int pendingIndex;
+    private volatile long lastInitiationNanos;
+    private volatile int keepaliveSeconds = ServerTunnel.KEEPALIVE_SECONDS;
+    private volatile String tunAddress;
+    private volatile List<CipherSuite> offered = List.of();
+    /** What the server pushed in the first handshake. */
+    private volatile ResponsePayload configuration;
+
+    private ClientTunnel(TunnelSpec spec, Plugins plugins, Identities identities, InetSocketAddress server) {
+        super(spec.name(), plugins.transport(), plugins::cipher);
+        this.identities = identities;
+        this.server = server;
+        new SecureRandom().nextBytes(clientId);
+        this.offered = plugins.ciphers().get().stream()
+                .filter(c -> spec.ciphers().isEmpty() || spec.ciphers().contains(c.name())).toList();
+    }
+
+    /**
+     * Connects: returns once the first handshake completed and the routes are in place.
+     *
+     * @throws IOException naming the likely causes when no valid response came in time
+     */
+    public static ClientTunnel start(TunnelSpec spec, Plugins plugins) throws IOException {
+        InetSocketAddress server;
+        try {
+            server = new InetSocketAddress(InetAddress.getByName(spec.host()), spec.port());
+        } catch (UnknownHostException e) {
+            throw new IOException("cannot resolve the server name '" + spec.host() + "'");
+        }
+        ClientTunnel client = new ClientTunnel(spec, plugins, Identities.of(spec), server);
+        if (client.offered.isEmpty()) {
+            throw new IOException("no cipher suite installed that the tunnel allows " + spec.ciphers());
+        }
+        try {
+            client.connect(spec, plugins);
+            return client;
+        } catch (IOException | RuntimeException e) {
+            try {
+                client.stop();
+            } catch (IOException revertFailure) {
+                e.addSuppressed(revertFailure);
+            }
+            throw e;
+        }
+    }
+
+    private void connect(TunnelSpec spec, Plugins plugins) throws IOException {
+        endpoint = openEndpoint(plugins.transport());
+        startSocketReader(endpoint);
+        state = "handshaking";
+        initiate();
+        timer.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+        int timeout = spec.handshakeTimeoutSeconds() > 0 ? spec.handshakeTimeoutSeconds() : DEFAULT_HANDSHAKE_TIMEOUT_SECONDS;
+        Session session;
+        try {
+            session = firstSession.get(timeout, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("no valid handshake response from " + server + " within " + timeout + " s. "
+                    + "Likely causes: the password or key does not match the server's (a server silently drops "
+                    + "handshakes it cannot authenticate), the server is not running or not reachable, or a firewall "
+                    + "blocks UDP port " + server.getPort());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while connecting");
+        } catch (ExecutionException e) {
+            throw new IOException("handshake failed: " + e.getCause().getMessage(), e.getCause());
+        }
+        ResponsePayload pushed = configuration;
+        int mtu = spec.mtu() > 0 ? spec.mtu() : pushed.mtu();
+        tunAddress = Ipv4.format(Ipv4.fromBytes(pushed.clientAddress())) + "/" + pushed.prefixLength();
+        tun = plugins.tunBackend().open(new TunSettings(spec.tunName() != null ? spec.tunName() : "np%d", mtu,
+                List.of(tunAddress), false));
+        List<String> routes = spec.routes().isEmpty()
+                ? pushed.routes().stream().map(ClientTunnel::cidr).toList() : spec.routes();
+        List<String> dns = pushed.dns().stream().map(Ipv4::fromBytes).map(Ipv4::format).toList();
+        network = plugins.netconf().apply(new NetworkPlan(spec.name(), NetworkPlan.Role.CLIENT, tun.name(), null, null,
+                server.getAddress().getHostAddress(), routes, dns));
+        startTunReader();
+        timer.execute(() -> sendKeepalive(session));
+        state = "connected";
+        log.info("tunnel {}: connected to {} as {} on {}, {}", name, server, tunAddress, tun.name(), session.suite().name());
+    }
+
+
+    private static String cidr(Route route) {
+        return Ipv4.format(Ipv4.fromBytes(route.address())) + "/" + route.prefixLength();
+    }
+
+    @Override
+    protected TransportEndpoint openEndpoint(Transport transport) throws IOException {
+        return transport.connect(server);
+    }
+
+    @Override
+    protected void afterTransportSwap() {
+        timer.execute(this::initiate);
+    }
+
+    @Override
+    public TunnelSpec.Role role() { return TunnelSpec.Role.CLIENT; }
+
+    /** Sends a new initiation; an older pending one is abandoned. Timer thread or startup only. */
+    private synchronized void initiate() {
+        if (!running) return;
+        if (pending != null) indices.release(pendingIndex);
+        int index = indices.allocate();
+        int[] wireIds = offered.stream().mapToInt(CipherSuite::wireId).toArray();
+        Initiator initiator = new Initiator(identities.local(), identities.peerKeys().get(0), identities.psk(), index,
+                new InitiationPayload(clientId.clone(), wireIds));
+        byte[] message = initiator.initiation(System.currentTimeMillis());
+        pendingIndex = index;
+        pending = initiator;
+        lastInitiationNanos = System.nanoTime();
+        sendHandshake(message, server);
+    }
+
+    @Override
+    protected void handleHandshake(int type, byte[] buf, int off, int len, InetSocketAddress from) {
+        Initiator initiator = pending;
+        if (type != Messages.TYPE_RESPONSE || initiator == null || len < 12
+                || Messages.responseReceiverIndex(buf, off) != pendingIndex) {
+            drop(Counters.Counter.DROP_UNEXPECTED, from);
+            return;
+        }
+        Initiator.Result result;
+        try {
+            result = initiator.consumeResponse(buf, off, len);
+        } catch (HandshakeException e) {
+            drop(Counters.Counter.DROP_HANDSHAKE, from);
+            log.debug("tunnel {}: response from {} rejected: {}", name, from, e.reason());
+            return;
+        }
+        CipherSuite suite = ciphers.apply(result.payload().cipherWireId());
+        if (suite == null) {
+            drop(Counters.Counter.DROP_HANDSHAKE, from);
+            log.warn("tunnel {}: the server chose cipher {}, which is not installed here", name, result.payload().cipherWireId());
+            return;
+        }
+        Session session = new Session(result.keys(), suite, new Session.Peer(null,
+                Base64.getEncoder().encodeToString(identities.peerKeys().get(0)), 0), server);
+        indices.put(session);
+        synchronized (this) {
+            if (pending != initiator) {
+                indices.remove(session);
+                session.close();
+                return;
+            }
+            pending = null;
+            Session old = previous;
+            previous = current;
+            current = session;
+            if (old != null) retire(old);
+        }
+        counters.increment(Counters.Counter.HANDSHAKES);
+        if (configuration == null) {
+            configuration = result.payload();
+            firstSession.complete(session);
+        } else {
+            if (!java.util.Arrays.equals(configuration.clientAddress(), result.payload().clientAddress())) {
+                log.warn("tunnel {}: the server now assigns {} instead of {}; reconnect to use it", name,
+                        Ipv4.format(Ipv4.fromBytes(result.payload().clientAddress())), tunAddress);
+            }
+            // Confirms the new keys to the server, which sends with them only after this.
+            timer.execute(() -> sendKeepalive(session));
+        }
+        keepaliveSeconds = Math.max(1, result.payload().keepaliveSeconds());
+    }
+
+    @Override
+    protected Session route(int destination) {
+        return current;
+    }
+
+    @Override
+    protected boolean acceptsSource(Session session, int source) {
+        return true;
+    }
+
+    /** Once a second: retries, rekeys, keepalives and noticing a silent server. */
+    private void tick() {
+        long now = System.nanoTime();
+        Session session = current;
+        boolean handshakeDue = pending != null && now - lastInitiationNanos > HANDSHAKE_RETRY_NANOS;
+        if (session != null) {
+            boolean stale = session.sinceReceiveNanos(now)
+                    > ((long) ProtocolTimers.DEAD_AFTER_KEEPALIVE_INTERVALS * keepaliveSeconds + 5) * SECOND;
+            if (stale && "connected".equals(state)) {
+                log.warn("tunnel {}: nothing heard from {} for {} s; handshaking again", name, server,
+                        session.sinceReceiveNanos(now) / SECOND);
+                state = "reconnecting";
+            } else if (!stale && "reconnecting".equals(state)) {
+                log.info("tunnel {}: {} answers again", name, server);
+                state = "connected";
+            }
+            boolean rekey = session.ageNanos(now) > REKEY_AFTER_NANOS || session.sentMessages() > REKEY_AFTER_MESSAGES;
+            if (pending == null && (rekey || stale)) handshakeDue = true;
+            if (session.sinceSendNanos(now) > keepaliveSeconds * SECOND && !stale) sendKeepalive(session);
+        }
+        if (handshakeDue) initiate();
+        Session old = previous;
+        if (old != null && old.ageNanos(now) > REJECT_AFTER_NANOS) {
+            synchronized (this) {
+                if (previous == old) previous = null;
+            }
+            retire(old);
+        }
+    }
+
+    private void retire(Session session) {
+        indices.remove(session);
+        session.close();
+    }
+
+    @Override
+    protected void closeSessions() {
+        Session s = current;
+        Session p = previous;
+        if (s != null) retire(s);
+        if (p != null) retire(p);
+    }
+
+    @Override
+    public TunnelStatus status() {
+        Session s = current;
+        List<PeerStatus> peers = new ArrayList<>();
+        if (s != null) {
+            peers.add(new PeerStatus(s.peer().publicKey(), String.valueOf(s.endpoint()), configuration == null ? null
+                    : Ipv4.format(Ipv4.fromBytes(configuration.serverTunnelAddress())), s.suite().name(),
+                    s.createdEpochMs(), s.rxBytes(), s.txBytes()));
+        }
+        return new TunnelStatus(name, TunnelSpec.Role.CLIENT, state, tun == null ? null : tun.name(), tunAddress,
+                String.valueOf(server), transport.name(), identities.passwordMode() ? null : identities.publicKeyBase64(),
+                peers, counters.snapshot(), networkDescription());
+    }
+}

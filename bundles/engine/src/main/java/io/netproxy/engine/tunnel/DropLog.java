@@ -1,0 +1,25 @@
+package io.netproxy.engine.tunnel;
+
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+
+/** Debug reports of dropped packets, at most one a second per tunnel so a flood cannot flood the log. */
+final class DropLog {
+    private final Logger log;
+    private final String tunnel;
+    private volatile long nextAllowedNanos;
+
+    DropLog(Logger log, String tunnel) {
+        this.log = log;
+        this.tunnel = tunnel;
+    }
+
+    void dropped(Counters.Counter reason, InetSocketAddress from) {
+        if (!log.isDebugEnabled()) return;
+        long now = System.nanoTime();
+        if (now - nextAllowedNanos < 0) return;
+        nextAllowedNanos = now + 1_000_000_000L;
+        log.debug("tunnel {}: dropped a packet from {}: {} (further drops this second are only counted)",
+                tunnel, from, reason.label);
+    }
+}

@@ -1,0 +1,297 @@
+package io.netproxy.engine.tunnel;
+
+import io.netproxy.api.CipherSuite;
+import io.netproxy.api.NetworkPlan;
+import io.netproxy.api.Transport;
+import io.netproxy.api.TransportEndpoint;
+import io.netproxy.api.TunSettings;
+import io.netproxy.api.tunnel.PeerStatus;
+import io.netproxy.api.tunnel.TunnelSpec;
+import io.netproxy.api.tunnel.TunnelStatus;
+import io.netproxy.engine.protocol.HandshakeException;
+import io.netproxy.engine.protocol.Responder;
+import io.netproxy.engine.protocol.ResponsePayload;
+import io.netproxy.engine.protocol.Route;
+import io.netproxy.engine.protocol.SessionKeys;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * A server: answers handshakes from any number of clients, gives each an address from the pool and
+ * forwards between the TUN device and the clients' sessions.
+ *
+ * <p>Handshakes run on their own thread behind a bounded queue, after the cheap mac1 check and a
+ * per-source rate limit, so a flood of initiations neither stalls the data path nor grows memory.
+ */
+public final class ServerTunnel extends Tunnel {
+    static final int DEFAULT_MTU = 1400;
+    static final int KEEPALIVE_SECONDS = io.netproxy.engine.protocol.ProtocolTimers.DEFAULT_KEEPALIVE_SECONDS;
+
+    private final TunnelSpec.Role role = TunnelSpec.Role.SERVER;
+    private final Identities identities;
+    private final Responder responder;
+    private final AddressPool pool;
+    private final AtomicReferenceArray<Session> sessionByAddress;
+    private final Map<AddressPool.ClientKey, Client> clients = new ConcurrentHashMap<>();
+    private final HandshakeRateLimiter rateLimiter = new HandshakeRateLimiter(20, 40);
+    private final ThreadPoolExecutor handshakes;
+    private final List<String> cipherNames;
+    private final InetSocketAddress listen;
+    private final List<Route> pushRoutes;
+    private final List<byte[]> pushDns;
+    private final int mtu;
+
+    private ServerTunnel(TunnelSpec spec, Plugins plugins, Identities identities) {
+        super(spec.name(), plugins.transport(), wireId -> plugins.cipher(wireId));
+        this.identities = identities;
+        this.responder = new Responder(identities.local(), identities.psk(), identities::allows, identities.passwordMode());
+        this.pool = new AddressPool(Ipv4.Cidr.parse(spec.pool()));
+        this.sessionByAddress = new AtomicReferenceArray<>(pool.size());
+        this.cipherNames = spec.ciphers();
+        this.listen = spec.host() == null ? new InetSocketAddress(spec.port()) : new InetSocketAddress(spec.host(), spec.port());
+        this.mtu = spec.mtu() > 0 ? spec.mtu() : DEFAULT_MTU;
+        List<String> routes = spec.pushRoutes().isEmpty() ? List.of("0.0.0.0/0") : spec.pushRoutes();
+        this.pushRoutes = routes.stream().map(Ipv4.Cidr::parse)
+                .map(c -> new Route(Ipv4.bytes(c.network()), c.prefixLength())).toList();
+        this.pushDns = spec.dns().stream().map(Ipv4::parse).map(Ipv4::bytes).toList();
+        this.handshakes = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
+                r -> {
+                    Thread t = new Thread(r, "netproxy-" + spec.name() + "-handshake");
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    /** Brings the server up: TUN device, host network plan, listening endpoint, threads. */
+    public static ServerTunnel start(TunnelSpec spec, Plugins plugins) throws IOException {
+        ServerTunnel server = new ServerTunnel(spec, plugins, Identities.of(spec));
+        try {
+            String tunAddress = Ipv4.format(server.pool.serverAddress()) + "/" + server.pool.cidr().prefixLength();
+            server.tun = plugins.tunBackend().open(new TunSettings(
+                    spec.tunName() != null ? spec.tunName() : "np%d", server.mtu, List.of(tunAddress), false));
+            server.network = plugins.netconf().apply(new NetworkPlan(spec.name(), NetworkPlan.Role.SERVER,
+                    server.tun.name(), server.pool.cidr().toString(), null, null, List.of(), List.of()));
+            server.endpoint = server.openEndpoint(plugins.transport());
+            server.startSocketReader(server.endpoint);
+            server.startTunReader();
+            server.timer.scheduleWithFixedDelay(server::tick, 1, 1, TimeUnit.SECONDS);
+            server.state = "listening";
+            server.log.info("tunnel {}: serving on {} via {}, pool {}, {}", spec.name(), server.endpoint.localAddress(),
+                    plugins.transport().name(), server.pool.cidr(), server.tun.name());
+            return server;
+        } catch (IOException | RuntimeException e) {
+            try {
+                server.stop();
+            } catch (IOException revertFailure) {
+                e.addSuppressed(revertFailure);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    protected TransportEndpoint openEndpoint(Transport transport) throws IOException {
+        try {
+            return transport.listen(listen);
+        } catch (java.net.BindException e) {
+            throw new IOException("cannot listen on " + listen + ": " + e.getMessage()
+                    + " (is another server running on that port?)", e);
+        }
+    }
+
+    @Override
+    public TunnelSpec.Role role() { return role; }
+
+    @Override
+    protected void handleHandshake(int type, byte[] buf, int off, int len, InetSocketAddress from) {
+        if (type != io.netproxy.engine.protocol.Messages.TYPE_INITIATION) {
+            drop(Counters.Counter.DROP_UNEXPECTED, from);
+            return;
+        }
+        // Cheap checks on the reader thread; Diffie-Hellman on the handshake thread.
+        if (!responder.mac1Valid(buf, off, len)) {
+            drop(Counters.Counter.DROP_HANDSHAKE, from);
+            return;
+        }
+        if (!rateLimiter.allow(from.getAddress(), System.nanoTime())) {
+            drop(Counters.Counter.DROP_RATE_LIMITED, from);
+            return;
+        }
+        byte[] copy = Arrays.copyOfRange(buf, off, off + len);
+        try {
+            handshakes.execute(() -> answer(copy, from));
+        } catch (RejectedExecutionException e) {
+            drop(Counters.Counter.DROP_OVERLOAD, from);
+        }
+    }
+
+    private void answer(byte[] message, InetSocketAddress from) {
+        Responder.Initiation initiation;
+        try {
+            initiation = responder.consumeInitiation(message, 0, message.length, System.currentTimeMillis());
+        } catch (HandshakeException e) {
+            drop(Counters.Counter.DROP_HANDSHAKE, from);
+            log.debug("tunnel {}: handshake from {} rejected: {}", name, from, e.reason());
+            return;
+        }
+        CipherSuite suite = chooseCipher(initiation.payload().cipherWireIds());
+        if (suite == null) {
+            drop(Counters.Counter.DROP_HANDSHAKE, from);
+            log.info("tunnel {}: client at {} offers no cipher suite this server accepts", name, from);
+            return;
+        }
+        String keyLabel = identities.passwordMode()
+                ? "password-client-" + HexFormat.of().formatHex(initiation.payload().clientId(), 0, 4)
+                : Base64.getEncoder().encodeToString(initiation.initiatorPublicKey());
+        AddressPool.ClientKey clientKey = new AddressPool.ClientKey(keyLabel,
+                HexFormat.of().formatHex(initiation.payload().clientId()));
+        int address;
+        try {
+            address = pool.lease(clientKey);
+        } catch (IllegalStateException exhausted) {
+            drop(Counters.Counter.DROP_HANDSHAKE, from);
+            log.warn("tunnel {}: {}; client at {} refused", name, exhausted.getMessage(), from);
+            return;
+        }
+        int localIndex = indices.allocate();
+        ResponsePayload payload = new ResponsePayload(suite.wireId(), Ipv4.bytes(address), pool.cidr().prefixLength(),
+                Ipv4.bytes(pool.serverAddress()), mtu, KEEPALIVE_SECONDS, pushRoutes, pushDns);
+        byte[] response = responder.respond(initiation, localIndex, payload);
+        SessionKeys keys = responder.keys(initiation, localIndex);
+        Session session = new Session(keys, suite, new Session.Peer(clientKey, keyLabel, address), from);
+        indices.put(session);
+        Client client = clients.computeIfAbsent(clientKey, k -> new Client());
+        boolean first;
+        synchronized (client) {
+            first = client.current == null;
+            if (first) {
+                // Nothing to lose: use the new session at once.
+                client.current = session;
+                session.confirm();
+                sessionByAddress.set(pool.slot(address), session);
+            } else {
+                // A rekey or reconnect: send with it only once the client proves it has the keys.
+                client.others.add(session);
+            }
+        }
+        sendHandshake(response, from);
+        counters.increment(Counters.Counter.HANDSHAKES);
+        if (first) log.info("tunnel {}: client {} connected from {}, address {}, {}", name, keyLabel, from,
+                Ipv4.format(address), suite.name());
+    }
+
+    private CipherSuite chooseCipher(int[] offered) {
+        for (int wireId : offered) {
+            CipherSuite suite = ciphers.apply(wireId);
+            if (suite != null && (cipherNames.isEmpty() || cipherNames.contains(suite.name()))) return suite;
+        }
+        return null;
+    }
+
+    @Override
+    protected void authenticated(Session session) {
+        if (session.confirmed()) return;
+        Client client = clients.get(session.peer().client());
+        if (client == null) return;
+        synchronized (client) {
+            if (session.confirmed()) return;
+            session.confirm();
+            client.others.remove(session);
+            if (client.current != null) client.others.add(client.current);
+            client.current = session;
+            sessionByAddress.set(pool.slot(session.peer().tunnelAddress()), session);
+        }
+    }
+
+    @Override
+    protected Session route(int destination) {
+        int slot = pool.slot(destination);
+        return slot < 0 ? null : sessionByAddress.get(slot);
+    }
+
+    @Override
+    protected boolean acceptsSource(Session session, int source) {
+        return source == session.peer().tunnelAddress();
+    }
+
+    /** Keepalives, and forgetting sessions and clients that went quiet. */
+    private void tick() {
+        long now = System.nanoTime();
+        for (Map.Entry<AddressPool.ClientKey, Client> entry : clients.entrySet()) {
+            Client client = entry.getValue();
+            synchronized (client) {
+                client.others.removeIf(old -> {
+                    boolean expired = old.ageNanos(now) > REJECT_AFTER_NANOS && old.sinceReceiveNanos(now) > HANDSHAKE_RETRY_NANOS;
+                    if (expired) retire(old);
+                    return expired;
+                });
+                Session current = client.current;
+                if (current == null) continue;
+                if (current.sinceReceiveNanos(now) > REJECT_AFTER_NANOS) {
+                    log.info("tunnel {}: client {} timed out, address {} released", name, current.peer().publicKey(),
+                            Ipv4.format(current.peer().tunnelAddress()));
+                    sessionByAddress.compareAndSet(pool.slot(current.peer().tunnelAddress()), current, null);
+                    retire(current);
+                    client.others.forEach(this::retire);
+                    clients.remove(entry.getKey());
+                    pool.release(entry.getKey());
+                } else if (current.sinceSendNanos(now) > KEEPALIVE_SECONDS * SECOND) {
+                    sendKeepalive(current);
+                }
+            }
+        }
+        rateLimiter.forgetIdle(now);
+    }
+
+    private void retire(Session session) {
+        indices.remove(session);
+        session.close();
+    }
+
+    @Override
+    protected void closeSessions() {
+        handshakes.shutdownNow();
+        for (Client client : clients.values()) {
+            synchronized (client) {
+                if (client.current != null) retire(client.current);
+                client.others.forEach(this::retire);
+            }
+        }
+        clients.clear();
+    }
+
+    @Override
+    public TunnelStatus status() {
+        List<PeerStatus> peers = new ArrayList<>();
+        for (Client client : clients.values()) {
+            Session s = client.current;
+            if (s == null) continue;
+            peers.add(new PeerStatus(s.peer().publicKey(), String.valueOf(s.endpoint()),
+                    Ipv4.format(s.peer().tunnelAddress()), s.suite().name(), s.createdEpochMs(), s.rxBytes(), s.txBytes()));
+        }
+        TransportEndpoint socket = endpoint;
+        return new TunnelStatus(name, role, state, tun == null ? null : tun.name(),
+                Ipv4.format(pool.serverAddress()) + "/" + pool.cidr().prefixLength(),
+                socket == null ? String.valueOf(listen) : String.valueOf(socket.localAddress()), transport.name(),
+                identities.passwordMode() ? null : identities.publicKeyBase64(), peers, counters.snapshot(),
+                networkDescription());
+    }
+
+    /** The sessions of one client: the one used for sending and older or not yet confirmed ones. */
+    private static final class Client {
+        Session current;
+        final List<Session> others = new ArrayList<>();
+    }
+}

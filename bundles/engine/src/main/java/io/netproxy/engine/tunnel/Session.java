@@ -1,0 +1,111 @@
+package io.netproxy.engine.tunnel;
+
+import io.netproxy.api.CipherSuite;
+import io.netproxy.api.PacketOpener;
+import io.netproxy.api.PacketSealer;
+import io.netproxy.engine.protocol.ReplayWindow;
+import io.netproxy.engine.protocol.SessionKeys;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One set of data keys between two peers (one handshake). Sealing happens on the TUN reader thread
+ * ({@link #dataSealer}) and on the timer thread for keepalives ({@link #controlSealer}); both draw
+ * counters from one atomic sequence, so a nonce is never used twice. Opening and the replay window are
+ * guarded by the session's monitor, uncontended except for the moment two socket readers overlap during
+ * a transport swap.
+ */
+final class Session {
+    private final int localIndex;
+    private final int remoteIndex;
+    private final CipherSuite suite;
+    final PacketSealer dataSealer;
+    final PacketSealer controlSealer;
+    private final PacketOpener opener;
+    private final ReplayWindow replay = new ReplayWindow();
+    private final AtomicLong sendCounter = new AtomicLong();
+    private final long createdNanos = System.nanoTime();
+    private final long createdEpochMs = System.currentTimeMillis();
+    private final Peer peer;
+    private volatile InetSocketAddress endpoint;
+    private volatile long lastReceiveNanos = createdNanos;
+    private volatile long lastSendNanos = createdNanos;
+    private volatile boolean confirmed;
+    private final LongAdder rxBytes = new LongAdder();
+    private final LongAdder txBytes = new LongAdder();
+
+    Session(SessionKeys keys, CipherSuite suite, Peer peer, InetSocketAddress endpoint) {
+        this.localIndex = keys.localIndex();
+        this.remoteIndex = keys.remoteIndex();
+        this.suite = suite;
+        this.peer = peer;
+        this.endpoint = endpoint;
+        this.dataSealer = suite.newSealer(keys.sendKey());
+        this.controlSealer = suite.newSealer(keys.sendKey());
+        this.opener = suite.newOpener(keys.receiveKey());
+        Arrays.fill(keys.sendKey(), (byte) 0);
+        Arrays.fill(keys.receiveKey(), (byte) 0);
+    }
+
+    int localIndex() { return localIndex; }
+    int remoteIndex() { return remoteIndex; }
+    CipherSuite suite() { return suite; }
+    Peer peer() { return peer; }
+    InetSocketAddress endpoint() { return endpoint; }
+    long createdEpochMs() { return createdEpochMs; }
+    long rxBytes() { return rxBytes.sum(); }
+    long txBytes() { return txBytes.sum(); }
+    boolean confirmed() { return confirmed; }
+    void confirm() { confirmed = true; }
+
+    long ageNanos(long now) { return now - createdNanos; }
+    long sinceReceiveNanos(long now) { return now - lastReceiveNanos; }
+    long sinceSendNanos(long now) { return now - lastSendNanos; }
+
+    long nextCounter() { return sendCounter.getAndIncrement(); }
+
+    long sentMessages() { return sendCounter.get(); }
+
+    /**
+     * Authenticates and decrypts a data message in place.
+     *
+     * @return plaintext length, -1 when not authentic, -2 when a replay
+     */
+    synchronized int open(long counter, byte[] buf, int off, int len, int headerLength) {
+        int plain = opener.open(counter, buf, off, headerLength, off + headerLength, len - headerLength);
+        if (plain < 0) return -1;
+        if (!replay.accept(counter)) return -2;
+        return plain;
+    }
+
+    /** Records an authenticated packet; the peer's endpoint follows its latest one (roaming). */
+    void received(InetSocketAddress from, int payloadBytes) {
+        lastReceiveNanos = System.nanoTime();
+        rxBytes.add(payloadBytes);
+        if (from != null && !from.equals(endpoint)) endpoint = from;
+    }
+
+    void sent(int payloadBytes) {
+        lastSendNanos = System.nanoTime();
+        txBytes.add(payloadBytes);
+    }
+
+    void close() {
+        dataSealer.close();
+        controlSealer.close();
+        synchronized (this) {
+            opener.close();
+        }
+    }
+
+    /**
+     * Who is on the other side.
+     *
+     * @param client        identifies the client's address lease (server side), null on the client
+     * @param publicKey     base64 static key, or a label in password mode
+     * @param tunnelAddress the peer's tunnel address (server side), 0 on the client
+     */
+    record Peer(AddressPool.ClientKey client, String publicKey, int tunnelAddress) {}
+}

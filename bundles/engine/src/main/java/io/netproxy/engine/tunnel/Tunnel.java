@@ -1,0 +1,357 @@
+package io.netproxy.engine.tunnel;
+
+import io.netproxy.api.AppliedNetworkPlan;
+import io.netproxy.api.CipherSuite;
+import io.netproxy.api.PacketBatch;
+import io.netproxy.api.PacketSealer;
+import io.netproxy.api.Transport;
+import io.netproxy.api.TransportEndpoint;
+import io.netproxy.api.TunDevice;
+import io.netproxy.api.tunnel.TunnelSpec;
+import io.netproxy.api.tunnel.TunnelStatus;
+import io.netproxy.engine.protocol.Messages;
+import io.netproxy.engine.protocol.ProtocolTimers;
+import io.netproxy.engine.protocol.ReplayWindow;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What servers and clients share: the two reader threads (TUN and socket), the data path in both
+ * directions, the timer thread, transport hot swap and an orderly stop that reverts the host changes.
+ *
+ * <p>The data path allocates nothing per packet: each reader owns one {@link PacketBatch}; packets read
+ * from the TUN land behind a headroom where the data header is written, and are sealed in place.
+ */
+public abstract class Tunnel {
+    static final int TAG_ROOM = 32;
+    static final int MAX_DATAGRAM = 65_535;
+    static final long SECOND = 1_000_000_000L;
+    static final long REKEY_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(ProtocolTimers.REKEY_AFTER_MILLIS);
+    static final long REJECT_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(ProtocolTimers.REJECT_AFTER_MILLIS);
+    static final long REKEY_AFTER_MESSAGES = ProtocolTimers.REKEY_AFTER_MESSAGES;
+    static final long HANDSHAKE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(ProtocolTimers.REKEY_TIMEOUT_MILLIS);
+
+    protected final Logger log = LoggerFactory.getLogger(getClass());
+    protected final String name;
+    protected final Counters counters = new Counters();
+    protected final DropLog drops;
+    protected final IndexTable indices = new IndexTable();
+    protected final IntFunction<CipherSuite> ciphers;
+    protected final ScheduledExecutorService timer;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final List<Thread> threads = new ArrayList<>();
+    protected volatile TunDevice tun;
+    protected volatile TransportEndpoint endpoint;
+    protected volatile Transport transport;
+    protected volatile AppliedNetworkPlan network;
+    protected volatile String state = "starting";
+    protected volatile boolean running = true;
+
+    protected Tunnel(String name, Transport transport, IntFunction<CipherSuite> ciphers) {
+        this.name = name;
+        this.transport = transport;
+        this.ciphers = ciphers;
+        this.drops = new DropLog(log, name);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "netproxy-" + name + "-timer"));
+    }
+
+    public String name() { return name; }
+
+    public abstract TunnelSpec.Role role();
+
+    public abstract TunnelStatus status();
+
+    /** The transport this tunnel currently runs on. */
+    public Transport transport() { return transport; }
+
+    /** Handshake messages (initiation, response, cookie) from {@code from}; the buffer is reused after return. */
+    protected abstract void handleHandshake(int type, byte[] buf, int off, int len, InetSocketAddress from);
+
+    /** The session to send a packet from the TUN to, or null when nothing routes there. */
+    protected abstract Session route(int destination);
+
+    /** Whether a decrypted packet's source address is one the peer may use. */
+    protected abstract boolean acceptsSource(Session session, int source);
+
+    /** Called for each authenticated data message (keepalives too). */
+    protected void authenticated(Session session) {}
+
+    protected abstract void closeSessions();
+
+    // ---- threads -------------------------------------------------------------------------------------
+
+    protected void startSocketReader(TransportEndpoint socket) {
+        start("netproxy-" + name + "-socket", () -> socketLoop(socket));
+    }
+
+    protected void startTunReader() {
+        start("netproxy-" + name + "-tun", this::tunLoop);
+    }
+
+    private void start(String threadName, Runnable body) {
+        Thread thread = daemon(body, threadName);
+        synchronized (threads) {
+            threads.add(thread);
+        }
+        thread.start();
+    }
+
+    private static Thread daemon(Runnable body, String threadName) {
+        Thread thread = new Thread(body, threadName);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** Reads datagrams until the socket closes; one bad packet never ends the loop. */
+    private void socketLoop(TransportEndpoint socket) {
+        PacketBatch batch = new PacketBatch(1, MAX_DATAGRAM, 0);
+        while (running && socket == endpoint) {
+            int count;
+            try {
+                count = socket.receive(batch);
+            } catch (IOException e) {
+                if (running && socket == endpoint) {
+                    log.warn("tunnel {}: receiving failed: {}", name, e.getMessage());
+                    sleepQuietly(100);
+                }
+                continue;
+            }
+            for (int i = 0; i < count; i++) {
+                try {
+                    dispatch(batch.buffer(i), batch.offset(i), batch.length(i), batch.address(i));
+                } catch (RuntimeException e) {
+                    counters.increment(Counters.Counter.DROP_MALFORMED);
+                    log.debug("tunnel {}: packet from {} raised {}", name, batch.address(i), e.toString());
+                }
+            }
+        }
+    }
+
+    private void dispatch(byte[] buf, int off, int len, InetSocketAddress from) {
+        int type = Messages.type(buf, off, len);
+        if (type == Messages.TYPE_DATA) {
+            receiveData(buf, off, len, from);
+        } else if (type == Messages.TYPE_INITIATION || type == Messages.TYPE_RESPONSE || type == Messages.TYPE_COOKIE) {
+            handleHandshake(type, buf, off, len, from);
+        } else {
+            drop(Counters.Counter.DROP_MALFORMED, from);
+        }
+    }
+
+    private void receiveData(byte[] buf, int off, int len, InetSocketAddress from) {
+        if (len < Messages.DATA_HEADER_LENGTH + 16) {
+            drop(Counters.Counter.DROP_MALFORMED, from);
+            return;
+        }
+        Session session = indices.get(Messages.receiverIndex(buf, off));
+        if (session == null) {
+            drop(Counters.Counter.DROP_UNKNOWN_INDEX, from);
+            return;
+        }
+        long counter = Messages.counter(buf, off);
+        if (counter < 0 || counter >= ReplayWindow.REJECT_AFTER_MESSAGES) {
+            drop(Counters.Counter.DROP_REPLAY, from);
+            return;
+        }
+        int plain = session.open(counter, buf, off, len, Messages.DATA_HEADER_LENGTH);
+        if (plain == -1) {
+            drop(Counters.Counter.DROP_DECRYPT, from);
+            return;
+        }
+        if (plain == -2) {
+            drop(Counters.Counter.DROP_REPLAY, from);
+            return;
+        }
+        session.received(from, plain);
+        authenticated(session);
+        if (plain == 0) return;
+        int packetOff = off + Messages.DATA_HEADER_LENGTH;
+        int packetLength = Ipv4.packetLength(buf, packetOff, plain);
+        if (packetLength < 0) {
+            drop(Counters.Counter.DROP_NOT_IPV4, from);
+            return;
+        }
+        if (!acceptsSource(session, Ipv4.source(buf, packetOff))) {
+            drop(Counters.Counter.DROP_SPOOFED, from);
+            return;
+        }
+        try {
+            tun.write(buf, packetOff, packetLength);
+            counters.increment(Counters.Counter.RX_PACKETS);
+            counters.add(Counters.Counter.RX_BYTES, packetLength);
+        } catch (IOException e) {
+            if (running) log.debug("tunnel {}: TUN write failed: {}", name, e.getMessage());
+        }
+    }
+
+    private void tunLoop() {
+        TunDevice device = tun;
+        int headroom = Messages.DATA_HEADER_LENGTH;
+        PacketBatch batch = new PacketBatch(1, headroom + device.mtu() + TAG_ROOM, headroom);
+        while (running) {
+            int count;
+            try {
+                count = device.read(batch);
+            } catch (IOException e) {
+                if (running) {
+                    log.warn("tunnel {}: TUN read failed: {}", name, e.getMessage());
+                    sleepQuietly(100);
+                }
+                continue;
+            }
+            for (int i = 0; i < count; i++) {
+                byte[] buf = batch.buffer(i);
+                int off = batch.offset(i);
+                int length = Ipv4.packetLength(buf, off, batch.length(i));
+                if (length < 0) {
+                    // IPv6 (router solicitations and the like) until the tunnel carries it.
+                    counters.increment(Counters.Counter.DROP_NOT_IPV4);
+                    continue;
+                }
+                Session session = route(Ipv4.destination(buf, off));
+                if (session == null) {
+                    counters.increment(Counters.Counter.DROP_NO_ROUTE);
+                    continue;
+                }
+                send(session, session.dataSealer, buf, off, length);
+            }
+        }
+    }
+
+    /** Seals {@code buf[payloadOff .. +length)} in place behind a data header and sends it to the session's peer. */
+    protected final void send(Session session, PacketSealer sealer, byte[] buf, int payloadOff, int length) {
+        long counter = session.nextCounter();
+        if (counter >= ReplayWindow.REJECT_AFTER_MESSAGES) {
+            counters.increment(Counters.Counter.DROP_KEY_EXPIRED);
+            return;
+        }
+        int headerOff = payloadOff - Messages.DATA_HEADER_LENGTH;
+        Messages.writeDataHeader(buf, headerOff, session.remoteIndex(), counter);
+        int sealed = sealer.seal(counter, buf, headerOff, Messages.DATA_HEADER_LENGTH, payloadOff, length);
+        try {
+            endpoint.send(buf, headerOff, Messages.DATA_HEADER_LENGTH + sealed, session.endpoint());
+            session.sent(length);
+            counters.increment(Counters.Counter.TX_PACKETS);
+            counters.add(Counters.Counter.TX_BYTES, length);
+        } catch (IOException e) {
+            counters.increment(Counters.Counter.SEND_ERRORS);
+            if (running) drops.dropped(Counters.Counter.SEND_ERRORS, session.endpoint());
+        }
+    }
+
+    /** An empty data message: keeps NAT mappings open and tells the peer we are alive. Timer thread only. */
+    protected final void sendKeepalive(Session session) {
+        byte[] buf = new byte[Messages.DATA_HEADER_LENGTH + TAG_ROOM];
+        send(session, session.controlSealer, buf, Messages.DATA_HEADER_LENGTH, 0);
+    }
+
+    protected final void sendHandshake(byte[] message, InetSocketAddress to) {
+        try {
+            endpoint.send(message, 0, message.length, to);
+        } catch (IOException e) {
+            counters.increment(Counters.Counter.SEND_ERRORS);
+            log.debug("tunnel {}: sending a handshake message to {} failed: {}", name, to, e.getMessage());
+        }
+    }
+
+    protected final void drop(Counters.Counter reason, InetSocketAddress from) {
+        counters.increment(reason);
+        drops.dropped(reason, from);
+    }
+
+    // ---- hot swap and stop ---------------------------------------------------------------------------
+
+    /**
+     * Moves the tunnel to another transport, make before break: the new endpoint is opened and read
+     * before the old one closes. Peers follow through roaming (their endpoint is the latest authenticated
+     * source), so sessions and the TUN device stay as they are.
+     */
+    public synchronized void swapTransport(Transport next) throws IOException {
+        if (!running || next == transport) return;
+        TransportEndpoint opened = openEndpoint(next);
+        TransportEndpoint old = endpoint;
+        transport = next;
+        endpoint = opened;
+        startSocketReader(opened);
+        closeQuietly(old);
+        log.info("tunnel {}: now on transport {} ({})", name, next.name(), opened.localAddress());
+        afterTransportSwap();
+    }
+
+    /** Opens an endpoint of this tunnel's kind (listening for a server, connected for a client). */
+    protected abstract TransportEndpoint openEndpoint(Transport transport) throws IOException;
+
+    /** A client re-handshakes at once so the server learns its new endpoint. */
+    protected void afterTransportSwap() {}
+
+    /** Stops threads, closes sessions and devices and reverts host changes. Idempotent. */
+    public void stop() throws IOException {
+        synchronized (this) {
+            if (!running) {
+                return;
+            }
+            running = false;
+            state = "stopped";
+        }
+        timer.shutdownNow();
+        IOException revertFailure = null;
+        try {
+            // Routes and rules go first, in reverse order of their creation, while the TUN device still exists.
+            if (network != null) network.close();
+        } catch (IOException e) {
+            revertFailure = e;
+        }
+        closeQuietly(endpoint);
+        closeQuietly(tun);
+        synchronized (threads) {
+            for (Thread thread : threads) {
+                try {
+                    thread.join(2000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        closeSessions();
+        stopped.countDown();
+        log.info("tunnel {} stopped", name);
+        if (revertFailure != null) throw revertFailure;
+    }
+
+    public boolean awaitStopped(long timeout, TimeUnit unit) throws InterruptedException {
+        return stopped.await(timeout, unit);
+    }
+
+    public boolean isRunning() { return running; }
+
+    protected static void closeQuietly(java.io.Closeable closeable) {
+        if (closeable == null) return;
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            // Closing on the way out: nothing left to do with the error.
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    protected List<String> networkDescription() {
+        AppliedNetworkPlan plan = network;
+        return plan == null ? List.of() : plan.describe();
+    }
+}

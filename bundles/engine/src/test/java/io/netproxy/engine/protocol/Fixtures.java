@@ -1,0 +1,45 @@
+package io.netproxy.engine.protocol;
+
+import java.util.HexFormat;
+import java.util.List;
+
+/** Payloads and helpers shared by the handshake tests. */
+final class Fixtures {
+    static final byte[] ZERO_PSK = new byte[32];
+    static final long NOW = 1_700_000_000_000L;
+
+    private Fixtures() {
+    }
+
+    static InitiationPayload initiationPayload() {
+        return new InitiationPayload(bytes(0x10, 16), new int[] {2, 1});
+    }
+
+    static ResponsePayload responsePayload() {
+        return new ResponsePayload(2, new byte[] {10, 77, 0, 2}, 24, new byte[] {10, 77, 0, 1}, 1420, 10,
+                List.of(new Route(new byte[] {0, 0, 0, 0}, 0), new Route(new byte[] {(byte) 192, (byte) 168, 7, 0}, 24)),
+                List.of(new byte[] {1, 1, 1, 1}, new byte[] {9, 9, 9, 9}));
+    }
+
+    /** {@code length} bytes counting up from {@code first}. */
+    static byte[] bytes(int first, int length) {
+        byte[] out = new byte[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = (byte) (first + i);
+        }
+        return out;
+    }
+
+    static byte[] hex(String hex) {
+        return HexFormat.of().parseHex(hex);
+    }
+
+    /** Recomputes mac1 so that a mutation reaches the checks behind it. */
+    static void fixInitiationMac1(byte[] message, byte[] responderPublicKey) {
+        new Mac1(responderPublicKey).write(message, Messages.INITIATION_MAC1_OFFSET);
+    }
+
+    static void fixResponseMac1(byte[] message, byte[] initiatorPublicKey) {
+        new Mac1(initiatorPublicKey).write(message, Messages.RESPONSE_MAC1_OFFSET);
+    }
+}

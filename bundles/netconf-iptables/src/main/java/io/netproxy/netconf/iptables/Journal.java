@@ -1,0 +1,188 @@
+package io.netproxy.netconf.iptables;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The on-disk list of one tunnel's undo steps, one line each, appended and synced before the change it
+ * reverts is made. The owner holds an exclusive lock for as long as the changes are in place, so a recovery
+ * (in this process or another) leaves a live tunnel's journal alone; the kernel drops the lock when the owner
+ * dies. A finished journal is emptied before it is deleted, so a reader that opened it just before sees
+ * nothing to do.
+ *
+ * <p>Closing any descriptor of a file drops every lock this process holds on it (POSIX record locks), so this
+ * process never opens a journal it holds; it keeps track of those itself.
+ *
+ * <p>Line format: tool, description, stdin, then the arguments, separated by tabs, with backslash, tab and
+ * newline escaped. A last line without its newline was torn by a crash before its change was made, so it is
+ * ignored.
+ */
+final class Journal implements Closeable {
+    private static final String FIELD_SEPARATOR = "\t";
+    private static final Set<Path> HELD_BY_THIS_PROCESS = ConcurrentHashMap.newKeySet();
+
+    private final Path file;
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private Journal(Path file, FileChannel channel, FileLock lock) {
+        this.file = file;
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    static Journal create(Path file, String tunnelId) throws IOException {
+        Path key = file.toAbsolutePath().normalize();
+        if (!HELD_BY_THIS_PROCESS.add(key)) throw new IOException("journal " + file + " is already in use");
+        try {
+            FileChannel channel = FileChannel.open(file,
+                    Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try {
+                Journal journal = new Journal(file, channel, channel.lock());
+                journal.write("# netproxy netconf-iptables journal of tunnel " + tunnelId
+                        + ": undo steps of the changes made, to be run last first\n");
+                syncDirectory(file.getParent());
+                return journal;
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                Files.deleteIfExists(file);
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            HELD_BY_THIS_PROCESS.remove(key);
+            throw e;
+        }
+    }
+
+    /** Opens a journal nobody holds, or returns empty when its owner is still running. */
+    static Optional<Journal> openIfAbandoned(Path file) throws IOException {
+        Path key = file.toAbsolutePath().normalize();
+        if (!HELD_BY_THIS_PROCESS.add(key)) return Optional.empty();
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock != null) return Optional.of(new Journal(file, channel, lock));
+            channel.close();
+        } catch (IOException | RuntimeException e) {
+            HELD_BY_THIS_PROCESS.remove(key);
+            throw e;
+        }
+        HELD_BY_THIS_PROCESS.remove(key);
+        return Optional.empty();
+    }
+
+    Path file() {
+        return file;
+    }
+
+    void append(UndoStep step) throws IOException {
+        List<String> fields = new ArrayList<>(List.of(step.tool().command(), step.description(), step.input()));
+        fields.addAll(step.args());
+        write(String.join(FIELD_SEPARATOR, fields.stream().map(Journal::escape).toList()) + "\n");
+    }
+
+    /** Whether the owner emptied it: its changes are reverted and it is about to disappear. */
+    boolean isFinished() throws IOException {
+        return channel.size() == 0;
+    }
+
+    /** The undo steps in the order their changes were made; empty for a journal its owner already finished. */
+    List<UndoStep> steps() throws IOException {
+        ByteBuffer content = ByteBuffer.allocate(Math.toIntExact(channel.size()));
+        while (content.hasRemaining()) {
+            if (channel.read(content, content.position()) < 0) break;
+        }
+        return parse(new String(content.array(), 0, content.position(), UTF_8));
+    }
+
+    static List<UndoStep> parse(String text) throws IOException {
+        List<UndoStep> steps = new ArrayList<>();
+        int complete = text.lastIndexOf('\n') + 1;
+        for (String line : text.substring(0, complete).split("\n")) {
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            String[] fields = line.split(FIELD_SEPARATOR, -1);
+            if (fields.length < 3) throw new IOException("malformed journal line: " + line);
+            try {
+                List<String> args = new ArrayList<>();
+                for (int i = 3; i < fields.length; i++) args.add(unescape(fields[i]));
+                steps.add(new UndoStep(Tool.byCommand(fields[0]), args, unescape(fields[2]), unescape(fields[1])));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("malformed journal line: " + line, e);
+            }
+        }
+        return steps;
+    }
+
+    /** Empties, deletes and releases the journal: its changes are reverted. */
+    void delete() throws IOException {
+        try {
+            channel.truncate(0);
+            channel.force(true);
+            Files.deleteIfExists(file);
+        } finally {
+            close();
+        }
+    }
+
+    /** Releases the journal and leaves it on disk. */
+    @Override
+    public void close() throws IOException {
+        try (channel) {
+            lock.release();
+        } finally {
+            HELD_BY_THIS_PROCESS.remove(file.toAbsolutePath().normalize());
+        }
+    }
+
+    private void write(String text) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(UTF_8));
+        long position = channel.size();
+        while (bytes.hasRemaining()) position += channel.write(bytes, position);
+        channel.force(true);
+    }
+
+    /** Makes the new file's directory entry durable, so a crash cannot lose a journal whose changes were made. */
+    private static void syncDirectory(Path directory) throws IOException {
+        try (FileChannel handle = FileChannel.open(directory, StandardOpenOption.READ)) {
+            handle.force(true);
+        }
+    }
+
+    static String escape(String text) {
+        return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n");
+    }
+
+    static String unescape(String text) {
+        StringBuilder result = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != '\\') {
+                result.append(c);
+                continue;
+            }
+            if (++i == text.length()) throw new IllegalArgumentException("dangling backslash");
+            switch (text.charAt(i)) {
+                case '\\' -> result.append('\\');
+                case 't' -> result.append('\t');
+                case 'n' -> result.append('\n');
+                default -> throw new IllegalArgumentException("unknown escape \\" + text.charAt(i));
+            }
+        }
+        return result.toString();
+    }
+}

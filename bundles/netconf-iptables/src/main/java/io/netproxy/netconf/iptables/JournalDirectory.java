@@ -1,0 +1,43 @@
+package io.netproxy.netconf.iptables;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The directory holding one journal per tunnel, readable by root only. */
+final class JournalDirectory {
+    private static final String SUFFIX = ".journal";
+
+    private final Path directory;
+
+    JournalDirectory(Path directory) {
+        this.directory = directory;
+    }
+
+    Path fileOf(String tunnelId) {
+        return directory.resolve(tunnelId + SUFFIX);
+    }
+
+    Journal create(String tunnelId) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        return Journal.create(fileOf(tunnelId), tunnelId);
+    }
+
+    List<Path> journals() throws IOException {
+        if (!Files.isDirectory(directory)) return List.of();
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(SUFFIX)).sorted().toList();
+        }
+    }
+
+    static String tunnelIdOf(Path journal) {
+        String name = journal.getFileName().toString();
+        return name.substring(0, name.length() - SUFFIX.length());
+    }
+}

@@ -1,0 +1,83 @@
+package io.netproxy.netconf.iptables;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reverts what journals of earlier, crashed runs describe. Journals of live plans are left alone. */
+final class JournalRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(JournalRecovery.class);
+
+    private final JournalDirectory directory;
+    private final Reverter reverter;
+
+    JournalRecovery(JournalDirectory directory, Reverter reverter) {
+        this.directory = directory;
+        this.reverter = reverter;
+    }
+
+    List<String> recoverAll() throws IOException {
+        List<String> reverted = new ArrayList<>();
+        List<IOException> failures = new ArrayList<>();
+        for (Path file : directory.journals()) {
+            try {
+                Optional<Journal> abandoned = Journal.openIfAbandoned(file);
+                if (abandoned.isEmpty()) continue;
+                if (abandoned.get().isFinished()) {
+                    // its owner finished after the listing; the path may already name a newer, live journal
+                    abandoned.get().close();
+                } else {
+                    reverted.addAll(recover(abandoned.get()));
+                }
+            } catch (IOException e) {
+                failures.add(e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            IOException first = failures.get(0);
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+        return reverted;
+    }
+
+    /** Recovers a tunnel's journal before the tunnel is applied again; fails if that tunnel is live. */
+    List<String> recoverTunnel(String tunnelId) throws IOException {
+        Path file = directory.fileOf(tunnelId);
+        if (!Files.exists(file)) return List.of();
+        Journal journal = Journal.openIfAbandoned(file).orElseThrow(() -> new IOException("tunnel " + tunnelId
+                + " is already applied (its journal " + file + " is held by a running configurator); close it first"));
+        if (journal.isFinished()) {
+            // a crash right after creating it, before anything was journaled
+            journal.delete();
+            return List.of();
+        }
+        return recover(journal);
+    }
+
+    private List<String> recover(Journal journal) throws IOException {
+        List<UndoStep> steps;
+        try {
+            steps = journal.steps();
+        } catch (IOException e) {
+            journal.close();
+            throw new IOException("cannot read the netconf journal " + journal.file() + ", left in place: "
+                    + e.getMessage(), e);
+        }
+        String tunnelId = JournalDirectory.tunnelIdOf(journal.file());
+        LOG.info("reverting {} change(s) left by an earlier run of tunnel {}", steps.size(), tunnelId);
+        try {
+            reverter.revertAll(tunnelId, steps);
+        } finally {
+            journal.delete();
+        }
+        List<String> reverted = new ArrayList<>();
+        for (int i = steps.size() - 1; i >= 0; i--) reverted.add("tunnel " + tunnelId + ": " + steps.get(i).description());
+        return reverted;
+    }
+}

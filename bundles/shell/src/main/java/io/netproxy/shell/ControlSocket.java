@@ -1,0 +1,205 @@
+package io.netproxy.shell;
+
+import io.netproxy.api.NetworkConfigurator;
+import io.netproxy.api.tunnel.TunnelService;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The root-only Unix domain socket that {@code bin/netproxy} drives a running instance through.
+ * It lives in {@code netproxy.run.dir} (default /run/netproxy), a directory only root may enter.
+ * The request and answer format is described in {@code ControlClient} of the launcher.
+ */
+@Component(immediate = true)
+public final class ControlSocket {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlSocket.class);
+
+    @Reference
+    private TunnelService tunnels;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private final List<NetworkConfigurator> configurators = new CopyOnWriteArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile CommandProcessor gogo;
+
+    private BundleContext context;
+    private ServerSocketChannel server;
+    private Path socketPath;
+    private Operations operations;
+
+    @Activate
+    void activate(BundleContext context) throws IOException {
+        this.context = context;
+        this.operations = new Operations(tunnels, () -> List.copyOf(configurators));
+        Path runDir = Path.of(property(context, "netproxy.run.dir", "/run/netproxy"));
+        Files.createDirectories(runDir);
+        Files.setPosixFilePermissions(runDir, PosixFilePermissions.fromString("rwx------"));
+        socketPath = runDir.resolve("control.sock");
+        removeStaleSocket(socketPath);
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socketPath));
+        Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
+        Thread acceptor = new Thread(this::acceptLoop, "netproxy-control");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        LOG.info("control socket {}", socketPath);
+    }
+
+    @Deactivate
+    void deactivate() throws IOException {
+        server.close();
+        Files.deleteIfExists(socketPath);
+    }
+
+    private static String property(BundleContext context, String name, String fallback) {
+        String value = context.getProperty(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    /** A socket file left by a killed instance refuses connections; one that answers belongs to a live instance. */
+    private static void removeStaleSocket(Path path) throws IOException {
+        if (!Files.exists(path)) return;
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(path));
+            throw new IOException("another netproxy instance already serves " + path
+                    + "; use 'netproxy status' or set NETPROXY_RUN_DIR for a second instance");
+        } catch (IOException refused) {
+            if (refused.getMessage() != null && refused.getMessage().startsWith("another netproxy")) throw refused;
+            Files.delete(path);
+        }
+    }
+
+    private void acceptLoop() {
+        while (server.isOpen()) {
+            try {
+                SocketChannel client = server.accept();
+                Thread handler = new Thread(() -> handle(client), "netproxy-control-client");
+                handler.setDaemon(true);
+                handler.start();
+            } catch (IOException e) {
+                if (server.isOpen()) LOG.warn("control socket accept failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    private void handle(SocketChannel client) {
+        char[] secret = null;
+        try (client) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8));
+            Writer raw = new OutputStreamWriter(Channels.newOutputStream(client), StandardCharsets.UTF_8);
+            List<String> args = new ArrayList<>();
+            String line;
+            while ((line = in.readLine()) != null && !line.equals("END")) {
+                if (line.startsWith("ARG ")) args.add(line.substring(4));
+                else if (line.startsWith("SECRET ")) secret = line.substring(7).toCharArray();
+            }
+            int code;
+            try (PrintWriter o = new LinePrefixWriter(raw, "OUT "); PrintWriter e = new LinePrefixWriter(raw, "ERR ")) {
+                code = dispatch(args, secret, o, e);
+                o.flush();
+                e.flush();
+                raw.write("EXIT " + code + "\n");
+                raw.flush();
+            }
+        } catch (IOException e) {
+            LOG.debug("control connection ended: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (secret != null) Arrays.fill(secret, '\0');
+        }
+    }
+
+    private int dispatch(List<String> args, char[] secret, PrintWriter out, PrintWriter err)
+            throws InterruptedException {
+        if (args.isEmpty()) {
+            err.println("netproxy: empty control request");
+            return 2;
+        }
+        List<String> rest = args.subList(1, args.size());
+        switch (args.get(0)) {
+            case "serve": return operations.serve(rest, secret, out, err);
+            case "connect": return operations.connect(rest, secret, out, err);
+            case "disconnect": return operations.disconnect(rest, out, err);
+            case "status": return operations.status(out);
+            case "peers": return operations.peers(rest, out, err);
+            case "cleanup": return operations.cleanup(out, err);
+            case "wait-idle": return operations.waitIdle();
+            case "shutdown": return shutdown(out);
+            case "gogo": return gogo(String.join(" ", rest), out, err);
+            default:
+                err.println("netproxy: unknown control command '" + args.get(0) + "'");
+                return 2;
+        }
+    }
+
+    private int shutdown(PrintWriter out) {
+        out.println("shutting down");
+        Thread stopper = new Thread(() -> {
+            try {
+                context.getBundle(0).stop();
+            } catch (BundleException e) {
+                LOG.warn("shutdown failed: {}", e.getMessage());
+            }
+        }, "netproxy-shutdown");
+        stopper.start();
+        return 0;
+    }
+
+    private int gogo(String commandLine, PrintWriter out, PrintWriter err) {
+        CommandProcessor processor = gogo;
+        if (processor == null) {
+            err.println("netproxy: the Gogo runtime is not installed in this instance");
+            return 1;
+        }
+        java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stream = new java.io.PrintStream(buffer, true, StandardCharsets.UTF_8);
+        CommandSession session = processor.createSession(java.io.InputStream.nullInputStream(), stream, stream);
+        try {
+            Object result = session.execute(commandLine);
+            stream.flush();
+            buffer.toString(StandardCharsets.UTF_8).lines().forEach(out::println);
+            if (result != null) out.println(session.format(result, org.apache.felix.service.command.Converter.INSPECT));
+            return 0;
+        } catch (Exception e) {
+            buffer.toString(StandardCharsets.UTF_8).lines().forEach(out::println);
+            err.println("gogo: " + e.getMessage());
+            return 1;
+        } finally {
+            session.close();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.netproxy.shell;
+
+import io.netproxy.api.NetworkConfigurator;
+import io.netproxy.api.tunnel.TunnelService;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * Gogo commands in scope {@code netproxy}. A password comes from {@code --password-file} or the
+ * NETPROXY_PASSWORD environment variable of the instance; Gogo has no no-echo prompt.
+ */
+@Component(service = NetproxyCommands.class, property = {
+        "osgi.command.scope=netproxy",
+        "osgi.command.function=serve",
+        "osgi.command.function=connect",
+        "osgi.command.function=disconnect",
+        "osgi.command.function=status",
+        "osgi.command.function=peers",
+        "osgi.command.function=cleanup"})
+public final class NetproxyCommands {
+    @Reference
+    private TunnelService tunnels;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private final List<NetworkConfigurator> configurators = new CopyOnWriteArrayList<>();
+
+    private Operations operations;
+
+    @Activate
+    void activate() {
+        operations = new Operations(tunnels, () -> List.copyOf(configurators));
+    }
+
+    @Descriptor("start a server: [--port P] [--password-file F | --key F --peer PUBKEY...] [--pool CIDR]")
+    public String serve(String... args) {
+        return run(out -> operations.serve(Arrays.asList(args), environmentPassword(args), out, out));
+    }
+
+    @Descriptor("connect to a server: HOST[:PORT] [--password-file F | --key F --server-key PUBKEY] [--route CIDR]")
+    public String connect(String... args) {
+        return run(out -> operations.connect(Arrays.asList(args), environmentPassword(args), out, out));
+    }
+
+    @Descriptor("stop a tunnel [NAME] and restore the host network settings")
+    public String disconnect(String... args) {
+        return run(out -> operations.disconnect(Arrays.asList(args), out, out));
+    }
+
+    @Descriptor("show tunnels, peers and counters")
+    public String status() {
+        return run(operations::status);
+    }
+
+    @Descriptor("show the peers of a tunnel [NAME]")
+    public String peers(String... args) {
+        return run(out -> operations.peers(Arrays.asList(args), out, out));
+    }
+
+    @Descriptor("revert host changes left behind by a killed instance")
+    public String cleanup() {
+        return run(out -> operations.cleanup(out, out));
+    }
+
+    private interface Command {
+        int run(PrintWriter out) throws Exception;
+    }
+
+    private static String run(Command command) {
+        java.io.StringWriter text = new java.io.StringWriter();
+        try (PrintWriter out = new PrintWriter(text)) {
+            command.run(out);
+        } catch (Exception e) {
+            return "netproxy: " + e.getMessage();
+        }
+        return text.toString().stripTrailing();
+    }
+
+    /** Only used when the arguments name no file; {@link TunnelArguments} rejects a missing secret. */
+    private static char[] environmentPassword(String[] args) {
+        List<String> given = Arrays.asList(args);
+        if (given.contains("--password-file") || given.contains("--key")) return null;
+        String env = System.getenv("NETPROXY_PASSWORD");
+        return env == null || env.isEmpty() ? null : env.toCharArray();
+    }
+}

@@ -1,0 +1,160 @@
+package io.netproxy.shell;
+
+import io.netproxy.api.NetworkConfigurator;
+import io.netproxy.api.tunnel.PeerStatus;
+import io.netproxy.api.tunnel.TunnelService;
+import io.netproxy.api.tunnel.TunnelSpec;
+import io.netproxy.api.tunnel.TunnelStatus;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.text.SimpleDateFormat;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The operator commands, shared by Gogo and the control socket: each takes its arguments and prints
+ * to {@code out} / {@code err}, returning a process-style exit code.
+ */
+final class Operations {
+    private final TunnelService tunnels;
+    private final Supplier<List<NetworkConfigurator>> configurators;
+
+    Operations(TunnelService tunnels, Supplier<List<NetworkConfigurator>> configurators) {
+        this.tunnels = tunnels;
+        this.configurators = configurators;
+    }
+
+    int serve(List<String> args, char[] secret, PrintWriter out, PrintWriter err) {
+        return start(TunnelSpec.Role.SERVER, args, secret, out, err);
+    }
+
+    int connect(List<String> args, char[] secret, PrintWriter out, PrintWriter err) {
+        return start(TunnelSpec.Role.CLIENT, args, secret, out, err);
+    }
+
+    private int start(TunnelSpec.Role role, List<String> args, char[] secret, PrintWriter out, PrintWriter err) {
+        TunnelSpec spec;
+        try {
+            spec = TunnelArguments.parse(role, args, secret);
+        } catch (IllegalArgumentException | IOException e) {
+            err.println("netproxy: " + e.getMessage());
+            return 2;
+        }
+        try {
+            TunnelStatus status = tunnels.start(spec);
+            out.println(role == TunnelSpec.Role.SERVER
+                    ? "serving tunnel '" + status.name() + "' on " + status.endpoint() + " (" + status.transport()
+                      + "), " + status.tunInterface() + " " + status.tunAddress()
+                    : "connected tunnel '" + status.name() + "' to " + status.endpoint() + ": " + status.tunInterface()
+                      + " " + status.tunAddress());
+            if (status.publicKey() != null) out.println("public key " + status.publicKey());
+            status.network().forEach(line -> out.println("  " + line));
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            err.println("netproxy: " + e.getMessage());
+            return 1;
+        } finally {
+            spec.wipe();
+        }
+    }
+
+    int disconnect(List<String> args, PrintWriter out, PrintWriter err) {
+        Optional<String> name = args.isEmpty() ? onlyTunnel(err) : Optional.of(args.get(0));
+        if (name.isEmpty()) return 1;
+        try {
+            if (!tunnels.stop(name.get())) {
+                err.println("netproxy: no tunnel named '" + name.get() + "'");
+                return 1;
+            }
+            out.println("stopped tunnel '" + name.get() + "'; host network settings restored");
+            return 0;
+        } catch (IOException e) {
+            err.println("netproxy: tunnel '" + name.get() + "' stopped, but restoring the host failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private Optional<String> onlyTunnel(PrintWriter err) {
+        List<TunnelStatus> all = tunnels.tunnels();
+        if (all.size() == 1) return Optional.of(all.get(0).name());
+        err.println(all.isEmpty() ? "netproxy: no tunnel is running"
+                : "netproxy: several tunnels run; name one of " + all.stream().map(TunnelStatus::name).toList());
+        return Optional.empty();
+    }
+
+    int status(PrintWriter out) {
+        List<TunnelStatus> all = tunnels.tunnels();
+        if (all.isEmpty()) out.println("no tunnels");
+        for (TunnelStatus t : all) {
+            out.printf("tunnel %s: %s %s, %s %s, endpoint %s (%s)%n", t.name(), t.role().name().toLowerCase(), t.state(),
+                    t.tunInterface(), t.tunAddress(), t.endpoint(), t.transport());
+            if (t.publicKey() != null) out.println("  public key " + t.publicKey());
+            t.network().forEach(line -> out.println("  host: " + line));
+            printPeers(t, out);
+            Map<String, Long> counters = new TreeMap<>(t.counters());
+            StringBuilder line = new StringBuilder("  counters:");
+            counters.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+            out.println(line);
+        }
+        return 0;
+    }
+
+    int peers(List<String> args, PrintWriter out, PrintWriter err) {
+        Optional<String> name = args.isEmpty() ? onlyTunnel(err) : Optional.of(args.get(0));
+        if (name.isEmpty()) return 1;
+        Optional<TunnelStatus> tunnel = tunnels.tunnel(name.get());
+        if (tunnel.isEmpty()) {
+            err.println("netproxy: no tunnel named '" + name.get() + "'");
+            return 1;
+        }
+        printPeers(tunnel.get(), out);
+        return 0;
+    }
+
+    private static void printPeers(TunnelStatus t, PrintWriter out) {
+        if (t.peers().isEmpty()) out.println("  no peers");
+        SimpleDateFormat time = new SimpleDateFormat("yyyy-MM-dd HH:mm:ss");
+        for (PeerStatus p : t.peers()) {
+            out.printf("  peer %s at %s: tunnel address %s, %s, handshake %s, rx %d B, tx %d B%n", p.publicKey(),
+                    p.endpoint(), p.tunnelAddress(), p.cipher(), time.format(new Date(p.lastHandshakeEpochMs())),
+                    p.rxBytes(), p.txBytes());
+        }
+    }
+
+    /** Reverts what killed instances left on the host, through every installed configurator. */
+    int cleanup(PrintWriter out, PrintWriter err) {
+        int code = 0;
+        for (NetworkConfigurator configurator : configurators.get()) {
+            try {
+                List<String> reverted = configurator.recover();
+                reverted.forEach(line -> out.println(configurator.name() + ": reverted " + line));
+                if (reverted.isEmpty()) out.println(configurator.name() + ": nothing to revert");
+            } catch (IOException e) {
+                err.println("netproxy: " + configurator.name() + ": " + e.getMessage());
+                code = 1;
+            }
+        }
+        return code;
+    }
+
+    /** Blocks until tunnels have run and none is left; what a detached or foreground instance waits on. */
+    int waitIdle() throws InterruptedException {
+        boolean seen = false;
+        while (true) {
+            List<TunnelStatus> all = tunnels.tunnels();
+            if (!all.isEmpty()) {
+                seen = true;
+                for (TunnelStatus t : all) tunnels.awaitStopped(t.name(), 1, TimeUnit.DAYS);
+            } else if (seen) {
+                return 0;
+            } else {
+                Thread.sleep(200);
+            }
+        }
+    }
+}

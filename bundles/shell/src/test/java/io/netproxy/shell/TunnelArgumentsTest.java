@@ -1,0 +1,89 @@
+package io.netproxy.shell;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netproxy.api.tunnel.TunnelSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TunnelArgumentsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void connectTakesHostPortAndRoutes() throws IOException {
+        TunnelSpec spec = TunnelArguments.parse(TunnelSpec.Role.CLIENT,
+                List.of("198.51.100.1:7000", "--route", "10.0.0.0/8", "--route", "192.0.2.0/24"), "pw".toCharArray());
+        assertEquals("198.51.100.1", spec.host());
+        assertEquals(7000, spec.port());
+        assertEquals(List.of("10.0.0.0/8", "192.0.2.0/24"), spec.routes());
+        assertArrayEquals("pw".toCharArray(), spec.password());
+    }
+
+    @Test
+    void explicitPortWinsOverHostPort() throws IOException {
+        TunnelSpec spec = TunnelArguments.parse(TunnelSpec.Role.CLIENT,
+                List.of("198.51.100.1:7000", "--port", "7001"), "pw".toCharArray());
+        assertEquals(7001, spec.port());
+    }
+
+    @Test
+    void serverDefaults() throws IOException {
+        TunnelSpec spec = TunnelArguments.parse(TunnelSpec.Role.SERVER, List.of(), "pw".toCharArray());
+        assertEquals(TunnelSpec.DEFAULT_PORT, spec.port());
+        assertEquals(TunnelArguments.DEFAULT_POOL, spec.pool());
+        assertEquals("server", spec.name());
+    }
+
+    @Test
+    void passwordFileFirstLineOnly() throws IOException {
+        Path file = dir.resolve("pw");
+        Files.writeString(file, "s3cr\u00e9t \ud83d\udd11\nsecond line\n");
+        assertArrayEquals("s3cr\u00e9t \ud83d\udd11".toCharArray(), TunnelArguments.readPasswordFile(file));
+    }
+
+    @Test
+    void emptyPasswordFileIsRejected() throws IOException {
+        Path file = dir.resolve("pw");
+        Files.writeString(file, "\nx\n");
+        IOException e = assertThrows(IOException.class, () -> TunnelArguments.readPasswordFile(file));
+        assertTrue(e.getMessage().contains("empty first line"), e.getMessage());
+    }
+
+    @Test
+    void keyModeNeedsPeers() throws IOException {
+        Path key = dir.resolve("k");
+        Files.writeString(key, Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TunnelArguments.parse(TunnelSpec.Role.CLIENT, List.of("h", "--key", key.toString()), null));
+        assertTrue(e.getMessage().contains("--server-key"), e.getMessage());
+    }
+
+    @Test
+    void badValuesNameTheOption() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TunnelArguments.parse(TunnelSpec.Role.SERVER, List.of("--port", "x"), "pw".toCharArray()));
+        assertTrue(e.getMessage().contains("--port"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> TunnelArguments.parse(TunnelSpec.Role.SERVER, List.of("--peer", "abc"), "pw".toCharArray()));
+        assertTrue(e.getMessage().contains("--peer"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> TunnelArguments.parse(TunnelSpec.Role.CLIENT, List.of(), "pw".toCharArray()));
+        assertTrue(e.getMessage().contains("HOST"), e.getMessage());
+    }
+
+    @Test
+    void missingSecretIsExplained() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TunnelArguments.parse(TunnelSpec.Role.SERVER, List.of(), null));
+        assertTrue(e.getMessage().contains("--password-file"), e.getMessage());
+    }
+}

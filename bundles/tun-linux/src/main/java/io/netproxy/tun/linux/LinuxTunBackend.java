@@ -1,0 +1,81 @@
+package io.netproxy.tun.linux;
+
+import io.netproxy.api.TunBackend;
+import io.netproxy.api.TunDevice;
+import io.netproxy.api.TunSettings;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+import org.osgi.service.component.annotations.Component;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens TUN devices through {@code /dev/net/tun}: the TUNSETIFF/TUNSETPERSIST ioctls attach the file to a
+ * device, then iproute2 sets its MTU and addresses and brings it up.
+ */
+@Component(service = TunBackend.class,
+        property = {TunBackend.PROPERTY + "=" + LinuxTunBackend.NAME, "service.ranking:Integer=10"})
+public final class LinuxTunBackend implements TunBackend {
+    static final String NAME = "linux";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LinuxTunBackend.class);
+    private static final Path CLONE_DEVICE = Path.of("/dev/net/tun");
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public TunDevice open(TunSettings settings) throws IOException {
+        RandomAccessFile file = openCloneDevice();
+        try {
+            String name = attach(FileDescriptors.number(file.getFD()), settings);
+            configure(name, settings);
+            LOG.info("opened TUN {} (mtu {}, addresses {}{})", name, settings.mtu(), settings.addresses(),
+                    settings.persist() ? ", persistent" : "");
+            return new LinuxTunDevice(name, settings.mtu(), settings.persist(), file);
+        } catch (Throwable e) {
+            // Closing the file removes a device this call created, unless it was already made persistent.
+            closeAfterFailure(file, e);
+            throw e;
+        }
+    }
+
+    private static RandomAccessFile openCloneDevice() throws IOException {
+        try {
+            return new RandomAccessFile(CLONE_DEVICE.toFile(), "rw");
+        } catch (FileNotFoundException e) {
+            throw TunErrors.cannotOpen(CLONE_DEVICE, e);
+        }
+    }
+
+    /** Attaches the descriptor to the device and returns the kernel's name for it (which resolves a %d). */
+    private static String attach(int fd, TunSettings settings) throws IOException {
+        byte[] ifreq = Ifreq.of(settings.name(), TunIoctl.IFF_TUN | TunIoctl.IFF_NO_PI);
+        TunIoctl.setIff(fd, ifreq, settings.name());
+        String name = Ifreq.name(ifreq);
+        if (settings.persist()) {
+            TunIoctl.setPersist(fd, name);
+        }
+        return name;
+    }
+
+    /** Uses "addr replace" so that re-attaching a persistent device that keeps its addresses succeeds. */
+    private static void configure(String name, TunSettings settings) throws IOException {
+        IpCommand.run("link", "set", "dev", name, "mtu", Integer.toString(settings.mtu()), "up");
+        for (String address : settings.addresses()) {
+            IpCommand.run("addr", "replace", address, "dev", name);
+        }
+    }
+
+    private static void closeAfterFailure(RandomAccessFile file, Throwable failure) {
+        try {
+            file.close();
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.netproxy.tun.linux;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Platform;
+import java.io.IOException;
+
+/** The TUN ioctls, through a JNA direct mapping of libc's ioctl(2). Only used while opening a device. */
+final class TunIoctl {
+    static final int IFF_TUN = 0x0001;
+    /** No packet-information header: the device carries bare IP packets. */
+    static final int IFF_NO_PI = 0x1000;
+
+    // _IOW('T', 202, int) and _IOW('T', 203, int) in the asm-generic encoding used by x86, arm, riscv and
+    // s390 (mips, powerpc and sparc encode ioctl numbers differently).
+    private static final NativeLong TUNSETIFF = new NativeLong(0x400454caL);
+    private static final NativeLong TUNSETPERSIST = new NativeLong(0x400454cbL);
+
+    static {
+        Native.register(TunIoctl.class, Platform.C_LIBRARY_NAME);
+    }
+
+    private TunIoctl() {
+    }
+
+    private static native int ioctl(int fd, NativeLong request, byte[] ifreq);
+
+    private static native int ioctl(int fd, NativeLong request, NativeLong value);
+
+    /** Attaches fd to the device named in ifreq, creating it if needed; the kernel writes the name back. */
+    static void setIff(int fd, byte[] ifreq, String requestedName) throws IOException {
+        if (ioctl(fd, TUNSETIFF, ifreq) < 0) {
+            throw TunErrors.ioctlFailed("TUNSETIFF", requestedName, Native.getLastError());
+        }
+    }
+
+    /** Keeps the device (and its addresses and routes) after its last descriptor closes. */
+    static void setPersist(int fd, String name) throws IOException {
+        if (ioctl(fd, TUNSETPERSIST, new NativeLong(1)) < 0) {
+            throw TunErrors.ioctlFailed("TUNSETPERSIST", name, Native.getLastError());
+        }
+    }
+}

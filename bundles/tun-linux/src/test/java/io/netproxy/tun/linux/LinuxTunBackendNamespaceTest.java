@@ -1,0 +1,86 @@
+package io.netproxy.tun.linux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Opens real TUN devices, always inside a network namespace each test creates and deletes, by running
+ * {@link TunEchoProbe} there and pinging through the device it opened.
+ */
+@Timeout(120)
+class LinuxTunBackendNamespaceTest {
+    private TestNamespace namespace;
+
+    @BeforeAll
+    static void requireRootAndTun() {
+        TunPrerequisites.require();
+    }
+
+    @BeforeEach
+    void createNamespace() throws Exception {
+        namespace = TestNamespace.create();
+    }
+
+    @AfterEach
+    void deleteNamespace() throws Exception {
+        if (namespace != null) {
+            namespace.close();
+        }
+    }
+
+    @Test
+    void answersPingsThroughTheDeviceAndRemovesItOnClose() throws Exception {
+        ProbeProcess probe = ProbeProcess.start(namespace, "nptun%d", false);
+        String name = probe.awaitReady();
+        assertEquals("nptun0", name, "the kernel's name for nptun%d");
+
+        assertPingAnswered();
+
+        assertEquals(0, probe.stop(), probe.transcript());
+        assertTrue(probe.transcript().contains("CLOSED"), probe.transcript());
+        CommandResult show = namespace.run("ip", "link", "show", "dev", name);
+        assertNotEquals(0, show.exitCode(), "a non-persistent device is gone after close: " + show);
+    }
+
+    @Test
+    void reportsADeviceNameInUse() throws Exception {
+        ProbeProcess holder = ProbeProcess.start(namespace, "npbusy0", false);
+        holder.awaitReady();
+
+        ProbeProcess second = ProbeProcess.start(namespace, "npbusy0", false);
+        assertNotEquals(0, second.awaitExit(), second.transcript());
+        assertTrue(second.transcript().contains("npbusy0: the device name is in use"), second.transcript());
+
+        assertEquals(0, holder.stop(), holder.transcript());
+    }
+
+    @Test
+    void persistentDeviceSurvivesCloseAndCanBeReattached() throws Exception {
+        ProbeProcess first = ProbeProcess.start(namespace, "nppersist0", true);
+        first.awaitReady();
+        assertEquals(0, first.stop(), first.transcript());
+
+        CommandResult kept = namespace.run("ip", "-o", "addr", "show", "dev", "nppersist0");
+        assertTrue(kept.succeeded() && kept.output().contains(TunEchoProbe.ADDRESS), "device and address kept: " + kept);
+
+        ProbeProcess reattached = ProbeProcess.start(namespace, "nppersist0", true);
+        assertEquals("nppersist0", reattached.awaitReady());
+        assertPingAnswered();
+        assertEquals(0, reattached.stop(), reattached.transcript());
+
+        CommandResult deleted = namespace.run("ip", "tuntap", "del", "dev", "nppersist0", "mode", "tun");
+        assertTrue(deleted.succeeded(), deleted.toString());
+    }
+
+    private void assertPingAnswered() throws Exception {
+        CommandResult ping = namespace.run("ping", "-c", "3", "-W", "2", TunEchoProbe.PEER);
+        assertTrue(ping.succeeded() && ping.output().contains("3 received"), ping.toString());
+    }
+}

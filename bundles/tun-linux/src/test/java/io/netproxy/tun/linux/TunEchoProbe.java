@@ -1,0 +1,127 @@
+package io.netproxy.tun.linux;
+
+import io.netproxy.api.PacketBatch;
+import io.netproxy.api.TunDevice;
+import io.netproxy.api.TunSettings;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs in a test's own network namespace (never in the host's): opens a TUN device with 10.99.0.1/24 through
+ * {@link LinuxTunBackend} and answers the ICMP echo requests it reads with replies, as if from 10.99.0.2,
+ * until its standard input closes or a minute has passed. Then it closes the device and checks that this
+ * unblocked the reading thread.
+ *
+ * <p>Arguments: device name, persist (true/false). Prints {@code READY <name>} once the device is up.
+ * Exit code 0 means every check passed.
+ */
+public final class TunEchoProbe {
+    static final String ADDRESS = "10.99.0.1/24";
+    static final String PEER = "10.99.0.2";
+    static final String READY = "READY ";
+
+    private static final long MAX_RUN_SECONDS = 60;
+    private static final long UNBLOCK_TIMEOUT_MS = 5000;
+
+    private TunEchoProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        TunDevice device = new LinuxTunBackend().open(
+                new TunSettings(args[0], 1400, List.of(ADDRESS), Boolean.parseBoolean(args[1])));
+        AtomicReference<Throwable> responderFailure = new AtomicReference<>();
+        Thread responder = new Thread(() -> answerPings(device, responderFailure), "echo-responder");
+        responder.start();
+        if (!writeCompletesWhileReaderBlocks(device)) {
+            fail("a write waited for the blocked reader");
+        }
+        System.out.println(READY + device.name());
+
+        awaitStdinClosed(MAX_RUN_SECONDS);
+        device.close();
+        responder.join(UNBLOCK_TIMEOUT_MS);
+        if (responder.isAlive()) {
+            fail("close() did not unblock the reader within " + UNBLOCK_TIMEOUT_MS + " ms");
+        }
+        if (responderFailure.get() != null) {
+            responderFailure.get().printStackTrace();
+            fail("the responder failed");
+        }
+        System.out.println("CLOSED");
+    }
+
+    private static void answerPings(TunDevice device, AtomicReference<Throwable> failure) {
+        // Headroom, as the engine uses it, to check that packets land at the batch's offset.
+        PacketBatch batch = new PacketBatch(1, 2048, 64);
+        try {
+            while (true) {
+                device.read(batch);
+                if (IcmpEcho.answerInPlace(batch.buffer(0), batch.offset(0), batch.length(0))) {
+                    device.write(batch);
+                }
+            }
+        } catch (ClosedChannelException expected) {
+            // close() unblocked the read: the normal way out
+        } catch (IOException | RuntimeException e) {
+            failure.set(e);
+        }
+    }
+
+    /** With no traffic yet the reader sits in read(), so a write that waited for it would never finish. */
+    private static boolean writeCompletesWhileReaderBlocks(TunDevice device) throws InterruptedException {
+        Thread.sleep(500); // lets the responder reach its blocking read
+        byte[] reply = unsolicitedEchoReply();
+        Thread writer = new Thread(() -> {
+            try {
+                device.write(reply, 0, reply.length);
+            } catch (IOException e) {
+                e.printStackTrace();
+            }
+        }, "unsolicited-writer");
+        writer.setDaemon(true);
+        writer.start();
+        writer.join(2000);
+        return !writer.isAlive();
+    }
+
+    /** An echo reply from the peer that no ping waits for: the kernel drops it silently. */
+    private static byte[] unsolicitedEchoReply() {
+        byte[] packet = {
+            0x45, 0, 0, 28, 0, 0, 0, 0, 64, 1, 0, 0, 10, 99, 0, 2, 10, 99, 0, 1,
+            0, 0, 0, 0, 0x7f, 0x7f, 0, 1,
+        };
+        int ipChecksum = InternetChecksum.of(packet, 0, 20);
+        packet[10] = (byte) (ipChecksum >>> 8);
+        packet[11] = (byte) ipChecksum;
+        int icmpChecksum = InternetChecksum.of(packet, 20, 8);
+        packet[22] = (byte) (icmpChecksum >>> 8);
+        packet[23] = (byte) icmpChecksum;
+        return packet;
+    }
+
+    private static void awaitStdinClosed(long maxSeconds) throws InterruptedException {
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread watcher = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // the test sends nothing; it only closes the stream
+                }
+            } catch (IOException e) {
+                // a broken pipe means the test is gone: stop as well
+            }
+            closed.countDown();
+        }, "stdin-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+        closed.await(maxSeconds, TimeUnit.SECONDS);
+    }
+
+    private static void fail(String reason) {
+        System.out.println("FAILED " + reason);
+        System.exit(2);
+    }
+}

@@ -1,0 +1,77 @@
+package io.netproxy.launcher;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+
+/** Boots Felix with every jar of {@code bundle/} installed and started, and FileInstall watching {@code etc/}. */
+final class FelixRuntime {
+    /** slf4j sits on the launcher class path (ServiceLoader finds its provider there) and is exported to bundles. */
+    private static final String SLF4J_VERSION = "2.0.20";
+
+    private final Framework framework;
+
+    private FelixRuntime(Framework framework) { this.framework = framework; }
+
+    static FelixRuntime start(Layout layout, boolean interactiveConsole) throws IOException, BundleException {
+        Map<String, String> config = new HashMap<>();
+        config.put(Constants.FRAMEWORK_STORAGE, layout.felixCache().toString());
+        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, String.join(",",
+                "org.slf4j;version=" + SLF4J_VERSION,
+                "org.slf4j.spi;version=" + SLF4J_VERSION,
+                "org.slf4j.event;version=" + SLF4J_VERSION,
+                "org.slf4j.helpers;version=" + SLF4J_VERSION));
+        config.put("felix.fileinstall.dir", layout.etc().toString());
+        config.put("felix.fileinstall.filter", ".*\\.cfg");
+        config.put("felix.fileinstall.poll", "1000");
+        config.put("felix.fileinstall.noInitialDelay", "true");
+        config.put("felix.fileinstall.log.level", "2");
+        config.put("gosh.args", interactiveConsole ? "" : "--nointeractive");
+        config.put("netproxy.run.dir", layout.runDir().toString());
+        config.put("netproxy.state.dir", layout.stateDir().toString());
+        System.setProperty("netproxy.run.dir", layout.runDir().toString());
+        System.setProperty("netproxy.state.dir", layout.stateDir().toString());
+
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new IOException("Felix is missing from lib/"));
+        Framework framework = factory.newFramework(config);
+        framework.init();
+        List<Bundle> installed = new ArrayList<>();
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(layout.bundles(), "*.jar")) {
+            for (Path jar : jars) {
+                installed.add(framework.getBundleContext().installBundle(jar.toUri().toString()));
+            }
+        }
+        framework.start();
+        for (Bundle bundle : installed) {
+            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) bundle.start();
+        }
+        return new FelixRuntime(framework);
+    }
+
+    /** Stops every bundle (tunnels close and revert their host changes) and waits for the framework. Idempotent. */
+    synchronized void stop() {
+        try {
+            framework.stop();
+            framework.waitForStop(60_000);
+        } catch (BundleException | InterruptedException e) {
+            System.err.println("netproxy: stopping the OSGi framework failed: " + e);
+        }
+    }
+
+    void awaitStop() throws InterruptedException {
+        framework.waitForStop(0);
+    }
+}

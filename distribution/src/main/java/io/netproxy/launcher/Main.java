@@ -1,0 +1,220 @@
+package io.netproxy.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code bin/netproxy}: starts an instance (Felix with the netproxy bundles) or drives a running one
+ * through its control socket.
+ */
+public final class Main {
+    private static final String USAGE = String.join("\n",
+            "usage: netproxy COMMAND [OPTIONS]",
+            "  serve [--port P] [--password-file F | --key F --peer PUBKEY...] [--pool CIDR] [--mtu N] [-d]",
+            "  connect HOST[:PORT] [--port P] [--password-file F | --key F --server-key PUBKEY] [--route CIDR]... [-d]",
+            "  disconnect [NAME]      stop a tunnel of the running instance (the only one when NAME is left out)",
+            "  status                 tunnels, peers and counters of the running instance",
+            "  peers [NAME]           peers of a tunnel",
+            "  genkey FILE            write a new private key to FILE (0600) and its public key to FILE.pub",
+            "  cleanup                revert host changes that a killed instance left behind",
+            "  shell                  Gogo shell of the running instance, or of a fresh one",
+            "A password is read from --password-file, the NETPROXY_PASSWORD environment variable or a prompt.");
+    private static final long STARTUP_TIMEOUT_MS = 60_000;
+
+    private Main() {}
+
+    public static void main(String[] argv) {
+        int code;
+        try {
+            code = run(new ArrayList<>(Arrays.asList(argv)), Layout.fromEnvironment());
+        } catch (IOException e) {
+            System.err.println("netproxy: " + e.getMessage());
+            code = 1;
+        } catch (InterruptedException e) {
+            code = 130;
+        }
+        System.exit(code);
+    }
+
+    private static int run(List<String> args, Layout layout) throws IOException, InterruptedException {
+        if (args.isEmpty() || args.get(0).equals("-h") || args.get(0).equals("--help") || args.get(0).equals("help")) {
+            System.out.println(USAGE);
+            return args.isEmpty() ? 2 : 0;
+        }
+        String command = args.get(0);
+        ControlClient control = new ControlClient(layout.controlSocket());
+        switch (command) {
+            case "genkey":
+                if (args.size() != 2) return usageError("genkey takes one FILE");
+                System.out.println(KeyFiles.generate(Path.of(args.get(1))));
+                return 0;
+            case "serve":
+            case "connect":
+                requireRoot();
+                return startTunnel(args, layout, control);
+            case "disconnect":
+            case "status":
+            case "peers":
+                requireRunning(control, layout);
+                return control.call(args, null, System.out, System.err);
+            case "cleanup":
+                requireRoot();
+                return control.isServing()
+                        ? control.call(args, null, System.out, System.err)
+                        : inFreshInstance(layout, control, args, null);
+            case "shell":
+                requireRoot();
+                if (control.isServing()) return ShellClient.attach(control, layout);
+                FelixRuntime runtime = startRuntime(layout, true);
+                Runtime.getRuntime().addShutdownHook(new Thread(runtime::stop));
+                runtime.awaitStop();
+                return 0;
+            case "daemon":
+                return daemon(layout, control);
+            default:
+                return usageError("unknown command '" + command + "'");
+        }
+    }
+
+    private static int startTunnel(List<String> args, Layout layout, ControlClient control)
+            throws IOException, InterruptedException {
+        boolean detach = args.remove("-d") | args.remove("--detach");
+        char[] secret = Secrets.namedInArguments(args) ? null : Secrets.passwordFromEnvironmentOrPrompt();
+        try {
+            if (control.isServing()) return control.call(args, secret, System.out, System.err);
+            if (detach) return startDetached(args, secret, layout, control);
+            return runInForeground(args, secret, layout, control);
+        } finally {
+            if (secret != null) Arrays.fill(secret, '\0');
+        }
+    }
+
+    /** Runs the instance in this process until its tunnels end, Ctrl-C or SIGTERM. */
+    private static int runInForeground(List<String> args, char[] secret, Layout layout, ControlClient control)
+            throws IOException, InterruptedException {
+        FelixRuntime runtime = startRuntime(layout);
+        Thread hook = new Thread(runtime::stop, "netproxy-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        awaitControlSocket(control, null, layout);
+        int code = control.call(args, secret, System.out, System.err);
+        if (code == 0) code = control.call(List.of("wait-idle"), null, System.out, System.err);
+        runtime.stop();
+        return code;
+    }
+
+    private static int startDetached(List<String> args, char[] secret, Layout layout, ControlClient control)
+            throws IOException, InterruptedException {
+        Files.createDirectories(layout.logFile().toAbsolutePath().getParent());
+        List<String> command = new ArrayList<>();
+        command.add("setsid");
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Main.class.getName());
+        command.add("daemon");
+        Process daemon = new ProcessBuilder(command)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.logFile().toFile()))
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        awaitControlSocket(control, daemon, layout);
+        int code = control.call(args, secret, System.out, System.err);
+        if (code != 0) {
+            control.call(List.of("shutdown"), null, System.out, System.err);
+            daemon.waitFor(60, TimeUnit.SECONDS);
+        } else {
+            System.out.println("running in the background, pid " + daemon.pid() + ", log " + layout.logFile());
+        }
+        return code;
+    }
+
+    /** The detached instance: serves the control socket, exits once its last tunnel has stopped. */
+    private static int daemon(Layout layout, ControlClient control) throws IOException, InterruptedException {
+        FelixRuntime runtime = startRuntime(layout);
+        Runtime.getRuntime().addShutdownHook(new Thread(runtime::stop, "netproxy-shutdown"));
+        Files.writeString(layout.pidFile(), ProcessHandle.current().pid() + "\n");
+        try {
+            awaitControlSocket(control, null, layout);
+            return control.call(List.of("wait-idle"), null, System.out, System.err);
+        } finally {
+            Files.deleteIfExists(layout.pidFile());
+        }
+    }
+
+    private static int inFreshInstance(Layout layout, ControlClient control, List<String> args, char[] secret)
+            throws IOException, InterruptedException {
+        FelixRuntime runtime = startRuntime(layout);
+        try {
+            awaitControlSocket(control, null, layout);
+            return control.call(args, secret, System.out, System.err);
+        } finally {
+            runtime.stop();
+        }
+    }
+
+    private static FelixRuntime startRuntime(Layout layout) throws IOException {
+        return startRuntime(layout, false);
+    }
+
+    private static FelixRuntime startRuntime(Layout layout, boolean interactiveConsole) throws IOException {
+        Files.createDirectories(layout.runDir());
+        Files.createDirectories(layout.stateDir());
+        try {
+            return FelixRuntime.start(layout, interactiveConsole);
+        } catch (org.osgi.framework.BundleException e) {
+            throw new IOException("the OSGi framework did not start: " + e.getMessage(), e);
+        }
+    }
+
+    private static void awaitControlSocket(ControlClient control, Process daemon, Layout layout)
+            throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + STARTUP_TIMEOUT_MS;
+        while (!control.isServing()) {
+            if (daemon != null && !daemon.isAlive()) {
+                throw new IOException("the background instance exited during startup; see " + layout.logFile());
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IOException("the instance did not open its control socket " + layout.controlSocket()
+                        + " within " + STARTUP_TIMEOUT_MS / 1000 + " s; see the log");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void requireRunning(ControlClient control, Layout layout) throws IOException {
+        if (!control.isServing()) {
+            throw new IOException("no running netproxy instance (nothing answers on " + layout.controlSocket()
+                    + "); start one with 'netproxy serve' or 'netproxy connect'");
+        }
+    }
+
+    private static void requireRoot() throws IOException {
+        String user = System.getProperty("user.name");
+        Object uid = null;
+        try {
+            uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | UnsupportedOperationException e) {
+            // Fall back to the user name below.
+        }
+        boolean root = uid != null ? ((Integer) uid) == 0 : "root".equals(user);
+        if (!root) {
+            throw new IOException("netproxy must run as root to create TUN devices and change routes and firewall"
+                    + " rules; run it with sudo");
+        }
+    }
+
+    private static int usageError(String message) {
+        PrintStream err = System.err;
+        err.println("netproxy: " + message);
+        err.println(USAGE);
+        return 2;
+    }
+}
