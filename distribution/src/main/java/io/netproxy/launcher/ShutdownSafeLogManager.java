@@ -4,18 +4,24 @@ import java.util.logging.LogManager;
 
 /**
  * The JDK resets logging in its own shutdown hook, racing the hook that stops the tunnels: what they log
- * while reverting routes and rules would be lost. This manager ignores that reset; handlers are flushed
- * by the JVM's exit anyway. Selected with {@code -Djava.util.logging.manager}.
+ * while reverting routes and rules would be lost. This manager ignores a reset during shutdown (the
+ * console handler flushes every record anyway). Selected with {@code -Djava.util.logging.manager}.
  */
 public final class ShutdownSafeLogManager extends LogManager {
-    private volatile boolean shuttingDown;
-
-    public ShutdownSafeLogManager() {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> shuttingDown = true));
-    }
-
     @Override
     public void reset() {
-        if (!shuttingDown) super.reset();
+        if (!shuttingDown()) super.reset();
+    }
+
+    /** The JVM refuses new shutdown hooks once shutdown has begun. */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 }

@@ -134,6 +134,7 @@ public final class Initiator {
         byte[][] transportKeys = opened.state().split();
         opened.state().wipe();
         ephemeral.wipe();
+        Arrays.fill(staticShared, (byte) 0);
         awaitingResponse = null;
         return new Result(new SessionKeys(transportKeys[0], transportKeys[1], localIndex, remoteIndex), response);
     }

@@ -67,6 +67,14 @@ final class SymmetricState {
         return NoiseCrypto.kdf(chainingKey, new byte[0], 2);
     }
 
+    /**
+     * Overwrites the chaining key once the session keys have been split off. States that did not change the
+     * chaining key share its array, so only wipe the last state of a handshake.
+     */
+    void wipe() {
+        Arrays.fill(chainingKey, (byte) 0);
+    }
+
     /** A state and the key it yielded; {@link #encrypt}/{@link #decrypt} use the key with the hash as AAD. */
     record Keyed(SymmetricState state, byte[] key) {
         /** EncryptAndHash: returns the state after hashing the ciphertext, and the ciphertext. */
@@ -92,10 +100,5 @@ final class SymmetricState {
     }
 
     record Opened(SymmetricState state, byte[] plaintext) {
-    }
-
-    /** Overwrites the chaining key once the session keys have been split off. */
-    void wipe() {
-        Arrays.fill(chainingKey, (byte) 0);
     }
 }

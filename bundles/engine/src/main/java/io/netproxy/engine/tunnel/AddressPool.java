@@ -4,7 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Tunnel addresses for clients. The server takes the first host address of the pool; each client id
+ * Tunnel addresses for clients. The server takes the address the pool was written with when it has
+ * host bits ({@code 10.67.0.254/24}), otherwise the first host address; each client id
  * keeps its lease while connected and gets the same address back when it reconnects before the lease
  * is released.
  */
@@ -17,15 +18,22 @@ final class AddressPool {
     private final boolean[] used;
     private int next;
 
-    AddressPool(Ipv4.Cidr cidr) {
+    /** @param pool {@code a.b.c.d/n}; host bits, when present, name the server's own address */
+    AddressPool(String pool) {
+        Ipv4.Cidr cidr = Ipv4.Cidr.parse(pool);
         if (cidr.prefixLength() < 16 || cidr.prefixLength() > 30) {
-            throw new IllegalArgumentException("address pool must be between /16 and /30: " + cidr);
+            throw new IllegalArgumentException("address pool must be between /16 and /30: " + pool);
         }
+        int written = Ipv4.parse(pool.substring(0, pool.indexOf('/')));
         this.cidr = cidr;
-        this.serverAddress = cidr.network() + 1;
-        this.first = cidr.network() + 2;
+        this.first = cidr.network() + 1;
         this.last = cidr.network() + cidr.size() - 2;
+        this.serverAddress = written == cidr.network() ? first : written;
+        if (serverAddress == cidr.network() + cidr.size() - 1) {
+            throw new IllegalArgumentException("the server address cannot be the broadcast address: " + pool);
+        }
         this.used = new boolean[cidr.size()];
+        used[slot(serverAddress)] = true;
         this.next = first;
     }
 

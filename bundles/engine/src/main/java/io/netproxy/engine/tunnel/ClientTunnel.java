@@ -123,7 +123,7 @@ public final class ClientTunnel extends Tunnel {
         startTunReader();
         timer.execute(() -> sendKeepalive(session));
         state = "connected";
-        log.info("tunnel {}: connected to {} as {} on {}, {}", name, server, tunAddress, tun.name(), session.suite().name());
+        log.info("tunnel {}: connected to {} as {} on {}, {}", name, format(server), tunAddress, tun.name(), session.suite().name());
     }
 
 
@@ -269,12 +269,12 @@ public final class ClientTunnel extends Tunnel {
         Session s = current;
         List<PeerStatus> peers = new ArrayList<>();
         if (s != null) {
-            peers.add(new PeerStatus(s.peer().publicKey(), String.valueOf(s.endpoint()), configuration == null ? null
+            peers.add(new PeerStatus(s.peer().publicKey(), format(s.endpoint()), configuration == null ? null
                     : Ipv4.format(Ipv4.fromBytes(configuration.serverTunnelAddress())), s.suite().name(),
                     s.createdEpochMs(), s.rxBytes(), s.txBytes()));
         }
         return new TunnelStatus(name, TunnelSpec.Role.CLIENT, state, tun == null ? null : tun.name(), tunAddress,
-                String.valueOf(server), transport.name(), identities.passwordMode() ? null : identities.publicKeyBase64(),
+                format(server), transport.name(), identities.passwordMode() ? null : identities.publicKeyBase64(),
                 peers, counters.snapshot(), networkDescription());
     }
 }

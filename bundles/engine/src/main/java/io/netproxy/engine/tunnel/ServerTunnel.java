@@ -57,7 +57,7 @@ public final class ServerTunnel extends Tunnel {
         super(spec.name(), plugins.transport(), wireId -> plugins.cipher(wireId));
         this.identities = identities;
         this.responder = new Responder(identities.local(), identities.psk(), identities::allows, identities.passwordMode());
-        this.pool = new AddressPool(Ipv4.Cidr.parse(spec.pool()));
+        this.pool = new AddressPool(spec.pool());
         this.sessionByAddress = new AtomicReferenceArray<>(pool.size());
         this.cipherNames = spec.ciphers();
         this.listen = spec.host() == null ? new InetSocketAddress(spec.port()) : new InetSocketAddress(spec.host(), spec.port());
@@ -88,7 +88,7 @@ public final class ServerTunnel extends Tunnel {
             server.startTunReader();
             server.timer.scheduleWithFixedDelay(server::tick, 1, 1, TimeUnit.SECONDS);
             server.state = "listening";
-            server.log.info("tunnel {}: serving on {} via {}, pool {}, {}", spec.name(), server.endpoint.localAddress(),
+            server.log.info("tunnel {}: serving on {} via {}, pool {}, {}", spec.name(), format(server.endpoint.localAddress()),
                     plugins.transport().name(), server.pool.cidr(), server.tun.name());
             return server;
         } catch (IOException | RuntimeException e) {
@@ -188,7 +188,7 @@ public final class ServerTunnel extends Tunnel {
         }
         sendHandshake(response, from);
         counters.increment(Counters.Counter.HANDSHAKES);
-        if (first) log.info("tunnel {}: client {} connected from {}, address {}, {}", name, keyLabel, from,
+        if (first) log.info("tunnel {}: client {} connected from {}, address {}, {}", name, keyLabel, format(from),
                 Ipv4.format(address), suite.name());
     }
 
@@ -278,13 +278,13 @@ public final class ServerTunnel extends Tunnel {
         for (Client client : clients.values()) {
             Session s = client.current;
             if (s == null) continue;
-            peers.add(new PeerStatus(s.peer().publicKey(), String.valueOf(s.endpoint()),
+            peers.add(new PeerStatus(s.peer().publicKey(), format(s.endpoint()),
                     Ipv4.format(s.peer().tunnelAddress()), s.suite().name(), s.createdEpochMs(), s.rxBytes(), s.txBytes()));
         }
         TransportEndpoint socket = endpoint;
         return new TunnelStatus(name, role, state, tun == null ? null : tun.name(),
                 Ipv4.format(pool.serverAddress()) + "/" + pool.cidr().prefixLength(),
-                socket == null ? String.valueOf(listen) : String.valueOf(socket.localAddress()), transport.name(),
+                format(socket == null ? listen : socket.localAddress()), transport.name(),
                 identities.passwordMode() ? null : identities.publicKeyBase64(), peers, counters.snapshot(),
                 networkDescription());
     }

@@ -350,6 +350,14 @@ public abstract class Tunnel {
         }
     }
 
+    /** {@code 198.51.100.10:6767}, or {@code *:6767} for a wildcard bind. */
+    protected static String format(InetSocketAddress address) {
+        if (address == null) return "-";
+        String host = address.getAddress() == null ? address.getHostString()
+                : address.getAddress().isAnyLocalAddress() ? "*" : address.getAddress().getHostAddress();
+        return host + ":" + address.getPort();
+    }
+
     protected List<String> networkDescription() {
         AppliedNetworkPlan plan = network;
         return plan == null ? List.of() : plan.describe();

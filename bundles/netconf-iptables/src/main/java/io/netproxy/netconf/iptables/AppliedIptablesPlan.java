@@ -32,7 +32,6 @@ final class AppliedIptablesPlan implements AppliedNetworkPlan {
      * since a failed command may have done part of its work.
      */
     synchronized void make(UndoStep undo, Change change, String applied) throws IOException {
-        if (closed) throw new IllegalStateException("plan of tunnel " + tunnelId + " is closed");
         journal.append(undo);
         undoSteps.add(undo);
         change.make();
