@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -42,6 +45,14 @@ public final class TunnelManager implements TunnelService {
     private final RankedServices<TunBackend> tunBackends = new RankedServices<>(TunBackend.PROPERTY);
     private final RankedServices<NetworkConfigurator> configurators = new RankedServices<>(NetworkConfigurator.PROPERTY);
     private volatile boolean active;
+    /** Tunnels whose transport is gone, with the timer that stops them unless one comes back. */
+    private final Map<Tunnel, ScheduledFuture<?>> orphans = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService orphanTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "netproxy-transport-grace");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final int ORPHAN_GRACE_SECONDS = 30;
 
     @Activate
     void activate() {
@@ -52,6 +63,8 @@ public final class TunnelManager implements TunnelService {
     @Deactivate
     void deactivate() {
         active = false;
+        orphanTimer.shutdownNow();
+        orphans.clear();
         for (Tunnel tunnel : List.copyOf(tunnels.values())) {
             try {
                 tunnel.stop();
@@ -131,6 +144,14 @@ public final class TunnelManager implements TunnelService {
             policyOption = ReferencePolicyOption.GREEDY)
     void addTransport(Transport transport, Map<String, Object> properties) {
         transports.add(transport, properties);
+        // Tunnels whose transport went away (a bundle being updated) move to the one that came back.
+        for (Tunnel tunnel : tunnels.values()) {
+            ScheduledFuture<?> pendingStop = orphans.remove(tunnel);
+            if (pendingStop != null) {
+                pendingStop.cancel(false);
+                swap(tunnel, transport);
+            }
+        }
     }
 
     void removeTransport(Transport transport) {
@@ -138,19 +159,29 @@ public final class TunnelManager implements TunnelService {
         Optional<Transport> replacement = transports.best();
         for (Tunnel tunnel : tunnels.values()) {
             if (tunnel.transport() != transport) continue;
-            if (replacement.isEmpty()) {
-                LOG.error("tunnel {}: its transport {} went away and no other is installed; stopping it",
-                        tunnel.name(), transport.name());
-                stopQuietly(tunnel);
-                continue;
+            if (replacement.isPresent()) {
+                swap(tunnel, replacement.get());
+            } else {
+                // The old socket keeps working meanwhile: stopping a bundle does not close what it opened.
+                LOG.warn("tunnel {}: its transport {} went away; waiting {} s for another before stopping the tunnel",
+                        tunnel.name(), transport.name(), ORPHAN_GRACE_SECONDS);
+                orphans.put(tunnel, orphanTimer.schedule(() -> {
+                    if (orphans.remove(tunnel) != null) {
+                        LOG.error("tunnel {}: no transport came back; stopping it", tunnel.name());
+                        stopQuietly(tunnel);
+                    }
+                }, ORPHAN_GRACE_SECONDS, TimeUnit.SECONDS));
             }
-            try {
-                tunnel.swapTransport(replacement.get());
-            } catch (IOException e) {
-                LOG.error("tunnel {}: moving to transport {} failed: {}; stopping it", tunnel.name(),
-                        replacement.get().name(), e.getMessage());
-                stopQuietly(tunnel);
-            }
+        }
+    }
+
+    private void swap(Tunnel tunnel, Transport next) {
+        try {
+            tunnel.swapTransport(next);
+        } catch (IOException e) {
+            LOG.error("tunnel {}: moving to transport {} failed: {}; stopping it", tunnel.name(), next.name(),
+                    e.getMessage());
+            stopQuietly(tunnel);
         }
     }
 

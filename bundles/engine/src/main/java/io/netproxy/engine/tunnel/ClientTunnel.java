@@ -47,7 +47,8 @@ public final class ClientTunnel extends Tunnel {
     private volatile long lastInitiationNanos;
     private volatile int keepaliveSeconds = ServerTunnel.KEEPALIVE_SECONDS;
     private volatile String tunAddress;
-    private volatile List<CipherSuite> offered = List.of();
+    private final java.util.function.Supplier<List<CipherSuite>> installedCiphers;
+    private final List<String> allowedCiphers;
     /** What the server pushed in the first handshake. */
     private volatile ResponsePayload configuration;
 
@@ -56,8 +57,8 @@ public final class ClientTunnel extends Tunnel {
         this.identities = identities;
         this.server = server;
         new SecureRandom().nextBytes(clientId);
-        this.offered = plugins.ciphers().get().stream()
-                .filter(c -> spec.ciphers().isEmpty() || spec.ciphers().contains(c.name())).toList();
+        this.installedCiphers = plugins.ciphers();
+        this.allowedCiphers = spec.ciphers();
     }
 
     /**
@@ -73,7 +74,7 @@ public final class ClientTunnel extends Tunnel {
             throw new IOException("cannot resolve the server name '" + spec.host() + "'");
         }
         ClientTunnel client = new ClientTunnel(spec, plugins, Identities.of(spec), server);
-        if (client.offered.isEmpty()) {
+        if (client.offeredCiphers().isEmpty()) {
             throw new IOException("no cipher suite installed that the tunnel allows " + spec.ciphers());
         }
         try {
@@ -100,7 +101,7 @@ public final class ClientTunnel extends Tunnel {
         try {
             session = firstSession.get(timeout, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            throw new IOException("no valid handshake response from " + server + " within " + timeout + " s. "
+            throw new IOException("no valid handshake response from " + format(server) + " within " + timeout + " s. "
                     + "Likely causes: the password or key does not match the server's (a server silently drops "
                     + "handshakes it cannot authenticate), the server is not running or not reachable, or a firewall "
                     + "blocks UDP port " + server.getPort());
@@ -149,7 +150,11 @@ public final class ClientTunnel extends Tunnel {
         if (!running) return;
         if (pending != null) indices.release(pendingIndex);
         int index = indices.allocate();
-        int[] wireIds = offered.stream().mapToInt(CipherSuite::wireId).toArray();
+        int[] wireIds = offeredCiphers().stream().mapToInt(CipherSuite::wireId).toArray();
+        if (wireIds.length == 0) {
+            log.warn("tunnel {}: no cipher suite is installed that the tunnel allows; not handshaking", name);
+            return;
+        }
         Initiator initiator = new Initiator(identities.local(), identities.peerKeys().get(0), identities.psk(), index,
                 new InitiationPayload(clientId.clone(), wireIds));
         byte[] message = initiator.initiation(System.currentTimeMillis());
@@ -157,6 +162,15 @@ public final class ClientTunnel extends Tunnel {
         pending = initiator;
         lastInitiationNanos = System.nanoTime();
         sendHandshake(message, server);
+    }
+
+    /** What is installed now (suites come and go with their bundles), in order of preference. */
+    private List<CipherSuite> offeredCiphers() {
+        // The handshake carries a bounded list of valid wire ids; a third-party suite beyond it is not offered.
+        return installedCiphers.get().stream()
+                .filter(c -> allowedCiphers.isEmpty() || allowedCiphers.contains(c.name()))
+                .filter(c -> c.wireId() >= 1 && c.wireId() <= 255)
+                .limit(InitiationPayload.MAX_CIPHERS).toList();
     }
 
     @Override

@@ -1,7 +1,12 @@
 package io.netproxy.engine.protocol;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import java.util.HexFormat;
 import java.util.List;
+
+import org.junit.jupiter.api.function.Executable;
 
 /** Payloads and helpers shared by the handshake tests. */
 final class Fixtures {
@@ -41,5 +46,12 @@ final class Fixtures {
 
     static void fixResponseMac1(byte[] message, byte[] initiatorPublicKey) {
         new Mac1(initiatorPublicKey).write(message, Messages.RESPONSE_MAC1_OFFSET);
+    }
+
+    /** Asserts the action fails with a HandshakeException of exactly this reason. */
+    static void assertReason(String reason, Executable action) {
+        HandshakeException e = assertThrows(HandshakeException.class, action);
+        assertEquals(reason, e.reason());
+        assertEquals(reason, e.getMessage());
     }
 }

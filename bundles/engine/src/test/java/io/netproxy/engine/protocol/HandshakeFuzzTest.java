@@ -76,14 +76,14 @@ class HandshakeFuzzTest {
             try {
                 PayloadCodec.decodeInitiation(sameLengthMutation(random, initiation));
             } catch (HandshakeException e) {
-                KeyModeHandshakeTest.assertReason(HandshakeException.BAD_PAYLOAD, () -> {
+                Fixtures.assertReason(HandshakeException.BAD_PAYLOAD, () -> {
                     throw e;
                 });
             }
             try {
                 PayloadCodec.decodeResponse(sameLengthMutation(random, response));
             } catch (HandshakeException e) {
-                KeyModeHandshakeTest.assertReason(HandshakeException.BAD_PAYLOAD, () -> {
+                Fixtures.assertReason(HandshakeException.BAD_PAYLOAD, () -> {
                     throw e;
                 });
             }

@@ -2,6 +2,7 @@ package io.netproxy.engine.protocol;
 
 import static io.netproxy.engine.protocol.Fixtures.NOW;
 import static io.netproxy.engine.protocol.Fixtures.ZERO_PSK;
+import static io.netproxy.engine.protocol.Fixtures.assertReason;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -262,11 +263,5 @@ class KeyModeHandshakeTest {
         keys.wipe();
         assertArrayEquals(new byte[32], keys.sendKey());
         assertArrayEquals(new byte[32], keys.receiveKey());
-    }
-
-    static void assertReason(String reason, org.junit.jupiter.api.function.Executable action) {
-        HandshakeException e = assertThrows(HandshakeException.class, action);
-        assertEquals(reason, e.reason());
-        assertEquals(reason, e.getMessage());
     }
 }

@@ -2,7 +2,7 @@ package io.netproxy.engine.protocol;
 
 import static io.netproxy.engine.protocol.Fixtures.NOW;
 import static io.netproxy.engine.protocol.Fixtures.hex;
-import static io.netproxy.engine.protocol.KeyModeHandshakeTest.assertReason;
+import static io.netproxy.engine.protocol.Fixtures.assertReason;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,7 +1,7 @@
 package io.netproxy.engine.protocol;
 
 import static io.netproxy.engine.protocol.Fixtures.NOW;
-import static io.netproxy.engine.protocol.KeyModeHandshakeTest.assertReason;
+import static io.netproxy.engine.protocol.Fixtures.assertReason;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

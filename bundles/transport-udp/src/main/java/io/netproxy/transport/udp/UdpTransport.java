@@ -29,6 +29,9 @@ public final class UdpTransport implements Transport {
     public TransportEndpoint listen(InetSocketAddress local) throws IOException {
         DatagramChannel channel = openWithLargeBuffers();
         try {
+            // Lets a replacement endpoint bind the same port before this one closes (make before break in a
+            // transport swap); both must be ours, as Linux only shares the port between sockets of one user.
+            channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             channel.bind(local);
             UdpEndpoint endpoint = new UdpEndpoint(channel, false, (InetSocketAddress) channel.getLocalAddress());
             if (LOG.isDebugEnabled()) {

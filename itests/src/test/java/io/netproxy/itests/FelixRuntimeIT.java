@@ -1,0 +1,262 @@
+package io.netproxy.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+
+/**
+ * Boots Felix from the bundles of the built distribution, as the launcher does, and checks the wiring:
+ * every bundle active, every service registered and bound, Gogo commands answering, and implementations
+ * swapped while a server tunnel runs (cipher suites stopped and started, the transport bundle updated),
+ * verified by real handshakes against that server.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FelixRuntimeIT {
+    private static final char[] PASSWORD = "integration test password".toCharArray();
+    private static final int AES_GCM = 2;
+    private static final int CHACHA = 1;
+
+    @TempDir
+    static Path temp;
+    private Framework framework;
+    private BundleContext context;
+
+    @BeforeAll
+    void boot() throws Exception {
+        Path dist = Prerequisites.distribution();
+        Path etc = Files.createDirectories(temp.resolve("etc"));
+        Map<String, String> config = new HashMap<>();
+        config.put(Constants.FRAMEWORK_STORAGE, temp.resolve("felix-cache").toString());
+        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA,
+                "org.slf4j;version=2.0.20,org.slf4j.spi;version=2.0.20,org.slf4j.event;version=2.0.20,org.slf4j.helpers;version=2.0.20");
+        config.put("felix.fileinstall.dir", etc.toString());
+        config.put("felix.fileinstall.filter", ".*\\.cfg");
+        config.put("felix.fileinstall.poll", "500");
+        config.put("felix.fileinstall.noInitialDelay", "true");
+        config.put("gosh.args", "--nointeractive");
+        config.put("netproxy.run.dir", temp.resolve("run").toString());
+        System.setProperty("netproxy.state.dir", temp.resolve("state").toString());
+        framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow().newFramework(config);
+        framework.init();
+        context = framework.getBundleContext();
+        List<Bundle> installed = new ArrayList<>();
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(dist.resolve("bundle"), "*.jar")) {
+            for (Path jar : jars) installed.add(context.installBundle(jar.toUri().toString()));
+        }
+        framework.start();
+        for (Bundle bundle : installed) bundle.start();
+        // SCR activates components asynchronously.
+        waitFor(() -> reference("io.netproxy.api.tunnel.TunnelService") != null
+                && reference("org.apache.felix.service.command.CommandProcessor") != null
+                && gogoAvailable(), () -> "the engine and Gogo commands are registered; " + describe());
+    }
+
+    /**
+     * The test's class path has its own copy of some API classes, so the system bundle's context would hide
+     * these services as "not assignable"; the test only uses them reflectively, so it asks for all of them.
+     */
+    private ServiceReference<?> reference(String service) {
+        try {
+            ServiceReference<?>[] refs = context.getAllServiceReferences(service, null);
+            return refs == null ? null : refs[0];
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private boolean gogoAvailable() {
+        try {
+            return context.getAllServiceReferences(null, "(osgi.command.scope=netproxy)") != null;
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterAll
+    void shutdown() throws Exception {
+        if (framework != null) {
+            framework.stop();
+            framework.waitForStop(60_000);
+        }
+    }
+
+    @Test
+    void everyBundleIsActive() {
+        List<String> notActive = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getState() != Bundle.ACTIVE) notActive.add(bundle.getSymbolicName() + " state " + bundle.getState());
+        }
+        assertTrue(notActive.isEmpty(), "bundles not active: " + notActive);
+        Set<String> names = new TreeSet<>();
+        for (Bundle bundle : context.getBundles()) names.add(bundle.getSymbolicName());
+        assertTrue(names.containsAll(List.of("io.netproxy.api", "io.netproxy.engine", "io.netproxy.shell",
+                "io.netproxy.transport-udp", "io.netproxy.cipher-aes-gcm", "io.netproxy.cipher-chacha20poly1305",
+                "io.netproxy.tun-linux", "io.netproxy.netconf-iptables", "org.apache.felix.scr",
+                "org.apache.felix.configadmin", "org.apache.felix.fileinstall", "org.apache.felix.gogo.runtime")), names.toString());
+    }
+
+    @Test
+    void servicesAreRegisteredByName() throws Exception {
+        assertEquals(Set.of("aes-256-gcm", "chacha20-poly1305"), names("io.netproxy.api.CipherSuite", "netproxy.cipher"));
+        assertEquals(Set.of("udp"), names("io.netproxy.api.Transport", "netproxy.transport"));
+        assertEquals(Set.of("linux"), names("io.netproxy.api.TunBackend", "netproxy.tun"));
+        assertEquals(Set.of("iptables"), names("io.netproxy.api.NetworkConfigurator", "netproxy.netconf"));
+        assertNotNull(reference("io.netproxy.api.tunnel.TunnelService"), "TunnelService");
+        ServiceReference<?>[] commands = context.getAllServiceReferences(null, "(osgi.command.scope=netproxy)");
+        assertNotNull(commands, "no Gogo commands in scope netproxy");
+        assertTrue(Arrays.asList((String[]) commands[0].getProperty("osgi.command.function"))
+                .containsAll(List.of("serve", "connect", "disconnect", "status", "peers")));
+    }
+
+    @Test
+    void gogoCommandsAnswer() throws Exception {
+        assertEquals("no tunnels", gogo("netproxy:status"));
+        assertTrue(gogo("netproxy:connect").contains("HOST"), "connect without a host explains itself");
+    }
+
+    @Test
+    void implementationsSwapWhileAServerRuns() throws Exception {
+        Prerequisites.requireIsolatedRoot();
+        Path password = secretFile("password", new String(PASSWORD));
+        InetSocketAddress server = new InetSocketAddress("127.0.0.1", 16767);
+        String started = gogo("netproxy:serve --name swap --port 16767 --pool 10.77.0.0/24 --password-file " + password);
+        assertTrue(started.contains("serving tunnel 'swap'"), started);
+        try {
+            TestHandshake client = new TestHandshake(PASSWORD);
+            assertEquals(AES_GCM, client.handshake(server, AES_GCM, CHACHA), "both suites installed: the client's first choice");
+
+            Bundle aes = bundle("io.netproxy.cipher-aes-gcm");
+            aes.stop();
+            assertEquals(CHACHA, client.handshake(server, AES_GCM, CHACHA), "AES-GCM stopped: ChaCha20-Poly1305 is chosen");
+            aes.start();
+            assertEquals(AES_GCM, client.handshake(server, AES_GCM, CHACHA), "AES-GCM back");
+
+            // Updating the transport bundle unregisters and re-registers the service: the tunnel moves to
+            // the new instance and keeps its port.
+            bundle("io.netproxy.transport-udp").update();
+            assertEquals(AES_GCM, client.handshake(server, AES_GCM, CHACHA), "answered after the transport update");
+            String status = gogo("netproxy:status");
+            assertTrue(status.contains("tunnel swap: server listening") && status.contains("(udp)"), status);
+        } finally {
+            gogo("netproxy:disconnect swap");
+        }
+        assertEquals("no tunnels", gogo("netproxy:status"));
+    }
+
+    @Test
+    void aTunnelDefinedInEtcStartsAndStopsWithItsFile() throws Exception {
+        Prerequisites.requireIsolatedRoot();
+        Path password = secretFile("etc-password", new String(PASSWORD));
+        Path cfg = temp.resolve("etc/io.netproxy.tunnel-fromfile.cfg");
+        Files.writeString(cfg, "role = server\nport = 16768\npool = 10.78.0.0/24\npasswordFile = " + password + "\n");
+        waitFor(() -> gogo("netproxy:status").contains("tunnel fromfile: server listening"), "tunnel from etc/ started");
+        assertEquals(AES_GCM, new TestHandshake(PASSWORD).handshake(new InetSocketAddress("127.0.0.1", 16768), AES_GCM));
+        Files.delete(cfg);
+        waitFor(() -> !gogo("netproxy:status").contains("fromfile"), "tunnel stopped when its file went away");
+    }
+
+    private Path secretFile(String name, String content) throws Exception {
+        Path file = temp.resolve(name);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content + "\n");
+        return file;
+    }
+
+    private Bundle bundle(String symbolicName) {
+        return Arrays.stream(context.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName()))
+                .findFirst().orElseThrow();
+    }
+
+    private Set<String> names(String service, String property) throws Exception {
+        Set<String> names = new TreeSet<>();
+        ServiceReference<?>[] refs = context.getAllServiceReferences(service, null);
+        if (refs != null) for (ServiceReference<?> ref : refs) names.add(String.valueOf(ref.getProperty(property)));
+        return names;
+    }
+
+    /** Runs a Gogo command line through the runtime's CommandProcessor (its classes live in the framework). */
+    private String gogo(String line) {
+        try {
+            ServiceReference<?> ref = reference("org.apache.felix.service.command.CommandProcessor");
+            Object processor = context.getService(ref);
+            ClassLoader loader = processor.getClass().getClassLoader();
+            Class<?> processorType = loader.loadClass("org.apache.felix.service.command.CommandProcessor");
+            Class<?> sessionType = loader.loadClass("org.apache.felix.service.command.CommandSession");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+            Object session = processorType.getMethod("createSession", InputStream.class, OutputStream.class, OutputStream.class)
+                    .invoke(processor, InputStream.nullInputStream(), print, print);
+            try {
+                Method execute = sessionType.getMethod("execute", CharSequence.class);
+                Object result = execute.invoke(session, line);
+                return (out.toString(StandardCharsets.UTF_8) + (result == null ? "" : result)).trim();
+            } finally {
+                sessionType.getMethod("close").invoke(session);
+                context.ungetService(ref);
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("gogo '" + line + "' failed: " + e.getCause(), e);
+        }
+    }
+
+    private static void waitFor(Supplier<Boolean> condition, String what) throws InterruptedException {
+        waitFor(condition, () -> what);
+    }
+
+    private static void waitFor(Supplier<Boolean> condition, Supplier<String> what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!condition.get()) {
+            if (System.currentTimeMillis() > deadline) throw new AssertionError("timed out waiting: " + what.get());
+            Thread.sleep(200);
+        }
+    }
+
+    /** Bundle states and registered services, for a failure message. */
+    private String describe() {
+        StringBuilder text = new StringBuilder();
+        for (Bundle bundle : context.getBundles()) {
+            text.append(bundle.getSymbolicName()).append('=').append(bundle.getState());
+            ServiceReference<?>[] registered = bundle.getRegisteredServices();
+            if (registered != null) {
+                for (ServiceReference<?> ref : registered) {
+                    text.append(' ').append(Arrays.toString((String[]) ref.getProperty(Constants.OBJECTCLASS)));
+                }
+            }
+            text.append("; ");
+        }
+        return text.toString();
+    }
+}
