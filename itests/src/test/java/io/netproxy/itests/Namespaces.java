@@ -1,0 +1,77 @@
+package io.netproxy.itests;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs commands, inside a namespace or not, and the test network of scripts/netns-topology.sh. */
+final class Namespaces {
+    private Namespaces() {}
+
+    record Result(int exitCode, String output) {
+        boolean ok() { return exitCode == 0; }
+    }
+
+    static Result run(Map<String, String> env, long timeoutSeconds, List<String> command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process process = builder.start();
+        byte[][] output = new byte[1][];
+        Thread reader = new Thread(() -> {
+            try {
+                output[0] = process.getInputStream().readAllBytes();
+            } catch (IOException e) {
+                output[0] = ("(output unreadable: " + e + ")").getBytes(StandardCharsets.UTF_8);
+            }
+        });
+        reader.start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            reader.join(5000);
+            return new Result(-1, "timed out after " + timeoutSeconds + " s: " + command);
+        }
+        reader.join(5000);
+        return new Result(process.exitValue(), new String(output[0] == null ? new byte[0] : output[0], StandardCharsets.UTF_8));
+    }
+
+    static Result run(List<String> command) throws IOException, InterruptedException {
+        return run(Map.of(), 60, command);
+    }
+
+    static Result inNamespace(String ns, String... command) throws IOException, InterruptedException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        full.addAll(List.of(command));
+        return run(full);
+    }
+
+    static void topology(Path scripts, String action, String prefix) throws IOException, InterruptedException {
+        Result result = run(List.of(scripts.resolve("netns-topology.sh").toString(), action, prefix));
+        if (!result.ok()) throw new IOException("netns-topology.sh " + action + " " + prefix + ": " + result.output());
+    }
+
+    /** Routes (all tables), firewall rules (all tables, without counters and comments) and forwarding of a namespace. */
+    static String snapshot(String ns) throws IOException, InterruptedException {
+        StringBuilder state = new StringBuilder();
+        // IPv6 link-local routes appear on their own a moment after a link comes up; they are not ours.
+        inNamespace(ns, "ip", "route", "show", "table", "all").output().lines()
+                .filter(line -> !line.contains("fe80:")).forEach(line -> state.append(line).append('\n'));
+        // Rules and chains, by table. The first iptables-restore creates empty tables with ACCEPT policies that
+        // stay after everything in them is removed; an empty table with default policies is no change.
+        String table = "";
+        for (String line : inNamespace(ns, "iptables-save").output().split("\n")) {
+            if (line.startsWith("*")) table = line;
+            boolean builtinAccept = line.startsWith(":") && line.matches(":\\S+ ACCEPT .*");
+            if (line.startsWith("-") || line.startsWith(":") && !builtinAccept) {
+                state.append(table).append(' ').append(line.replaceAll("\\[\\d+:\\d+\\]", "")).append('\n');
+            }
+        }
+        state.append(inNamespace(ns, "sysctl", "net.ipv4.ip_forward").output());
+        state.append(inNamespace(ns, "ip", "-o", "link", "show").output().replaceAll("link/ether \\S+", ""));
+        return state.toString();
+    }
+}
