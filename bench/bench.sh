@@ -174,10 +174,11 @@ git_describe() {
 }
 
 write_results() { # stamp cmdline
-    local stamp=$1 cmdline=$2 md tsv entry jar jars
+    local stamp=$1 cmdline=$2 md tsv entry jar jars port route extra=""
     md=$OUT/netproxy-bench-$stamp.md
     tsv=$OUT/netproxy-bench-$stamp.tsv
-    mkdir -p "$OUT"
+    # results are for reading: not the 077 umask meant for the scratch files
+    (umask 022 && mkdir -p "$OUT")
     jars=("$DIST"/lib/netproxy-*.jar)
     jar=$(basename "${jars[0]}" .jar)
     {
@@ -188,14 +189,17 @@ write_results() { # stamp cmdline
         for entry in $NETPROXY_BENCH_JAVAS; do
             echo "- JDK ${entry%%=*}: \`${entry#*=}\` ($("${entry#*=}" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.runtime.version/ { print $2; exit }'))"
         done
-        echo "- netproxy setup: password mode; server \`serve --bind 192.0.2.2 --port ${NETPROXY_BENCH_PORT:-6767} --pool 198.18.0.2/24 --cipher C\`," \
-            "client \`connect 192.0.2.2:${NETPROXY_BENCH_PORT:-6767} --cipher C $( [[ ${NETPROXY_BENCH_ROUTE:-} == full ]] && echo '(full tunnel)' || echo "--route ${NETPROXY_BENCH_ROUTE:-198.18.0.2/32}")\`" \
-            "${NETPROXY_BENCH_ARGS:+plus \`$NETPROXY_BENCH_ARGS\`}; tunnel MTU as the server pushes it; a default route via 192.0.2.1 in the server namespace" \
-            "(the server will not start without one); ${NETPROXY_BENCH_WARMUP:-3} s ping flood through the tunnel before measuring (JIT warm-up, counted in no column)"
+        port=${NETPROXY_BENCH_PORT:-6767} route="--route ${NETPROXY_BENCH_ROUTE:-198.18.0.2/32}"
+        [[ ${NETPROXY_BENCH_ROUTE:-} == full ]] && route="(full tunnel)"
+        [[ -n ${NETPROXY_BENCH_ARGS:-} ]] && extra=", both with \`$NETPROXY_BENCH_ARGS\`"
+        echo "- netproxy setup: password mode; server \`serve --bind 192.0.2.2 --port $port --pool 198.18.0.2/24 --cipher C\`," \
+            "client \`connect 192.0.2.2:$port --cipher C $route\`$extra; tunnel MTU as the server pushes it;" \
+            "a default route via 192.0.2.1 in the server namespace (the server will not start without one);" \
+            "${NETPROXY_BENCH_WARMUP:-3} s ping flood through the tunnel before measuring (JIT warm-up, counted in no column)"
         echo "- anchors: \`$(readlink -f "$ANCHORS")\` (sha256 $(sha256sum "$ANCHORS" | cut -c1-12))"
         echo
-        # anchors.sh's own title would be a second H1
-        sed '1{/^# /d}' "$SCRATCH/anchors.md"
+        # anchors.sh's own title (and the blank line after it) would make a second H1
+        sed '1{/^# /d}; 2{/^$/d}' "$SCRATCH/anchors.md"
     } >"$md"
     cp "$SCRATCH/anchors.tsv" "$tsv"
     chmod 644 "$md" "$tsv"
@@ -212,7 +216,7 @@ main() {
     local -a systems=()
     # the knobs that change the numbers belong in the recorded command line
     for v in DURATION PARALLEL PINGS PING_INTERVAL ROUNDS UNDERLAY_MTU SETTLE WAIT_IDLE NOISE_MAX_PCT \
-        NOISE_RETRIES WG_MTU OVPN_EXTRA_ARGS SYSTEMS ANCHORS NETPROXY_BENCH_WARMUP NETPROXY_BENCH_ROUTE \
+        NOISE_RETRIES WG_MTU OVPN_EXTRA_ARGS SYSTEMS NETPROXY_BENCH_WARMUP NETPROXY_BENCH_ROUTE \
         NETPROXY_BENCH_PORT NETPROXY_BENCH_ARGS NETPROXY_BENCH_JAVAS; do
         [[ -n ${!v:-} ]] && cmdline+="$v=${!v@Q} "
     done
@@ -252,8 +256,8 @@ main() {
     fi
 
     trap cleanup EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
+    trap 'log "interrupted, cleaning up"; exit 130' INT
+    trap 'log "terminated, cleaning up"; exit 143' TERM
     SCRATCH=$(mktemp -d /tmp/netproxy-bench.XXXXXX)
     # a fresh random password per run; nothing outside the namespaces can reach the tunnels anyway
     head -c 24 /dev/urandom | base64 >"$SCRATCH/password"

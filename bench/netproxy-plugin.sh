@@ -74,13 +74,9 @@ np_start() { # short-cipher jdk-feature
     mkdir -p "$NP_SYS_SCRATCH"
     [[ $route == full ]] || route_args=(--route "$route")
 
-    # The server NATs the pool out of the default route's device and refuses to start without one;
-    # the bench namespaces have none.  Point it at the client end of the veth: nothing is forwarded
-    # in this benchmark, and whatever would be stays inside our two namespaces.
-    ip -n "$NS_S" route add default via "$UL_C" dev "$VETH_S"
-
+    # The bench namespaces have no default route, so the NAT egress is named (nothing is forwarded here).
     # Pool host bits name the server's address: 198.18.0.2/24 -> server .2, first client .1.
-    np_launch server "$NS_S" "$java" serve --bind "$UL_S" --port "$port" \
+    np_launch server "$NS_S" "$java" serve --bind "$UL_S" --port "$port" --egress "$VETH_S" \
         --password-file "$NETPROXY_BENCH_PASSWORD_FILE" --pool "$TUN_S/24" --cipher "$cipher"
     spid=$NP_PID
     # The JVM + Felix take a few seconds; a client started earlier would only back off and retry.

@@ -20,6 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -54,8 +56,11 @@ public final class TunnelManager implements TunnelService {
     });
     private static final int ORPHAN_GRACE_SECONDS = 30;
 
+    private volatile BundleContext context;
+
     @Activate
-    void activate() {
+    void activate(BundleContext context) {
+        this.context = context;
         active = true;
         configurators.all().forEach(this::recover);
     }
@@ -156,6 +161,8 @@ public final class TunnelManager implements TunnelService {
 
     void removeTransport(Transport transport) {
         transports.remove(transport);
+        if (frameworkStopping()) return; // deactivate() stops the tunnels next; nothing to move them to
+
         Optional<Transport> replacement = transports.best();
         for (Tunnel tunnel : tunnels.values()) {
             if (tunnel.transport() != transport) continue;
@@ -173,6 +180,11 @@ public final class TunnelManager implements TunnelService {
                 }, ORPHAN_GRACE_SECONDS, TimeUnit.SECONDS));
             }
         }
+    }
+
+    private boolean frameworkStopping() {
+        BundleContext bundles = context;
+        return bundles != null && bundles.getBundle(0).getState() == Bundle.STOPPING;
     }
 
     private void swap(Tunnel tunnel, Transport next) {

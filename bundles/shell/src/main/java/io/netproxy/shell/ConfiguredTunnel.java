@@ -30,7 +30,7 @@ public final class ConfiguredTunnel {
     private static final Map<String, String> OPTIONS = Map.ofEntries(
             Map.entry("port", "--port"), Map.entry("bind", "--bind"), Map.entry("passwordFile", "--password-file"),
             Map.entry("keyFile", "--key"), Map.entry("peers", "--peer"), Map.entry("serverKey", "--server-key"),
-            Map.entry("pool", "--pool"), Map.entry("routes", "--route"), Map.entry("pushRoutes", "--push-route"),
+            Map.entry("pool", "--pool"), Map.entry("egress", "--egress"), Map.entry("routes", "--route"), Map.entry("pushRoutes", "--push-route"),
             Map.entry("dns", "--dns"), Map.entry("ciphers", "--cipher"), Map.entry("mtu", "--mtu"),
             Map.entry("timeout", "--timeout"), Map.entry("tun", "--tun"), Map.entry("transport", "--transport"),
             Map.entry("tunBackend", "--tun-backend"), Map.entry("netconf", "--netconf"));

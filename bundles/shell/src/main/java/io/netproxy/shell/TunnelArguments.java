@@ -32,6 +32,7 @@ final class TunnelArguments {
         byte[] privateKey = null;
         List<byte[]> peers = new ArrayList<>();
         String pool = role == TunnelSpec.Role.SERVER ? DEFAULT_POOL : null;
+        String egress = null;
         List<String> routes = new ArrayList<>();
         List<String> pushRoutes = new ArrayList<>();
         List<String> dns = new ArrayList<>();
@@ -53,6 +54,7 @@ final class TunnelArguments {
                     case "--key" -> privateKey = readKeyFile(Path.of(value(args, ++i, arg)));
                     case "--peer", "--server-key" -> peers.add(publicKey(value(args, ++i, arg), arg));
                     case "--pool" -> pool = value(args, ++i, arg);
+                    case "--egress" -> egress = value(args, ++i, arg);
                     case "--route" -> routes.add(value(args, ++i, arg));
                     case "--push-route" -> pushRoutes.add(value(args, ++i, arg));
                     case "--dns" -> dns.add(value(args, ++i, arg));
@@ -91,7 +93,7 @@ final class TunnelArguments {
                         ? "key mode needs at least one --peer PUBKEY (a client's public key)"
                         : "key mode needs --server-key PUBKEY (the server's public key)");
             }
-            return new TunnelSpec(name, role, host, port, password, privateKey, peers, pool, routes, pushRoutes, dns,
+            return new TunnelSpec(name, role, host, port, password, privateKey, peers, pool, egress, routes, pushRoutes, dns,
                     mtu, tunName, transport, tunBackend, netconf, ciphers, timeout);
         } catch (RuntimeException | IOException e) {
             if (password != null) Arrays.fill(password, '\0');

@@ -15,7 +15,9 @@ import java.util.Objects;
  * @param password        password mode: the shared password (null in key mode)
  * @param privateKey      key mode: this side's X25519 private key (null in password mode)
  * @param peerPublicKeys  key mode: server: allowed client public keys; client: the server's public key
- * @param pool            server: CIDR of the client address pool (server takes the first address)
+ * @param pool            server: CIDR of the client address pool; the server takes the address written
+ *                        with host bits ({@code 10.8.0.254/24}), else the first one
+ * @param egress          server: interface to NAT out of, or null to take the default route's
  * @param routes          client: CIDRs through the tunnel; empty means what the server pushes (default all)
  * @param pushRoutes      server: routes pushed to clients (empty means 0.0.0.0/0)
  * @param dns             server: DNS servers pushed to clients
@@ -28,7 +30,7 @@ import java.util.Objects;
  * @param handshakeTimeoutSeconds client: give up connecting after this long (0 means 20)
  */
 public record TunnelSpec(String name, Role role, String host, int port, char[] password, byte[] privateKey,
-                         List<byte[]> peerPublicKeys, String pool, List<String> routes, List<String> pushRoutes,
+                         List<byte[]> peerPublicKeys, String pool, String egress, List<String> routes, List<String> pushRoutes,
                          List<String> dns, int mtu, String tunName, String transport, String tunBackend,
                          String netconf, List<String> ciphers, int handshakeTimeoutSeconds) {
 

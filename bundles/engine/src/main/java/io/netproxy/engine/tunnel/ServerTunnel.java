@@ -82,7 +82,7 @@ public final class ServerTunnel extends Tunnel {
             server.tun = plugins.tunBackend().open(new TunSettings(
                     spec.tunName() != null ? spec.tunName() : "np%d", server.mtu, List.of(tunAddress), false));
             server.network = plugins.netconf().apply(new NetworkPlan(spec.name(), NetworkPlan.Role.SERVER,
-                    server.tun.name(), server.pool.cidr().toString(), null, null, List.of(), List.of()));
+                    server.tun.name(), server.pool.cidr().toString(), spec.egress(), null, List.of(), List.of()));
             server.endpoint = server.openEndpoint(plugins.transport());
             server.startSocketReader(server.endpoint);
             server.startTunReader();

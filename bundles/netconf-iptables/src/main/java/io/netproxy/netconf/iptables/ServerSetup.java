@@ -31,7 +31,7 @@ final class ServerSetup {
         String routes = tools.run(Tool.IP, "-4", "route", "show", "default");
         String device = RouteOutputParser.defaultRouteDevice(routes).orElseThrow(() -> new IOException(
                 "no IPv4 default route, so no egress interface to NAT out of ('ip -4 route show default' printed "
-                        + "nothing); add a default route or set the egress interface in the tunnel configuration"));
+                        + "nothing); add a default route or name the interface with 'serve --egress IF'"));
         return NetworkNames.requireInterface(device, "egress interface of the default route");
     }
 

@@ -23,6 +23,8 @@ public final class LinuxTunBackend implements TunBackend {
     private static final Logger LOG = LoggerFactory.getLogger(LinuxTunBackend.class);
     private static final Path CLONE_DEVICE = Path.of("/dev/net/tun");
 
+    private static final int TX_QUEUE_PACKETS = 2000;
+
     @Override
     public String name() {
         return NAME;
@@ -63,9 +65,13 @@ public final class LinuxTunBackend implements TunBackend {
         return name;
     }
 
-    /** Uses "addr replace" so that re-attaching a persistent device that keeps its addresses succeeds. */
+    /**
+     * Uses "addr replace" so that re-attaching a persistent device that keeps its addresses succeeds. The
+     * queue is longer than the kernel's 500 packets so bursts wait for the reader thread instead of being dropped.
+     */
     private static void configure(String name, TunSettings settings) throws IOException {
-        IpCommand.run("link", "set", "dev", name, "mtu", Integer.toString(settings.mtu()), "up");
+        IpCommand.run("link", "set", "dev", name, "mtu", Integer.toString(settings.mtu()), "txqueuelen",
+                Integer.toString(TX_QUEUE_PACKETS), "up");
         for (String address : settings.addresses()) {
             IpCommand.run("addr", "replace", address, "dev", name);
         }
