@@ -1,6 +1,8 @@
 package io.netproxy.cipher.chacha20poly1305;
 
 import io.netproxy.api.PacketOpener;
+import io.netproxy.cipher.jce.CounterNonce;
+import io.netproxy.cipher.jce.PacketBounds;
 import java.util.Arrays;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.modes.ChaCha20Poly1305;
@@ -13,8 +15,8 @@ import org.bouncycastle.crypto.params.ParametersWithIV;
  * saw: there one forged packet carrying counter N would make the genuine packet N unopenable.
  */
 final class BouncyCastleChaChaOpener implements PacketOpener {
-    private static final int KEY_LENGTH = SunJceChaCha20Poly1305.KEY_LENGTH;
-    private static final int TAG_LENGTH = SunJceChaCha20Poly1305.TAG_LENGTH;
+    private static final int KEY_LENGTH = ChaCha20Poly1305Suite.SPEC.keyLength();
+    private static final int TAG_LENGTH = ChaCha20Poly1305Suite.SPEC.tagLength();
 
     private final ChaCha20Poly1305 aead = new ChaCha20Poly1305();
     private final KeyParameter key;

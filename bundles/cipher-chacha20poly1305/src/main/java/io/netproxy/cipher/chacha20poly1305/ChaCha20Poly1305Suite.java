@@ -3,6 +3,10 @@ package io.netproxy.cipher.chacha20poly1305;
 import io.netproxy.api.CipherSuite;
 import io.netproxy.api.PacketOpener;
 import io.netproxy.api.PacketSealer;
+import io.netproxy.cipher.jce.JceAeadOpener;
+import io.netproxy.cipher.jce.JceAeadSealer;
+import io.netproxy.cipher.jce.JceAeadSpec;
+import javax.crypto.spec.IvParameterSpec;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -14,7 +18,13 @@ import org.osgi.service.component.annotations.Component;
 public final class ChaCha20Poly1305Suite implements CipherSuite {
     static final String NAME = "chacha20-poly1305";
     private static final int WIRE_ID = 1;
+    private static final int KEY_LENGTH = 32;
+    private static final int TAG_LENGTH = 16;
     private static final boolean SUNJCE_REOPENS_A_NONCE = Runtime.version().feature() >= 21;
+
+    /** SunJCE's ChaCha20-Poly1305 takes the 96-bit counter nonce as its IV; the tag is always 128 bits. */
+    static final JceAeadSpec SPEC = new JceAeadSpec("ChaCha20-Poly1305", "ChaCha20-Poly1305", "ChaCha20",
+            KEY_LENGTH, TAG_LENGTH, IvParameterSpec::new);
 
     @Override
     public String name() {
@@ -28,21 +38,21 @@ public final class ChaCha20Poly1305Suite implements CipherSuite {
 
     @Override
     public int keyLength() {
-        return SunJceChaCha20Poly1305.KEY_LENGTH;
+        return SPEC.keyLength();
     }
 
     @Override
     public int tagLength() {
-        return SunJceChaCha20Poly1305.TAG_LENGTH;
+        return SPEC.tagLength();
     }
 
     @Override
     public PacketSealer newSealer(byte[] key) {
-        return new SunJceChaChaSealer(key);
+        return new JceAeadSealer(SPEC, key);
     }
 
     @Override
     public PacketOpener newOpener(byte[] key) {
-        return SUNJCE_REOPENS_A_NONCE ? new SunJceChaChaOpener(key) : new BouncyCastleChaChaOpener(key);
+        return SUNJCE_REOPENS_A_NONCE ? new JceAeadOpener(SPEC, key) : new BouncyCastleChaChaOpener(key);
     }
 }

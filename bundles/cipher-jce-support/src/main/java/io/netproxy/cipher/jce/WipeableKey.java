@@ -1,4 +1,4 @@
-package io.netproxy.cipher.chacha20poly1305;
+package io.netproxy.cipher.jce;
 
 import java.util.Arrays;
 import javax.crypto.SecretKey;

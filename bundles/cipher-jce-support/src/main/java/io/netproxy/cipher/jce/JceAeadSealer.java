@@ -1,17 +1,18 @@
-package io.netproxy.cipher.chacha20poly1305;
+package io.netproxy.cipher.jce;
 
 import io.netproxy.api.PacketSealer;
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
 import javax.crypto.ShortBufferException;
 
-/** Seals one direction of one session with SunJCE's ChaCha20-Poly1305. */
-final class SunJceChaChaSealer implements PacketSealer {
-    private final SunJceChaCha20Poly1305 aead;
+/** Seals one direction of one session with a SunJCE AEAD. */
+public final class JceAeadSealer implements PacketSealer {
+    private final JceAead aead;
     private final byte[] nonce = new byte[CounterNonce.LENGTH];
 
-    SunJceChaChaSealer(byte[] key) {
-        this.aead = new SunJceChaCha20Poly1305(key);
+    /** Copies {@code key}; the caller wipes its own copy. */
+    public JceAeadSealer(JceAeadSpec spec, byte[] key) {
+        this.aead = new JceAead(spec, key);
     }
 
     @Override
@@ -21,16 +22,16 @@ final class SunJceChaChaSealer implements PacketSealer {
     }
 
     /** Seals with an explicit nonce; lets tests use published vectors whose nonces are not counters. */
-    int seal(byte[] nonce, byte[] buf, int aadOff, int aadLen, int off, int len) {
+    public int seal(byte[] nonce, byte[] buf, int aadOff, int aadLen, int off, int len) {
         try {
             Cipher cipher = aead.init(Cipher.ENCRYPT_MODE, nonce);
             cipher.updateAAD(buf, aadOff, aadLen);
             return cipher.doFinal(buf, off, len, buf, off);
         } catch (ShortBufferException e) {
-            throw new IllegalArgumentException("no room for the " + SunJceChaCha20Poly1305.TAG_LENGTH + "-byte tag", e);
+            throw new IllegalArgumentException("no room for the " + aead.spec().tagLength() + "-byte tag", e);
         } catch (GeneralSecurityException e) {
             // A repeated counter lands here: a caller bug, never a property of the data.
-            throw new IllegalStateException("ChaCha20-Poly1305 seal failed", e);
+            throw new IllegalStateException(aead.spec().name() + " seal failed", e);
         }
     }
 

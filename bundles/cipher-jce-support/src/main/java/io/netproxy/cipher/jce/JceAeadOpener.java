@@ -1,19 +1,17 @@
-package io.netproxy.cipher.chacha20poly1305;
+package io.netproxy.cipher.jce;
 
 import io.netproxy.api.PacketOpener;
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
 
-/**
- * Opens one direction of one session with SunJCE's ChaCha20-Poly1305; every bad packet yields -1.
- * Only for JDK 21+: older SunJCE refuses to decrypt twice with one nonce (see {@link BouncyCastleChaChaOpener}).
- */
-final class SunJceChaChaOpener implements PacketOpener {
-    private final SunJceChaCha20Poly1305 aead;
+/** Opens one direction of one session with a SunJCE AEAD; every bad packet yields -1. */
+public final class JceAeadOpener implements PacketOpener {
+    private final JceAead aead;
     private final byte[] nonce = new byte[CounterNonce.LENGTH];
 
-    SunJceChaChaOpener(byte[] key) {
-        this.aead = new SunJceChaCha20Poly1305(key);
+    /** Copies {@code key}; the caller wipes its own copy. */
+    public JceAeadOpener(JceAeadSpec spec, byte[] key) {
+        this.aead = new JceAead(spec, key);
     }
 
     @Override
@@ -23,9 +21,9 @@ final class SunJceChaChaOpener implements PacketOpener {
     }
 
     /** Opens with an explicit nonce; lets tests use published vectors whose nonces are not counters. */
-    int open(byte[] nonce, byte[] buf, int aadOff, int aadLen, int off, int len) {
+    public int open(byte[] nonce, byte[] buf, int aadOff, int aadLen, int off, int len) {
         // A closed opener must not fall back to the all-zero key SunJCE was re-keyed with.
-        if (aead.isClosed() || !PacketBounds.fit(buf, aadOff, aadLen, off, len, SunJceChaCha20Poly1305.TAG_LENGTH)) {
+        if (aead.isClosed() || !PacketBounds.fit(buf, aadOff, aadLen, off, len, aead.spec().tagLength())) {
             return -1;
         }
         try {

@@ -1,12 +1,12 @@
-package io.netproxy.cipher.chacha20poly1305;
+package io.netproxy.cipher.jce;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /** The 96-bit nonce of a data packet: 4 zero bytes, then the 64-bit counter little-endian (as in WireGuard). */
-final class CounterNonce {
-    static final int LENGTH = 12;
+public final class CounterNonce {
+    public static final int LENGTH = 12;
 
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -15,7 +15,7 @@ final class CounterNonce {
     }
 
     /** Overwrites all 12 bytes of {@code nonce} with the nonce for {@code counter}. */
-    static void write(long counter, byte[] nonce) {
+    public static void write(long counter, byte[] nonce) {
         INT_LE.set(nonce, 0, 0);
         LONG_LE.set(nonce, 4, counter);
     }

@@ -1,0 +1,13 @@
+package io.netproxy.cipher.jce.testing;
+
+import java.util.HexFormat;
+
+/** Test vectors as hex strings; spaces are ignored. */
+public final class Hex {
+    private Hex() {
+    }
+
+    public static byte[] bytes(String hex) {
+        return HexFormat.of().parseHex(hex.replace(" ", ""));
+    }
+}
