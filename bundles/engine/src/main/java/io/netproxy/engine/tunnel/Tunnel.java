@@ -196,7 +196,8 @@ public abstract class Tunnel {
     private void tunLoop() {
         TunDevice device = tun;
         int headroom = Messages.DATA_HEADER_LENGTH;
-        PacketBatch batch = new PacketBatch(1, headroom + device.mtu() + TAG_ROOM, headroom);
+        int mtu = device.mtu();
+        PacketBatch batch = new PacketBatch(1, headroom + mtu + TAG_ROOM, headroom);
         while (running) {
             int count;
             try {
@@ -215,6 +216,11 @@ public abstract class Tunnel {
                 if (length < 0) {
                     // IPv6 (router solicitations and the like) until the tunnel carries it.
                     counters.increment(Counters.Counter.DROP_NOT_IPV4);
+                    continue;
+                }
+                if (length > mtu) {
+                    // The device's MTU was raised behind our back: read(2) filled the tag room, so no tag would fit.
+                    counters.increment(Counters.Counter.DROP_OVERSIZED);
                     continue;
                 }
                 Session session = route(Ipv4.destination(buf, off));
@@ -236,7 +242,16 @@ public abstract class Tunnel {
         }
         int headerOff = payloadOff - Messages.DATA_HEADER_LENGTH;
         Messages.writeDataHeader(buf, headerOff, session.remoteIndex(), counter);
-        int sealed = sealer.seal(counter, buf, headerOff, Messages.DATA_HEADER_LENGTH, payloadOff, length);
+        int sealed;
+        try {
+            sealed = sealer.seal(counter, buf, headerOff, Messages.DATA_HEADER_LENGTH, payloadOff, length);
+        } catch (RuntimeException e) {
+            // The session was retired (its keys wiped) between route() and here, or a suite is faulty: this
+            // packet is lost, the calling thread (TUN reader or timer) must not be.
+            counters.increment(Counters.Counter.SEND_ERRORS);
+            log.debug("tunnel {}: sealing for {} failed: {}", name, session.endpoint(), e.toString());
+            return;
+        }
         try {
             endpoint.send(buf, headerOff, Messages.DATA_HEADER_LENGTH + sealed, session.endpoint());
             session.sent(length);

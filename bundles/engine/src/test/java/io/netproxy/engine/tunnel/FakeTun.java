@@ -1,0 +1,120 @@
+package io.netproxy.engine.tunnel;
+
+import io.netproxy.api.PacketBatch;
+import io.netproxy.api.TunBackend;
+import io.netproxy.api.TunDevice;
+import io.netproxy.api.TunSettings;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A TUN backend without a kernel: the test plays the host's IP stack through each device's two queues. */
+final class FakeTun implements TunBackend {
+    final List<TunSettings> opened = new CopyOnWriteArrayList<>();
+    final List<Device> devices = new CopyOnWriteArrayList<>();
+    private final AtomicInteger number = new AtomicInteger();
+
+    @Override
+    public String name() { return "fake"; }
+
+    @Override
+    public TunDevice open(TunSettings settings) {
+        opened.add(settings);
+        Device device = new Device(settings.name().replace("%d", Integer.toString(number.getAndIncrement())), settings.mtu());
+        devices.add(device);
+        return device;
+    }
+
+    /** The device opened last; fails when none was. */
+    Device device() {
+        if (devices.isEmpty()) throw new AssertionError("no TUN device was opened");
+        return devices.get(devices.size() - 1);
+    }
+
+    static final class Device implements TunDevice {
+        private static final byte[] CLOSED = new byte[0];
+        private final String name;
+        private final int mtu;
+        /** Packets the host sends into the tunnel (the engine reads them). */
+        private final BlockingQueue<byte[]> toEngine = new LinkedBlockingQueue<>();
+        /** Packets the engine delivered to the host. */
+        private final BlockingQueue<byte[]> delivered = new LinkedBlockingQueue<>();
+        final AtomicInteger closes = new AtomicInteger();
+        private volatile boolean closed;
+
+        Device(String name, int mtu) {
+            this.name = name;
+            this.mtu = mtu;
+        }
+
+        /** The host routes a packet into the tunnel. */
+        void inject(byte[] packet) {
+            toEngine.add(packet.clone());
+        }
+
+        /** The next packet the engine wrote to the host, or null when none comes within the timeout. */
+        byte[] awaitDelivered(Duration timeout) throws InterruptedException {
+            return delivered.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** Packets written so far and not yet taken. */
+        int pending() { return delivered.size(); }
+
+        boolean isClosed() { return closed; }
+
+        @Override
+        public String name() { return name; }
+
+        @Override
+        public int mtu() { return mtu; }
+
+        @Override
+        public int read(PacketBatch batch) throws IOException {
+            if (closed) throw new ClosedChannelException();
+            byte[] packet;
+            try {
+                packet = toEngine.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted in read");
+            }
+            if (packet == CLOSED) {
+                toEngine.add(CLOSED);
+                throw new ClosedChannelException();
+            }
+            // Like read(2) on a TUN descriptor: at most what fits behind the headroom.
+            int length = Math.min(packet.length, batch.bufferSize() - batch.headroom());
+            System.arraycopy(packet, 0, batch.buffer(0), batch.headroom(), length);
+            batch.set(0, batch.headroom(), length, null);
+            batch.setSize(1);
+            return 1;
+        }
+
+        @Override
+        public void write(PacketBatch batch) throws IOException {
+            for (int i = 0; i < batch.size(); i++) write(batch.buffer(i), batch.offset(i), batch.length(i));
+        }
+
+        @Override
+        public void write(byte[] buf, int off, int len) throws IOException {
+            if (closed) throw new ClosedChannelException();
+            byte[] copy = new byte[len];
+            System.arraycopy(buf, off, copy, 0, len);
+            delivered.add(copy);
+        }
+
+        @Override
+        public void close() {
+            closes.incrementAndGet();
+            closed = true;
+            toEngine.add(CLOSED);
+        }
+    }
+}

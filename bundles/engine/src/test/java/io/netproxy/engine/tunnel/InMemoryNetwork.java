@@ -1,0 +1,188 @@
+package io.netproxy.engine.tunnel;
+
+import io.netproxy.api.PacketBatch;
+import io.netproxy.api.Transport;
+import io.netproxy.api.TransportEndpoint;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A datagram network in memory: endpoints are labelled with addresses such as {@code 192.0.2.1:6767} and
+ * deliver whole datagrams to each other through blocking queues, like UDP without loss or reordering.
+ * Datagrams to an address nobody holds vanish. Taps see every datagram an endpoint sends; {@link #inject}
+ * lets a test put datagrams on the wire from any address without a tap seeing them.
+ */
+final class InMemoryNetwork {
+    /** One datagram on the wire. */
+    record Datagram(InetSocketAddress from, InetSocketAddress to, byte[] data) {}
+
+    private static final Datagram CLOSED = new Datagram(null, null, new byte[0]);
+
+    private final Map<InetSocketAddress, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final List<Consumer<Datagram>> taps = new CopyOnWriteArrayList<>();
+    private final AtomicInteger nextPort = new AtomicInteger(40_000);
+
+    static InetAddress ip(String dotted) {
+        try {
+            return InetAddress.getByAddress(Ipv4.bytes(Ipv4.parse(dotted)));
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(dotted, e);
+        }
+    }
+
+    static InetSocketAddress address(String dotted, int port) {
+        return new InetSocketAddress(ip(dotted), port);
+    }
+
+    /** A transport for a host with this address: servers listen on it, clients send from it. */
+    Transport transport(String name, String hostAddress) {
+        return new MemoryTransport(name, ip(hostAddress));
+    }
+
+    void tap(Consumer<Datagram> tap) {
+        taps.add(tap);
+    }
+
+    /** Puts a datagram on the wire as if {@code from} had sent it. */
+    void inject(InetSocketAddress from, InetSocketAddress to, byte[] data) {
+        Endpoint target = endpoints.get(to);
+        if (target != null) target.inbox.add(new Datagram(from, to, data.clone()));
+    }
+
+    /** The endpoint bound to this address, or null. */
+    Endpoint endpoint(InetSocketAddress address) {
+        return endpoints.get(address);
+    }
+
+    private void deliver(InetSocketAddress from, InetSocketAddress to, byte[] data) {
+        Datagram datagram = new Datagram(from, to, data);
+        for (Consumer<Datagram> tap : taps) tap.accept(datagram);
+        Endpoint target = endpoints.get(to);
+        if (target != null) target.inbox.add(datagram);
+    }
+
+    final class MemoryTransport implements Transport {
+        private final String name;
+        private final InetAddress host;
+        final List<Endpoint> opened = new CopyOnWriteArrayList<>();
+
+        MemoryTransport(String name, InetAddress host) {
+            this.name = name;
+            this.host = host;
+        }
+
+        @Override
+        public String name() { return name; }
+
+        @Override
+        public TransportEndpoint listen(InetSocketAddress local) throws IOException {
+            InetAddress bind = local.getAddress() == null || local.getAddress().isAnyLocalAddress() ? host : local.getAddress();
+            return open(new InetSocketAddress(bind, local.getPort()), null);
+        }
+
+        @Override
+        public TransportEndpoint connect(InetSocketAddress remote) throws IOException {
+            return open(new InetSocketAddress(host, nextPort.getAndIncrement()), remote);
+        }
+
+        private Endpoint open(InetSocketAddress local, InetSocketAddress remote) throws IOException {
+            Endpoint endpoint = new Endpoint(local, remote);
+            if (endpoints.putIfAbsent(local, endpoint) != null) {
+                throw new java.net.BindException("address in use: " + local);
+            }
+            opened.add(endpoint);
+            return endpoint;
+        }
+
+        Endpoint last() {
+            return opened.get(opened.size() - 1);
+        }
+    }
+
+    /** One bound socket. A connected (client) endpoint sends every datagram to its remote address. */
+    final class Endpoint implements TransportEndpoint {
+        final InetSocketAddress local;
+        final InetSocketAddress remote;
+        final BlockingQueue<Datagram> inbox = new LinkedBlockingQueue<>();
+        final AtomicInteger closes = new AtomicInteger();
+        private volatile boolean closed;
+
+        Endpoint(InetSocketAddress local, InetSocketAddress remote) {
+            this.local = local;
+            this.remote = remote;
+        }
+
+        boolean isClosed() { return closed; }
+
+        @Override
+        public int receive(PacketBatch batch) throws IOException {
+            if (closed) throw new ClosedChannelException();
+            Datagram datagram;
+            try {
+                datagram = inbox.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted in receive");
+            }
+            if (datagram == CLOSED) {
+                inbox.add(CLOSED);
+                throw new ClosedChannelException();
+            }
+            int count = 0;
+            place(batch, count++, datagram);
+            while (count < batch.capacity() && (datagram = inbox.peek()) != null && datagram != CLOSED) {
+                place(batch, count++, inbox.poll());
+            }
+            batch.setSize(count);
+            return count;
+        }
+
+        /** Like UDP into a short buffer: what does not fit is cut off. */
+        private void place(PacketBatch batch, int slot, Datagram datagram) {
+            int length = Math.min(datagram.data().length, batch.bufferSize() - batch.headroom());
+            System.arraycopy(datagram.data(), 0, batch.buffer(slot), batch.headroom(), length);
+            batch.set(slot, batch.headroom(), length, datagram.from());
+        }
+
+        @Override
+        public void send(PacketBatch batch) throws IOException {
+            for (int i = 0; i < batch.size(); i++) {
+                send(batch.buffer(i), batch.offset(i), batch.length(i), batch.address(i));
+            }
+        }
+
+        @Override
+        public void send(byte[] buf, int off, int len, InetSocketAddress to) throws IOException {
+            if (closed) throw new ClosedChannelException();
+            InetSocketAddress target = remote != null ? remote : to;
+            if (target == null) throw new IOException("no destination");
+            byte[] copy = new byte[len];
+            System.arraycopy(buf, off, copy, 0, len);
+            deliver(local, target, copy);
+        }
+
+        @Override
+        public InetSocketAddress localAddress() { return local; }
+
+        @Override
+        public void close() {
+            closes.incrementAndGet();
+            if (closed) return;
+            closed = true;
+            endpoints.remove(local, this);
+            inbox.add(CLOSED);
+        }
+    }
+}

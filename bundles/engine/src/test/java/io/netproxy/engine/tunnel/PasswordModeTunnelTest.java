@@ -1,0 +1,128 @@
+package io.netproxy.engine.tunnel;
+
+import static io.netproxy.engine.tunnel.TunnelHarness.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netproxy.api.NetworkPlan;
+import io.netproxy.api.TunSettings;
+import io.netproxy.api.tunnel.PeerStatus;
+import io.netproxy.api.tunnel.TunnelSpec;
+import io.netproxy.api.tunnel.TunnelStatus;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Server and client in password mode through the in-memory network: handshake, pushed configuration and the
+ * data path in both directions. Each tunnel derives its keys with Argon2id (64 MiB) on start, so
+ * this class starts as few as it can.
+ */
+class PasswordModeTunnelTest {
+    private static final String PASSWORD = "correct horse battery staple";
+    private static final Duration SHORT = Duration.ofMillis(300);
+
+    @Test
+    void clientGetsThePushedConfigurationAndPacketsFlowBothWays() throws Exception {
+        try (TunnelHarness net = new TunnelHarness()) {
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                TunnelHarness.Node<ServerTunnel> server = net.server(TunnelHarness.passwordServer("pw-server", PASSWORD));
+                assertEquals("listening", server.tunnel.status().state());
+                assertEquals(List.of(new TunSettings("np%d", 1400, List.of("10.67.0.1/24"), false)), server.tunBackend.opened);
+                assertEquals(List.of(new NetworkPlan("pw-server", NetworkPlan.Role.SERVER, "np0", "10.67.0.0/24", null, null,
+                        List.of(), List.of())), server.netconf.plans);
+
+                TunnelHarness.Node<ClientTunnel> client = net.client(TunnelHarness.passwordClient("pw-client", PASSWORD, 10),
+                        "198.51.100.10");
+
+                // What the server pushed: address from the pool, its own address as the peer, MTU, routes, DNS.
+                TunnelStatus status = client.tunnel.status();
+                assertEquals("connected", status.state());
+                assertEquals(TunnelSpec.Role.CLIENT, status.role());
+                assertEquals("10.67.0.2/24", status.tunAddress());
+                assertEquals("192.0.2.1:6767", status.endpoint());
+                assertNull(status.publicKey(), "password mode has no per-client key to show");
+                assertEquals(List.of(new TunSettings("np%d", 1400, List.of("10.67.0.2/24"), false)), client.tunBackend.opened);
+                assertEquals(List.of(new NetworkPlan("pw-client", NetworkPlan.Role.CLIENT, "np0", null, null, "192.0.2.1",
+                        List.of("0.0.0.0/0"), List.of("1.1.1.1"))), client.netconf.plans);
+                assertEquals(List.of("recorded CLIENT plan for np0"), status.network());
+                PeerStatus serverPeer = status.peers().get(0);
+                assertEquals("10.67.0.1", serverPeer.tunnelAddress());
+                assertEquals("aes-256-gcm", serverPeer.cipher());
+
+                // Client -> server: byte for byte out of the server's TUN.
+                byte[] request = Packets.udp("10.67.0.2", "8.8.8.8", "a question for the resolver");
+                client.tun().inject(request);
+                assertArrayEquals(request, server.tun().awaitDelivered(Duration.ofSeconds(5)));
+
+                // Server -> client: a reply from the internet, routed to the client's address.
+                byte[] reply = Packets.udp("8.8.8.8", "10.67.0.2", 53, 40_000, "the answer".getBytes());
+                server.tun().inject(reply);
+                assertArrayEquals(reply, client.tun().awaitDelivered(Duration.ofSeconds(5)));
+
+                assertNull(server.tun().awaitDelivered(SHORT), "keepalives never reach the TUN device");
+                assertNull(client.tun().awaitDelivered(SHORT));
+
+                // Counters moved on both sides.
+                assertEquals(1, server.counter("handshakes"));
+                assertEquals(1, server.counter("rx.packets"));
+                assertEquals(request.length, server.counter("rx.bytes"));
+                assertTrue(server.counter("tx.packets") >= 1);
+                assertTrue(server.counter("tx.bytes") >= reply.length);
+                assertEquals(1, client.counter("handshakes"));
+                assertEquals(1, client.counter("rx.packets"));
+                assertEquals(reply.length, client.counter("rx.bytes"));
+                assertTrue(client.counter("tx.packets") >= 2, "the key-confirming keepalive and the packet");
+                assertEquals(request.length, client.counter("tx.bytes"), "keepalives carry no payload bytes");
+                assertEquals(0, server.drops(), () -> "server drops: " + server.counters());
+                assertEquals(0, client.drops(), () -> "client drops: " + client.counters());
+
+                TunnelStatus serverStatus = server.tunnel.status();
+                assertEquals(1, serverStatus.peers().size());
+                PeerStatus peer = serverStatus.peers().get(0);
+                assertEquals("10.67.0.2", peer.tunnelAddress());
+                assertEquals("198.51.100.10:" + client.endpoint().localAddress().getPort(), peer.endpoint());
+                assertEquals("aes-256-gcm", peer.cipher());
+                assertEquals(request.length, peer.rxBytes());
+                assertEquals(reply.length, peer.txBytes());
+                assertEquals("192.0.2.1:6767", serverStatus.endpoint());
+                assertEquals("10.67.0.1/24", serverStatus.tunAddress());
+            });
+        }
+    }
+
+    @Test
+    void aWrongPasswordDoesNotConnectAndTheErrorNamesIt() throws Exception {
+        try (TunnelHarness net = new TunnelHarness()) {
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                TunnelHarness.Node<ServerTunnel> server = net.server(TunnelHarness.passwordServer("pw-server", PASSWORD));
+                TunnelHarness.Node<ClientTunnel> client = net.clientNode("198.51.100.10");
+                TunnelSpec spec = TunnelHarness.passwordClient("pw-wrong", "Tr0ub4dor&3", 2);
+
+                long started = System.nanoTime();
+                IOException e = assertThrows(IOException.class, () -> ClientTunnel.start(spec, client.plugins));
+                long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+                assertTrue(seconds < 10, "gave up after the handshake timeout, took " + seconds + " s");
+                assertTrue(e.getMessage().contains("password or key"), e.getMessage());
+                assertTrue(e.getMessage().contains("192.0.2.1:6767"), e.getMessage());
+
+                // The server dropped it at the mac1 check: counted, no session, no response sent.
+                await("the server counts the rejected handshake", Duration.ofSeconds(5),
+                        () -> server.counter("drop.handshake") >= 1);
+                assertEquals(0, server.counter("handshakes"));
+                assertTrue(server.tunnel.status().peers().isEmpty());
+
+                // A failed start leaves nothing behind.
+                assertTrue(client.endpoint().isClosed(), "the client endpoint is closed");
+                assertTrue(client.tunBackend.opened.isEmpty(), "no TUN device was opened");
+                assertTrue(client.netconf.plans.isEmpty(), "no network plan was applied");
+                await("the client's threads end", Duration.ofSeconds(5), () -> TunnelHarness.liveThreads("pw-wrong").isEmpty());
+            });
+        }
+    }
+}

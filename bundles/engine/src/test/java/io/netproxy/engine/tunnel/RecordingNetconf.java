@@ -1,0 +1,55 @@
+package io.netproxy.engine.tunnel;
+
+import io.netproxy.api.AppliedNetworkPlan;
+import io.netproxy.api.NetworkConfigurator;
+import io.netproxy.api.NetworkPlan;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Applies nothing, remembers every plan and counts how often each applied plan is closed. */
+final class RecordingNetconf implements NetworkConfigurator {
+    final List<NetworkPlan> plans = new CopyOnWriteArrayList<>();
+    final List<Applied> applied = new CopyOnWriteArrayList<>();
+    private volatile IOException failure;
+
+    /** Makes the next apply calls fail with this exception (null: succeed). */
+    void failWith(IOException failure) {
+        this.failure = failure;
+    }
+
+    @Override
+    public String name() { return "recording"; }
+
+    @Override
+    public AppliedNetworkPlan apply(NetworkPlan plan) throws IOException {
+        plans.add(plan);
+        if (failure != null) throw failure;
+        Applied handle = new Applied(plan);
+        applied.add(handle);
+        return handle;
+    }
+
+    @Override
+    public List<String> recover() { return List.of(); }
+
+    static final class Applied implements AppliedNetworkPlan {
+        final NetworkPlan plan;
+        final AtomicInteger closes = new AtomicInteger();
+
+        Applied(NetworkPlan plan) {
+            this.plan = plan;
+        }
+
+        @Override
+        public List<String> describe() {
+            return List.of("recorded " + plan.role() + " plan for " + plan.tunInterface());
+        }
+
+        @Override
+        public void close() {
+            closes.incrementAndGet();
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.netproxy.engine.tunnel;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.netproxy.api.CipherSuite;
+import io.netproxy.api.tunnel.TunnelSpec;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Servers and clients on one {@link InMemoryNetwork}, each with its own fake TUN backend and recording
+ * network configurator. Closing stops every tunnel started through it.
+ */
+final class TunnelHarness implements AutoCloseable {
+    static final String SERVER_IP = "192.0.2.1";
+    static final int PORT = TunnelSpec.DEFAULT_PORT;
+    static final InetSocketAddress SERVER = InMemoryNetwork.address(SERVER_IP, PORT);
+    static final String POOL = "10.67.0.0/24";
+
+    final InMemoryNetwork network = new InMemoryNetwork();
+    private final List<Node<?>> nodes = new ArrayList<>();
+
+    /** One side: the tunnel and the fakes it runs on. */
+    static final class Node<T extends Tunnel> {
+        final InMemoryNetwork.MemoryTransport transport;
+        final FakeTun tunBackend = new FakeTun();
+        final RecordingNetconf netconf = new RecordingNetconf();
+        final TestAesGcm suite = new TestAesGcm();
+        final Plugins plugins;
+        T tunnel;
+
+        Node(InMemoryNetwork.MemoryTransport transport) {
+            this.transport = transport;
+            List<CipherSuite> suites = List.of(suite);
+            this.plugins = new Plugins(transport, tunBackend, netconf, () -> suites);
+        }
+
+        FakeTun.Device tun() { return tunBackend.device(); }
+
+        InMemoryNetwork.Endpoint endpoint() { return transport.last(); }
+
+        Map<String, Long> counters() { return tunnel.status().counters(); }
+
+        long counter(String label) { return counters().getOrDefault(label, 0L); }
+
+        /** Sum of every drop.* counter. */
+        long drops() {
+            return counters().entrySet().stream().filter(e -> e.getKey().startsWith("drop."))
+                    .mapToLong(Map.Entry::getValue).sum();
+        }
+    }
+
+    Node<ServerTunnel> server(TunnelSpec spec) throws IOException {
+        Node<ServerTunnel> node = new Node<>((InMemoryNetwork.MemoryTransport) network.transport("memory", SERVER_IP));
+        synchronized (nodes) {
+            nodes.add(node);
+        }
+        node.tunnel = ServerTunnel.start(spec, node.plugins);
+        return node;
+    }
+
+    /** A client on a host with address {@code hostIp}; the tunnel is null when start throws. */
+    Node<ClientTunnel> clientNode(String hostIp) {
+        Node<ClientTunnel> node = new Node<>((InMemoryNetwork.MemoryTransport) network.transport("memory", hostIp));
+        synchronized (nodes) {
+            nodes.add(node);
+        }
+        return node;
+    }
+
+    Node<ClientTunnel> client(TunnelSpec spec, String hostIp) throws IOException {
+        Node<ClientTunnel> node = clientNode(hostIp);
+        node.tunnel = ClientTunnel.start(spec, node.plugins);
+        return node;
+    }
+
+    static TunnelSpec passwordServer(String name, String password) {
+        return new TunnelSpec(name, TunnelSpec.Role.SERVER, SERVER_IP, PORT, password.toCharArray(), null, null,
+                POOL, null, null, null, List.of("1.1.1.1"), 0, null, null, null, null, null, 0);
+    }
+
+    static TunnelSpec passwordClient(String name, String password, int handshakeTimeoutSeconds) {
+        return new TunnelSpec(name, TunnelSpec.Role.CLIENT, SERVER_IP, PORT, password.toCharArray(), null, null,
+                null, null, null, null, null, 0, null, null, null, null, null, handshakeTimeoutSeconds);
+    }
+
+    static TunnelSpec keyServer(String name, byte[] privateKey, List<byte[]> clientKeys, List<String> pushRoutes) {
+        return new TunnelSpec(name, TunnelSpec.Role.SERVER, SERVER_IP, PORT, null, privateKey, clientKeys,
+                POOL, null, null, pushRoutes, null, 0, null, null, null, null, null, 0);
+    }
+
+    static TunnelSpec keyClient(String name, byte[] privateKey, byte[] serverKey) {
+        return new TunnelSpec(name, TunnelSpec.Role.CLIENT, SERVER_IP, PORT, null, privateKey, List.of(serverKey),
+                null, null, null, null, null, 0, null, null, null, null, null, 5);
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) fail("timed out waiting until " + what);
+            Thread.sleep(5);
+        }
+    }
+
+    /** Threads of a tunnel that are still alive (named {@code netproxy-<tunnel>-...}). */
+    static List<String> liveThreads(String tunnel) {
+        String prefix = "netproxy-" + tunnel + "-";
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).map(Thread::getName).sorted().toList();
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException failure = null;
+        List<Node<?>> all;
+        synchronized (nodes) {
+            all = new ArrayList<>(nodes);
+        }
+        for (int i = all.size() - 1; i >= 0; i--) {
+            Tunnel tunnel = all.get(i).tunnel;
+            if (tunnel == null) continue;
+            try {
+                tunnel.stop();
+            } catch (IOException e) {
+                if (failure == null) failure = e; else failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) throw failure;
+    }
+}
