@@ -165,6 +165,24 @@ class EndToEndIT {
     }
 
     @Test
+    void aClientFollowsARestartedServerWithoutBeingRestarted() throws Exception {
+        Path password = secret("password", "restart password");
+        startServer("--password-file", password.toString(), "--pool", "10.67.0.0/24");
+        Instance client = connect("c1", "--password-file", password.toString());
+        assertEquals(SERVER, whatIsMyIp("c1"));
+
+        Process first = servers.remove(servers.size() - 1);
+        first.destroy();
+        assertTrue(first.waitFor(30, TimeUnit.SECONDS), "server stopped");
+        // The new server hands out another network: the client notices the silence, handshakes again
+        // and rebuilds its device and routes for the new address.
+        startServer("--password-file", password.toString(), "--pool", "10.68.0.0/24");
+        waitFor(() -> client.run("status").output().contains("10.68.0.2/24"), 120, "the client's new address");
+        assertEquals(SERVER, whatIsMyIp("c1"), "traffic flows through the restarted server");
+        assertTrue(client.run("disconnect").ok());
+    }
+
+    @Test
     void garbageAtTheServerIsCountedAndDropped() throws Exception {
         Path password = secret("password", "garbage password");
         Instance server = startServer("--password-file", password.toString());

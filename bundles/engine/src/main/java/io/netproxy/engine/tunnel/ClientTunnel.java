@@ -49,13 +49,21 @@ public final class ClientTunnel extends Tunnel {
     private volatile String tunAddress;
     private final java.util.function.Supplier<List<CipherSuite>> installedCiphers;
     private final List<String> allowedCiphers;
-    /** What the server pushed in the first handshake. */
+    private final Plugins plugins;
+    private final String tunName;
+    private final int mtuOverride;
+    private final List<String> routeOverride;
+    /** What the server pushed in the latest handshake that the TUN device and routes are set up for. */
     private volatile ResponsePayload configuration;
 
     private ClientTunnel(TunnelSpec spec, Plugins plugins, Identities identities, InetSocketAddress server) {
         super(spec.name(), plugins.transport(), plugins::cipher);
         this.identities = identities;
         this.server = server;
+        this.plugins = plugins;
+        this.tunName = spec.tunName() != null ? spec.tunName() : "np%d";
+        this.mtuOverride = spec.mtu();
+        this.routeOverride = spec.routes();
         new SecureRandom().nextBytes(clientId);
         this.installedCiphers = plugins.ciphers();
         this.allowedCiphers = spec.ciphers();
@@ -111,20 +119,60 @@ public final class ClientTunnel extends Tunnel {
         } catch (ExecutionException e) {
             throw new IOException("handshake failed: " + e.getCause().getMessage(), e.getCause());
         }
-        ResponsePayload pushed = configuration;
-        int mtu = spec.mtu() > 0 ? spec.mtu() : pushed.mtu();
-        tunAddress = Ipv4.format(Ipv4.fromBytes(pushed.clientAddress())) + "/" + pushed.prefixLength();
-        tun = plugins.tunBackend().open(new TunSettings(spec.tunName() != null ? spec.tunName() : "np%d", mtu,
-                List.of(tunAddress), false));
-        List<String> routes = spec.routes().isEmpty()
-                ? pushed.routes().stream().map(ClientTunnel::cidr).toList() : spec.routes();
-        List<String> dns = pushed.dns().stream().map(Ipv4::fromBytes).map(Ipv4::format).toList();
-        network = plugins.netconf().apply(new NetworkPlan(spec.name(), NetworkPlan.Role.CLIENT, tun.name(), null, null,
-                server.getAddress().getHostAddress(), routes, dns));
-        startTunReader();
+        configureHost(configuration);
         timer.execute(() -> sendKeepalive(session));
         state = "connected";
         log.info("tunnel {}: connected to {} as {} on {}, {}", name, format(server), tunAddress, tun.name(), session.suite().name());
+    }
+
+    /** Opens the TUN device with the pushed address and routes the pushed (or chosen) networks through it. */
+    private void configureHost(ResponsePayload pushed) throws IOException {
+        int mtu = mtuOverride > 0 ? mtuOverride : pushed.mtu();
+        tunAddress = Ipv4.format(Ipv4.fromBytes(pushed.clientAddress())) + "/" + pushed.prefixLength();
+        tun = plugins.tunBackend().open(new TunSettings(tunName, mtu, List.of(tunAddress), false));
+        List<String> routes = routeOverride.isEmpty()
+                ? pushed.routes().stream().map(ClientTunnel::cidr).toList() : routeOverride;
+        List<String> dns = pushed.dns().stream().map(Ipv4::fromBytes).map(Ipv4::format).toList();
+        network = plugins.netconf().apply(new NetworkPlan(name, NetworkPlan.Role.CLIENT, tun.name(), null, null,
+                server.getAddress().getHostAddress(), routes, dns));
+        startTunReader();
+    }
+
+    /**
+     * A server that restarted (or was reconfigured) may push another address, MTU or routes: the device and
+     * routes are rebuilt for them. Timer thread; holds the tunnel's monitor so stop() waits for it.
+     */
+    private synchronized void reconfigure(ResponsePayload pushed) {
+        if (!running) return;
+        log.warn("tunnel {}: the server now assigns {}/{} (was {}); rebuilding the TUN device and routes", name,
+                Ipv4.format(Ipv4.fromBytes(pushed.clientAddress())), pushed.prefixLength(), tunAddress);
+        try {
+            if (network != null) network.close();
+        } catch (IOException e) {
+            log.error("tunnel {}: reverting the old routes failed: {}", name, e.getMessage());
+        }
+        network = null;
+        closeQuietly(tun);
+        configuration = pushed;
+        try {
+            configureHost(pushed);
+        } catch (IOException | RuntimeException e) {
+            log.error("tunnel {}: setting up the new address failed, disconnecting: {}", name, e.getMessage());
+            Thread stopper = new Thread(() -> {
+                try {
+                    stop();
+                } catch (IOException revert) {
+                    log.error("tunnel {}: restoring the host failed: {}", name, revert.getMessage());
+                }
+            }, "netproxy-" + name + "-stop");
+            stopper.start();
+        }
+    }
+
+    /** Whether a later handshake pushed something the TUN device or routes depend on. */
+    private static boolean sameHostConfiguration(ResponsePayload a, ResponsePayload b) {
+        return java.util.Arrays.equals(a.clientAddress(), b.clientAddress()) && a.prefixLength() == b.prefixLength()
+                && a.mtu() == b.mtu() && a.routes().equals(b.routes());
     }
 
 
@@ -215,10 +263,8 @@ public final class ClientTunnel extends Tunnel {
             configuration = result.payload();
             firstSession.complete(session);
         } else {
-            if (!java.util.Arrays.equals(configuration.clientAddress(), result.payload().clientAddress())) {
-                log.warn("tunnel {}: the server now assigns {} instead of {}; reconnect to use it", name,
-                        Ipv4.format(Ipv4.fromBytes(result.payload().clientAddress())), tunAddress);
-            }
+            ResponsePayload pushed = result.payload();
+            if (!sameHostConfiguration(configuration, pushed)) timer.execute(() -> reconfigure(pushed));
             // Confirms the new keys to the server, which sends with them only after this.
             timer.execute(() -> sendKeepalive(session));
         }

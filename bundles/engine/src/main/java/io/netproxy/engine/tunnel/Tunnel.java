@@ -203,7 +203,7 @@ public abstract class Tunnel {
             try {
                 count = device.read(batch);
             } catch (IOException e) {
-                if (running) {
+                if (running && device == tun) {
                     log.warn("tunnel {}: TUN read failed: {}", name, e.getMessage());
                     sleepQuietly(100);
                 }
