@@ -14,8 +14,21 @@ public interface Transport {
 
     String name();
 
-    /** Opens a server endpoint that receives from and sends to any number of peers. */
+    /**
+     * Opens a server endpoint that receives from and sends to any number of peers.
+     *
+     * @throws java.net.BindException when the address is in use
+     */
     TransportEndpoint listen(InetSocketAddress local) throws IOException;
+
+    /**
+     * Opens a server endpoint on the address of {@code current}, which stays open until the caller closes it:
+     * make before break when a tunnel moves to this transport. A port held by {@code current} is not an error
+     * (implementations share it, e.g. with SO_REUSEPORT, if {@code current} allows).
+     */
+    default TransportEndpoint listenBeside(TransportEndpoint current) throws IOException {
+        return listen(current.localAddress());
+    }
 
     /** Opens a client endpoint that talks to one server. */
     TransportEndpoint connect(InetSocketAddress remote) throws IOException;

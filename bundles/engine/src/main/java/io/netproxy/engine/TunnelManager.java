@@ -98,6 +98,13 @@ public final class TunnelManager implements TunnelService {
             tunnel.stop();
             throw new IOException("a tunnel named '" + spec.name() + "' was started concurrently");
         }
+        // Whoever stops it (an operator, the engine, or the tunnel itself after an error) frees the name.
+        tunnel.onStopped(() -> tunnels.remove(spec.name(), tunnel));
+        if (!active) {
+            // The engine began stopping while this tunnel was being set up: deactivate() may have missed it.
+            tunnel.stop();
+            throw new IOException("the engine is stopping");
+        }
         return tunnel.status();
     }
 
@@ -137,7 +144,7 @@ public final class TunnelManager implements TunnelService {
             for (String reverted : configurator.recover()) {
                 LOG.warn("reverted what a previous run left behind ({}): {}", configurator.name(), reverted);
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.error("could not revert what a previous run left behind ({}): {}; run 'netproxy cleanup'",
                     configurator.name(), e.getMessage());
         }
@@ -149,8 +156,10 @@ public final class TunnelManager implements TunnelService {
             policyOption = ReferencePolicyOption.GREEDY)
     void addTransport(Transport transport, Map<String, Object> properties) {
         transports.add(transport, properties);
-        // Tunnels whose transport went away (a bundle being updated) move to the one that came back.
+        String name = String.valueOf(properties.get(Transport.PROPERTY));
+        // Tunnels whose transport went away (a bundle being updated) move to one that came back and fits.
         for (Tunnel tunnel : tunnels.values()) {
+            if (tunnel.requestedTransport() != null && !tunnel.requestedTransport().equals(name)) continue;
             ScheduledFuture<?> pendingStop = orphans.remove(tunnel);
             if (pendingStop != null) {
                 pendingStop.cancel(false);
@@ -163,9 +172,11 @@ public final class TunnelManager implements TunnelService {
         transports.remove(transport);
         if (frameworkStopping()) return; // deactivate() stops the tunnels next; nothing to move them to
 
-        Optional<Transport> replacement = transports.best();
         for (Tunnel tunnel : tunnels.values()) {
             if (tunnel.transport() != transport) continue;
+            // A tunnel that named its transport only moves to another instance of that transport.
+            Optional<Transport> replacement = tunnel.requestedTransport() == null
+                    ? transports.best() : transports.named(tunnel.requestedTransport());
             if (replacement.isPresent()) {
                 swap(tunnel, replacement.get());
             } else {

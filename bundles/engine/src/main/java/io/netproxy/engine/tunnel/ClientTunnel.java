@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -38,7 +37,7 @@ public final class ClientTunnel extends Tunnel {
 
     private final Identities identities;
     private final InetSocketAddress server;
-    private final byte[] clientId = new byte[16];
+    private final byte[] clientId;
     private final CompletableFuture<Session> firstSession = new CompletableFuture<>();
     private volatile Session current;
     private volatile Session previous;
@@ -57,14 +56,14 @@ public final class ClientTunnel extends Tunnel {
     private volatile ResponsePayload configuration;
 
     private ClientTunnel(TunnelSpec spec, Plugins plugins, Identities identities, InetSocketAddress server) {
-        super(spec.name(), plugins.transport(), plugins::cipher);
+        super(spec.name(), plugins.transport(), spec.transport(), plugins::cipher);
         this.identities = identities;
         this.server = server;
         this.plugins = plugins;
         this.tunName = spec.tunName() != null ? spec.tunName() : "np%d";
         this.mtuOverride = spec.mtu();
         this.routeOverride = spec.routes();
-        new SecureRandom().nextBytes(clientId);
+        this.clientId = ClientIds.forTunnel(spec.name());
         this.installedCiphers = plugins.ciphers();
         this.allowedCiphers = spec.ciphers();
     }
@@ -103,7 +102,7 @@ public final class ClientTunnel extends Tunnel {
         startSocketReader(endpoint);
         state = "handshaking";
         initiate();
-        timer.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(guarded(this::tick), 1, 1, TimeUnit.SECONDS);
         int timeout = spec.handshakeTimeoutSeconds() > 0 ? spec.handshakeTimeoutSeconds() : DEFAULT_HANDSHAKE_TIMEOUT_SECONDS;
         Session session;
         try {
@@ -268,12 +267,14 @@ public final class ClientTunnel extends Tunnel {
             // Confirms the new keys to the server, which sends with them only after this.
             timer.execute(() -> sendKeepalive(session));
         }
-        keepaliveSeconds = Math.max(1, result.payload().keepaliveSeconds());
+        keepaliveSeconds = Math.max(0, result.payload().keepaliveSeconds());
     }
 
     @Override
     protected Session route(int destination) {
-        return current;
+        Session session = current;
+        // Keys are never used past their lifetime; without a fresh session the packet is dropped, not leaked.
+        return session != null && session.ageNanos(System.nanoTime()) < REJECT_AFTER_NANOS ? session : null;
     }
 
     @Override
@@ -287,19 +288,22 @@ public final class ClientTunnel extends Tunnel {
         Session session = current;
         boolean handshakeDue = pending != null && now - lastInitiationNanos > HANDSHAKE_RETRY_NANOS;
         if (session != null) {
-            boolean stale = session.sinceReceiveNanos(now)
-                    > ((long) ProtocolTimers.DEAD_AFTER_KEEPALIVE_INTERVALS * keepaliveSeconds + 5) * SECOND;
+            boolean stale = session.sinceReceiveNanos(now) > deadAfterNanos();
             if (stale && "connected".equals(state)) {
-                log.warn("tunnel {}: nothing heard from {} for {} s; handshaking again", name, server,
+                log.warn("tunnel {}: nothing heard from {} for {} s; handshaking again", name, format(server),
                         session.sinceReceiveNanos(now) / SECOND);
                 state = "reconnecting";
+                reopenAfterSilence();
+                handshakeDue = true;
             } else if (!stale && "reconnecting".equals(state)) {
-                log.info("tunnel {}: {} answers again", name, server);
+                log.info("tunnel {}: {} answers again", name, format(server));
                 state = "connected";
             }
             boolean rekey = session.ageNanos(now) > REKEY_AFTER_NANOS || session.sentMessages() > REKEY_AFTER_MESSAGES;
             if (pending == null && (rekey || stale)) handshakeDue = true;
-            if (session.sinceSendNanos(now) > keepaliveSeconds * SECOND && !stale) sendKeepalive(session);
+            if (keepaliveSeconds > 0 && session.sinceSendNanos(now) > keepaliveSeconds * SECOND && !stale) {
+                sendKeepalive(session);
+            }
         }
         if (handshakeDue) initiate();
         Session old = previous;
@@ -308,6 +312,22 @@ public final class ClientTunnel extends Tunnel {
                 if (previous == old) previous = null;
             }
             retire(old);
+        }
+    }
+
+    /** Silence for three keepalive intervals (plus a retry's worth), or a whole key lifetime without keepalives. */
+    private long deadAfterNanos() {
+        int keepalive = keepaliveSeconds;
+        return keepalive == 0 ? REJECT_AFTER_NANOS
+                : ((long) ProtocolTimers.DEAD_AFTER_KEEPALIVE_INTERVALS * keepalive + 5) * SECOND;
+    }
+
+    /** The local network may have changed (a connected UDP socket keeps its old source address): a fresh socket. */
+    private void reopenAfterSilence() {
+        try {
+            reopenEndpoint();
+        } catch (IOException e) {
+            log.warn("tunnel {}: reopening the socket failed, keeping the old one: {}", name, e.getMessage());
         }
     }
 

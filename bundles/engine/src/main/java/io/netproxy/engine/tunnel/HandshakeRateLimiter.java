@@ -21,7 +21,8 @@ final class HandshakeRateLimiter {
     }
 
     boolean allow(InetAddress source, long nowNanos) {
-        if (buckets.size() >= MAX_SOURCES) forgetIdle(nowNanos);
+        // The table is bounded: when it is full of busy sources, new ones wait for the timer to forget idle ones.
+        if (buckets.size() >= MAX_SOURCES && !buckets.containsKey(source)) return false;
         Bucket bucket = buckets.computeIfAbsent(source, s -> new Bucket(burst, nowNanos));
         synchronized (bucket) {
             double elapsed = (nowNanos - bucket.lastNanos) / 1e9;
@@ -33,7 +34,7 @@ final class HandshakeRateLimiter {
         }
     }
 
-    /** Drops buckets that have refilled completely: their sources are quiet. */
+    /** Drops buckets that have refilled completely: their sources are quiet. Timer thread. */
     void forgetIdle(long nowNanos) {
         for (Iterator<Bucket> it = buckets.values().iterator(); it.hasNext(); ) {
             Bucket bucket = it.next();

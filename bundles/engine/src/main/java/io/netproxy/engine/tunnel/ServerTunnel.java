@@ -54,7 +54,7 @@ public final class ServerTunnel extends Tunnel {
     private final int mtu;
 
     private ServerTunnel(TunnelSpec spec, Plugins plugins, Identities identities) {
-        super(spec.name(), plugins.transport(), wireId -> plugins.cipher(wireId));
+        super(spec.name(), plugins.transport(), spec.transport(), plugins::cipher);
         this.identities = identities;
         this.responder = new Responder(identities.local(), identities.psk(), identities::allows, identities.passwordMode());
         this.pool = new AddressPool(spec.pool());
@@ -86,7 +86,7 @@ public final class ServerTunnel extends Tunnel {
             server.endpoint = server.openEndpoint(plugins.transport());
             server.startSocketReader(server.endpoint);
             server.startTunReader();
-            server.timer.scheduleWithFixedDelay(server::tick, 1, 1, TimeUnit.SECONDS);
+            server.timer.scheduleWithFixedDelay(server.guarded(server::tick), 1, 1, TimeUnit.SECONDS);
             server.state = "listening";
             server.log.info("tunnel {}: serving on {} via {}, pool {}, {}", spec.name(), format(server.endpoint.localAddress()),
                     plugins.transport().name(), server.pool.cidr(), server.tun.name());
@@ -109,6 +109,11 @@ public final class ServerTunnel extends Tunnel {
             throw new IOException("cannot listen on " + listen + ": " + e.getMessage()
                     + " (is another server running on that port?)", e);
         }
+    }
+
+    @Override
+    protected TransportEndpoint openReplacement(Transport next, TransportEndpoint current) throws IOException {
+        return next.listenBeside(current);
     }
 
     @Override
@@ -152,39 +157,68 @@ public final class ServerTunnel extends Tunnel {
             log.info("tunnel {}: client at {} offers no cipher suite this server accepts", name, from);
             return;
         }
+        // Password-mode clients share one static key and are told apart by their id; a key-mode client is its
+        // key, so one key holder cannot take many addresses by inventing ids.
         String keyLabel = identities.passwordMode()
                 ? "password-client-" + HexFormat.of().formatHex(initiation.payload().clientId(), 0, 4)
                 : Base64.getEncoder().encodeToString(initiation.initiatorPublicKey());
         AddressPool.ClientKey clientKey = new AddressPool.ClientKey(keyLabel,
-                HexFormat.of().formatHex(initiation.payload().clientId()));
+                identities.passwordMode() ? HexFormat.of().formatHex(initiation.payload().clientId()) : "");
+        while (true) {
+            Client client = clients.computeIfAbsent(clientKey, k -> new Client());
+            synchronized (client) {
+                // The timer may have expired this client between the lookup and the lock: start over.
+                if (clients.get(clientKey) != client) continue;
+                admit(client, clientKey, keyLabel, initiation, suite, from);
+                return;
+            }
+        }
+    }
+
+    /** Leases the address, creates the session and answers. Called with the client's monitor held. */
+    private void admit(Client client, AddressPool.ClientKey clientKey, String keyLabel, Responder.Initiation initiation,
+                       CipherSuite suite, InetSocketAddress from) {
         int address;
         try {
             address = pool.lease(clientKey);
         } catch (IllegalStateException exhausted) {
             drop(Counters.Counter.DROP_HANDSHAKE, from);
             log.warn("tunnel {}: {}; client at {} refused", name, exhausted.getMessage(), from);
+            if (client.current == null && client.others.isEmpty()) clients.remove(clientKey, client);
             return;
         }
-        int localIndex = indices.allocate();
+        int localIndex;
+        try {
+            localIndex = indices.allocate();
+        } catch (IllegalStateException full) {
+            drop(Counters.Counter.DROP_OVERLOAD, from);
+            if (client.current == null && client.others.isEmpty()) {
+                clients.remove(clientKey, client);
+                pool.release(clientKey);
+            }
+            return;
+        }
         ResponsePayload payload = new ResponsePayload(suite.wireId(), Ipv4.bytes(address), pool.cidr().prefixLength(),
                 Ipv4.bytes(pool.serverAddress()), mtu, KEEPALIVE_SECONDS, pushRoutes, pushDns);
         byte[] response = responder.respond(initiation, localIndex, payload);
         SessionKeys keys = responder.keys(initiation, localIndex);
         Session session = new Session(keys, suite, new Session.Peer(clientKey, keyLabel, address), from);
         indices.put(session);
-        Client client = clients.computeIfAbsent(clientKey, k -> new Client());
-        boolean first;
-        synchronized (client) {
-            first = client.current == null;
-            if (first) {
-                // Nothing to lose: use the new session at once.
-                client.current = session;
-                session.confirm();
-                sessionByAddress.set(pool.slot(address), session);
-            } else {
-                // A rekey or reconnect: send with it only once the client proves it has the keys.
-                client.others.add(session);
-            }
+        boolean first = client.current == null;
+        if (first) {
+            // Nothing to lose: use the new session at once.
+            client.current = session;
+            session.confirm();
+            sessionByAddress.set(pool.slot(address), session);
+        } else {
+            // A rekey or reconnect: send with it only once the client proves it has the keys. At most one such
+            // session waits: an earlier unconfirmed one was answered in vain (its response was lost).
+            client.others.removeIf(pending -> {
+                boolean unconfirmed = !pending.confirmed();
+                if (unconfirmed) retire(pending);
+                return unconfirmed;
+            });
+            client.others.add(session);
         }
         sendHandshake(response, from);
         counters.increment(Counters.Counter.HANDSHAKES);
@@ -218,7 +252,9 @@ public final class ServerTunnel extends Tunnel {
     @Override
     protected Session route(int destination) {
         int slot = pool.slot(destination);
-        return slot < 0 ? null : sessionByAddress.get(slot);
+        Session session = slot < 0 ? null : sessionByAddress.get(slot);
+        // Keys are never used past their lifetime; the client rekeys well before, unless it is gone.
+        return session != null && session.ageNanos(System.nanoTime()) < REJECT_AFTER_NANOS ? session : null;
     }
 
     @Override
@@ -245,7 +281,7 @@ public final class ServerTunnel extends Tunnel {
                     sessionByAddress.compareAndSet(pool.slot(current.peer().tunnelAddress()), current, null);
                     retire(current);
                     client.others.forEach(this::retire);
-                    clients.remove(entry.getKey());
+                    clients.remove(entry.getKey(), client);
                     pool.release(entry.getKey());
                 } else if (current.sinceSendNanos(now) > KEEPALIVE_SECONDS * SECOND) {
                     sendKeepalive(current);

@@ -49,6 +49,8 @@ public abstract class Tunnel {
     protected final ScheduledExecutorService timer;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
+    private final List<Runnable> stopListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final String requestedTransport;
     protected volatile TunDevice tun;
     protected volatile TransportEndpoint endpoint;
     protected volatile Transport transport;
@@ -56,9 +58,11 @@ public abstract class Tunnel {
     protected volatile String state = "starting";
     protected volatile boolean running = true;
 
-    protected Tunnel(String name, Transport transport, IntFunction<CipherSuite> ciphers) {
+    /** @param requestedTransport the transport the tunnel's configuration names, or null for the best ranked */
+    protected Tunnel(String name, Transport transport, String requestedTransport, IntFunction<CipherSuite> ciphers) {
         this.name = name;
         this.transport = transport;
+        this.requestedTransport = requestedTransport;
         this.ciphers = ciphers;
         this.drops = new DropLog(log, name);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "netproxy-" + name + "-timer"));
@@ -72,6 +76,12 @@ public abstract class Tunnel {
 
     /** The transport this tunnel currently runs on. */
     public Transport transport() { return transport; }
+
+    /** The transport name the configuration asked for, or null when any (the best ranked) will do. */
+    public String requestedTransport() { return requestedTransport; }
+
+    /** Runs after the tunnel has stopped, whoever stopped it (an operator, an error, the engine). */
+    public void onStopped(Runnable listener) { stopListeners.add(listener); }
 
     /** Handshake messages (initiation, response, cookie) from {@code from}; the buffer is reused after return. */
     protected abstract void handleHandshake(int type, byte[] buf, int off, int len, InetSocketAddress from);
@@ -198,7 +208,8 @@ public abstract class Tunnel {
         int headroom = Messages.DATA_HEADER_LENGTH;
         int mtu = device.mtu();
         PacketBatch batch = new PacketBatch(1, headroom + mtu + TAG_ROOM, headroom);
-        while (running) {
+        // A client that is given a new address replaces its device; this reader then ends with the old one.
+        while (running && device == tun) {
             int count;
             try {
                 count = device.read(batch);
@@ -292,14 +303,31 @@ public abstract class Tunnel {
      */
     public synchronized void swapTransport(Transport next) throws IOException {
         if (!running || next == transport) return;
-        TransportEndpoint opened = openEndpoint(next);
+        replaceEndpoint(next);
+        log.info("tunnel {}: now on transport {} ({})", name, next.name(), format(endpoint.localAddress()));
+        afterTransportSwap();
+    }
+
+    /**
+     * Opens a new endpoint on the same transport and drops the old one, e.g. for a client whose network changed:
+     * a connected UDP socket keeps the source address it was connected with.
+     */
+    protected synchronized void reopenEndpoint() throws IOException {
+        if (running) replaceEndpoint(transport);
+    }
+
+    private void replaceEndpoint(Transport next) throws IOException {
         TransportEndpoint old = endpoint;
+        TransportEndpoint opened = openReplacement(next, old);
         transport = next;
         endpoint = opened;
         startSocketReader(opened);
         closeQuietly(old);
-        log.info("tunnel {}: now on transport {} ({})", name, next.name(), opened.localAddress());
-        afterTransportSwap();
+    }
+
+    /** The endpoint that replaces {@code current}; a server binds beside it so its port never goes dark. */
+    protected TransportEndpoint openReplacement(Transport next, TransportEndpoint current) throws IOException {
+        return openEndpoint(next);
     }
 
     /** Opens an endpoint of this tunnel's kind (listening for a server, connected for a client). */
@@ -324,22 +352,47 @@ public abstract class Tunnel {
             if (network != null) network.close();
         } catch (IOException e) {
             revertFailure = e;
-        }
-        closeQuietly(endpoint);
-        closeQuietly(tun);
-        synchronized (threads) {
-            for (Thread thread : threads) {
+        } catch (RuntimeException e) {
+            revertFailure = new IOException("reverting the host changes failed: " + e, e);
+        } finally {
+            closeQuietly(endpoint);
+            closeQuietly(tun);
+            synchronized (threads) {
+                for (Thread thread : threads) {
+                    try {
+                        thread.join(2000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+            try {
+                closeSessions();
+            } catch (RuntimeException e) {
+                log.warn("tunnel {}: closing sessions failed: {}", name, e.toString());
+            }
+            stopped.countDown();
+            log.info("tunnel {} stopped", name);
+            for (Runnable listener : stopListeners) {
                 try {
-                    thread.join(2000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    listener.run();
+                } catch (RuntimeException e) {
+                    log.warn("tunnel {}: a stop listener failed: {}", name, e.toString());
                 }
             }
         }
-        closeSessions();
-        stopped.countDown();
-        log.info("tunnel {} stopped", name);
         if (revertFailure != null) throw revertFailure;
+    }
+
+    /** Runs a timer task so that one failure is logged instead of silently cancelling the periodic task. */
+    protected final Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("tunnel {}: timer task failed: {}", name, e.toString(), e);
+            }
+        };
     }
 
     public boolean awaitStopped(long timeout, TimeUnit unit) throws InterruptedException {
@@ -352,7 +405,7 @@ public abstract class Tunnel {
         if (closeable == null) return;
         try {
             closeable.close();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             // Closing on the way out: nothing left to do with the error.
         }
     }

@@ -27,10 +27,23 @@ public final class UdpTransport implements Transport {
 
     @Override
     public TransportEndpoint listen(InetSocketAddress local) throws IOException {
+        // Every endpoint allows SO_REUSEPORT so a replacement can bind beside it (listenBeside); that would also
+        // let a second server share the port silently, so a fresh listen first checks that the port is free.
+        try (DatagramChannel probe = DatagramChannel.open()) {
+            probe.bind(local);
+        }
+        return bind(local);
+    }
+
+    @Override
+    public TransportEndpoint listenBeside(TransportEndpoint current) throws IOException {
+        return bind(current.localAddress());
+    }
+
+    private TransportEndpoint bind(InetSocketAddress local) throws IOException {
         DatagramChannel channel = openWithLargeBuffers();
         try {
-            // Lets a replacement endpoint bind the same port before this one closes (make before break in a
-            // transport swap); both must be ours, as Linux only shares the port between sockets of one user.
+            // Linux only shares the port between sockets of one user that all set this option.
             channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             channel.bind(local);
             UdpEndpoint endpoint = new UdpEndpoint(channel, false, (InetSocketAddress) channel.getLocalAddress());

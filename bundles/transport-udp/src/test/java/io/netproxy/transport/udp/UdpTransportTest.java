@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netproxy.api.PacketBatch;
@@ -56,6 +57,27 @@ class UdpTransportTest {
         assertEquals(LOOPBACK, server.localAddress().getAddress());
         assertNotEquals(0, server.localAddress().getPort());
         assertEquals(LOOPBACK, client.localAddress().getAddress());
+    }
+
+    @Test
+    void aSecondServerOnABusyPortIsRefused() {
+        assertThrows(java.net.BindException.class, () -> transport.listen(server.localAddress()));
+    }
+
+    @Test
+    void aReplacementListensBesideAndTakesOverWhenTheOldEndpointCloses() throws IOException {
+        TransportEndpoint replacement = transport.listenBeside(server);
+        try {
+            assertEquals(server.localAddress(), replacement.localAddress());
+            server.close();
+            byte[] hello = "to the new socket".getBytes(StandardCharsets.US_ASCII);
+            client.send(hello, 0, hello.length, null);
+            PacketBatch received = new PacketBatch(1, 2048, HEADROOM);
+            assertEquals(1, replacement.receive(received));
+            assertArrayEquals(hello, payload(received, 0));
+        } finally {
+            replacement.close();
+        }
     }
 
     @Test
