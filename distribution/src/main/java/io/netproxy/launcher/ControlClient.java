@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The client side of the control socket that the shell bundle serves. A request is {@code ARG} lines,
@@ -21,8 +22,13 @@ import java.util.List;
  */
 final class ControlClient {
     private final Path socket;
+    private final BooleanSupplier shuttingDown;
 
-    ControlClient(Path socket) { this.socket = socket; }
+    /** @param shuttingDown true while this JVM shuts down, when the instance closing the connection is expected */
+    ControlClient(Path socket, BooleanSupplier shuttingDown) {
+        this.socket = socket;
+        this.shuttingDown = shuttingDown;
+    }
 
     boolean isServing() {
         if (!Files.exists(socket)) return false;
@@ -53,7 +59,7 @@ final class ControlClient {
                 else if (line.startsWith("ERR ")) err.println(line.substring(4));
                 else if (line.startsWith("EXIT ")) return Integer.parseInt(line.substring(5).trim());
             }
-            err.println("netproxy: the running instance closed the control connection");
+            if (!shuttingDown.getAsBoolean()) err.println("netproxy: the running instance closed the control connection");
             return 1;
         }
     }

@@ -15,16 +15,22 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 
-/** Boots Felix with every jar of {@code bundle/} installed and started, and FileInstall watching {@code etc/}. */
+/** Boots Felix with every jar of {@code bundle/} installed and started, and FileInstall watching {@code etc/} (if asked). */
 final class FelixRuntime {
     /** slf4j sits on the launcher class path (ServiceLoader finds its provider there) and is exported to bundles. */
     private static final String SLF4J_VERSION = "2.0.20";
+    private static final String FILEINSTALL = "org.apache.felix.fileinstall";
 
     private final Framework framework;
 
     private FelixRuntime(Framework framework) { this.framework = framework; }
 
-    static FelixRuntime start(Layout layout, boolean interactiveConsole) throws IOException, BundleException {
+    /**
+     * @param watchEtc false to leave FileInstall installed but not started, so that the tunnels defined in
+     *                 {@code etc/} do not start (ConfigAdmin holds nothing else: the cache is cleaned at each start)
+     */
+    static FelixRuntime start(Layout layout, boolean interactiveConsole, boolean watchEtc)
+            throws IOException, BundleException {
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, layout.felixCache().toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
@@ -56,7 +62,9 @@ final class FelixRuntime {
         }
         framework.start();
         for (Bundle bundle : installed) {
-            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) bundle.start();
+            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) continue;
+            if (!watchEtc && FILEINSTALL.equals(bundle.getSymbolicName())) continue;
+            bundle.start();
         }
         return new FelixRuntime(framework);
     }

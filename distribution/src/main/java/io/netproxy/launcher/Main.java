@@ -27,6 +27,11 @@ public final class Main {
             "  shell                  Gogo shell of the running instance, or of a fresh one",
             "A password is read from --password-file, the NETPROXY_PASSWORD environment variable or a prompt.");
     private static final long STARTUP_TIMEOUT_MS = 60_000;
+    /** Options whose value is a file the instance reads: made absolute, as the instance may have another working directory. */
+    private static final List<String> FILE_OPTIONS = List.of("--password-file", "--key");
+
+    /** Set by the shutdown hooks (Ctrl-C, SIGTERM) before they stop the framework. */
+    private static volatile boolean shuttingDown;
 
     private Main() {}
 
@@ -49,7 +54,8 @@ public final class Main {
             return args.isEmpty() ? 2 : 0;
         }
         String command = args.get(0);
-        ControlClient control = new ControlClient(layout.controlSocket());
+        // During shutdown the instance closing the connection is expected, not an error to report.
+        ControlClient control = new ControlClient(layout.controlSocket(), () -> shuttingDown);
         switch (command) {
             case "genkey":
                 if (args.size() != 2) return usageError("genkey takes one FILE");
@@ -68,12 +74,12 @@ public final class Main {
                 requireRoot();
                 return control.isServing()
                         ? control.call(args, null, System.out, System.err)
-                        : inFreshInstance(layout, control, args, null);
+                        : inFreshInstance(layout, control, args);
             case "shell":
                 requireRoot();
                 if (control.isServing()) return ShellClient.attach(control, layout);
-                FelixRuntime runtime = startRuntime(layout, true);
-                Runtime.getRuntime().addShutdownHook(new Thread(runtime::stop));
+                FelixRuntime runtime = startRuntime(layout, true, false);
+                addShutdownHook(runtime);
                 runtime.awaitStop();
                 return 0;
             case "daemon":
@@ -86,6 +92,7 @@ public final class Main {
     private static int startTunnel(List<String> args, Layout layout, ControlClient control)
             throws IOException, InterruptedException {
         boolean detach = args.remove("-d") | args.remove("--detach");
+        absoluteFileOptions(args);
         char[] secret = Secrets.namedInArguments(args) ? null : Secrets.passwordFromEnvironmentOrPrompt();
         try {
             if (control.isServing()) return control.call(args, secret, System.out, System.err);
@@ -99,9 +106,8 @@ public final class Main {
     /** Runs the instance in this process until its tunnels end, Ctrl-C or SIGTERM. */
     private static int runInForeground(List<String> args, char[] secret, Layout layout, ControlClient control)
             throws IOException, InterruptedException {
-        FelixRuntime runtime = startRuntime(layout);
-        Thread hook = new Thread(runtime::stop, "netproxy-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        FelixRuntime runtime = startRuntime(layout, false, true);
+        addShutdownHook(runtime);
         awaitControlSocket(control, null, layout);
         int code = control.call(args, secret, System.out, System.err);
         if (code == 0) code = control.call(List.of("wait-idle"), null, System.out, System.err);
@@ -111,6 +117,7 @@ public final class Main {
 
     private static int startDetached(List<String> args, char[] secret, Layout layout, ControlClient control)
             throws IOException, InterruptedException {
+        RunDirectory.prepare(layout.runDir()); // reported here rather than in the background instance's log
         Files.createDirectories(layout.logFile().toAbsolutePath().getParent());
         List<String> command = new ArrayList<>();
         command.add("setsid");
@@ -120,7 +127,10 @@ public final class Main {
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
         command.add("daemon");
-        Process daemon = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        // The secret travels over the control socket; the daemon and every ip/iptables it runs must not inherit it.
+        builder.environment().remove(Secrets.PASSWORD_ENV);
+        Process daemon = builder
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.logFile().toFile()))
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -138,8 +148,8 @@ public final class Main {
 
     /** The detached instance: serves the control socket, exits once its last tunnel has stopped. */
     private static int daemon(Layout layout, ControlClient control) throws IOException, InterruptedException {
-        FelixRuntime runtime = startRuntime(layout);
-        Runtime.getRuntime().addShutdownHook(new Thread(runtime::stop, "netproxy-shutdown"));
+        FelixRuntime runtime = startRuntime(layout, false, true);
+        addShutdownHook(runtime);
         Files.writeString(layout.pidFile(), ProcessHandle.current().pid() + "\n");
         try {
             awaitControlSocket(control, null, layout);
@@ -149,28 +159,48 @@ public final class Main {
         }
     }
 
-    private static int inFreshInstance(Layout layout, ControlClient control, List<String> args, char[] secret)
+    /** Runs one command (cleanup) in an instance started for it, without the tunnels of etc/. */
+    private static int inFreshInstance(Layout layout, ControlClient control, List<String> args)
             throws IOException, InterruptedException {
-        FelixRuntime runtime = startRuntime(layout);
+        FelixRuntime runtime = startRuntime(layout, false, false);
+        addShutdownHook(runtime);
         try {
             awaitControlSocket(control, null, layout);
-            return control.call(args, secret, System.out, System.err);
+            return control.call(args, null, System.out, System.err);
         } finally {
             runtime.stop();
         }
     }
 
-    private static FelixRuntime startRuntime(Layout layout) throws IOException {
-        return startRuntime(layout, false);
-    }
-
-    private static FelixRuntime startRuntime(Layout layout, boolean interactiveConsole) throws IOException {
-        Files.createDirectories(layout.runDir());
+    /**
+     * @param tunnelsFromEtc whether the tunnels defined in etc/ start; not for cleanup and shell, which must not
+     *                       touch the host's network only because they booted an instance
+     */
+    private static FelixRuntime startRuntime(Layout layout, boolean interactiveConsole, boolean tunnelsFromEtc)
+            throws IOException {
+        RunDirectory.prepare(layout.runDir());
         Files.createDirectories(layout.stateDir());
         try {
-            return FelixRuntime.start(layout, interactiveConsole);
+            return FelixRuntime.start(layout, interactiveConsole, tunnelsFromEtc);
         } catch (org.osgi.framework.BundleException e) {
             throw new IOException("the OSGi framework did not start: " + e.getMessage(), e);
+        }
+    }
+
+    private static void addShutdownHook(FelixRuntime runtime) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            shuttingDown = true;
+            runtime.stop();
+        }, "netproxy-shutdown"));
+    }
+
+    /** Makes the values of --password-file and --key absolute, against this process's working directory. */
+    static void absoluteFileOptions(List<String> args) {
+        for (int i = 0; i + 1 < args.size(); i++) {
+            if (FILE_OPTIONS.contains(args.get(i))) {
+                args.set(i + 1, Path.of(args.get(i + 1)).toAbsolutePath().toString());
+                i++;
+            }
         }
     }
 

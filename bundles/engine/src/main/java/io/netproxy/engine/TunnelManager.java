@@ -55,6 +55,7 @@ public final class TunnelManager implements TunnelService {
         return t;
     });
     private static final int ORPHAN_GRACE_SECONDS = 30;
+    private static final long PLUGIN_WAIT_MS = 10_000;
 
     private volatile BundleContext context;
 
@@ -86,6 +87,7 @@ public final class TunnelManager implements TunnelService {
         if (tunnels.containsKey(spec.name())) {
             throw new IOException("a tunnel named '" + spec.name() + "' is already running; stop it first or use --name");
         }
+        pick(ciphers, null, "cipher suite");
         Plugins plugins = new Plugins(
                 pick(transports, spec.transport(), "transport"),
                 pick(tunBackends, spec.tunBackend(), "TUN backend"),
@@ -109,10 +111,23 @@ public final class TunnelManager implements TunnelService {
     }
 
     private static <S> S pick(RankedServices<S> services, String name, String kind) throws IOException {
-        Optional<S> chosen = name == null ? services.best() : services.named(name);
-        return chosen.orElseThrow(() -> new IOException(name == null
-                ? "no " + kind + " is installed"
-                : "no " + kind + " named '" + name + "' is installed (installed: " + services.names() + ")"));
+        // A command can arrive while SCR is still binding the plugins at boot: give them a moment to appear.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PLUGIN_WAIT_MS);
+        while (true) {
+            Optional<S> chosen = name == null ? services.best() : services.named(name);
+            if (chosen.isPresent()) return chosen.get();
+            if (System.nanoTime() > deadline) {
+                throw new IOException(name == null
+                        ? "no " + kind + " is installed"
+                        : "no " + kind + " named '" + name + "' is installed (installed: " + services.names() + ")");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for a " + kind);
+            }
+        }
     }
 
     @Override

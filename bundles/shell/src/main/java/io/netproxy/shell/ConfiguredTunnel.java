@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * A tunnel defined in {@code etc/io.netproxy.tunnel-NAME.cfg} (a ConfigAdmin factory configuration that
  * FileInstall feeds): started when the file appears, restarted when it changes, stopped when it goes.
  * The keys are the command-line options without dashes ({@code passwordFile} for {@code --password-file});
- * list values are comma-separated.
+ * list values are comma-separated. A tunnel of the same name started elsewhere (the command line) is never
+ * shared or stopped: the file waits until that name is free.
  */
 @Component(configurationPid = ConfiguredTunnel.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class ConfiguredTunnel {
@@ -36,64 +37,132 @@ public final class ConfiguredTunnel {
             Map.entry("tunBackend", "--tun-backend"), Map.entry("netconf", "--netconf"));
 
     @Reference
-    private TunnelService tunnels;
+    TunnelService tunnels; // package-private for tests
 
-    private volatile boolean active;
+    /** Longest pause between attempts; a field so tests can shorten it. */
+    long retryMs = RETRY_MS;
+    /**
+     * The next pause: short at first, because at boot the engine may not have bound its transport and
+     * configurator services yet; then doubling up to {@link #retryMs}.
+     */
+    private long delayMs = 1000;
+
+    private boolean active;   // guarded by this
+    private boolean started;  // guarded by this: true once this component started its tunnel
     private Thread starter;
     private String name;
 
+    /**
+     * Only the role is checked here; the arguments are parsed (and password or key files read) by the
+     * starter thread, which retries while files are missing, e.g. on a volume not mounted yet.
+     */
     @Activate
     void activate(Map<String, Object> config) {
         String source = String.valueOf(config.getOrDefault("felix.fileinstall.filename", config.get("service.pid")));
         TunnelSpec.Role role;
-        List<String> args;
         try {
             role = role(config);
-            args = arguments(config, role);
-            name = TunnelArguments.parse(role, args, null).name();
-        } catch (IllegalArgumentException | IOException e) {
+        } catch (IllegalArgumentException e) {
             LOG.error("{}: {}", source, e.getMessage());
             return;
         }
-        active = true;
+        List<String> args = arguments(config, role);
+        name = name(config);
+        synchronized (this) {
+            active = true;
+        }
         starter = new Thread(() -> startWithRetries(role, args, source), "netproxy-config-" + name);
         starter.setDaemon(true);
         starter.start();
     }
 
     private void startWithRetries(TunnelSpec.Role role, List<String> args, String source) {
-        while (active) {
-            TunnelSpec spec = null;
+        while (isActive()) {
             try {
-                spec = TunnelArguments.parse(role, args, null);
-                tunnels.start(spec);
-                LOG.info("{}: tunnel {} started", source, name);
-                return;
-            } catch (IOException | IllegalArgumentException e) {
-                LOG.error("{}: tunnel {} did not start: {}; retrying in {} s", source, name, e.getMessage(), RETRY_MS / 1000);
-            } finally {
-                if (spec != null) spec.wipe();
+                if (tryStart(role, args, source)) return;
+            } catch (RuntimeException e) {
+                // Caught so that this thread never ends silently while the file still asks for a tunnel.
+                LOG.error("{}: tunnel {} did not start; retrying in {} s", source, name, Math.max(1, delay() / 1000), e);
             }
             try {
-                Thread.sleep(RETRY_MS);
+                Thread.sleep(delay());
             } catch (InterruptedException e) {
                 return;
             }
+            delayMs = Math.min(delayMs * 2, retryMs);
         }
+    }
+
+    private long delay() {
+        return Math.min(delayMs, retryMs);
+    }
+
+    /** One attempt; true when there is nothing left to retry (started, or a configuration error). */
+    private boolean tryStart(TunnelSpec.Role role, List<String> args, String source) {
+        String retry = "; retrying in " + Math.max(1, delay() / 1000) + " s";
+        if (tunnels.tunnel(name).isPresent()) {
+            // Not ours (the command line's default names are "server" and "client"): never share or stop it.
+            LOG.error("{}: a tunnel named '{}' is already running (started from the command line or another file);"
+                    + " set another 'name' in this file{}", source, name, retry);
+            return false;
+        }
+        TunnelSpec spec;
+        try {
+            spec = TunnelArguments.parse(role, args, null);
+        } catch (IllegalArgumentException e) {
+            // Bad options do not get better by waiting; editing the file re-activates this component.
+            LOG.error("{}: tunnel {} not started: {}", source, name, e.getMessage());
+            return true;
+        } catch (IOException e) {
+            LOG.error("{}: tunnel {} did not start: {}{}", source, name, e.getMessage(), retry);
+            return false;
+        }
+        try {
+            tunnels.start(spec);
+        } catch (IOException e) {
+            LOG.error("{}: tunnel {} did not start: {}{}", source, name, e.getMessage(), retry);
+            return false;
+        } finally {
+            spec.wipe();
+        }
+        synchronized (this) {
+            if (active) {
+                started = true;
+                LOG.info("{}: tunnel {} started", source, name);
+                return true;
+            }
+        }
+        // Deactivated while the tunnel was starting: deactivate() did not stop it, so stop it here.
+        stopTunnel();
+        return true;
+    }
+
+    private synchronized boolean isActive() {
+        return active;
     }
 
     @Deactivate
     void deactivate() {
-        if (!active) return;
-        active = false;
+        boolean ours;
+        synchronized (this) {
+            if (!active) return;
+            active = false;
+            ours = started;
+        }
         starter.interrupt();
         try {
             starter.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (ours) stopTunnel();
+    }
+
+    private void stopTunnel() {
+        try {
             tunnels.stop(name);
         } catch (IOException e) {
             LOG.error("tunnel {}: restoring the host failed: {}", name, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -112,7 +181,7 @@ public final class ConfiguredTunnel {
         Object host = config.get("host");
         if (role == TunnelSpec.Role.CLIENT && host != null) args.add(String.valueOf(host).trim());
         args.add("--name");
-        args.add(String.valueOf(config.getOrDefault("name", defaultName(config))).trim());
+        args.add(name(config));
         for (Map.Entry<String, String> option : OPTIONS.entrySet()) {
             Object value = config.get(option.getKey());
             if (value == null) continue;
@@ -123,6 +192,10 @@ public final class ConfiguredTunnel {
             }
         }
         return args;
+    }
+
+    static String name(Map<String, Object> config) {
+        return String.valueOf(config.getOrDefault("name", defaultName(config))).trim();
     }
 
     /** {@code io.netproxy.tunnel-office.cfg} names its tunnel {@code office}. */

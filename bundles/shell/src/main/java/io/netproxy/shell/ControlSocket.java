@@ -14,12 +14,17 @@ import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
@@ -37,7 +42,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The root-only Unix domain socket that {@code bin/netproxy} drives a running instance through.
- * It lives in {@code netproxy.run.dir} (default /run/netproxy), a directory only root may enter.
+ * It lives in {@code netproxy.run.dir} (default /run/netproxy), a directory only root may write to
+ * (see {@link #prepareRunDir}).
  * The request and answer format is described in {@code ControlClient} of the launcher.
  */
 @Component(immediate = true)
@@ -55,6 +61,8 @@ public final class ControlSocket {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile CommandProcessor gogo;
 
+    private final java.util.Set<SocketChannel> clients = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<Thread> handlers = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private BundleContext context;
     private ServerSocketChannel server;
     private Path socketPath;
@@ -65,8 +73,7 @@ public final class ControlSocket {
         this.context = context;
         this.operations = new Operations(tunnels, () -> List.copyOf(configurators));
         Path runDir = Path.of(property(context, "netproxy.run.dir", "/run/netproxy"));
-        Files.createDirectories(runDir);
-        Files.setPosixFilePermissions(runDir, PosixFilePermissions.fromString("rwx------"));
+        prepareRunDir(runDir);
         socketPath = runDir.resolve("control.sock");
         removeStaleSocket(socketPath);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -81,6 +88,15 @@ public final class ControlSocket {
     @Deactivate
     void deactivate() throws IOException {
         server.close();
+        // A waiting client (a daemon's wait-idle) must learn that this instance is going away, or it waits forever.
+        for (Thread handler : handlers) handler.interrupt();
+        for (SocketChannel client : clients) {
+            try {
+                client.close();
+            } catch (IOException e) {
+                // Going away anyway.
+            }
+        }
         Files.deleteIfExists(socketPath);
     }
 
@@ -89,16 +105,58 @@ public final class ControlSocket {
         return value == null || value.isBlank() ? fallback : value;
     }
 
+    /**
+     * Creates the run directory root-only (0700) when it is missing. An existing one is used as it is, but
+     * only if this user owns it and nobody else may write to it (no one else can then plant or replace the
+     * socket). Its permissions are never changed: NETPROXY_RUN_DIR=/run or /tmp would otherwise turn a
+     * shared host directory into 0700 for good.
+     */
+    static void prepareRunDir(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            Path parent = dir.toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                return;
+            } catch (FileAlreadyExistsException raced) {
+                // Created meanwhile by someone else: check it like any existing directory.
+            }
+        }
+        PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        String advice = "; netproxy keeps its control socket there and never changes the permissions of an existing"
+                + " directory: point NETPROXY_RUN_DIR at a dedicated one such as /run/netproxy (created root-only)";
+        if (!attributes.isDirectory()) {
+            throw new IOException("run directory " + dir + " is not a directory (symbolic links are not followed)" + advice);
+        }
+        Object owner = Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        if (!owner.equals(self)) {
+            throw new IOException("run directory " + dir + " belongs to " + attributes.owner().getName()
+                    + ", not to the user netproxy runs as (uid " + self + ")" + advice);
+        }
+        Set<PosixFilePermission> permissions = attributes.permissions();
+        if (permissions.contains(PosixFilePermission.GROUP_WRITE) || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new IOException("run directory " + dir + " is writable by other users ("
+                    + PosixFilePermissions.toString(permissions) + ")" + advice);
+        }
+    }
+
     /** A socket file left by a killed instance refuses connections; one that answers belongs to a live instance. */
-    private static void removeStaleSocket(Path path) throws IOException {
-        if (!Files.exists(path)) return;
-        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            probe.connect(UnixDomainSocketAddress.of(path));
+    static void removeStaleSocket(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) return;
+        if (answers(path)) {
             throw new IOException("another netproxy instance already serves " + path
                     + "; use 'netproxy status' or set NETPROXY_RUN_DIR for a second instance");
+        }
+        Files.deleteIfExists(path);
+    }
+
+    private static boolean answers(Path socket) {
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(socket));
+            return true;
         } catch (IOException refused) {
-            if (refused.getMessage() != null && refused.getMessage().startsWith("another netproxy")) throw refused;
-            Files.delete(path);
+            return false;
         }
     }
 
@@ -106,8 +164,17 @@ public final class ControlSocket {
         while (server.isOpen()) {
             try {
                 SocketChannel client = server.accept();
-                Thread handler = new Thread(() -> handle(client), "netproxy-control-client");
+                Thread handler = new Thread(() -> {
+                    try {
+                        handle(client);
+                    } finally {
+                        clients.remove(client);
+                        handlers.remove(Thread.currentThread());
+                    }
+                }, "netproxy-control-client");
                 handler.setDaemon(true);
+                clients.add(client);
+                handlers.add(handler);
                 handler.start();
             } catch (IOException e) {
                 if (server.isOpen()) LOG.warn("control socket accept failed: {}", e.getMessage());

@@ -21,6 +21,8 @@ import java.util.function.Supplier;
  * to {@code out} / {@code err}, returning a process-style exit code.
  */
 final class Operations {
+    static final long IDLE_POLL_MS = 500;
+
     private final TunnelService tunnels;
     private final Supplier<List<NetworkConfigurator>> configurators;
 
@@ -142,19 +144,21 @@ final class Operations {
         return code;
     }
 
-    /** Blocks until tunnels have run and none is left; what a detached or foreground instance waits on. */
+    /**
+     * Blocks until tunnels have run and none is left; what a detached or foreground instance waits on.
+     * Polls every {@link #IDLE_POLL_MS} ms: awaitStopped returns at once for a tunnel that has stopped but is still
+     * listed, and the loop must not spin on it. Always 0: TunnelStatus does not say why a tunnel ended (a
+     * disconnect, or a client giving up), so an instance whose last tunnel ended on its own exits like one
+     * told to disconnect; the reason is in the log.
+     */
     int waitIdle() throws InterruptedException {
         boolean seen = false;
         while (true) {
             List<TunnelStatus> all = tunnels.tunnels();
-            if (!all.isEmpty()) {
-                seen = true;
-                for (TunnelStatus t : all) tunnels.awaitStopped(t.name(), 1, TimeUnit.DAYS);
-            } else if (seen) {
-                return 0;
-            } else {
-                Thread.sleep(200);
-            }
+            if (all.isEmpty() && seen) return 0;
+            seen |= !all.isEmpty();
+            for (TunnelStatus t : all) tunnels.awaitStopped(t.name(), 1, TimeUnit.DAYS);
+            Thread.sleep(IDLE_POLL_MS);
         }
     }
 }

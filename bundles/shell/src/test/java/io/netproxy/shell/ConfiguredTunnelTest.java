@@ -1,0 +1,114 @@
+package io.netproxy.shell;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfiguredTunnelTest {
+    @TempDir
+    Path dir;
+
+    private final FakeTunnelService tunnels = new FakeTunnelService();
+    private final ConfiguredTunnel component = new ConfiguredTunnel();
+
+    ConfiguredTunnelTest() {
+        component.tunnels = tunnels;
+        component.retryMs = 50;
+    }
+
+    @AfterEach
+    void deactivate() {
+        component.deactivate();
+    }
+
+    private Map<String, Object> config(Path passwordFile) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("felix.fileinstall.filename", "file:/opt/netproxy/etc/io.netproxy.tunnel-client.cfg");
+        config.put("role", "client");
+        config.put("host", "192.0.2.1");
+        config.put("passwordFile", passwordFile.toString());
+        return config;
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.currentTimeMillis() < deadline, "timed out");
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void startsOnceAnUnreadablePasswordFileAppears() throws Exception {
+        Path pw = dir.resolve("not-mounted-yet/pw");
+        component.activate(config(pw));
+        Thread.sleep(200);
+        assertTrue(tunnels.started.isEmpty());
+        Files.createDirectories(pw.getParent());
+        Files.writeString(pw, "secret\n");
+        await(() -> tunnels.started.contains("client"));
+        assertArrayEquals("secret".toCharArray(), tunnels.passwords.get(0));
+        component.deactivate();
+        assertEquals(List.of("client"), tunnels.stopped);
+    }
+
+    @Test
+    void keepsRetryingAfterRuntimeExceptions() throws Exception {
+        Path pw = Files.writeString(dir.resolve("pw"), "secret\n");
+        tunnels.failWith = new IllegalStateException("a bug in a plugin");
+        tunnels.startFailures.set(3);
+        component.activate(config(pw));
+        await(() -> tunnels.started.contains("client"));
+    }
+
+    @Test
+    void leavesATunnelOfTheSameNameAloneAndStartsWhenTheNameIsFree() throws Exception {
+        Path pw = Files.writeString(dir.resolve("pw"), "secret\n");
+        tunnels.running.put("client", FakeTunnelService.status("client", "connected")); // the command line's
+        component.activate(config(pw));
+        Thread.sleep(200);
+        assertTrue(tunnels.started.isEmpty());
+        component.deactivate();
+        assertTrue(tunnels.stopped.isEmpty(), "stopped a tunnel it did not start: " + tunnels.stopped);
+
+        ConfiguredTunnel again = new ConfiguredTunnel();
+        again.tunnels = tunnels;
+        again.retryMs = 50;
+        again.activate(config(pw));
+        Thread.sleep(200);
+        tunnels.running.remove("client"); // the command line disconnected
+        await(() -> tunnels.started.contains("client"));
+        again.deactivate();
+        assertEquals(List.of("client"), tunnels.stopped);
+    }
+
+    @Test
+    void configurationErrorsStopRetrying() throws Exception {
+        Path pw = Files.writeString(dir.resolve("pw"), "secret\n");
+        Map<String, Object> config = config(pw);
+        config.put("mtu", "big");
+        component.activate(config);
+        Thread.sleep(300);
+        assertTrue(tunnels.started.isEmpty());
+        Thread starter = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("netproxy-config-client")).findFirst().orElse(null);
+        assertTrue(starter == null || !starter.isAlive(), "still retrying a bad configuration");
+
+        ConfiguredTunnel badRole = new ConfiguredTunnel();
+        badRole.tunnels = tunnels;
+        config.put("role", "router");
+        badRole.activate(config);
+        badRole.deactivate();
+        assertTrue(tunnels.started.isEmpty() && tunnels.stopped.isEmpty());
+    }
+}

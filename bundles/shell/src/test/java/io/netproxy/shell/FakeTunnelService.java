@@ -1,0 +1,68 @@
+package io.netproxy.shell;
+
+import io.netproxy.api.tunnel.TunnelService;
+import io.netproxy.api.tunnel.TunnelSpec;
+import io.netproxy.api.tunnel.TunnelStatus;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** An in-memory TunnelService: records starts and stops; a start can be made to fail. */
+class FakeTunnelService implements TunnelService {
+    final Map<String, TunnelStatus> running = new ConcurrentHashMap<>();
+    final List<String> started = new CopyOnWriteArrayList<>();
+    final List<String> stopped = new CopyOnWriteArrayList<>();
+    /** Secrets as they were at start, before the caller wiped them. */
+    final List<char[]> passwords = new CopyOnWriteArrayList<>();
+    final AtomicInteger startFailures = new AtomicInteger();
+    volatile RuntimeException failWith;
+    final AtomicInteger listCalls = new AtomicInteger();
+
+    static TunnelStatus status(String name, String state) {
+        return new TunnelStatus(name, TunnelSpec.Role.CLIENT, state, "tun0", "10.67.0.2/24", "192.0.2.1:6767", "udp",
+                null, List.of(), Map.of(), List.of());
+    }
+
+    @Override
+    public TunnelStatus start(TunnelSpec spec) throws IOException {
+        if (startFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            RuntimeException runtime = failWith;
+            if (runtime != null) throw runtime;
+            throw new IOException("start failed on purpose");
+        }
+        if (running.containsKey(spec.name())) throw new IOException("a tunnel named '" + spec.name() + "' is already running");
+        if (spec.password() != null) passwords.add(spec.password().clone());
+        TunnelStatus status = status(spec.name(), "connected");
+        running.put(spec.name(), status);
+        started.add(spec.name());
+        return status;
+    }
+
+    @Override
+    public boolean stop(String name) {
+        stopped.add(name);
+        return running.remove(name) != null;
+    }
+
+    @Override
+    public List<TunnelStatus> tunnels() {
+        listCalls.incrementAndGet();
+        return new ArrayList<>(running.values());
+    }
+
+    @Override
+    public Optional<TunnelStatus> tunnel(String name) {
+        return Optional.ofNullable(running.get(name));
+    }
+
+    @Override
+    public boolean awaitStopped(String name, long timeout, TimeUnit unit) {
+        return true; // like a tunnel that has stopped but is still listed: returns at once
+    }
+}
