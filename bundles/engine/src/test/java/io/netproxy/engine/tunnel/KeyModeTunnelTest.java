@@ -93,6 +93,22 @@ class KeyModeTunnelTest {
     }
 
     @Test
+    void aKeyHoldsOneAddressWhateverClientIdItSends() throws Exception {
+        try (TunnelHarness net = new TunnelHarness()) {
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                TunnelHarness.Node<ServerTunnel> server = server(net, "srv", List.of());
+                TunnelHarness.Node<ClientTunnel> first = client(net, "alice", alice, "198.51.100.10");
+                assertEquals("10.67.0.2/24", first.tunnel.status().tunAddress());
+                first.tunnel.stop();
+                // Without a state directory every start sends a fresh client id; in key mode the key is the client.
+                TunnelHarness.Node<ClientTunnel> again = client(net, "alice-again", alice, "198.51.100.12");
+                assertEquals("10.67.0.2/24", again.tunnel.status().tunAddress());
+                assertEquals(1, server.tunnel.status().peers().size());
+            });
+        }
+    }
+
+    @Test
     void aClientCannotSendFromAnAddressThatIsNotItsOwn() throws Exception {
         try (TunnelHarness net = new TunnelHarness()) {
             assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
