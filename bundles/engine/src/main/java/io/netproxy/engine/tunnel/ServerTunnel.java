@@ -39,7 +39,6 @@ public final class ServerTunnel extends Tunnel {
     static final int DEFAULT_MTU = 1400;
     static final int KEEPALIVE_SECONDS = io.netproxy.engine.protocol.ProtocolTimers.DEFAULT_KEEPALIVE_SECONDS;
 
-    private final TunnelSpec.Role role = TunnelSpec.Role.SERVER;
     private final Identities identities;
     private final Responder responder;
     private final AddressPool pool;
@@ -66,6 +65,11 @@ public final class ServerTunnel extends Tunnel {
         this.pushRoutes = routes.stream().map(Ipv4.Cidr::parse)
                 .map(c -> new Route(Ipv4.bytes(c.network()), c.prefixLength())).toList();
         this.pushDns = spec.dns().stream().map(Ipv4::parse).map(Ipv4::bytes).toList();
+        if (pushRoutes.size() > ResponsePayload.MAX_ROUTES || pushDns.size() > ResponsePayload.MAX_DNS) {
+            // Checked here so that serve fails, rather than every handshake later.
+            throw new IllegalArgumentException("a server pushes at most " + ResponsePayload.MAX_ROUTES
+                    + " routes and " + ResponsePayload.MAX_DNS + " DNS servers");
+        }
         this.handshakes = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
                 r -> {
                     Thread t = new Thread(r, "netproxy-" + spec.name() + "-handshake");
@@ -117,7 +121,7 @@ public final class ServerTunnel extends Tunnel {
     }
 
     @Override
-    public TunnelSpec.Role role() { return role; }
+    public TunnelSpec.Role role() { return TunnelSpec.Role.SERVER; }
 
     @Override
     protected void handleHandshake(int type, byte[] buf, int off, int len, InetSocketAddress from) {
@@ -136,7 +140,15 @@ public final class ServerTunnel extends Tunnel {
         }
         byte[] copy = Arrays.copyOfRange(buf, off, off + len);
         try {
-            handshakes.execute(() -> answer(copy, from));
+            handshakes.execute(() -> {
+                try {
+                    answer(copy, from);
+                } catch (RuntimeException e) {
+                    // One bad handshake costs that handshake, never the handshake thread.
+                    drop(Counters.Counter.DROP_HANDSHAKE, from);
+                    log.warn("tunnel {}: answering {} failed: {}", name, format(from), e.toString());
+                }
+            });
         } catch (RejectedExecutionException e) {
             drop(Counters.Counter.DROP_OVERLOAD, from);
         }
@@ -318,7 +330,7 @@ public final class ServerTunnel extends Tunnel {
                     Ipv4.format(s.peer().tunnelAddress()), s.suite().name(), s.createdEpochMs(), s.rxBytes(), s.txBytes()));
         }
         TransportEndpoint socket = endpoint;
-        return new TunnelStatus(name, role, state, tun == null ? null : tun.name(),
+        return new TunnelStatus(name, role(), state, tun == null ? null : tun.name(),
                 Ipv4.format(pool.serverAddress()) + "/" + pool.cidr().prefixLength(),
                 format(socket == null ? listen : socket.localAddress()), transport.name(),
                 identities.passwordMode() ? null : identities.publicKeyBase64(), peers, counters.snapshot(),
