@@ -18,6 +18,7 @@ final class AppliedIptablesPlan implements AppliedNetworkPlan {
     private final Journal journal;
     private final Reverter reverter;
     private final List<UndoStep> undoSteps = new ArrayList<>();
+    private final List<SharedSysctl> held = new ArrayList<>();
     private final List<String> description = new ArrayList<>();
     private boolean closed;
 
@@ -38,6 +39,15 @@ final class AppliedIptablesPlan implements AppliedNetworkPlan {
         description.add(applied);
     }
 
+    /**
+     * Makes this tunnel a holder of {@code setting}, which records the holder before it changes the value.
+     * The holding is kept even when that fails, since the holder may have been recorded.
+     */
+    synchronized void hold(SharedSysctl setting) throws IOException {
+        held.add(setting);
+        description.add(setting.hold(tunnelId));
+    }
+
     /** Records something applied that needs no undo, such as a setting that was already in place. */
     synchronized void note(String line) {
         description.add(line);
@@ -53,7 +63,23 @@ final class AppliedIptablesPlan implements AppliedNetworkPlan {
         if (closed) return;
         closed = true;
         try {
-            reverter.revertAll(tunnelId, undoSteps);
+            IOException failure = null;
+            try {
+                reverter.revertAll(tunnelId, undoSteps);
+            } catch (IOException e) {
+                failure = e;
+            }
+            // shared settings were taken before the other changes, so they are let go of last; the journal stays
+            // held meanwhile, so recovery elsewhere counts this tunnel as a live holder until it has let go
+            for (int i = held.size() - 1; i >= 0; i--) {
+                try {
+                    held.get(i).release(tunnelId);
+                } catch (IOException e) {
+                    if (failure == null) failure = e;
+                    else failure.addSuppressed(e);
+                }
+            }
+            if (failure != null) throw failure;
         } finally {
             journal.delete();
         }

@@ -25,6 +25,7 @@ public final class IptablesNetworkConfigurator implements NetworkConfigurator {
     private final JournalDirectory journals;
     private final Reverter reverter;
     private final JournalRecovery recovery;
+    private final SharedSysctl ipForward;
 
     public IptablesNetworkConfigurator() {
         this(new SystemTools(CommandRunner.onHost()),
@@ -35,7 +36,8 @@ public final class IptablesNetworkConfigurator implements NetworkConfigurator {
         this.tools = tools;
         this.journals = new JournalDirectory(journalDirectory);
         this.reverter = new Reverter(tools);
-        this.recovery = new JournalRecovery(journals, reverter);
+        this.ipForward = SharedSysctl.ipForward(journals, tools);
+        this.recovery = new JournalRecovery(journals, reverter, List.of(ipForward));
     }
 
     @Override
@@ -53,7 +55,7 @@ public final class IptablesNetworkConfigurator implements NetworkConfigurator {
                 new AppliedIptablesPlan(checked.tunnelId(), journals.create(checked.tunnelId()), reverter);
         try {
             if (checked.role() == Role.SERVER) {
-                new ServerSetup(tools).apply(checked, applied);
+                new ServerSetup(tools, ipForward).apply(checked, applied);
             } else {
                 new ClientSetup(tools).apply(checked, applied);
             }
@@ -70,7 +72,7 @@ public final class IptablesNetworkConfigurator implements NetworkConfigurator {
 
     @Override
     public synchronized List<String> recover() throws IOException {
-        if (journals.journals().isEmpty()) return List.of();
+        if (!recovery.hasWork()) return List.of();
         RootCheck.requireRoot();
         return recovery.recoverAll();
     }

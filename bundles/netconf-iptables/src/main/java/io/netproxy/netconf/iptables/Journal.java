@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -86,6 +87,23 @@ final class Journal implements Closeable {
         return Optional.empty();
     }
 
+    /**
+     * Whether a running configurator (this process or another) holds the journal. A missing, abandoned or
+     * finished journal is not live.
+     */
+    static boolean isLive(Path file) throws IOException {
+        if (!Files.exists(file)) return false;
+        Optional<Journal> abandoned;
+        try {
+            abandoned = openIfAbandoned(file);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        if (abandoned.isEmpty()) return true;
+        abandoned.get().close();
+        return false;
+    }
+
     Path file() {
         return file;
     }
@@ -157,7 +175,7 @@ final class Journal implements Closeable {
     }
 
     /** Makes the new file's directory entry durable, so a crash cannot lose a journal whose changes were made. */
-    private static void syncDirectory(Path directory) throws IOException {
+    static void syncDirectory(Path directory) throws IOException {
         try (FileChannel handle = FileChannel.open(directory, StandardOpenOption.READ)) {
             handle.force(true);
         }

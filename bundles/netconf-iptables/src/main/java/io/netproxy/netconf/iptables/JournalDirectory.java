@@ -21,12 +21,25 @@ final class JournalDirectory {
         return directory.resolve(tunnelId + SUFFIX);
     }
 
-    Journal create(String tunnelId) throws IOException {
+    Path directory() {
+        return directory;
+    }
+
+    void ensureExists() throws IOException {
         if (!Files.isDirectory(directory)) {
             Files.createDirectories(directory,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
+    }
+
+    Journal create(String tunnelId) throws IOException {
+        ensureExists();
         return Journal.create(fileOf(tunnelId), tunnelId);
+    }
+
+    /** Whether the tunnel's journal is held by a running configurator, in this process or another. */
+    boolean isLive(String tunnelId) throws IOException {
+        return Journal.isLive(fileOf(tunnelId));
     }
 
     List<Path> journals() throws IOException {

@@ -15,10 +15,21 @@ final class JournalRecovery {
 
     private final JournalDirectory directory;
     private final Reverter reverter;
+    private final List<SharedSysctl> sharedSettings;
 
-    JournalRecovery(JournalDirectory directory, Reverter reverter) {
+    JournalRecovery(JournalDirectory directory, Reverter reverter, List<SharedSysctl> sharedSettings) {
         this.directory = directory;
         this.reverter = reverter;
+        this.sharedSettings = List.copyOf(sharedSettings);
+    }
+
+    /** Whether there may be anything to recover. */
+    boolean hasWork() throws IOException {
+        if (!directory.journals().isEmpty()) return true;
+        for (SharedSysctl setting : sharedSettings) {
+            if (Files.exists(setting.stateFile())) return true;
+        }
+        return false;
     }
 
     List<String> recoverAll() throws IOException {
@@ -34,6 +45,14 @@ final class JournalRecovery {
                 } else {
                     reverted.addAll(recover(abandoned.get()));
                 }
+            } catch (IOException e) {
+                failures.add(e);
+            }
+        }
+        // after the journals, so a crashed holder's journal is gone; holders whose tunnels no longer run let go
+        for (SharedSysctl setting : sharedSettings) {
+            try {
+                reverted.addAll(setting.recover(this::isLive));
             } catch (IOException e) {
                 failures.add(e);
             }
@@ -57,7 +76,21 @@ final class JournalRecovery {
             journal.delete();
             return List.of();
         }
-        return recover(journal);
+        List<String> reverted = new ArrayList<>(recover(journal));
+        // the crashed run's holdings of shared settings are gone with it
+        for (SharedSysctl setting : sharedSettings) reverted.addAll(setting.release(tunnelId));
+        return reverted;
+    }
+
+    private boolean isLive(String tunnelId) {
+        try {
+            return directory.isLive(tunnelId);
+        } catch (IOException e) {
+            // cannot tell: keeping the setting is the safe side
+            LOG.warn("cannot tell whether tunnel {} still runs, so it keeps its shared settings: {}", tunnelId,
+                    e.getMessage());
+            return true;
+        }
     }
 
     private List<String> recover(Journal journal) throws IOException {

@@ -13,6 +13,7 @@ import io.netproxy.api.NetworkPlan.Role;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -92,6 +93,63 @@ class NamespaceIntegrationTest {
         applied.close();
         assertRestoredAndNoJournalLeft();
         applied.close();
+    }
+
+    @Test
+    void forwardingStaysOnUntilTheLastServerTunnelInTheNamespaceCloses() throws IOException {
+        assertTrue(before.endsWith("ip_forward=0\n"), before);
+        AppliedNetworkPlan first = configurator.apply(serverPlan("it-first"));
+        // a second configurator on the same state directory stands for a second process in the namespace
+        AppliedNetworkPlan second = newConfigurator().apply(serverPlan("it-second"));
+        assertEquals("1", network.inside("sysctl", "-n", "net.ipv4.ip_forward").strip());
+        assertTrue(second.describe().stream().anyMatch(line -> line.contains("shared with tunnel(s) it-first")),
+                second.describe().toString());
+        assertEquals(List.of(), newConfigurator().recover(), "both holders are live");
+        ChainNames secondChains = ChainNames.forTunnel("it-second");
+        List<String> secondRules = network.inside("iptables-save").lines()
+                .filter(line -> line.contains(secondChains.forward()) || line.contains(secondChains.nat())
+                        || line.contains(secondChains.mss()))
+                .map(line -> line.replaceAll("\\[\\d+:\\d+]", "[0:0]"))
+                .toList();
+        assertEquals(11, secondRules.size(), secondRules.toString());
+
+        first.close();
+        assertEquals("1", network.inside("sysctl", "-n", "net.ipv4.ip_forward").strip(), "it-second still forwards");
+        String rulesAfterFirst = network.inside("iptables-save");
+        for (String rule : secondRules) assertTrue(rulesAfterFirst.contains(rule), rule + " in " + rulesAfterFirst);
+        assertFalse(rulesAfterFirst.contains(ChainNames.forTunnel("it-first").forward()), rulesAfterFirst);
+        assertEquals(List.of(), newConfigurator().recover(), "it-second is still live");
+        assertEquals("1", network.inside("sysctl", "-n", "net.ipv4.ip_forward").strip());
+
+        second.close();
+        assertRestoredAndNoJournalLeft();
+        assertFalse(Files.exists(journalDirectory().resolve("net.ipv4.ip_forward.shared")));
+        second.close();
+        first.close();
+        assertRestoredAndNoJournalLeft();
+    }
+
+    @Test
+    void aKilledServerTunnelLetsGoOfForwardingOnlyForItself() throws Exception {
+        try (AppliedNetworkPlan live = configurator.apply(serverPlan("it-live"))) {
+            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), CrashingApplier.class.getName(),
+                    network.namespace, journalDirectory().toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            try {
+                BufferedReader output = new BufferedReader(new InputStreamReader(child.getInputStream(), UTF_8));
+                assertEquals("APPLIED", output.readLine());
+            } finally {
+                child.destroyForcibly();
+                child.waitFor();
+            }
+            List<String> reverted = newConfigurator().recover();
+            assertFalse(reverted.stream().anyMatch(line -> line.contains("ip_forward")), reverted.toString());
+            assertEquals("1", network.inside("sysctl", "-n", "net.ipv4.ip_forward").strip(), "it-live still forwards");
+            assertTrue(network.inside("iptables-save").contains(ChainNames.forTunnel("it-live").nat()));
+        }
+        assertRestoredAndNoJournalLeft();
     }
 
     @Test
@@ -183,6 +241,8 @@ class NamespaceIntegrationTest {
         assertTrue(reverted.stream().anyMatch(line -> line.startsWith("tunnel it-crash-server: remove iptables chains")),
                 reverted.toString());
         assertTrue(reverted.contains("tunnel it-crash-client: delete route 0.0.0.0/1 dev " + TestNetwork.TUN), reverted.toString());
+        assertTrue(reverted.contains("net.ipv4.ip_forward: restore net.ipv4.ip_forward=0 (no tunnel needs it anymore)"),
+                reverted.toString());
         assertRestoredAndNoJournalLeft();
         assertEquals(List.of(), newConfigurator().recover());
     }
