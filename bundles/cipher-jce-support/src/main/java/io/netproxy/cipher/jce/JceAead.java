@@ -5,7 +5,9 @@ import javax.crypto.Cipher;
 
 /**
  * One SunJCE AEAD {@link Cipher} bound to one key and re-initialised for every packet.
- * Shared by the sealer and the opener; not thread-safe.
+ * Shared by the sealer and the opener; used by one thread at a time, except that {@link #close()} may come
+ * from another thread (a session retired by a timer): users hold this object's monitor from {@code init} to
+ * {@code doFinal}, and close takes it too, so a packet is never finished under the wiping key.
  */
 final class JceAead implements AutoCloseable {
     /**
@@ -50,7 +52,7 @@ final class JceAead implements AutoCloseable {
 
     /** Wipes our key copy and, best effort, SunJCE's. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (key.isDestroyed()) {
             return;
         }

@@ -22,17 +22,20 @@ public final class JceAeadOpener implements PacketOpener {
 
     /** Opens with an explicit nonce; lets tests use published vectors whose nonces are not counters. */
     public int open(byte[] nonce, byte[] buf, int aadOff, int aadLen, int off, int len) {
-        // A closed opener must not fall back to the all-zero key SunJCE was re-keyed with.
-        if (aead.isClosed() || !PacketBounds.fit(buf, aadOff, aadLen, off, len, aead.spec().tagLength())) {
-            return -1;
-        }
-        try {
-            Cipher cipher = aead.init(Cipher.DECRYPT_MODE, nonce);
-            cipher.updateAAD(buf, aadOff, aadLen);
-            return cipher.doFinal(buf, off, len, buf, off);
-        } catch (GeneralSecurityException e) {
-            // AEADBadTagException for a forged or corrupted packet; the bounds were checked above.
-            return -1;
+        // Uncontended except when the session is being closed from another thread (see JceAead).
+        synchronized (aead) {
+            // A closed opener must not fall back to the all-zero key SunJCE was re-keyed with.
+            if (aead.isClosed() || !PacketBounds.fit(buf, aadOff, aadLen, off, len, aead.spec().tagLength())) {
+                return -1;
+            }
+            try {
+                Cipher cipher = aead.init(Cipher.DECRYPT_MODE, nonce);
+                cipher.updateAAD(buf, aadOff, aadLen);
+                return cipher.doFinal(buf, off, len, buf, off);
+            } catch (GeneralSecurityException e) {
+                // AEADBadTagException for a forged or corrupted packet; the bounds were checked above.
+                return -1;
+            }
         }
     }
 

@@ -23,6 +23,14 @@ public final class JceAeadSealer implements PacketSealer {
 
     /** Seals with an explicit nonce; lets tests use published vectors whose nonces are not counters. */
     public int seal(byte[] nonce, byte[] buf, int aadOff, int aadLen, int off, int len) {
+        // Uncontended except when the session is being closed from another thread (see JceAead).
+        synchronized (aead) {
+            if (aead.isClosed()) throw new IllegalStateException(aead.spec().name() + " sealer is closed");
+            return sealLocked(nonce, buf, aadOff, aadLen, off, len);
+        }
+    }
+
+    private int sealLocked(byte[] nonce, byte[] buf, int aadOff, int aadLen, int off, int len) {
         try {
             Cipher cipher = aead.init(Cipher.ENCRYPT_MODE, nonce);
             cipher.updateAAD(buf, aadOff, aadLen);

@@ -36,6 +36,7 @@ public final class Responder {
     private final boolean passwordMode;
     private final Mac1 mac1;
     private final TimestampTable timestamps = new TimestampTable(TimestampTable.DEFAULT_CAPACITY);
+    private static final byte[] NO_CLIENT_ID = new byte[InitiationPayload.CLIENT_ID_LENGTH];
 
     /**
      * @param psk 32 bytes; zeros in key mode
@@ -92,7 +93,10 @@ public final class Responder {
         if (passwordMode && Math.abs(Tai64n.toEpochMillis(decoded.timestamp()) - nowEpochMillis) > MAX_CLOCK_SKEW_MILLIS) {
             throw new HandshakeException(HandshakeException.STALE_TIMESTAMP);
         }
-        if (!timestamps.acceptIfNewer(initiatorPublicKey, decoded.payload().clientId(), decoded.timestamp())) {
+        // In key mode the key is the client: keying by the (freely chosen) client id too would let one client
+        // flush the others' entries from the bounded table and replay their old initiations.
+        byte[] replayKey = passwordMode ? decoded.payload().clientId() : NO_CLIENT_ID;
+        if (!timestamps.acceptIfNewer(initiatorPublicKey, replayKey, decoded.timestamp())) {
             throw new HandshakeException(HandshakeException.REPLAYED);
         }
         return new Initiation(senderIndex, initiatorPublicKey, initiatorEphemeral, decoded.payload(),

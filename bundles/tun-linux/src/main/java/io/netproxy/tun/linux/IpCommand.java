@@ -15,8 +15,12 @@ final class IpCommand {
     private IpCommand() {
     }
 
+    /** A service's PATH may lack the sbin directories where Debian installs ip. */
+    private static final String IP = java.util.stream.Stream.of("/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip")
+            .filter(path -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(path))).findFirst().orElse("ip");
+
     static void run(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("ip"));
+        List<String> command = new ArrayList<>(List.of(IP));
         command.addAll(List.of(args));
         String commandLine = String.join(" ", command);
         Process process;
@@ -29,6 +33,7 @@ final class IpCommand {
             // ip prints at most an error line here, so its output cannot fill the pipe before it exits.
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
+                process.getInputStream().close();
                 throw new IOException(commandLine + " did not finish within " + TIMEOUT_SECONDS + " s");
             }
         } catch (InterruptedException e) {

@@ -34,13 +34,18 @@ public final class LinuxTunBackend implements TunBackend {
     public TunDevice open(TunSettings settings) throws IOException {
         RandomAccessFile file = openCloneDevice();
         try {
-            String name = attach(FileDescriptors.number(file.getFD()), settings);
+            int fd = FileDescriptors.number(file.getFD());
+            String name = attach(fd, settings);
             configure(name, settings);
+            // Only a fully configured device is made persistent, so a failure above leaves nothing behind.
+            if (settings.persist()) {
+                TunIoctl.setPersist(fd, name);
+            }
             LOG.info("opened TUN {} (mtu {}, addresses {}{})", name, settings.mtu(), settings.addresses(),
                     settings.persist() ? ", persistent" : "");
             return new LinuxTunDevice(name, settings.mtu(), settings.persist(), file);
         } catch (Throwable e) {
-            // Closing the file removes a device this call created, unless it was already made persistent.
+            // Closing the file removes a device this call created (persistence is set last).
             closeAfterFailure(file, e);
             throw e;
         }
@@ -58,11 +63,7 @@ public final class LinuxTunBackend implements TunBackend {
     private static String attach(int fd, TunSettings settings) throws IOException {
         byte[] ifreq = Ifreq.of(settings.name(), TunIoctl.IFF_TUN | TunIoctl.IFF_NO_PI);
         TunIoctl.setIff(fd, ifreq, settings.name());
-        String name = Ifreq.name(ifreq);
-        if (settings.persist()) {
-            TunIoctl.setPersist(fd, name);
-        }
-        return name;
+        return Ifreq.name(ifreq);
     }
 
     /**
