@@ -100,6 +100,8 @@ class KeyModeTunnelTest {
                 TunnelHarness.Node<ClientTunnel> first = client(net, "alice", alice, "198.51.100.10");
                 assertEquals("10.67.0.2/24", first.tunnel.status().tunAddress());
                 first.tunnel.stop();
+                // A key's initiations must carry strictly newer timestamps, which move in steps of about 16.8 ms.
+                Thread.sleep(50);
                 // Without a state directory every start sends a fresh client id; in key mode the key is the client.
                 TunnelHarness.Node<ClientTunnel> again = client(net, "alice-again", alice, "198.51.100.12");
                 assertEquals("10.67.0.2/24", again.tunnel.status().tunAddress());
