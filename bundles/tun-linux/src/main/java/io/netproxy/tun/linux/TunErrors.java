@@ -37,13 +37,23 @@ final class TunErrors {
         return new IOException("cannot open " + device + ": " + hint, cause);
     }
 
+    /** The C library's text for an errno, e.g. "Operation not supported". */
+    private static String strerror(int errno) {
+        try {
+            return com.sun.jna.NativeLibrary.getInstance("c").getFunction("strerror")
+                    .invokePointer(new Object[] {errno}).getString(0);
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            return "unexpected error";
+        }
+    }
+
     static IOException ioctlFailed(String request, String device, int errno) {
         String hint = switch (errno) {
             case EPERM, EACCES -> NEEDS_PRIVILEGE;
             case EBUSY -> "the device name is in use by another process";
             case ENOENT, ENXIO, ENODEV -> LOAD_MODULE;
             case EINVAL -> "invalid name, or a device of another kind (TAP, multi-queue) has this name";
-            default -> "unexpected error";
+            default -> strerror(errno) + "; check the kernel log (dmesg) and that nothing else manages this device";
         };
         return new IOException(request + " failed for TUN device " + device + ": " + hint + " (errno " + errno + ")");
     }

@@ -15,6 +15,7 @@ class TunErrorsTest {
         assertMessage(TunErrors.ioctlFailed("TUNSETIFF", "tun0", TunErrors.ENODEV).getMessage(), "modprobe tun");
         assertMessage(TunErrors.ioctlFailed("TUNSETPERSIST", "tun0", 5).getMessage(), "TUNSETPERSIST failed for TUN device tun0");
         assertMessage(TunErrors.ioctlFailed("TUNSETPERSIST", "tun0", 5).getMessage(), "errno 5");
+        assertMessage(TunErrors.ioctlFailed("TUNSETPERSIST", "tun0", 5).getMessage(), "Input/output error; check the kernel log");
     }
 
     @Test
