@@ -177,13 +177,17 @@ class FelixRuntimeIT {
     }
 
     @Test
-    void aTunnelDefinedInEtcStartsAndStopsWithItsFile() throws Exception {
+    void aTunnelDefinedInEtcStartsFollowsEditsAndStopsWithItsFile() throws Exception {
         Prerequisites.requireIsolatedRoot();
         Path password = secretFile("etc-password", new String(PASSWORD));
         Path cfg = temp.resolve("etc/io.netproxy.tunnel-fromfile.cfg");
         Files.writeString(cfg, "role = server\nport = 16768\npool = 10.78.0.0/24\npasswordFile = " + password + "\n");
         waitFor(() -> gogo("netproxy:status").contains("tunnel fromfile: server listening"), "tunnel from etc/ started");
         assertEquals(AES_GCM, new TestHandshake(PASSWORD).handshake(new InetSocketAddress("127.0.0.1", 16768), AES_GCM));
+        // An edit is applied live: the tunnel restarts on the new port.
+        Files.writeString(cfg, "role = server\nport = 16769\npool = 10.78.0.0/24\npasswordFile = " + password + "\n");
+        waitFor(() -> gogo("netproxy:status").contains("endpoint *:16769"), "tunnel moved to the edited port");
+        assertEquals(AES_GCM, new TestHandshake(PASSWORD).handshake(new InetSocketAddress("127.0.0.1", 16769), AES_GCM));
         Files.delete(cfg);
         waitFor(() -> !gogo("netproxy:status").contains("fromfile"), "tunnel stopped when its file went away");
     }

@@ -39,13 +39,9 @@ public final class ConfiguredTunnel {
     @Reference
     TunnelService tunnels; // package-private for tests
 
-    /** Longest pause between attempts; a field so tests can shorten it. */
+    /** Pause between attempts; a field so tests can shorten it. (Plugins still binding at boot are waited for
+     *  by the engine itself.) */
     long retryMs = RETRY_MS;
-    /**
-     * The next pause: short at first, because at boot the engine may not have bound its transport and
-     * configurator services yet; then doubling up to {@link #retryMs}.
-     */
-    private long delayMs = 1000;
 
     private boolean active;   // guarded by this
     private boolean started;  // guarded by this: true once this component started its tunnel
@@ -82,24 +78,19 @@ public final class ConfiguredTunnel {
                 if (tryStart(role, args, source)) return;
             } catch (RuntimeException e) {
                 // Caught so that this thread never ends silently while the file still asks for a tunnel.
-                LOG.error("{}: tunnel {} did not start; retrying in {} s", source, name, Math.max(1, delay() / 1000), e);
+                LOG.error("{}: tunnel {} did not start; retrying in {} s", source, name, retryMs / 1000, e);
             }
             try {
-                Thread.sleep(delay());
+                Thread.sleep(retryMs);
             } catch (InterruptedException e) {
                 return;
             }
-            delayMs = Math.min(delayMs * 2, retryMs);
         }
-    }
-
-    private long delay() {
-        return Math.min(delayMs, retryMs);
     }
 
     /** One attempt; true when there is nothing left to retry (started, or a configuration error). */
     private boolean tryStart(TunnelSpec.Role role, List<String> args, String source) {
-        String retry = "; retrying in " + Math.max(1, delay() / 1000) + " s";
+        String retry = "; retrying in " + retryMs / 1000 + " s";
         if (tunnels.tunnel(name).isPresent()) {
             // Not ours (the command line's default names are "server" and "client"): never share or stop it.
             LOG.error("{}: a tunnel named '{}' is already running (started from the command line or another file);"

@@ -83,7 +83,7 @@ public abstract class Tunnel {
     /** Runs after the tunnel has stopped, whoever stopped it (an operator, an error, the engine). */
     public void onStopped(Runnable listener) { stopListeners.add(listener); }
 
-    /** Handshake messages (initiation, response, cookie) from {@code from}; the buffer is reused after return. */
+    /** Handshake messages (initiation or response) from {@code from}; the buffer is reused after return. */
     protected abstract void handleHandshake(int type, byte[] buf, int off, int len, InetSocketAddress from);
 
     /** The session to send a packet from the TUN to, or null when nothing routes there. */
@@ -150,7 +150,7 @@ public abstract class Tunnel {
         int type = Messages.type(buf, off, len);
         if (type == Messages.TYPE_DATA) {
             receiveData(buf, off, len, from);
-        } else if (type == Messages.TYPE_INITIATION || type == Messages.TYPE_RESPONSE || type == Messages.TYPE_COOKIE) {
+        } else if (type == Messages.TYPE_INITIATION || type == Messages.TYPE_RESPONSE) {
             handleHandshake(type, buf, off, len, from);
         } else {
             drop(Counters.Counter.DROP_MALFORMED, from);
@@ -395,11 +395,11 @@ public abstract class Tunnel {
         };
     }
 
+    public boolean isRunning() { return running; }
+
     public boolean awaitStopped(long timeout, TimeUnit unit) throws InterruptedException {
         return stopped.await(timeout, unit);
     }
-
-    public boolean isRunning() { return running; }
 
     protected static void closeQuietly(java.io.Closeable closeable) {
         if (closeable == null) return;
