@@ -22,6 +22,8 @@ cleanup() {
     kill -9 "$pid" 2>/dev/null || true
   done
   "$root/scripts/netns-topology.sh" down "$prefix" || true
+  # netproxy keeps each namespace's socket, log and state in directories of that namespace's name
+  rm -rf /run/netproxy/netns/"$prefix"-* /var/lib/netproxy/netns/"$prefix"-*
   rm -rf "$work"
 }
 
@@ -58,17 +60,15 @@ whatismyip c1
 umask 077
 printf 'correct horse battery staple\n' > "$work/password"
 say "Starting the VPN server in $prefix-srv: netproxy serve --password-file FILE"
-NETPROXY_RUN_DIR="$work/srv/run" NETPROXY_STATE_DIR="$work/srv/state" \
-  ns srv "$netproxy" serve --password-file "$work/password" > "$work/server.log" 2>&1 &
+ns srv "$netproxy" serve --password-file "$work/password" > "$work/server.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 300); do grep -q "serving tunnel" "$work/server.log" && break; sleep 0.1; done
 grep -v '^WARNING' "$work/server.log" | grep -v ' INFO ' || true
 
 say "Client 1 connects: netproxy connect 198.51.100.10 --password-file FILE -d"
-client_env=(NETPROXY_RUN_DIR="$work/c1/run" NETPROXY_STATE_DIR="$work/c1/state")
 ns c1 ip route > "$work/c1-routes-before"
-env "${client_env[@]}" ip netns exec "$prefix-c1" "$netproxy" connect 198.51.100.10 --password-file "$work/password" -d
-pids+=($(cat "$work/c1/run/netproxy.pid"))
+ns c1 "$netproxy" connect 198.51.100.10 --password-file "$work/password" -d
+pids+=($(cat "/run/netproxy/netns/$prefix-c1/netproxy.pid"))
 
 say "With the VPN, the internet host sees client 1 as (the server's address):"
 whatismyip c1
@@ -81,10 +81,10 @@ ns c1 ping -c 3 203.0.113.10
 if command -v traceroute >/dev/null; then ns c1 traceroute -n -q 1 -w 2 203.0.113.10; else ns c1 tracepath -n 203.0.113.10 || true; fi
 
 say "Status of the client"
-env "${client_env[@]}" ip netns exec "$prefix-c1" "$netproxy" status
+ns c1 "$netproxy" status
 
 say "Disconnecting client 1"
-env "${client_env[@]}" ip netns exec "$prefix-c1" "$netproxy" disconnect
+ns c1 "$netproxy" disconnect
 ns c1 ip route > "$work/c1-routes-after"
 if diff -u "$work/c1-routes-before" "$work/c1-routes-after"; then echo "client 1's routes are exactly as before"; fi
 say "Without the VPN again, the internet host sees client 1 as:"

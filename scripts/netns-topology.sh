@@ -17,12 +17,24 @@ action=$1 p=$2
 namespaces=("$p-c1" "$p-c2" "$p-rtr" "$p-srv" "$p-net")
 
 down() {
-  local ns pid
+  local ns
   for ns in "${namespaces[@]}"; do
     ip netns list | awk '{print $1}' | grep -qx "$ns" || continue
-    # Whatever still runs inside (a server, a client, a web server) is ended by pid.
-    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+    end_processes "$ns"
     ip netns del "$ns"
+  done
+}
+
+# Whatever still runs inside (a server, a client, a web server) is ended by pid, until nothing is left: a
+# process that was forking while the first list was taken (a launcher starting its background instance) leaves
+# a child that the list missed, and a namespace deleted under it would keep that child running, nameless.
+end_processes() {
+  local pid pids tries=0
+  while pids=$(ip netns pids "$1" 2>/dev/null) && [ -n "$pids" ]; do
+    for pid in $pids; do kill -9 "$pid" 2>/dev/null || true; done
+    tries=$((tries + 1))
+    if [ "$tries" -ge 100 ]; then echo "$0: processes in $1 survive kill -9: $pids" >&2; return 1; fi
+    sleep 0.05
   done
 }
 
@@ -34,6 +46,27 @@ link() {
   ip -n "$4" addr add "$6" dev "$5"
   ip -n "$1" link set "$2" up
   ip -n "$4" link set "$5" up
+}
+
+# IPv6 gives a link its multicast and link-local routes and runs duplicate address detection a moment after
+# the link comes up. Waiting for that means whoever looks at a namespace next (a test that compares its routes
+# before and after a tunnel, say) sees a settled state rather than one that changes under it.
+settle() {
+  local ns dev pending deadline=$((SECONDS + 10))
+  for ns in "${namespaces[@]}"; do
+    while :; do
+      pending=0
+      for dev in $(ip -n "$ns" -o link show up | awk -F': ' '{sub(/@.*/, "", $2); if ($2 != "lo") print $2}'); do
+        [ "$(ip netns exec "$ns" cat "/proc/sys/net/ipv6/conf/$dev/disable_ipv6" 2>/dev/null || echo 1)" = 0 ] || continue
+        ip -n "$ns" -6 route show table local dev "$dev" | grep -q '^multicast ff00::/8' || pending=1
+        ip -n "$ns" -6 route show dev "$dev" | grep -q '^fe80::/64' || pending=1
+      done
+      [ -z "$(ip -n "$ns" -6 addr show tentative)" ] || pending=1
+      [ "$pending" = 0 ] && break
+      if [ "$SECONDS" -ge "$deadline" ]; then echo "$0: IPv6 on the links of $ns did not settle within 10 s" >&2; return 1; fi
+      sleep 0.05
+    done
+  done
 }
 
 up() {
@@ -58,6 +91,7 @@ up() {
   ip -n "$p-srv" route add default via 198.51.100.1
   ip -n "$p-net" route add default via 203.0.113.1
   ip netns exec "$p-rtr" sysctl -qw net.ipv4.ip_forward=1
+  settle
   trap - ERR
 }
 

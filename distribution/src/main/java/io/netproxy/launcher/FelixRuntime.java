@@ -44,6 +44,8 @@ final class FelixRuntime {
         config.put("felix.fileinstall.poll", "1000");
         config.put("felix.fileinstall.noInitialDelay", "true");
         config.put("felix.fileinstall.log.level", "2");
+        // FileInstall's scratch directory, which it would otherwise leave in /tmp at every start
+        config.put("felix.fileinstall.tmpdir", layout.stateDir().resolve("fileinstall").toString());
         config.put("gosh.args", interactiveConsole ? "" : "--nointeractive");
         config.put("netproxy.run.dir", layout.runDir().toString());
         config.put("netproxy.state.dir", layout.stateDir().toString());

@@ -1,29 +1,40 @@
 package io.netproxy.launcher;
 
+import io.netproxy.host.NetworkNamespace;
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Where an installation keeps its files. The run and state directories can be moved with environment
- * variables so that several instances (one per network namespace, as in the tests) can share one host.
+ * Where an installation keeps its files. An instance belongs to its network namespace: in the initial one it
+ * uses /run/netproxy and /var/lib/netproxy; in any other (`ip netns exec A ...`, which keeps /run and /var/lib
+ * shared) it uses {@code netns/<name>} below both, so the control socket, pid file, log, Felix cache, journals
+ * and client ids of instances in different namespaces never meet. NETPROXY_RUN_DIR and NETPROXY_STATE_DIR
+ * override both choices.
  */
-record Layout(Path home, Path runDir, Path stateDir) {
+record Layout(Path home, Path runDir, Path stateDir, NetworkNamespace namespace) {
+    static final Path DEFAULT_RUN = Path.of("/run/netproxy");
+    static final Path DEFAULT_STATE = Path.of("/var/lib/netproxy");
 
-    static Layout fromEnvironment() {
+    static Layout fromEnvironment() throws IOException {
         Path home = Path.of(System.getProperty("netproxy.home", ".")).toAbsolutePath().normalize();
-        Path run = Path.of(envOr("NETPROXY_RUN_DIR", "/run/netproxy"));
-        Path state = Path.of(envOr("NETPROXY_STATE_DIR", "/var/lib/netproxy"));
-        return new Layout(home, run, state);
+        NetworkNamespace namespace = NetworkNamespace.current();
+        return new Layout(home, dir(System.getenv("NETPROXY_RUN_DIR"), DEFAULT_RUN, namespace),
+                dir(System.getenv("NETPROXY_STATE_DIR"), DEFAULT_STATE, namespace), namespace);
+    }
+
+    /** The directory named by an environment variable, else the default one of the namespace. */
+    static Path dir(String override, Path base, NetworkNamespace namespace) {
+        if (override != null && !override.isBlank()) return Path.of(override);
+        return namespace.initial() ? base : base.resolve("netns").resolve(namespace.directoryKey());
     }
 
     Path etc() { return home.resolve("etc"); }
     Path bundles() { return home.resolve("bundle"); }
     Path controlSocket() { return runDir.resolve("control.sock"); }
     Path pidFile() { return runDir.resolve("netproxy.pid"); }
-    Path logFile() { return Path.of(envOr("NETPROXY_LOG", stateDir.resolve("netproxy.log").toString())); }
-    Path felixCache() { return stateDir.resolve("felix-cache"); }
-
-    private static String envOr(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
+    Path logFile() {
+        String log = System.getenv("NETPROXY_LOG");
+        return log == null || log.isBlank() ? stateDir.resolve("netproxy.log") : Path.of(log);
     }
+    Path felixCache() { return stateDir.resolve("felix-cache"); }
 }

@@ -1,5 +1,7 @@
 package io.netproxy.launcher;
 
+import io.netproxy.host.Root;
+import io.netproxy.host.RunDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -63,7 +65,7 @@ public final class Main {
                 return 0;
             case "serve":
             case "connect":
-                requireRoot();
+                Root.require();
                 return startTunnel(args, layout, control);
             case "disconnect":
             case "status":
@@ -71,12 +73,12 @@ public final class Main {
                 requireRunning(control, layout);
                 return control.call(args, null, System.out, System.err);
             case "cleanup":
-                requireRoot();
+                Root.require();
                 return control.isServing()
                         ? control.call(args, null, System.out, System.err)
                         : inFreshInstance(layout, control, args);
             case "shell":
-                requireRoot();
+                Root.require();
                 if (control.isServing()) return ShellClient.attach(control, layout);
                 FelixRuntime runtime = startRuntime(layout, true, false);
                 addShutdownHook(runtime);
@@ -221,23 +223,9 @@ public final class Main {
 
     private static void requireRunning(ControlClient control, Layout layout) throws IOException {
         if (!control.isServing()) {
-            throw new IOException("no running netproxy instance (nothing answers on " + layout.controlSocket()
-                    + "); start one with 'netproxy serve' or 'netproxy connect'");
-        }
-    }
-
-    private static void requireRoot() throws IOException {
-        String user = System.getProperty("user.name");
-        Object uid = null;
-        try {
-            uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        } catch (IOException | UnsupportedOperationException e) {
-            // Fall back to the user name below.
-        }
-        boolean root = uid != null ? ((Integer) uid) == 0 : "root".equals(user);
-        if (!root) {
-            throw new IOException("netproxy must run as root to create TUN devices and change routes and firewall"
-                    + " rules; run it with sudo");
+            throw new IOException("no running netproxy instance in " + layout.namespace().describe()
+                    + " (nothing answers on " + layout.controlSocket() + "); start one with 'netproxy serve' or"
+                    + " 'netproxy connect' in this namespace");
         }
     }
 

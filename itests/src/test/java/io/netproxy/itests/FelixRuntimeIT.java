@@ -66,6 +66,7 @@ class FelixRuntimeIT {
         config.put("felix.fileinstall.filter", ".*\\.cfg");
         config.put("felix.fileinstall.poll", "500");
         config.put("felix.fileinstall.noInitialDelay", "true");
+        config.put("felix.fileinstall.tmpdir", temp.resolve("fileinstall").toString());
         config.put("gosh.args", "--nointeractive");
         config.put("netproxy.run.dir", temp.resolve("run").toString());
         System.setProperty("netproxy.state.dir", temp.resolve("state").toString());
@@ -152,7 +153,7 @@ class FelixRuntimeIT {
         Prerequisites.requireIsolatedRoot();
         Path password = secretFile("password", new String(PASSWORD));
         InetSocketAddress server = new InetSocketAddress("127.0.0.1", 16767);
-        String started = gogo("netproxy:serve --name swap --port 16767 --pool 10.77.0.0/24 --password-file " + password);
+        String started = gogo("netproxy:serve --name swap --port 16767 --pool 198.18.2.0/24 --password-file " + password);
         assertTrue(started.contains("serving tunnel 'swap'"), started);
         try {
             TestHandshake client = new TestHandshake(PASSWORD);
@@ -181,11 +182,11 @@ class FelixRuntimeIT {
         Prerequisites.requireIsolatedRoot();
         Path password = secretFile("etc-password", new String(PASSWORD));
         Path cfg = temp.resolve("etc/io.netproxy.tunnel-fromfile.cfg");
-        Files.writeString(cfg, "role = server\nport = 16768\npool = 10.78.0.0/24\npasswordFile = " + password + "\n");
+        Files.writeString(cfg, "role = server\nport = 16768\npool = 198.18.3.0/24\npasswordFile = " + password + "\n");
         waitFor(() -> gogo("netproxy:status").contains("tunnel fromfile: server listening"), "tunnel from etc/ started");
         assertEquals(AES_GCM, new TestHandshake(PASSWORD).handshake(new InetSocketAddress("127.0.0.1", 16768), AES_GCM));
         // An edit is applied live: the tunnel restarts on the new port.
-        Files.writeString(cfg, "role = server\nport = 16769\npool = 10.78.0.0/24\npasswordFile = " + password + "\n");
+        Files.writeString(cfg, "role = server\nport = 16769\npool = 198.18.3.0/24\npasswordFile = " + password + "\n");
         waitFor(() -> gogo("netproxy:status").contains("endpoint *:16769"), "tunnel moved to the edited port");
         assertEquals(AES_GCM, new TestHandshake(PASSWORD).handshake(new InetSocketAddress("127.0.0.1", 16769), AES_GCM));
         Files.delete(cfg);

@@ -16,6 +16,18 @@ final class Namespaces {
         boolean ok() { return exitCode == 0; }
     }
 
+    /**
+     * A prefix for the namespaces of one test class: {@code np}, a letter for the class and the run id the failsafe
+     * JVM wrapper gave this run, which removes every namespace named so when the JVM ends, however it ends.
+     */
+    static String prefix(char kind) {
+        String run = System.getenv("NETPROXY_TEST_RUN_ID");
+        String id = run != null ? run : Long.toHexString(ProcessHandle.current().pid());
+        String prefix = "np" + kind + id;
+        if (!prefix.matches("[a-z0-9]{1,10}")) throw new IllegalStateException("unusable namespace prefix " + prefix);
+        return prefix;
+    }
+
     static Result run(Map<String, String> env, long timeoutSeconds, List<String> command) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
@@ -54,12 +66,23 @@ final class Namespaces {
         if (!result.ok()) throw new IOException("netns-topology.sh " + action + " " + prefix + ": " + result.output());
     }
 
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    static void waitFor(Check check, int seconds, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!check.holds()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+            Thread.sleep(100);
+        }
+    }
+
     /** Routes (all tables), firewall rules (all tables, without counters and comments) and forwarding of a namespace. */
     static String snapshot(String ns) throws IOException, InterruptedException {
         StringBuilder state = new StringBuilder();
-        // IPv6 link-local routes appear on their own a moment after a link comes up; they are not ours.
-        inNamespace(ns, "ip", "route", "show", "table", "all").output().lines()
-                .filter(line -> !line.contains("fe80:")).forEach(line -> state.append(line).append('\n'));
+        // netns-topology.sh waits for IPv6 to settle on its links, so every route counts
+        state.append(inNamespace(ns, "ip", "route", "show", "table", "all").output());
         // Rules and chains, by table. The first iptables-restore creates empty tables with ACCEPT policies that
         // stay after everything in them is removed; an empty table with default policies is no change.
         String table = "";

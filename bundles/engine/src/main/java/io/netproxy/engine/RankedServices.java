@@ -25,10 +25,25 @@ final class RankedServices<S> {
         // Highest ranking first; on a tie the older service (lower id), as OSGi orders them.
         sorted.sort(Comparator.<Entry<S>>comparingInt(e -> -e.ranking).thenComparingLong(e -> e.serviceId));
         entries = List.copyOf(sorted);
+        notifyAll();
     }
 
     synchronized void remove(S service) {
         entries = entries.stream().filter(e -> e.service != service).toList();
+    }
+
+    /**
+     * The service named {@code name} (the best ranked when null), waiting up to {@code timeoutMs} for one to be
+     * bound: a command can arrive while SCR is still binding the plugins at boot.
+     */
+    synchronized Optional<S> await(String name, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            Optional<S> chosen = name == null ? best() : named(name);
+            long left = deadline - System.nanoTime();
+            if (chosen.isPresent() || left <= 0) return chosen;
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
     }
 
     Optional<S> best() {

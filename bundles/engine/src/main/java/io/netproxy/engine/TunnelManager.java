@@ -8,6 +8,7 @@ import io.netproxy.api.tunnel.TunnelService;
 import io.netproxy.api.tunnel.TunnelSpec;
 import io.netproxy.api.tunnel.TunnelStatus;
 import io.netproxy.engine.tunnel.ClientTunnel;
+import io.netproxy.engine.tunnel.EngineClock;
 import io.netproxy.engine.tunnel.Plugins;
 import io.netproxy.engine.tunnel.ServerTunnel;
 import io.netproxy.engine.tunnel.Tunnel;
@@ -56,6 +57,8 @@ public final class TunnelManager implements TunnelService {
     });
     private static final int ORPHAN_GRACE_SECONDS = 30;
     private static final long PLUGIN_WAIT_MS = 10_000;
+    /** What this instance reverted of earlier runs' leftovers when it started, for {@link #cleanup()}. */
+    private final List<String> revertedOnStart = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private volatile BundleContext context;
 
@@ -92,7 +95,8 @@ public final class TunnelManager implements TunnelService {
                 pick(transports, spec.transport(), "transport"),
                 pick(tunBackends, spec.tunBackend(), "TUN backend"),
                 pick(configurators, spec.netconf(), "network configurator"),
-                ciphers::all);
+                ciphers::all,
+                EngineClock.SYSTEM);
         Tunnel tunnel = spec.role() == TunnelSpec.Role.SERVER
                 ? ServerTunnel.start(spec, plugins)
                 : ClientTunnel.start(spec, plugins);
@@ -111,23 +115,34 @@ public final class TunnelManager implements TunnelService {
     }
 
     private static <S> S pick(RankedServices<S> services, String name, String kind) throws IOException {
-        // A command can arrive while SCR is still binding the plugins at boot: give them a moment to appear.
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PLUGIN_WAIT_MS);
-        while (true) {
-            Optional<S> chosen = name == null ? services.best() : services.named(name);
-            if (chosen.isPresent()) return chosen.get();
-            if (System.nanoTime() > deadline) {
-                throw new IOException(name == null
-                        ? "no " + kind + " is installed"
-                        : "no " + kind + " named '" + name + "' is installed (installed: " + services.names() + ")");
-            }
+        Optional<S> chosen;
+        try {
+            chosen = services.await(name, PLUGIN_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for a " + kind);
+        }
+        return chosen.orElseThrow(() -> new IOException(name == null
+                ? "no " + kind + " is installed"
+                : "no " + kind + " named '" + name + "' is installed (installed: " + services.names() + ")"));
+    }
+
+    @Override
+    public List<String> cleanup() throws IOException {
+        List<String> lines = new java.util.ArrayList<>(revertedOnStart);
+        List<String> failures = new java.util.ArrayList<>();
+        for (NetworkConfigurator configurator : configurators.all()) {
             try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for a " + kind);
+                for (String reverted : configurator.recover()) lines.add(configurator.name() + ": reverted " + reverted);
+            } catch (IOException | RuntimeException e) {
+                failures.add(configurator.name() + ": " + e.getMessage());
             }
         }
+        if (!failures.isEmpty()) {
+            lines.forEach(line -> LOG.warn("cleanup: {}", line));
+            throw new IOException("could not revert everything: " + String.join("; ", failures));
+        }
+        return lines;
     }
 
     @Override
@@ -156,8 +171,10 @@ public final class TunnelManager implements TunnelService {
 
     private void recover(NetworkConfigurator configurator) {
         try {
+            String when = java.time.LocalTime.now().withNano(0).toString();
             for (String reverted : configurator.recover()) {
                 LOG.warn("reverted what a previous run left behind ({}): {}", configurator.name(), reverted);
+                revertedOnStart.add(configurator.name() + ": reverted at " + when + ", when this instance started: " + reverted);
             }
         } catch (IOException | RuntimeException e) {
             LOG.error("could not revert what a previous run left behind ({}): {}; run 'netproxy cleanup'",

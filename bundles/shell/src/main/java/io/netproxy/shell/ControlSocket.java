@@ -1,7 +1,8 @@
 package io.netproxy.shell;
 
-import io.netproxy.api.NetworkConfigurator;
 import io.netproxy.api.tunnel.TunnelService;
+import io.netproxy.host.NetworkNamespace;
+import io.netproxy.host.RunDirectory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,18 +15,13 @@ import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.osgi.framework.BundleContext;
@@ -43,7 +39,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The root-only Unix domain socket that {@code bin/netproxy} drives a running instance through.
  * It lives in {@code netproxy.run.dir} (default /run/netproxy), a directory only root may write to
- * (see {@link #prepareRunDir}).
+ * (see {@link RunDirectory}).
  * The request and answer format is described in {@code ControlClient} of the launcher.
  */
 @Component(immediate = true)
@@ -53,9 +49,6 @@ public final class ControlSocket {
     @Reference
     private TunnelService tunnels;
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private final List<NetworkConfigurator> configurators = new CopyOnWriteArrayList<>();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -67,13 +60,15 @@ public final class ControlSocket {
     private ServerSocketChannel server;
     private Path socketPath;
     private Operations operations;
+    private NetworkNamespace home;
 
     @Activate
     void activate(BundleContext context) throws IOException {
         this.context = context;
-        this.operations = new Operations(tunnels, () -> List.copyOf(configurators));
+        this.operations = new Operations(tunnels);
+        this.home = NetworkNamespace.current();
         Path runDir = Path.of(property(context, "netproxy.run.dir", "/run/netproxy"));
-        prepareRunDir(runDir);
+        RunDirectory.prepare(runDir);
         socketPath = runDir.resolve("control.sock");
         removeStaleSocket(socketPath);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -82,7 +77,7 @@ public final class ControlSocket {
         Thread acceptor = new Thread(this::acceptLoop, "netproxy-control");
         acceptor.setDaemon(true);
         acceptor.start();
-        LOG.info("control socket {}", socketPath);
+        LOG.info("control socket {} in {}", socketPath, home.describe());
     }
 
     @Deactivate
@@ -103,42 +98,6 @@ public final class ControlSocket {
     private static String property(BundleContext context, String name, String fallback) {
         String value = context.getProperty(name);
         return value == null || value.isBlank() ? fallback : value;
-    }
-
-    /**
-     * Creates the run directory root-only (0700) when it is missing. An existing one is used as it is, but
-     * only if this user owns it and nobody else may write to it (no one else can then plant or replace the
-     * socket). Its permissions are never changed: NETPROXY_RUN_DIR=/run or /tmp would otherwise turn a
-     * shared host directory into 0700 for good.
-     */
-    static void prepareRunDir(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            Path parent = dir.toAbsolutePath().getParent();
-            if (parent != null) Files.createDirectories(parent);
-            try {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                return;
-            } catch (FileAlreadyExistsException raced) {
-                // Created meanwhile by someone else: check it like any existing directory.
-            }
-        }
-        PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        String advice = "; netproxy keeps its control socket there and never changes the permissions of an existing"
-                + " directory: point NETPROXY_RUN_DIR at a dedicated one such as /run/netproxy (created root-only)";
-        if (!attributes.isDirectory()) {
-            throw new IOException("run directory " + dir + " is not a directory (symbolic links are not followed)" + advice);
-        }
-        Object owner = Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        if (!owner.equals(self)) {
-            throw new IOException("run directory " + dir + " belongs to " + attributes.owner().getName()
-                    + ", not to the user netproxy runs as (uid " + self + ")" + advice);
-        }
-        Set<PosixFilePermission> permissions = attributes.permissions();
-        if (permissions.contains(PosixFilePermission.GROUP_WRITE) || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw new IOException("run directory " + dir + " is writable by other users ("
-                    + PosixFilePermissions.toString(permissions) + ")" + advice);
-        }
     }
 
     /** A socket file left by a killed instance refuses connections; one that answers belongs to a live instance. */
@@ -193,9 +152,18 @@ public final class ControlSocket {
                 if (line.startsWith("ARG ")) args.add(line.substring(4));
                 else if (line.startsWith("SECRET ")) secret = line.substring(7).toCharArray();
             }
+            // a launcher probing whether an instance answers connects and closes without a request
+            if (args.isEmpty() && line == null) return;
+            String refusal = PeerCredentials.of(client).refusal(home);
             int code;
             try (PrintWriter o = new LinePrefixWriter(raw, "OUT "); PrintWriter e = new LinePrefixWriter(raw, "ERR ")) {
-                code = dispatch(args, secret, o, e);
+                if (refusal != null) {
+                    LOG.warn("refused a control command: {}", refusal);
+                    e.println(refusal);
+                    code = 2;
+                } else {
+                    code = dispatch(args, secret, o, e);
+                }
                 o.flush();
                 e.flush();
                 raw.write("EXIT " + code + "\n");

@@ -1,18 +1,13 @@
 package io.netproxy.shell;
 
-import io.netproxy.api.NetworkConfigurator;
 import io.netproxy.api.tunnel.TunnelService;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Gogo commands in scope {@code netproxy}. A password comes from {@code --password-file} or the
@@ -30,15 +25,12 @@ public final class NetproxyCommands {
     @Reference
     private TunnelService tunnels;
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private final List<NetworkConfigurator> configurators = new CopyOnWriteArrayList<>();
 
     private Operations operations;
 
     @Activate
     void activate() {
-        operations = new Operations(tunnels, () -> List.copyOf(configurators));
+        operations = new Operations(tunnels);
     }
 
     @Descriptor("start a server: [--port P] [--password-file F | --key F --peer PUBKEY...] [--pool CIDR]")

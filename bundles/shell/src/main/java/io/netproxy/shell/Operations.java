@@ -1,6 +1,5 @@
 package io.netproxy.shell;
 
-import io.netproxy.api.NetworkConfigurator;
 import io.netproxy.api.tunnel.PeerStatus;
 import io.netproxy.api.tunnel.TunnelService;
 import io.netproxy.api.tunnel.TunnelSpec;
@@ -14,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * The operator commands, shared by Gogo and the control socket: each takes its arguments and prints
@@ -24,11 +22,9 @@ final class Operations {
     static final long IDLE_POLL_MS = 500;
 
     private final TunnelService tunnels;
-    private final Supplier<List<NetworkConfigurator>> configurators;
 
-    Operations(TunnelService tunnels, Supplier<List<NetworkConfigurator>> configurators) {
+    Operations(TunnelService tunnels) {
         this.tunnels = tunnels;
-        this.configurators = configurators;
     }
 
     int serve(List<String> args, char[] secret, PrintWriter out, PrintWriter err) {
@@ -130,18 +126,15 @@ final class Operations {
 
     /** Reverts what killed instances left on the host, through every installed configurator. */
     int cleanup(PrintWriter out, PrintWriter err) {
-        int code = 0;
-        for (NetworkConfigurator configurator : configurators.get()) {
-            try {
-                List<String> reverted = configurator.recover();
-                reverted.forEach(line -> out.println(configurator.name() + ": reverted " + line));
-                if (reverted.isEmpty()) out.println(configurator.name() + ": nothing to revert");
-            } catch (IOException e) {
-                err.println("netproxy: " + configurator.name() + ": " + e.getMessage());
-                code = 1;
-            }
+        try {
+            List<String> reverted = tunnels.cleanup();
+            reverted.forEach(out::println);
+            if (reverted.isEmpty()) out.println("nothing to revert: no killed run left changes in this network namespace");
+            return 0;
+        } catch (IOException e) {
+            err.println("netproxy: " + e.getMessage());
+            return 1;
         }
-        return code;
     }
 
     /**

@@ -65,4 +65,9 @@ class FakeTunnelService implements TunnelService {
     public boolean awaitStopped(String name, long timeout, TimeUnit unit) {
         return true; // like a tunnel that has stopped but is still listed: returns at once
     }
+
+    @Override
+    public List<String> cleanup() {
+        return List.of();
+    }
 }

@@ -15,7 +15,7 @@ class OperationsTest {
     void waitIdlePollsInsteadOfSpinningOnAStoppedTunnel() throws Exception {
         FakeTunnelService tunnels = new FakeTunnelService();
         tunnels.running.put("client", FakeTunnelService.status("client", "stopped"));
-        Operations operations = new Operations(tunnels, List::of);
+        Operations operations = new Operations(tunnels);
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
             Future<Integer> idle = executor.submit(operations::waitIdle);

@@ -27,4 +27,16 @@ public interface TunnelService {
 
     /** Waits until the named tunnel has stopped (or does not exist). Returns false on timeout. */
     boolean awaitStopped(String name, long timeout, TimeUnit unit) throws InterruptedException;
+
+    /**
+     * Reverts the host changes that killed runs left behind, through every installed network configurator
+     * ({@code NetworkConfigurator.recover()}), and reports it.
+     *
+     * @return what was reverted, one line each, with the configurator's name; also what this instance reverted
+     *         on its own when it started (said as such, with the time), so that a cleanup right after a start
+     *         does not say "nothing"
+     * @throws IOException when a configurator could not revert something (everything else is still reverted)
+     * @since 1.1
+     */
+    List<String> cleanup() throws IOException;
 }

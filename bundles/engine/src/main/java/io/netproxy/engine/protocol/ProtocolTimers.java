@@ -17,6 +17,17 @@ public final class ProtocolTimers {
     public static final long REKEY_TIMEOUT_MILLIS = 5_000;
     /** A session is considered dead after this many keepalive intervals without any authenticated packet. */
     public static final int DEAD_AFTER_KEEPALIVE_INTERVALS = 3;
+    /**
+     * A side that received data and sent nothing back for this long sends a keepalive, so that a peer sending
+     * one way still hears from it well within {@link #UNANSWERED_AFTER_MILLIS}.
+     */
+    public static final long PASSIVE_KEEPALIVE_MILLIS = 2_000;
+    /**
+     * The initiator handshakes again when data it sent has had no packet at all back for this long: the
+     * responder restarted (and lost the session) or the path broke. Only data counts, not keepalives, so an
+     * idle tunnel sends nothing more for it.
+     */
+    public static final long UNANSWERED_AFTER_MILLIS = 5_000;
 
     private ProtocolTimers() {
     }

@@ -56,7 +56,7 @@ public final class ClientTunnel extends Tunnel {
     private volatile ResponsePayload configuration;
 
     private ClientTunnel(TunnelSpec spec, Plugins plugins, Identities identities, InetSocketAddress server) {
-        super(spec.name(), plugins.transport(), spec.transport(), plugins::cipher);
+        super(spec.name(), plugins.transport(), spec.transport(), plugins::cipher, plugins.clock());
         this.identities = identities;
         this.server = server;
         this.plugins = plugins;
@@ -102,7 +102,7 @@ public final class ClientTunnel extends Tunnel {
         startSocketReader(endpoint);
         state = "handshaking";
         initiate();
-        timer.scheduleWithFixedDelay(guarded(this::tick), 1, 1, TimeUnit.SECONDS);
+        startTimer();
         int timeout = spec.handshakeTimeoutSeconds() > 0 ? spec.handshakeTimeoutSeconds() : DEFAULT_HANDSHAKE_TIMEOUT_SECONDS;
         Session session;
         try {
@@ -119,22 +119,29 @@ public final class ClientTunnel extends Tunnel {
             throw new IOException("handshake failed: " + e.getCause().getMessage(), e.getCause());
         }
         configureHost(configuration);
+        startTunReader();
         timer.execute(() -> sendKeepalive(session));
         state = "connected";
         log.info("tunnel {}: connected to {} as {} on {}, {}", name, format(server), tunAddress, tun.name(), session.suite().name());
     }
 
+    @Override
+    protected void openDevice() throws IOException {
+        configureHost(configuration);
+    }
+
     /** Opens the TUN device with the pushed address and routes the pushed (or chosen) networks through it. */
     private void configureHost(ResponsePayload pushed) throws IOException {
         int mtu = mtuOverride > 0 ? mtuOverride : pushed.mtu();
-        tunAddress = Ipv4.format(Ipv4.fromBytes(pushed.clientAddress())) + "/" + pushed.prefixLength();
-        tun = plugins.tunBackend().open(new TunSettings(tunName, mtu, List.of(tunAddress), false));
+        String address = Ipv4.format(Ipv4.fromBytes(pushed.clientAddress())) + "/" + pushed.prefixLength();
+        tun = plugins.tunBackend().open(new TunSettings(tunName, mtu, List.of(address), false));
         List<String> routes = routeOverride.isEmpty()
                 ? pushed.routes().stream().map(ClientTunnel::cidr).toList() : routeOverride;
         List<String> dns = pushed.dns().stream().map(Ipv4::fromBytes).map(Ipv4::format).toList();
         network = plugins.netconf().apply(new NetworkPlan(name, NetworkPlan.Role.CLIENT, tun.name(), null, null,
                 server.getAddress().getHostAddress(), routes, dns));
-        startTunReader();
+        // status shows the new address only once its routes are in place
+        tunAddress = address;
     }
 
     /**
@@ -155,16 +162,10 @@ public final class ClientTunnel extends Tunnel {
         configuration = pushed;
         try {
             configureHost(pushed);
+            startTunReader();
         } catch (IOException | RuntimeException e) {
             log.error("tunnel {}: setting up the new address failed, disconnecting: {}", name, e.getMessage());
-            Thread stopper = new Thread(() -> {
-                try {
-                    stop();
-                } catch (IOException revert) {
-                    log.error("tunnel {}: restoring the host failed: {}", name, revert.getMessage());
-                }
-            }, "netproxy-" + name + "-stop");
-            stopper.start();
+            stopInBackground();
         }
     }
 
@@ -204,10 +205,10 @@ public final class ClientTunnel extends Tunnel {
         }
         Initiator initiator = new Initiator(identities.local(), identities.peerKeys().get(0), identities.psk(), index,
                 new InitiationPayload(clientId.clone(), wireIds));
-        byte[] message = initiator.initiation(System.currentTimeMillis());
+        byte[] message = initiator.initiation(clock.epochMillis());
         pendingIndex = index;
         pending = initiator;
-        lastInitiationNanos = System.nanoTime();
+        lastInitiationNanos = clock.nanoTime();
         sendHandshake(message, server);
     }
 
@@ -243,7 +244,7 @@ public final class ClientTunnel extends Tunnel {
             return;
         }
         Session session = new Session(result.keys(), suite, new Session.Peer(null,
-                Base64.getEncoder().encodeToString(identities.peerKeys().get(0)), 0), server);
+                Base64.getEncoder().encodeToString(identities.peerKeys().get(0)), 0), server, clock);
         indices.put(session);
         synchronized (this) {
             if (pending != initiator) {
@@ -273,8 +274,8 @@ public final class ClientTunnel extends Tunnel {
     @Override
     protected Session route(int destination) {
         Session session = current;
-        // Keys are never used past their lifetime; without a fresh session the packet is dropped, not leaked.
-        return session != null && session.ageNanos(System.nanoTime()) < REJECT_AFTER_NANOS ? session : null;
+        // Without a fresh session the packet is dropped, not leaked.
+        return session != null && !expired(session) ? session : null;
     }
 
     @Override
@@ -283,15 +284,17 @@ public final class ClientTunnel extends Tunnel {
     }
 
     /** Once a second: retries, rekeys, keepalives and noticing a silent server. */
-    private void tick() {
-        long now = System.nanoTime();
+    @Override
+    void tick() {
+        long now = clock.nanoTime();
         Session session = current;
         boolean handshakeDue = pending != null && now - lastInitiationNanos > HANDSHAKE_RETRY_NANOS;
         if (session != null) {
-            boolean stale = session.sinceReceiveNanos(now) > deadAfterNanos();
+            boolean unanswered = session.unansweredNanos(now) > UNANSWERED_AFTER_NANOS;
+            boolean stale = unanswered || session.sinceReceiveNanos(now) > deadAfterNanos();
             if (stale && "connected".equals(state)) {
-                log.warn("tunnel {}: nothing heard from {} for {} s; handshaking again", name, format(server),
-                        session.sinceReceiveNanos(now) / SECOND);
+                log.warn("tunnel {}: nothing heard from {} for {} s{}; handshaking again", name, format(server),
+                        session.sinceReceiveNanos(now) / SECOND, unanswered ? " although data went out" : "");
                 state = "reconnecting";
                 reopenAfterSilence();
                 handshakeDue = true;

@@ -7,16 +7,18 @@ import org.slf4j.Logger;
 final class DropLog {
     private final Logger log;
     private final String tunnel;
+    private final EngineClock clock;
     private volatile long nextAllowedNanos;
 
-    DropLog(Logger log, String tunnel) {
+    DropLog(Logger log, String tunnel, EngineClock clock) {
         this.log = log;
         this.tunnel = tunnel;
+        this.clock = clock;
     }
 
     void dropped(Counters.Counter reason, InetSocketAddress from) {
         if (!log.isDebugEnabled()) return;
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         if (now - nextAllowedNanos < 0) return;
         nextAllowedNanos = now + 1_000_000_000L;
         log.debug("tunnel {}: dropped a packet from {}: {} (further drops this second are only counted)",

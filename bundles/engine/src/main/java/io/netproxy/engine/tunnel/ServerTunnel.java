@@ -51,9 +51,12 @@ public final class ServerTunnel extends Tunnel {
     private final List<Route> pushRoutes;
     private final List<byte[]> pushDns;
     private final int mtu;
+    private final Plugins plugins;
+    private final String tunName;
+    private final String egress;
 
     private ServerTunnel(TunnelSpec spec, Plugins plugins, Identities identities) {
-        super(spec.name(), plugins.transport(), spec.transport(), plugins::cipher);
+        super(spec.name(), plugins.transport(), spec.transport(), plugins::cipher, plugins.clock());
         this.identities = identities;
         this.responder = new Responder(identities.local(), identities.psk(), identities::allows, identities.passwordMode());
         this.pool = new AddressPool(spec.pool());
@@ -61,6 +64,9 @@ public final class ServerTunnel extends Tunnel {
         this.cipherNames = spec.ciphers();
         this.listen = spec.host() == null ? new InetSocketAddress(spec.port()) : new InetSocketAddress(spec.host(), spec.port());
         this.mtu = spec.mtu() > 0 ? spec.mtu() : DEFAULT_MTU;
+        this.plugins = plugins;
+        this.tunName = spec.tunName() != null ? spec.tunName() : "np%d";
+        this.egress = spec.egress();
         List<String> routes = spec.pushRoutes().isEmpty() ? List.of("0.0.0.0/0") : spec.pushRoutes();
         this.pushRoutes = routes.stream().map(Ipv4.Cidr::parse)
                 .map(c -> new Route(Ipv4.bytes(c.network()), c.prefixLength())).toList();
@@ -82,15 +88,11 @@ public final class ServerTunnel extends Tunnel {
     public static ServerTunnel start(TunnelSpec spec, Plugins plugins) throws IOException {
         ServerTunnel server = new ServerTunnel(spec, plugins, Identities.of(spec));
         try {
-            String tunAddress = Ipv4.format(server.pool.serverAddress()) + "/" + server.pool.cidr().prefixLength();
-            server.tun = plugins.tunBackend().open(new TunSettings(
-                    spec.tunName() != null ? spec.tunName() : "np%d", server.mtu, List.of(tunAddress), false));
-            server.network = plugins.netconf().apply(new NetworkPlan(spec.name(), NetworkPlan.Role.SERVER,
-                    server.tun.name(), server.pool.cidr().toString(), spec.egress(), null, List.of(), List.of()));
+            server.openDevice();
             server.endpoint = server.openEndpoint(plugins.transport());
             server.startSocketReader(server.endpoint);
             server.startTunReader();
-            server.timer.scheduleWithFixedDelay(server.guarded(server::tick), 1, 1, TimeUnit.SECONDS);
+            server.startTimer();
             server.state = "listening";
             server.log.info("tunnel {}: serving on {} via {}, pool {}, {}", spec.name(), format(server.endpoint.localAddress()),
                     plugins.transport().name(), server.pool.cidr(), server.tun.name());
@@ -103,6 +105,15 @@ public final class ServerTunnel extends Tunnel {
             }
             throw e;
         }
+    }
+
+    /** The device with the pool's server address, forwarded and NATed by the host's network plan. */
+    @Override
+    protected void openDevice() throws IOException {
+        String tunAddress = Ipv4.format(pool.serverAddress()) + "/" + pool.cidr().prefixLength();
+        tun = plugins.tunBackend().open(new TunSettings(tunName, mtu, List.of(tunAddress), false));
+        network = plugins.netconf().apply(new NetworkPlan(name, NetworkPlan.Role.SERVER, tun.name(),
+                pool.cidr().toString(), egress, null, List.of(), List.of()));
     }
 
     @Override
@@ -134,7 +145,7 @@ public final class ServerTunnel extends Tunnel {
             drop(Counters.Counter.DROP_HANDSHAKE, from);
             return;
         }
-        if (!rateLimiter.allow(from.getAddress(), System.nanoTime())) {
+        if (!rateLimiter.allow(from.getAddress(), clock.nanoTime())) {
             drop(Counters.Counter.DROP_RATE_LIMITED, from);
             return;
         }
@@ -154,10 +165,15 @@ public final class ServerTunnel extends Tunnel {
         }
     }
 
+    /** Whether no handshake waits or is being answered (tests on a fake clock wait for this). */
+    boolean handshakesIdle() {
+        return handshakes.getActiveCount() == 0 && handshakes.getQueue().isEmpty();
+    }
+
     private void answer(byte[] message, InetSocketAddress from) {
         Responder.Initiation initiation;
         try {
-            initiation = responder.consumeInitiation(message, 0, message.length, System.currentTimeMillis());
+            initiation = responder.consumeInitiation(message, 0, message.length, clock.epochMillis());
         } catch (HandshakeException e) {
             drop(Counters.Counter.DROP_HANDSHAKE, from);
             log.debug("tunnel {}: handshake from {} rejected: {}", name, from, e.reason());
@@ -214,7 +230,7 @@ public final class ServerTunnel extends Tunnel {
                 Ipv4.bytes(pool.serverAddress()), mtu, KEEPALIVE_SECONDS, pushRoutes, pushDns);
         byte[] response = responder.respond(initiation, localIndex, payload);
         SessionKeys keys = responder.keys(initiation, localIndex);
-        Session session = new Session(keys, suite, new Session.Peer(clientKey, keyLabel, address), from);
+        Session session = new Session(keys, suite, new Session.Peer(clientKey, keyLabel, address), from, clock);
         indices.put(session);
         boolean first = client.current == null;
         if (first) {
@@ -265,8 +281,8 @@ public final class ServerTunnel extends Tunnel {
     protected Session route(int destination) {
         int slot = pool.slot(destination);
         Session session = slot < 0 ? null : sessionByAddress.get(slot);
-        // Keys are never used past their lifetime; the client rekeys well before, unless it is gone.
-        return session != null && session.ageNanos(System.nanoTime()) < REJECT_AFTER_NANOS ? session : null;
+        // An expired key is no route (send() would refuse it too); the client rekeys well before, unless it is gone.
+        return session != null && !expired(session) ? session : null;
     }
 
     @Override
@@ -275,8 +291,9 @@ public final class ServerTunnel extends Tunnel {
     }
 
     /** Keepalives, and forgetting sessions and clients that went quiet. */
-    private void tick() {
-        long now = System.nanoTime();
+    @Override
+    void tick() {
+        long now = clock.nanoTime();
         for (Map.Entry<AddressPool.ClientKey, Client> entry : clients.entrySet()) {
             Client client = entry.getValue();
             synchronized (client) {
@@ -295,7 +312,8 @@ public final class ServerTunnel extends Tunnel {
                     client.others.forEach(this::retire);
                     clients.remove(entry.getKey(), client);
                     pool.release(entry.getKey());
-                } else if (current.sinceSendNanos(now) > KEEPALIVE_SECONDS * SECOND) {
+                } else if (current.sinceSendNanos(now) > KEEPALIVE_SECONDS * SECOND
+                        || current.owesAnswer() && current.sinceSendNanos(now) > PASSIVE_KEEPALIVE_NANOS) {
                     sendKeepalive(current);
                 }
             }

@@ -26,17 +26,28 @@ final class Session {
     private final PacketOpener opener;
     private final ReplayWindow replay = new ReplayWindow();
     private final AtomicLong sendCounter = new AtomicLong();
-    private final long createdNanos = System.nanoTime();
-    private final long createdEpochMs = System.currentTimeMillis();
+    private final EngineClock clock;
+    private final long createdNanos;
+    private final long createdEpochMs;
     private final Peer peer;
     private volatile InetSocketAddress endpoint;
-    private volatile long lastReceiveNanos = createdNanos;
-    private volatile long lastSendNanos = createdNanos;
+    private volatile long lastReceiveNanos;
+    private volatile long lastSendNanos;
+    /** When data was first sent after the last packet received, or 0: an answer is owed since then. */
+    private volatile long unansweredSinceNanos;
+    /** When data was last received, for the passive keepalive that tells a sender we still hear it. */
+    private volatile long lastDataReceiveNanos;
     private volatile boolean confirmed;
     private final LongAdder rxBytes = new LongAdder();
     private final LongAdder txBytes = new LongAdder();
 
-    Session(SessionKeys keys, CipherSuite suite, Peer peer, InetSocketAddress endpoint) {
+    Session(SessionKeys keys, CipherSuite suite, Peer peer, InetSocketAddress endpoint, EngineClock clock) {
+        this.clock = clock;
+        this.createdNanos = clock.nanoTime();
+        this.createdEpochMs = clock.epochMillis();
+        this.lastReceiveNanos = createdNanos;
+        this.lastSendNanos = createdNanos;
+        this.lastDataReceiveNanos = createdNanos;
         this.localIndex = keys.localIndex();
         this.remoteIndex = keys.remoteIndex();
         this.suite = suite;
@@ -64,6 +75,15 @@ final class Session {
     long sinceReceiveNanos(long now) { return now - lastReceiveNanos; }
     long sinceSendNanos(long now) { return now - lastSendNanos; }
 
+    /** How long data we sent has gone without any packet back, or 0 when nothing is owed. */
+    long unansweredNanos(long now) {
+        long since = unansweredSinceNanos;
+        return since == 0 ? 0 : now - since;
+    }
+
+    /** Whether data came in after our last send: the peer hears nothing from us about it until we send. */
+    boolean owesAnswer() { return lastDataReceiveNanos - lastSendNanos > 0; }
+
     long nextCounter() { return sendCounter.getAndIncrement(); }
 
     long sentMessages() { return sendCounter.get(); }
@@ -82,13 +102,19 @@ final class Session {
 
     /** Records an authenticated packet; the peer's endpoint follows its latest one (roaming). */
     void received(InetSocketAddress from, int payloadBytes) {
-        lastReceiveNanos = System.nanoTime();
+        long now = clock.nanoTime();
+        lastReceiveNanos = now;
+        if (payloadBytes > 0) lastDataReceiveNanos = now;
+        if (unansweredSinceNanos != 0) unansweredSinceNanos = 0;
         rxBytes.add(payloadBytes);
         if (from != null && !from.equals(endpoint)) endpoint = from;
     }
 
     void sent(int payloadBytes) {
-        lastSendNanos = System.nanoTime();
+        long now = clock.nanoTime();
+        lastSendNanos = now;
+        // 0 is the "nothing owed" mark; a clock that reads 0 (a fake one at its origin) starts owing a tick later
+        if (payloadBytes > 0 && unansweredSinceNanos == 0) unansweredSinceNanos = now == 0 ? 1 : now;
         txBytes.add(payloadBytes);
     }
 

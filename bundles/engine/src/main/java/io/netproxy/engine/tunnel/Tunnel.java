@@ -39,6 +39,10 @@ public abstract class Tunnel {
     static final long REJECT_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(ProtocolTimers.REJECT_AFTER_MILLIS);
     static final long REKEY_AFTER_MESSAGES = ProtocolTimers.REKEY_AFTER_MESSAGES;
     static final long HANDSHAKE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(ProtocolTimers.REKEY_TIMEOUT_MILLIS);
+    static final long PASSIVE_KEEPALIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(ProtocolTimers.PASSIVE_KEEPALIVE_MILLIS);
+    /** Reads that fail in a row before the device counts as dead (deleted behind our back) and is rebuilt. */
+    static final int DEAD_DEVICE_FAILURES = 3;
+    static final long UNANSWERED_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(ProtocolTimers.UNANSWERED_AFTER_MILLIS);
 
     protected final Logger log = LoggerFactory.getLogger(getClass());
     protected final String name;
@@ -47,6 +51,7 @@ public abstract class Tunnel {
     protected final IndexTable indices = new IndexTable();
     protected final IntFunction<CipherSuite> ciphers;
     protected final ScheduledExecutorService timer;
+    protected final EngineClock clock;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
     private final List<Runnable> stopListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -59,12 +64,14 @@ public abstract class Tunnel {
     protected volatile boolean running = true;
 
     /** @param requestedTransport the transport the tunnel's configuration names, or null for the best ranked */
-    protected Tunnel(String name, Transport transport, String requestedTransport, IntFunction<CipherSuite> ciphers) {
+    protected Tunnel(String name, Transport transport, String requestedTransport, IntFunction<CipherSuite> ciphers,
+                     EngineClock clock) {
         this.name = name;
         this.transport = transport;
         this.requestedTransport = requestedTransport;
         this.ciphers = ciphers;
-        this.drops = new DropLog(log, name);
+        this.clock = clock;
+        this.drops = new DropLog(log, name, clock);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "netproxy-" + name + "-timer"));
     }
 
@@ -97,6 +104,24 @@ public abstract class Tunnel {
 
     protected abstract void closeSessions();
 
+    /**
+     * Opens the TUN device and applies the host's network plan for it, as at start; {@link #tun} and
+     * {@link #network} are set, the reader is not started. Used to replace a device that died.
+     */
+    protected abstract void openDevice() throws IOException;
+
+    /** Once a second on the timer thread: keepalives, rekeys, retries and expiry, all against {@link #clock}. */
+    abstract void tick();
+
+    protected final void startTimer() {
+        timer.scheduleWithFixedDelay(guarded(this::tick), 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Runs a tick on the timer thread now and waits for it: how tests drive the timers on a fake clock. */
+    final void tickNow() throws InterruptedException, java.util.concurrent.ExecutionException {
+        timer.submit(guarded(this::tick)).get();
+    }
+
     // ---- threads -------------------------------------------------------------------------------------
 
     protected void startSocketReader(TransportEndpoint socket) {
@@ -110,6 +135,8 @@ public abstract class Tunnel {
     private void start(String threadName, Runnable body) {
         Thread thread = daemon(body, threadName);
         synchronized (threads) {
+            // readers of replaced endpoints and devices have ended; only live ones are joined at stop
+            threads.removeIf(old -> !old.isAlive());
             threads.add(thread);
         }
         thread.start();
@@ -167,6 +194,10 @@ public abstract class Tunnel {
             drop(Counters.Counter.DROP_UNKNOWN_INDEX, from);
             return;
         }
+        if (expired(session)) {
+            drop(Counters.Counter.DROP_KEY_EXPIRED, from);
+            return;
+        }
         long counter = Messages.counter(buf, off);
         if (counter < 0 || counter >= ReplayWindow.REJECT_AFTER_MESSAGES) {
             drop(Counters.Counter.DROP_REPLAY, from);
@@ -208,16 +239,22 @@ public abstract class Tunnel {
         int headroom = Messages.DATA_HEADER_LENGTH;
         int mtu = device.mtu();
         PacketBatch batch = new PacketBatch(1, headroom + mtu + TAG_ROOM, headroom);
+        int failures = 0;
         // A client that is given a new address replaces its device; this reader then ends with the old one.
         while (running && device == tun) {
             int count;
             try {
                 count = device.read(batch);
+                failures = 0;
             } catch (IOException e) {
-                if (running && device == tun) {
-                    log.warn("tunnel {}: TUN read failed: {}", name, e.getMessage());
-                    sleepQuietly(100);
+                if (!running || device != tun) continue;
+                if (++failures >= DEAD_DEVICE_FAILURES) {
+                    log.warn("tunnel {}: TUN device {} fails every read ({}); making a new one", name, device.name(),
+                            e.getMessage());
+                    timer.execute(guarded(() -> replaceDevice(device)));
+                    return;
                 }
+                sleepQuietly(100);
                 continue;
             }
             for (int i = 0; i < count; i++) {
@@ -246,6 +283,10 @@ public abstract class Tunnel {
 
     /** Seals {@code buf[payloadOff .. +length)} in place behind a data header and sends it to the session's peer. */
     protected final void send(Session session, PacketSealer sealer, byte[] buf, int payloadOff, int length) {
+        if (expired(session)) {
+            counters.increment(Counters.Counter.DROP_KEY_EXPIRED);
+            return;
+        }
         long counter = session.nextCounter();
         if (counter >= ReplayWindow.REJECT_AFTER_MESSAGES) {
             counters.increment(Counters.Counter.DROP_KEY_EXPIRED);
@@ -272,6 +313,11 @@ public abstract class Tunnel {
             counters.increment(Counters.Counter.SEND_ERRORS);
             if (running) drops.dropped(Counters.Counter.SEND_ERRORS, session.endpoint());
         }
+    }
+
+    /** Keys are never used past their lifetime, to send (keepalives included) or to receive. */
+    protected final boolean expired(Session session) {
+        return session.ageNanos(clock.nanoTime()) >= REJECT_AFTER_NANOS;
     }
 
     /** An empty data message: keeps NAT mappings open and tells the peer we are alive. Timer thread only. */
@@ -335,6 +381,45 @@ public abstract class Tunnel {
 
     /** A client re-handshakes at once so the server learns its new endpoint. */
     protected void afterTransportSwap() {}
+
+    /**
+     * Replaces a dead TUN device (say, deleted with {@code ip link del}) by a new one with the same settings, and
+     * its host network plan with a new one; sessions are kept. Stops the tunnel when that fails. Timer thread.
+     */
+    private synchronized void replaceDevice(TunDevice dead) {
+        if (!running || tun != dead) return;
+        String before = state;
+        state = "rebuilding the TUN device";
+        try {
+            if (network != null) network.close();
+        } catch (IOException | RuntimeException e) {
+            log.warn("tunnel {}: reverting the host changes of the dead device failed: {}", name, e.getMessage());
+        }
+        network = null;
+        closeQuietly(dead);
+        try {
+            openDevice();
+        } catch (IOException | RuntimeException e) {
+            log.error("tunnel {}: cannot make a new TUN device ({}); stopping the tunnel", name, e.getMessage());
+            stopInBackground();
+            return;
+        }
+        startTunReader();
+        state = before;
+        log.info("tunnel {}: running on the new TUN device {}", name, tun.name());
+    }
+
+    /** Stops the tunnel from one of its own threads, which stop() would otherwise wait for. */
+    protected final void stopInBackground() {
+        Thread stopper = new Thread(() -> {
+            try {
+                stop();
+            } catch (IOException revert) {
+                log.error("tunnel {}: restoring the host failed: {}", name, revert.getMessage());
+            }
+        }, "netproxy-" + name + "-stop");
+        stopper.start();
+    }
 
     /** Stops threads, closes sessions and devices and reverts host changes. Idempotent. */
     public void stop() throws IOException {

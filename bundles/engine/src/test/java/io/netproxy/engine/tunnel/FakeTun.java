@@ -48,6 +48,7 @@ final class FakeTun implements TunBackend {
         private final BlockingQueue<byte[]> delivered = new LinkedBlockingQueue<>();
         final AtomicInteger closes = new AtomicInteger();
         private volatile boolean closed;
+        private volatile boolean dead;
 
         Device(String name, int mtu) {
             this.name = name;
@@ -64,6 +65,12 @@ final class FakeTun implements TunBackend {
             return delivered.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
 
+        /** The device disappears, as after {@code ip link del}: every read fails from now on. */
+        void die() {
+            dead = true;
+            toEngine.add(CLOSED);
+        }
+
         /** Packets written so far and not yet taken. */
         int pending() { return delivered.size(); }
 
@@ -78,6 +85,7 @@ final class FakeTun implements TunBackend {
         @Override
         public int read(PacketBatch batch) throws IOException {
             if (closed) throw new ClosedChannelException();
+            if (dead) throw new IOException("File descriptor in bad state");
             byte[] packet;
             try {
                 packet = toEngine.take();
@@ -87,6 +95,7 @@ final class FakeTun implements TunBackend {
             }
             if (packet == CLOSED) {
                 toEngine.add(CLOSED);
+                if (dead && !closed) throw new IOException("File descriptor in bad state");
                 throw new ClosedChannelException();
             }
             // Like read(2) on a TUN descriptor: at most what fits behind the headroom.

@@ -32,6 +32,7 @@ final class InMemoryNetwork {
 
     private final Map<InetSocketAddress, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final List<Consumer<Datagram>> taps = new CopyOnWriteArrayList<>();
+    private volatile java.util.function.Predicate<Datagram> lost = datagram -> false;
     private final AtomicInteger nextPort = new AtomicInteger(40_000);
 
     static InetAddress ip(String dotted) {
@@ -55,10 +56,27 @@ final class InMemoryNetwork {
         taps.add(tap);
     }
 
+    /** From now on the network loses the datagrams that match (after the taps saw them): a partition, a dead host. */
+    void lose(java.util.function.Predicate<Datagram> matching) {
+        lost = matching;
+    }
+
     /** Puts a datagram on the wire as if {@code from} had sent it. */
     void inject(InetSocketAddress from, InetSocketAddress to, byte[] data) {
         Endpoint target = endpoints.get(to);
         if (target != null) target.inbox.add(new Datagram(from, to, data.clone()));
+    }
+
+    /**
+     * Whether nothing is on the wire or being handled: every open endpoint's inbox is empty and its reader has
+     * come back for more since its last datagrams (the reader processes a batch before it calls receive again).
+     */
+    boolean quiet() {
+        for (Endpoint endpoint : endpoints.values()) {
+            if (endpoint.closed) continue;
+            if (endpoint.handling > 0 || endpoint.inbox.stream().anyMatch(d -> d != CLOSED)) return false;
+        }
+        return true;
     }
 
     /** The endpoint bound to this address, or null. */
@@ -69,6 +87,7 @@ final class InMemoryNetwork {
     private void deliver(InetSocketAddress from, InetSocketAddress to, byte[] data) {
         Datagram datagram = new Datagram(from, to, data);
         for (Consumer<Datagram> tap : taps) tap.accept(datagram);
+        if (lost.test(datagram)) return;
         Endpoint target = endpoints.get(to);
         if (target != null) target.inbox.add(datagram);
     }
@@ -118,6 +137,8 @@ final class InMemoryNetwork {
         final BlockingQueue<Datagram> inbox = new LinkedBlockingQueue<>();
         final AtomicInteger closes = new AtomicInteger();
         private volatile boolean closed;
+        /** Datagrams the reader took with its last receive and is still handling. */
+        private volatile int handling;
 
         Endpoint(InetSocketAddress local, InetSocketAddress remote) {
             this.local = local;
@@ -128,6 +149,7 @@ final class InMemoryNetwork {
 
         @Override
         public int receive(PacketBatch batch) throws IOException {
+            handling = 0;
             if (closed) throw new ClosedChannelException();
             Datagram datagram;
             try {
@@ -141,6 +163,7 @@ final class InMemoryNetwork {
                 throw new ClosedChannelException();
             }
             int count = 0;
+            handling = 1;
             place(batch, count++, datagram);
             while (count < batch.capacity() && (datagram = inbox.peek()) != null && datagram != CLOSED) {
                 place(batch, count++, inbox.poll());

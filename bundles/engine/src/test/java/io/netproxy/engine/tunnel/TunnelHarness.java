@@ -24,6 +24,17 @@ final class TunnelHarness implements AutoCloseable {
 
     final InMemoryNetwork network = new InMemoryNetwork();
     private final List<Node<?>> nodes = new ArrayList<>();
+    private final EngineClock clock;
+
+    /** Tunnels on the system clock. */
+    TunnelHarness() {
+        this(EngineClock.SYSTEM);
+    }
+
+    /** Tunnels whose timers run on {@code clock}, such as a {@link FakeClock}. */
+    TunnelHarness(EngineClock clock) {
+        this.clock = clock;
+    }
 
     /** One side: the tunnel and the fakes it runs on. */
     static final class Node<T extends Tunnel> {
@@ -34,10 +45,10 @@ final class TunnelHarness implements AutoCloseable {
         final Plugins plugins;
         T tunnel;
 
-        Node(InMemoryNetwork.MemoryTransport transport) {
+        Node(InMemoryNetwork.MemoryTransport transport, EngineClock clock) {
             this.transport = transport;
             List<CipherSuite> suites = List.of(suite);
-            this.plugins = new Plugins(transport, tunBackend, netconf, () -> suites);
+            this.plugins = new Plugins(transport, tunBackend, netconf, () -> suites, clock);
         }
 
         FakeTun.Device tun() { return tunBackend.device(); }
@@ -56,7 +67,7 @@ final class TunnelHarness implements AutoCloseable {
     }
 
     Node<ServerTunnel> server(TunnelSpec spec) throws IOException {
-        Node<ServerTunnel> node = new Node<>((InMemoryNetwork.MemoryTransport) network.transport("memory", SERVER_IP));
+        Node<ServerTunnel> node = new Node<>((InMemoryNetwork.MemoryTransport) network.transport("memory", SERVER_IP), clock);
         synchronized (nodes) {
             nodes.add(node);
         }
@@ -66,7 +77,7 @@ final class TunnelHarness implements AutoCloseable {
 
     /** A client on a host with address {@code hostIp}; the tunnel is null when start throws. */
     Node<ClientTunnel> clientNode(String hostIp) {
-        Node<ClientTunnel> node = new Node<>((InMemoryNetwork.MemoryTransport) network.transport("memory", hostIp));
+        Node<ClientTunnel> node = new Node<>((InMemoryNetwork.MemoryTransport) network.transport("memory", hostIp), clock);
         synchronized (nodes) {
             nodes.add(node);
         }
@@ -97,6 +108,21 @@ final class TunnelHarness implements AutoCloseable {
     static TunnelSpec keyClient(String name, byte[] privateKey, byte[] serverKey) {
         return new TunnelSpec(name, TunnelSpec.Role.CLIENT, SERVER_IP, PORT, null, privateKey, List.of(serverKey),
                 null, null, null, null, null, 0, null, null, null, null, null, 5);
+    }
+
+    /**
+     * Waits until every datagram sent so far, and every answer to it, has been handled: nothing on the wire and
+     * no server still working out a handshake. Tests on a fake clock call it before they move time again, so that
+     * an answer that takes real milliseconds is not late by fake seconds.
+     */
+    void settle() throws InterruptedException {
+        await("the network settles", Duration.ofSeconds(10), () -> network.quiet() && serversIdle() && network.quiet());
+    }
+
+    private boolean serversIdle() {
+        synchronized (nodes) {
+            return nodes.stream().allMatch(node -> !(node.tunnel instanceof ServerTunnel server) || server.handshakesIdle());
+        }
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {

@@ -1,18 +1,23 @@
 package io.netproxy.netconf.iptables;
 
+import io.netproxy.host.CommandRunner;
 import io.netproxy.api.AppliedNetworkPlan;
 import io.netproxy.api.NetworkConfigurator;
 import io.netproxy.api.NetworkPlan;
 import io.netproxy.api.NetworkPlan.Role;
+import io.netproxy.host.NetworkNamespace;
+import io.netproxy.host.Root;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.osgi.service.component.annotations.Component;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Configures a Linux host with iptables-restore, ip and sysctl. Every change is journaled under
- * {@code <netproxy.state.dir>/netconf} before it is made, so that {@link #recover()} can revert what a killed
- * process left behind.
+ * {@code <netproxy.state.dir>/netconf/netns-<inode>} (see {@link NamespaceJournals}) before it is made, so that
+ * {@link #recover()} can revert what a killed process left behind in this network namespace.
  */
 @Component(service = NetworkConfigurator.class,
         property = {NetworkConfigurator.PROPERTY + "=" + IptablesNetworkConfigurator.NAME, "service.ranking:Integer=10"})
@@ -21,20 +26,25 @@ public final class IptablesNetworkConfigurator implements NetworkConfigurator {
     private static final List<Tool> SERVER_TOOLS = List.of(Tool.IP, Tool.IPTABLES_RESTORE, Tool.SYSCTL);
     private static final List<Tool> CLIENT_TOOLS = List.of(Tool.IP);
 
+    private static final Logger LOG = LoggerFactory.getLogger(IptablesNetworkConfigurator.class);
+
     private final SystemTools tools;
+    private final NamespaceJournals namespaces;
     private final JournalDirectory journals;
     private final Reverter reverter;
     private final JournalRecovery recovery;
     private final SharedSysctl ipForward;
 
-    public IptablesNetworkConfigurator() {
-        this(new SystemTools(CommandRunner.onHost()),
-                Path.of(System.getProperty("netproxy.state.dir", "/var/lib/netproxy"), "netconf"));
+    public IptablesNetworkConfigurator() throws IOException {
+        this(new SystemTools(CommandRunner.onHost()), new NamespaceJournals(
+                Path.of(System.getProperty("netproxy.state.dir", "/var/lib/netproxy"), "netconf"),
+                NetworkNamespace.current()));
     }
 
-    IptablesNetworkConfigurator(SystemTools tools, Path journalDirectory) {
+    IptablesNetworkConfigurator(SystemTools tools, NamespaceJournals namespaces) {
         this.tools = tools;
-        this.journals = new JournalDirectory(journalDirectory);
+        this.namespaces = namespaces;
+        this.journals = namespaces.own();
         this.reverter = new Reverter(tools);
         this.ipForward = SharedSysctl.ipForward(journals, tools);
         this.recovery = new JournalRecovery(journals, reverter, List.of(ipForward));
@@ -49,7 +59,7 @@ public final class IptablesNetworkConfigurator implements NetworkConfigurator {
     public synchronized AppliedNetworkPlan apply(NetworkPlan plan) throws IOException {
         ValidatedPlan checked = ValidatedPlan.of(plan);
         tools.require(checked.role() == Role.SERVER ? SERVER_TOOLS : CLIENT_TOOLS);
-        RootCheck.requireRoot();
+        Root.require();
         recovery.recoverTunnel(checked.tunnelId());
         AppliedIptablesPlan applied =
                 new AppliedIptablesPlan(checked.tunnelId(), journals.create(checked.tunnelId()), reverter);
@@ -72,8 +82,9 @@ public final class IptablesNetworkConfigurator implements NetworkConfigurator {
 
     @Override
     public synchronized List<String> recover() throws IOException {
+        if (namespaces.othersLeftRecords()) namespaces.settleOthers().forEach(LOG::info);
         if (!recovery.hasWork()) return List.of();
-        RootCheck.requireRoot();
+        Root.require();
         return recovery.recoverAll();
     }
 }

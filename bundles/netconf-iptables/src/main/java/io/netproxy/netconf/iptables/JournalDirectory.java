@@ -7,14 +7,17 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The directory holding one journal per tunnel, readable by root only. */
+/** The directory holding one journal per tunnel of one network namespace, readable by root only. */
 final class JournalDirectory {
     private static final String SUFFIX = ".journal";
 
     private final Path directory;
+    private final String namespace;
 
-    JournalDirectory(Path directory) {
+    /** @param namespace the namespace the journals belong to, for messages in other namespaces */
+    JournalDirectory(Path directory, String namespace) {
         this.directory = directory;
+        this.namespace = namespace;
     }
 
     Path fileOf(String tunnelId) {
@@ -29,6 +32,7 @@ final class JournalDirectory {
         if (!Files.isDirectory(directory)) {
             Files.createDirectories(directory,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.writeString(directory.resolve(NamespaceJournals.LABEL_FILE), namespace + "\n");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.netproxy.netconf.iptables;
 
+import io.netproxy.host.CommandFailedException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.netproxy.netconf.iptables;
 
-import java.io.File;
+import io.netproxy.host.CommandRunner;
+import io.netproxy.host.Executables;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,7 +15,7 @@ final class SystemTools {
 
     /** Searches PATH plus /usr/sbin and /sbin, which a service's PATH often lacks. */
     SystemTools(CommandRunner runner) {
-        this(runner, defaultSearchPath());
+        this(runner, Executables.defaultSearchPath());
     }
 
     SystemTools(CommandRunner runner, List<Path> searchPath) {
@@ -40,23 +40,6 @@ final class SystemTools {
     }
 
     Path locate(Tool tool) throws IOException {
-        for (Path directory : searchPath) {
-            Path candidate = directory.resolve(tool.command());
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return candidate;
-        }
-        throw new IOException(tool.installHint());
-    }
-
-    private static List<Path> defaultSearchPath() {
-        List<Path> directories = new ArrayList<>();
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String entry : path.split(File.pathSeparator)) {
-                if (!entry.isEmpty()) directories.add(Path.of(entry));
-            }
-        }
-        directories.add(Path.of("/usr/sbin"));
-        directories.add(Path.of("/sbin"));
-        return directories;
+        return Executables.find(tool.command(), searchPath).orElseThrow(() -> new IOException(tool.installHint()));
     }
 }

@@ -1,6 +1,8 @@
 package io.netproxy.netconf.iptables;
 
+import io.netproxy.host.CommandRunner;
 import io.netproxy.api.NetworkConfigurator;
+import io.netproxy.host.NetworkNamespace;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -14,10 +16,10 @@ public final class CrashingApplier {
 
     public static void main(String[] args) throws Exception {
         String namespace = args[0];
-        Path journalDirectory = Path.of(args[1]);
+        Path netconfDirectory = Path.of(args[1]);
         NetworkConfigurator configurator = new IptablesNetworkConfigurator(
                 new SystemTools(new CommandRunner(List.of("ip", "netns", "exec", namespace), CommandRunner.DEFAULT_TIMEOUT)),
-                journalDirectory);
+                new NamespaceJournals(netconfDirectory, NetworkNamespace.named(namespace)));
         configurator.apply(NamespaceIntegrationTest.serverPlan("it-crash-server"));
         configurator.apply(NamespaceIntegrationTest.clientPlan("it-crash-client", "198.51.100.7", List.of("0.0.0.0/0")));
         System.out.println("APPLIED");

@@ -30,7 +30,7 @@ class JournalTest {
 
     @Test
     void stepsReadBackAsWrittenAndSurviveTheProcess() throws IOException {
-        JournalDirectory directory = new JournalDirectory(stateDir.resolve("netconf"));
+        JournalDirectory directory = new JournalDirectory(stateDir.resolve("netconf"), "the test namespace");
         try (Journal journal = directory.create("t1")) {
             journal.append(SYSCTL);
             journal.append(IPTABLES);
@@ -45,7 +45,7 @@ class JournalTest {
 
     @Test
     void directoryIsPrivateAndJournalsAreReadableByTheOwnerOnly() throws IOException {
-        JournalDirectory directory = new JournalDirectory(stateDir.resolve("netconf"));
+        JournalDirectory directory = new JournalDirectory(stateDir.resolve("netconf"), "the test namespace");
         try (Journal journal = directory.create("t1")) {
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDir.resolve("netconf"))));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(journal.file())));
@@ -68,7 +68,7 @@ class JournalTest {
 
     @Test
     void aLiveJournalIsNotHandedToRecoveryAndAFinishedOneDisappears() throws IOException {
-        JournalDirectory directory = new JournalDirectory(stateDir.resolve("netconf"));
+        JournalDirectory directory = new JournalDirectory(stateDir.resolve("netconf"), "the test namespace");
         Journal live = directory.create("t1");
         live.append(ROUTE);
         assertEquals(Optional.empty(), Journal.openIfAbandoned(live.file()));
@@ -79,7 +79,7 @@ class JournalTest {
 
     @Test
     void anAbandonedJournalCanBeTakenOver() throws IOException {
-        JournalDirectory directory = new JournalDirectory(stateDir.resolve("netconf"));
+        JournalDirectory directory = new JournalDirectory(stateDir.resolve("netconf"), "the test namespace");
         try (Journal journal = directory.create("t1")) {
             journal.append(ROUTE);
         }
@@ -94,7 +94,7 @@ class JournalTest {
     void onlyJournalFilesAreListed() throws IOException {
         Path dir = Files.createDirectories(stateDir.resolve("netconf"));
         Files.writeString(dir.resolve("notes.txt"), "x", UTF_8, StandardOpenOption.CREATE);
-        assertTrue(new JournalDirectory(dir).journals().isEmpty());
-        assertTrue(new JournalDirectory(stateDir.resolve("missing")).journals().isEmpty());
+        assertTrue(new JournalDirectory(dir, "the test namespace").journals().isEmpty());
+        assertTrue(new JournalDirectory(stateDir.resolve("missing"), "the test namespace").journals().isEmpty());
     }
 }

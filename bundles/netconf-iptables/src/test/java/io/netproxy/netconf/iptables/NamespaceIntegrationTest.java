@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netproxy.api.AppliedNetworkPlan;
 import io.netproxy.api.NetworkPlan;
+import io.netproxy.host.NetworkNamespace;
 import io.netproxy.api.NetworkPlan.Role;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -58,17 +59,22 @@ class NamespaceIntegrationTest {
         if (network != null) network.close();
     }
 
-    private IptablesNetworkConfigurator newConfigurator() {
-        return new IptablesNetworkConfigurator(new SystemTools(network.runner()), journalDirectory());
+    private IptablesNetworkConfigurator newConfigurator() throws IOException {
+        return new IptablesNetworkConfigurator(new SystemTools(network.runner()), journals());
     }
 
-    private Path journalDirectory() {
+    /** The configurator's journals, kept for the test's namespace, where its commands run. */
+    private NamespaceJournals journals() throws IOException {
+        return new NamespaceJournals(netconfDirectory(), NetworkNamespace.named(network.namespace));
+    }
+
+    private Path netconfDirectory() {
         return stateDir.resolve("netconf");
     }
 
     private void assertRestoredAndNoJournalLeft() throws IOException {
         assertEquals(before, network.snapshot());
-        assertEquals(List.of(), new JournalDirectory(journalDirectory()).journals());
+        assertEquals(List.of(), journals().own().journals());
     }
 
     @Test
@@ -86,7 +92,7 @@ class NamespaceIntegrationTest {
         assertEquals("-A FORWARD -m comment --comment \"netproxy it-server\" -j " + chains.forward(), forwardRules.get(0));
         assertTrue(rules.contains("-A FORWARD -s 203.0.113.0/24 -j DROP"), "the user's rule stays: " + rules);
         assertEquals("1", network.inside("sysctl", "-n", "net.ipv4.ip_forward").strip());
-        assertEquals(1, new JournalDirectory(journalDirectory()).journals().size());
+        assertEquals(1, journals().own().journals().size());
         assertTrue(applied.describe().stream().anyMatch(line -> line.contains("out of " + TestNetwork.UPLINK)),
                 applied.describe().toString());
 
@@ -123,7 +129,7 @@ class NamespaceIntegrationTest {
 
         second.close();
         assertRestoredAndNoJournalLeft();
-        assertFalse(Files.exists(journalDirectory().resolve("net.ipv4.ip_forward.shared")));
+        assertFalse(Files.exists(journals().own().directory().resolve("net.ipv4.ip_forward.shared")));
         second.close();
         first.close();
         assertRestoredAndNoJournalLeft();
@@ -134,7 +140,7 @@ class NamespaceIntegrationTest {
         try (AppliedNetworkPlan live = configurator.apply(serverPlan("it-live"))) {
             Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), CrashingApplier.class.getName(),
-                    network.namespace, journalDirectory().toString())
+                    network.namespace, netconfDirectory().toString())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             try {
@@ -223,7 +229,7 @@ class NamespaceIntegrationTest {
     void killedProcessIsRevertedByRecoverInANewInstance() throws Exception {
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), CrashingApplier.class.getName(),
-                network.namespace, journalDirectory().toString())
+                network.namespace, netconfDirectory().toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         try {
@@ -234,7 +240,7 @@ class NamespaceIntegrationTest {
             child.destroyForcibly();
             child.waitFor();
         }
-        assertEquals(2, new JournalDirectory(journalDirectory()).journals().size());
+        assertEquals(2, journals().own().journals().size());
 
         List<String> reverted = newConfigurator().recover();
 
@@ -250,7 +256,7 @@ class NamespaceIntegrationTest {
     @Test
     void recoverSkipsChangesACrashPreventedFromHappening() throws IOException {
         ServerRules rules = new ServerRules("it-never", TestNetwork.TUN, Ipv4Cidr.parse(SUBNET, "subnet"), TestNetwork.UPLINK);
-        try (Journal journal = new JournalDirectory(journalDirectory()).create("it-never")) {
+        try (Journal journal = journals().own().create("it-never")) {
             journal.append(new UndoStep(Tool.IPTABLES_RESTORE, List.of("-n"), rules.remove().render(), "remove chains"));
             journal.append(new UndoStep(Tool.IP, List.of("route", "del", "0.0.0.0/1", "dev", TestNetwork.TUN), "",
                     "delete route 0.0.0.0/1"));
@@ -265,7 +271,7 @@ class NamespaceIntegrationTest {
     void recoverRemovesWhatARunThatFailedBetweenTablesLeftBehind() throws IOException {
         ServerRules rules = new ServerRules("it-partial", TestNetwork.TUN, Ipv4Cidr.parse(SUBNET, "subnet"), TestNetwork.UPLINK);
         IptablesScript onlyFilter = new IptablesScript(List.of(rules.install().tables().get(0)));
-        try (Journal journal = new JournalDirectory(journalDirectory()).create("it-partial")) {
+        try (Journal journal = journals().own().create("it-partial")) {
             journal.append(new UndoStep(Tool.IPTABLES_RESTORE, List.of("-n"), rules.remove().render(), "remove chains"));
         }
         network.runner().run(List.of("iptables-restore", "-n"), onlyFilter.render());

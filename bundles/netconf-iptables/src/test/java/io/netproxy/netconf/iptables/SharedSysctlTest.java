@@ -1,5 +1,6 @@
 package io.netproxy.netconf.iptables;
 
+import io.netproxy.host.CommandRunner;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,7 +47,7 @@ class SharedSysctlTest {
                 """.formatted(value), UTF_8);
         Files.setPosixFilePermissions(sysctl, PosixFilePermissions.fromString("rwx------"));
         SystemTools tools = new SystemTools(new CommandRunner(List.of(), Duration.ofSeconds(10)), List.of(bin));
-        journals = new JournalDirectory(tempDir.resolve("netconf"));
+        journals = new JournalDirectory(tempDir.resolve("netconf"), "the test namespace");
         forwarding = SharedSysctl.ipForward(journals, tools);
     }
 

@@ -1,5 +1,6 @@
 package io.netproxy.netconf.iptables;
 
+import io.netproxy.host.CommandRunner;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -116,11 +117,7 @@ final class TestNetwork implements AutoCloseable {
     }
 
     private static boolean isRoot() {
-        try {
-            return RootCheck.effectiveUid(Files.readAllLines(Path.of("/proc/self/status"), UTF_8)) == 0;
-        } catch (IOException e) {
-            return false;
-        }
+        return io.netproxy.host.Root.isRoot();
     }
 
     private static boolean onPath(String tool) {

@@ -13,7 +13,7 @@ class IpCommandTest {
         IOException failure = assertThrows(IOException.class,
                 () -> IpCommand.run("link", "show", "dev", "np-no-such0"));
 
-        assertTrue(failure.getMessage().matches("(/\\S+/)?ip link show dev np-no-such0 failed \\(exit \\d+\\): .*"), failure.getMessage());
+        assertTrue(failure.getMessage().matches("command failed \\(exit \\d+\\): /\\S+/ip link show dev np-no-such0: .*"), failure.getMessage());
         assertTrue(failure.getMessage().contains("np-no-such0"), failure.getMessage());
     }
 }

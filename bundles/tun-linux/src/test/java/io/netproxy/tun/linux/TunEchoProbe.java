@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs in a test's own network namespace (never in the host's): opens a TUN device with 10.99.0.1/24 through
- * {@link LinuxTunBackend} and answers the ICMP echo requests it reads with replies, as if from 10.99.0.2,
+ * Runs in a test's own network namespace (never in the host's): opens a TUN device with 198.18.99.1/24 through
+ * {@link LinuxTunBackend} and answers the ICMP echo requests it reads with replies, as if from 198.18.99.2,
  * until its standard input closes or a minute has passed. Then it closes the device and checks that this
  * unblocked the reading thread.
  *
@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Exit code 0 means every check passed.
  */
 public final class TunEchoProbe {
-    static final String ADDRESS = "10.99.0.1/24";
-    static final String PEER = "10.99.0.2";
+    static final String ADDRESS = "198.18.99.1/24";
+    static final String PEER = "198.18.99.2";
     static final String READY = "READY ";
 
     private static final long MAX_RUN_SECONDS = 60;

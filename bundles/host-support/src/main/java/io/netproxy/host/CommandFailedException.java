@@ -1,9 +1,9 @@
-package io.netproxy.netconf.iptables;
+package io.netproxy.host;
 
 import java.io.IOException;
 
 /** A command that exited with a non-zero status; the message carries the command line, its stderr and its input. */
-final class CommandFailedException extends IOException {
+public final class CommandFailedException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final String stderr;
@@ -14,7 +14,7 @@ final class CommandFailedException extends IOException {
         this.stderr = stderr;
     }
 
-    String stderr() {
+    public String stderr() {
         return stderr;
     }
 }

@@ -1,4 +1,4 @@
-package io.netproxy.netconf.iptables;
+package io.netproxy.host;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -14,14 +14,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Runs a command with optional stdin, captures its output, and fails on a non-zero exit or a timeout. */
-final class CommandRunner {
-    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+/**
+ * The one way netproxy runs host tools (ip, iptables-restore, sysctl): with optional stdin, its output captured,
+ * in the C locale so that error texts can be matched, and failing on a non-zero exit or after a timeout.
+ */
+public final class CommandRunner {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private final List<String> prefix;
     private final Duration timeout;
 
-    static CommandRunner onHost() {
+    public static CommandRunner onHost() {
         return new CommandRunner(List.of(), DEFAULT_TIMEOUT);
     }
 
@@ -29,13 +32,13 @@ final class CommandRunner {
      * For tests: every command runs behind {@code prefix}, such as {@code ip netns exec NS}, so that a test
      * changes only a network namespace of its own.
      */
-    CommandRunner(List<String> prefix, Duration timeout) {
+    public CommandRunner(List<String> prefix, Duration timeout) {
         this.prefix = List.copyOf(prefix);
         this.timeout = timeout;
     }
 
     /** Runs {@code command} with {@code input} on its stdin ("" for none) and returns its stdout. */
-    String run(List<String> command, String input) throws IOException {
+    public String run(List<String> command, String input) throws IOException {
         List<String> commandLine = new ArrayList<>(prefix);
         commandLine.addAll(command);
         String shown = String.join(" ", commandLine);
@@ -101,7 +104,7 @@ final class CommandRunner {
             } catch (IOException e) {
                 text.completeExceptionally(e);
             }
-        }, "netconf-iptables-output");
+        }, "netproxy-command-output");
         reader.setDaemon(true);
         reader.start();
         return text;

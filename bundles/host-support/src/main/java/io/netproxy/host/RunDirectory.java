@@ -1,4 +1,4 @@
-package io.netproxy.launcher;
+package io.netproxy.host;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -12,14 +12,15 @@ import java.util.Set;
 
 /**
  * The run directory (control socket, pid file): created root-only when missing; an existing one must belong
- * to this user and be writable by nobody else, and its permissions are never changed. The same rule as
- * {@code ControlSocket.prepareRunDir} in the shell bundle, which enforces it; checked here too so that a bad
- * NETPROXY_RUN_DIR is reported at once instead of as a control socket that never opens.
+ * to this user and be writable by nobody else (nobody else can then plant or replace the socket), and its
+ * permissions are never changed: NETPROXY_RUN_DIR=/run or /tmp would otherwise turn a shared host directory
+ * into 0700 for good. The shell bundle enforces it before it opens the control socket; the launcher checks it
+ * too, so that a bad NETPROXY_RUN_DIR is reported at once instead of as a control socket that never opens.
  */
-final class RunDirectory {
+public final class RunDirectory {
     private RunDirectory() {}
 
-    static void prepare(Path dir) throws IOException {
+    public static void prepare(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             Path parent = dir.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
