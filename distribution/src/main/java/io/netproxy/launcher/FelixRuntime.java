@@ -49,8 +49,6 @@ final class FelixRuntime {
         config.put("gosh.args", interactiveConsole ? "" : "--nointeractive");
         config.put("netproxy.run.dir", layout.runDir().toString());
         config.put("netproxy.state.dir", layout.stateDir().toString());
-        System.setProperty("netproxy.run.dir", layout.runDir().toString());
-        System.setProperty("netproxy.state.dir", layout.stateDir().toString());
 
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IOException("Felix is missing from lib/"));

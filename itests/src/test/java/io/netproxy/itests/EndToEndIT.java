@@ -64,17 +64,13 @@ class EndToEndIT {
 
     @BeforeEach
     void snapshot() throws Exception {
-        before = Map.of("c1", Namespaces.snapshot(ns("c1")), "c2", Namespaces.snapshot(ns("c2")),
-                "srv", Namespaces.snapshot(ns("srv")));
+        before = Namespaces.snapshots(prefix);
     }
 
     /** Stops what the test left running (by pid), then checks every namespace is as it was. */
     @AfterEach
     void hostStateIsRestored() throws Exception {
-        for (Process server : servers) {
-            server.destroy();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) server.destroyForcibly();
-        }
+        for (Process server : servers) Namespaces.stop(server);
         servers.clear();
         for (long pid : detachedPids) {
             ProcessHandle.of(pid).ifPresent(p -> {
@@ -83,9 +79,7 @@ class EndToEndIT {
             });
         }
         detachedPids.clear();
-        for (String name : List.of("c1", "c2", "srv")) {
-            assertEquals(before.get(name), Namespaces.snapshot(ns(name)), "namespace " + name + " changed");
-        }
+        Namespaces.assertUnchanged(before, prefix);
     }
 
     @Test

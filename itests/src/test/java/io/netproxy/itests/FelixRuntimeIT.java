@@ -69,7 +69,7 @@ class FelixRuntimeIT {
         config.put("felix.fileinstall.tmpdir", temp.resolve("fileinstall").toString());
         config.put("gosh.args", "--nointeractive");
         config.put("netproxy.run.dir", temp.resolve("run").toString());
-        System.setProperty("netproxy.state.dir", temp.resolve("state").toString());
+        config.put("netproxy.state.dir", temp.resolve("state").toString());
         framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow().newFramework(config);
         framework.init();
         context = framework.getBundleContext();
@@ -189,8 +189,54 @@ class FelixRuntimeIT {
         Files.writeString(cfg, "role = server\nport = 16769\npool = 198.18.3.0/24\npasswordFile = " + password + "\n");
         waitFor(() -> gogo("netproxy:status").contains("endpoint *:16769"), "tunnel moved to the edited port");
         assertEquals(AES_GCM, new TestHandshake(PASSWORD).handshake(new InetSocketAddress("127.0.0.1", 16769), AES_GCM));
+
+        // A bad edit is refused whole, with the file, key, value and what is allowed, and the tunnel runs on untouched.
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.netproxy.shell.ConfiguredTunnel");
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord record) {
+                logged.add(record.getMessage()); // slf4j-jdk14 hands over the formatted message
+            }
+            @Override public void flush() { }
+            @Override public void close() { }
+        };
+        log.addHandler(capture);
+        try {
+            Files.writeString(cfg, "role = server\nport = 99999\npool = 198.18.3.0/24\npasswordFile = " + password + "\n");
+            waitFor(() -> logged.stream().anyMatch(line -> line.contains(cfg.toString())
+                    && line.contains("edit not applied") && line.contains("port: '99999' is not allowed; expected")),
+                    "the bad edit refused with a clear message");
+        } finally {
+            log.removeHandler(capture);
+        }
+        assertTrue(gogo("netproxy:status").contains("endpoint *:16769"), "still on its port");
+        assertEquals(AES_GCM, new TestHandshake(PASSWORD).handshake(new InetSocketAddress("127.0.0.1", 16769), AES_GCM));
         Files.delete(cfg);
         waitFor(() -> !gogo("netproxy:status").contains("fromfile"), "tunnel stopped when its file went away");
+    }
+
+    @Test
+    void theTunnelConfigurationIsDescribedToMetatypeTools() throws Exception {
+        ServiceReference<?> ref = reference("org.osgi.service.metatype.MetaTypeService");
+        assertNotNull(ref, "the metatype service runs");
+        Object metatype = context.getService(ref);
+        Object information = call(metatype, "getMetaTypeInformation", new Class<?>[] {Bundle.class}, bundle("io.netproxy.shell"));
+        assertTrue(Arrays.asList((String[]) call(information, "getFactoryPids", new Class<?>[0])).contains("io.netproxy.tunnel"));
+        Object definition = call(information, "getObjectClassDefinition", new Class<?>[] {String.class, String.class},
+                "io.netproxy.tunnel", null);
+        Set<String> attributes = new TreeSet<>();
+        for (Object attribute : (Object[]) call(definition, "getAttributeDefinitions", new Class<?>[] {int.class}, -1)) {
+            attributes.add((String) call(attribute, "getID", new Class<?>[0]));
+        }
+        assertTrue(attributes.containsAll(List.of("role", "host", "port", "passwordFile", "keyFile", "pool", "routes")),
+                attributes.toString());
+    }
+
+    /** Calls a method of a framework-side object whose interface this class path cannot see. */
+    private static Object call(Object target, String method, Class<?>[] types, Object... args) throws Exception {
+        Method m = target.getClass().getMethod(method, types);
+        m.setAccessible(true);
+        return m.invoke(target, args);
     }
 
     private Path secretFile(String name, String content) throws Exception {

@@ -32,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 class NamespaceIsolationIT {
     private static final String SERVER = "198.51.100.10";
     private static final String SERVER_TUNNEL_ADDRESS = "198.18.0.1";
-    private static final List<String> HOSTS = List.of("c1", "c2", "srv");
 
     @TempDir
     static Path work;
@@ -58,7 +57,7 @@ class NamespaceIsolationIT {
     void teardown() throws Exception {
         if (scripts != null) Namespaces.topology(scripts, "down", prefix);
         // the default directories of the test's namespaces, which the instances made under the host's /run and /var/lib
-        for (String host : HOSTS) {
+        for (String host : Namespaces.CHECKED_HOSTS) {
             deleteTree(Path.of("/run/netproxy/netns", ns(host)));
             deleteTree(Path.of("/var/lib/netproxy/netns", ns(host)));
         }
@@ -66,21 +65,15 @@ class NamespaceIsolationIT {
 
     @BeforeEach
     void snapshot() throws Exception {
-        before = Map.of("c1", Namespaces.snapshot(ns("c1")), "c2", Namespaces.snapshot(ns("c2")),
-                "srv", Namespaces.snapshot(ns("srv")));
+        before = Namespaces.snapshots(prefix);
     }
 
     @AfterEach
     void everyNamespaceIsAsItWas() throws Exception {
         for (String host : List.of("c1", "c2")) netproxy(host, "disconnect");
-        for (Process process : foreground) {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly();
-        }
+        for (Process process : foreground) Namespaces.stop(process);
         foreground.clear();
-        for (String host : HOSTS) {
-            assertEquals(before.get(host), Namespaces.snapshot(ns(host)), "namespace " + host + " changed");
-        }
+        Namespaces.assertUnchanged(before, prefix);
     }
 
     @Test

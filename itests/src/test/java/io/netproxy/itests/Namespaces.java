@@ -78,6 +78,30 @@ final class Namespaces {
         }
     }
 
+    /** The hosts of the topology whose state a test must leave as it found it. */
+    static final List<String> CHECKED_HOSTS = List.of("c1", "c2", "srv");
+
+    /** {@link #snapshot} of each checked host of the topology with this prefix. */
+    static Map<String, String> snapshots(String prefix) throws IOException, InterruptedException {
+        Map<String, String> snapshots = new java.util.TreeMap<>();
+        for (String host : CHECKED_HOSTS) snapshots.put(host, snapshot(prefix + "-" + host));
+        return snapshots;
+    }
+
+    /** Fails naming the first host whose state differs from {@code before}. */
+    static void assertUnchanged(Map<String, String> before, String prefix) throws IOException, InterruptedException {
+        for (String host : CHECKED_HOSTS) {
+            org.junit.jupiter.api.Assertions.assertEquals(before.get(host), snapshot(prefix + "-" + host),
+                    "namespace " + host + " changed");
+        }
+    }
+
+    /** Ends a process politely (netproxy reverts its changes on SIGTERM), forcibly after 30 s. */
+    static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly();
+    }
+
     /** Routes (all tables), firewall rules (all tables, without counters and comments) and forwarding of a namespace. */
     static String snapshot(String ns) throws IOException, InterruptedException {
         StringBuilder state = new StringBuilder();

@@ -12,6 +12,7 @@ import io.netproxy.engine.tunnel.EngineClock;
 import io.netproxy.engine.tunnel.Plugins;
 import io.netproxy.engine.tunnel.ServerTunnel;
 import io.netproxy.engine.tunnel.Tunnel;
+import io.netproxy.engine.tunnel.Tunables;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +27,12 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * ranked), starts and stops tunnels, and moves running tunnels to another transport when theirs goes away.
  * All references are dynamic and greedy, so bundles can be added, updated or stopped while tunnels run.
  */
-@Component(service = TunnelService.class, immediate = true)
+@Component(service = TunnelService.class, immediate = true, configurationPid = EngineConfiguration.PID)
+@Designate(ocd = EngineConfiguration.class)
 public final class TunnelManager implements TunnelService {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelManager.class);
 
@@ -55,18 +59,50 @@ public final class TunnelManager implements TunnelService {
         t.setDaemon(true);
         return t;
     });
-    private static final int ORPHAN_GRACE_SECONDS = 30;
-    private static final long PLUGIN_WAIT_MS = 10_000;
+    /** What the engine's configuration says, replaced whole on each valid edit. */
+    private volatile Settings settings = Settings.DEFAULTS;
     /** What this instance reverted of earlier runs' leftovers when it started, for {@link #cleanup()}. */
     private final List<String> revertedOnStart = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private volatile BundleContext context;
 
     @Activate
-    void activate(BundleContext context) {
+    void activate(BundleContext context, EngineConfiguration configuration) {
         this.context = context;
+        modified(configuration);
         active = true;
         configurators.all().forEach(this::recover);
+    }
+
+    /** An edit of etc/io.netproxy.engine.cfg: checked whole; a bad value keeps every setting as it was. */
+    @Modified
+    void modified(EngineConfiguration configuration) {
+        try {
+            settings = Settings.of(configuration);
+        } catch (IllegalArgumentException e) {
+            LOG.error("{} (etc/{}.cfg): {}; the engine keeps its settings", EngineConfiguration.PID,
+                    EngineConfiguration.PID, e.getMessage());
+        }
+    }
+
+    /** The checked configuration. */
+    record Settings(Tunables tunables, int transportGraceSeconds, int pluginWaitSeconds) {
+        static final Settings DEFAULTS = new Settings(Tunables.DEFAULTS, 30, 10);
+
+        static Settings of(EngineConfiguration c) {
+            return new Settings(new Tunables(
+                    within("handshakesPerSecond", c.handshakesPerSecond(), 1, 10_000),
+                    within("handshakeBurst", c.handshakeBurst(), 1, 100_000),
+                    within("defaultMtu", c.defaultMtu(), 576, 9000)),
+                    within("transportGraceSeconds", c.transportGraceSeconds(), 0, 3600),
+                    within("pluginWaitSeconds", c.pluginWaitSeconds(), 0, 600));
+        }
+
+        private static int within(String key, int value, int min, int max) {
+            if (value >= min && value <= max) return value;
+            throw new IllegalArgumentException(key + ": '" + value + "' is not allowed; expected a whole number from "
+                    + min + " to " + max);
+        }
     }
 
     @Deactivate
@@ -96,7 +132,9 @@ public final class TunnelManager implements TunnelService {
                 pick(tunBackends, spec.tunBackend(), "TUN backend"),
                 pick(configurators, spec.netconf(), "network configurator"),
                 ciphers::all,
-                EngineClock.SYSTEM);
+                EngineClock.SYSTEM,
+                stateDirectory(),
+                settings.tunables());
         Tunnel tunnel = spec.role() == TunnelSpec.Role.SERVER
                 ? ServerTunnel.start(spec, plugins)
                 : ClientTunnel.start(spec, plugins);
@@ -114,10 +152,11 @@ public final class TunnelManager implements TunnelService {
         return tunnel.status();
     }
 
-    private static <S> S pick(RankedServices<S> services, String name, String kind) throws IOException {
+    private <S> S pick(RankedServices<S> services, String name, String kind) throws IOException {
+        int waitSeconds = settings.pluginWaitSeconds();
         Optional<S> chosen;
         try {
-            chosen = services.await(name, PLUGIN_WAIT_MS);
+            chosen = services.await(name, TimeUnit.SECONDS.toMillis(waitSeconds));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for a " + kind);
@@ -125,6 +164,18 @@ public final class TunnelManager implements TunnelService {
         return chosen.orElseThrow(() -> new IOException(name == null
                 ? "no " + kind + " is installed"
                 : "no " + kind + " named '" + name + "' is installed (installed: " + services.names() + ")"));
+    }
+
+    /** The instance's state directory, a framework property the launcher sets; none when embedded without one. */
+    private java.nio.file.Path stateDirectory() {
+        String dir = context == null ? null : context.getProperty("netproxy.state.dir");
+        return dir == null || dir.isBlank() ? null : java.nio.file.Path.of(dir);
+    }
+
+    @Override
+    public boolean updateInPlace(TunnelSpec spec) {
+        Tunnel tunnel = tunnels.get(spec.name());
+        return tunnel != null && tunnel.updateInPlace(spec);
     }
 
     @Override
@@ -212,15 +263,16 @@ public final class TunnelManager implements TunnelService {
             if (replacement.isPresent()) {
                 swap(tunnel, replacement.get());
             } else {
+                int grace = settings.transportGraceSeconds();
                 // The old socket keeps working meanwhile: stopping a bundle does not close what it opened.
                 LOG.warn("tunnel {}: its transport {} went away; waiting {} s for another before stopping the tunnel",
-                        tunnel.name(), transport.name(), ORPHAN_GRACE_SECONDS);
+                        tunnel.name(), transport.name(), grace);
                 orphans.put(tunnel, orphanTimer.schedule(() -> {
                     if (orphans.remove(tunnel) != null) {
                         LOG.error("tunnel {}: no transport came back; stopping it", tunnel.name());
                         stopQuietly(tunnel);
                     }
-                }, ORPHAN_GRACE_SECONDS, TimeUnit.SECONDS));
+                }, grace, TimeUnit.SECONDS));
             }
         }
     }

@@ -3,38 +3,38 @@ package io.netproxy.shell;
 import io.netproxy.api.tunnel.TunnelService;
 import io.netproxy.api.tunnel.TunnelSpec;
 import java.io.IOException;
-import java.util.ArrayList;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A tunnel defined in {@code etc/io.netproxy.tunnel-NAME.cfg} (a ConfigAdmin factory configuration that
- * FileInstall feeds): started when the file appears, restarted when it changes, stopped when it goes.
- * The keys are the command-line options without dashes ({@code passwordFile} for {@code --password-file});
- * list values are comma-separated. A tunnel of the same name started elsewhere (the command line) is never
- * shared or stopped: the file waits until that name is free.
+ * FileInstall feeds, described by {@link TunnelConfiguration}): started when the file appears, restarted when it
+ * changes, stopped when it goes. The values go through the same {@link TunnelSettings} as the command line's
+ * options. A tunnel of the same name started elsewhere (the command line) is never shared or stopped: the file
+ * waits until that name is free.
  */
 @Component(configurationPid = ConfiguredTunnel.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = TunnelConfiguration.class, factory = true)
 public final class ConfiguredTunnel {
     static final String PID = "io.netproxy.tunnel";
     private static final Logger LOG = LoggerFactory.getLogger(ConfiguredTunnel.class);
     private static final long RETRY_MS = 30_000;
-
-    /** Configuration keys and the option each stands for. */
-    private static final Map<String, String> OPTIONS = Map.ofEntries(
-            Map.entry("port", "--port"), Map.entry("bind", "--bind"), Map.entry("passwordFile", "--password-file"),
-            Map.entry("keyFile", "--key"), Map.entry("peers", "--peer"), Map.entry("serverKey", "--server-key"),
-            Map.entry("pool", "--pool"), Map.entry("egress", "--egress"), Map.entry("routes", "--route"), Map.entry("pushRoutes", "--push-route"),
-            Map.entry("dns", "--dns"), Map.entry("ciphers", "--cipher"), Map.entry("mtu", "--mtu"),
-            Map.entry("timeout", "--timeout"), Map.entry("tun", "--tun"), Map.entry("transport", "--transport"),
-            Map.entry("tunBackend", "--tun-backend"), Map.entry("netconf", "--netconf"));
+    /** The settings a file may hold: the attributes of {@link TunnelConfiguration}. */
+    private static final List<String> KEYS = Arrays.stream(TunnelConfiguration.class.getDeclaredMethods())
+            .map(Method::getName).sorted().toList();
 
     @Reference
     TunnelService tunnels; // package-private for tests
@@ -49,33 +49,32 @@ public final class ConfiguredTunnel {
     private String name;
 
     /**
-     * Only the role is checked here; the arguments are parsed (and password or key files read) by the
-     * starter thread, which retries while files are missing, e.g. on a volume not mounted yet.
+     * Only the role and the keys are checked here; the values are checked (and password or key files read) by
+     * the starter thread, which retries while files are missing, e.g. on a volume not mounted yet.
      */
     @Activate
     void activate(Map<String, Object> config) {
-        String source = String.valueOf(config.getOrDefault("felix.fileinstall.filename", config.get("service.pid")));
-        TunnelSpec.Role role;
+        String source = source(config);
         try {
-            role = role(config);
+            role(config);
+            unknownKeys(config);
         } catch (IllegalArgumentException e) {
-            LOG.error("{}: {}", source, e.getMessage());
+            LOG.error("{}: tunnel not started: {}", source, e.getMessage());
             return;
         }
-        List<String> args = arguments(config, role);
         name = name(config);
         synchronized (this) {
             active = true;
         }
-        starter = new Thread(() -> startWithRetries(role, args, source), "netproxy-config-" + name);
+        starter = new Thread(() -> startWithRetries(config, source), "netproxy-config-" + name);
         starter.setDaemon(true);
         starter.start();
     }
 
-    private void startWithRetries(TunnelSpec.Role role, List<String> args, String source) {
+    private void startWithRetries(Map<String, Object> config, String source) {
         while (isActive()) {
             try {
-                if (tryStart(role, args, source)) return;
+                if (tryStart(config, source)) return;
             } catch (RuntimeException e) {
                 // Caught so that this thread never ends silently while the file still asks for a tunnel.
                 LOG.error("{}: tunnel {} did not start; retrying in {} s", source, name, retryMs / 1000, e);
@@ -89,7 +88,7 @@ public final class ConfiguredTunnel {
     }
 
     /** One attempt; true when there is nothing left to retry (started, or a configuration error). */
-    private boolean tryStart(TunnelSpec.Role role, List<String> args, String source) {
+    private boolean tryStart(Map<String, Object> config, String source) {
         String retry = "; retrying in " + retryMs / 1000 + " s";
         if (tunnels.tunnel(name).isPresent()) {
             // Not ours (the command line's default names are "server" and "client"): never share or stop it.
@@ -99,7 +98,7 @@ public final class ConfiguredTunnel {
         }
         TunnelSpec spec;
         try {
-            spec = TunnelArguments.parse(role, args, null);
+            spec = spec(config);
         } catch (IllegalArgumentException e) {
             // Bad options do not get better by waiting; editing the file re-activates this component.
             LOG.error("{}: tunnel {} not started: {}", source, name, e.getMessage());
@@ -126,6 +125,41 @@ public final class ConfiguredTunnel {
         // Deactivated while the tunnel was starting: deactivate() did not stop it, so stop it here.
         stopTunnel();
         return true;
+    }
+
+    /**
+     * An edit of the file: checked whole first, so that a bad value leaves the running tunnel exactly as it was.
+     * A good one is applied in place when the engine can (a server's pushed routes and DNS), else the tunnel
+     * restarts with the new settings.
+     */
+    @Modified
+    void modified(Map<String, Object> config) {
+        String source = source(config);
+        TunnelSpec spec;
+        try {
+            spec = spec(config);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("{}: edit not applied, tunnel {} keeps its settings: {}", source, name, e.getMessage());
+            return;
+        }
+        try {
+            if (isStarted() && spec.name().equals(name) && tunnels.updateInPlace(spec)) {
+                LOG.info("{}: edit applied to tunnel {} in place", source, name);
+                return;
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}: edit not applied, tunnel {} keeps its settings: {}", source, name, e.getMessage());
+            return;
+        } finally {
+            spec.wipe();
+        }
+        LOG.info("{}: edited; restarting tunnel {}", source, name);
+        deactivate();
+        activate(config);
+    }
+
+    private synchronized boolean isStarted() {
+        return active && started;
     }
 
     private synchronized boolean isActive() {
@@ -162,27 +196,53 @@ public final class ConfiguredTunnel {
         return switch (role) {
             case "server" -> TunnelSpec.Role.SERVER;
             case "client" -> TunnelSpec.Role.CLIENT;
-            default -> throw new IllegalArgumentException("role must be 'server' or 'client', found '" + role + "'");
+            default -> throw new IllegalArgumentException("role: '" + role + "' is not allowed; expected server or client");
         };
     }
 
-    /** The configuration as command-line arguments, so both are read by one parser. */
-    static List<String> arguments(Map<String, Object> config, TunnelSpec.Role role) {
-        List<String> args = new ArrayList<>();
-        Object host = config.get("host");
-        if (role == TunnelSpec.Role.CLIENT && host != null) args.add(String.valueOf(host).trim());
-        args.add("--name");
-        args.add(name(config));
-        for (Map.Entry<String, String> option : OPTIONS.entrySet()) {
-            Object value = config.get(option.getKey());
-            if (value == null) continue;
-            for (String item : String.valueOf(value).split(",")) {
-                if (item.isBlank()) continue;
-                args.add(option.getValue());
-                args.add(item.trim());
+    /** A misspelt key would otherwise be ignored without a word; keys with a dot belong to ConfigAdmin or FileInstall. */
+    private static void unknownKeys(Map<String, Object> config) {
+        for (String key : config.keySet()) {
+            if (!key.contains(".") && !KEYS.contains(key)) {
+                throw new IllegalArgumentException(key + ": unknown setting; the settings are " + String.join(", ", KEYS));
             }
         }
-        return args;
+    }
+
+    /**
+     * The file's settings as a spec, through the same checks as the command line's; a message names the key, the
+     * value and what is allowed, and the caller puts the file in front.
+     */
+    static TunnelSpec spec(Map<String, Object> config) throws IOException {
+        TunnelSpec.Role role = role(config);
+        unknownKeys(config);
+        TunnelSettings settings = new TunnelSettings(role, TunnelSettings.FILE_KEYS);
+        try {
+            settings.set("name", name(config), "name");
+            for (String key : KEYS) {
+                if (key.equals("role") || key.equals("name")) continue;
+                for (String value : values(config.get(key))) settings.set(key, value, key);
+            }
+            return settings.build();
+        } catch (IOException | RuntimeException e) {
+            settings.wipe();
+            throw e;
+        }
+    }
+
+    /** A value as FileInstall gives it (comma-separated text) or as typed configurations do (arrays, collections). */
+    private static List<String> values(Object value) {
+        if (value == null) return List.of();
+        Stream<?> items = value instanceof Object[] array ? Arrays.stream(array)
+                : value instanceof Collection<?> collection ? collection.stream()
+                : Arrays.stream(String.valueOf(value).split(","));
+        return items.map(String::valueOf).map(String::trim).filter(item -> !item.isEmpty()).toList();
+    }
+
+    /** The file, for messages: its path rather than FileInstall's URL, or the PID of a configuration made otherwise. */
+    private static String source(Map<String, Object> config) {
+        Object file = config.get("felix.fileinstall.filename");
+        return file == null ? String.valueOf(config.get("service.pid")) : String.valueOf(file).replaceFirst("^file:", "");
     }
 
     static String name(Map<String, Object> config) {

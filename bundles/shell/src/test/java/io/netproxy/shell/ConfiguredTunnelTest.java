@@ -111,4 +111,27 @@ class ConfiguredTunnelTest {
         badRole.deactivate();
         assertTrue(tunnels.started.isEmpty() && tunnels.stopped.isEmpty());
     }
+
+    @Test
+    void anEditIsAppliedInPlaceWhenTheEngineCanElseTheTunnelRestarts() throws Exception {
+        Path pw = Files.writeString(dir.resolve("pw"), "secret\n");
+        component.activate(config(pw));
+        await(() -> tunnels.started.contains("client"));
+
+        tunnels.inPlace = true;
+        component.modified(config(pw));
+        assertEquals(List.of("client"), tunnels.updated);
+        assertEquals(List.of("client"), tunnels.started, "not restarted");
+
+        tunnels.inPlace = false;
+        component.modified(config(pw));
+        await(() -> tunnels.started.size() == 2);
+        assertEquals(List.of("client"), tunnels.stopped, "restarted");
+
+        Map<String, Object> bad = config(pw);
+        bad.put("port", "0");
+        component.modified(bad);
+        assertEquals(2, tunnels.started.size());
+        assertEquals(List.of("client"), tunnels.stopped, "a bad edit leaves the tunnel running");
+    }
 }

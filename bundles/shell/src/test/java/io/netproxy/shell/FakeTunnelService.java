@@ -66,6 +66,16 @@ class FakeTunnelService implements TunnelService {
         return true; // like a tunnel that has stopped but is still listed: returns at once
     }
 
+    /** What updateInPlace answers. */
+    volatile boolean inPlace;
+    final List<String> updated = new CopyOnWriteArrayList<>();
+
+    @Override
+    public boolean updateInPlace(TunnelSpec spec) {
+        if (inPlace) updated.add(spec.name());
+        return inPlace && running.containsKey(spec.name());
+    }
+
     @Override
     public List<String> cleanup() {
         return List.of();

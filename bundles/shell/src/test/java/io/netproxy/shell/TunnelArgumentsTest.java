@@ -39,7 +39,7 @@ class TunnelArgumentsTest {
     void serverDefaults() throws IOException {
         TunnelSpec spec = TunnelArguments.parse(TunnelSpec.Role.SERVER, List.of(), "pw".toCharArray());
         assertEquals(TunnelSpec.DEFAULT_PORT, spec.port());
-        assertEquals(TunnelArguments.DEFAULT_POOL, spec.pool());
+        assertEquals(TunnelSettings.DEFAULT_POOL, spec.pool());
         assertEquals("server", spec.name());
     }
 
@@ -47,14 +47,14 @@ class TunnelArgumentsTest {
     void passwordFileFirstLineOnly() throws IOException {
         Path file = dir.resolve("pw");
         Files.writeString(file, "s3cr\u00e9t \ud83d\udd11\nsecond line\n");
-        assertArrayEquals("s3cr\u00e9t \ud83d\udd11".toCharArray(), TunnelArguments.readPasswordFile(file));
+        assertArrayEquals("s3cr\u00e9t \ud83d\udd11".toCharArray(), TunnelSettings.readPasswordFile(file));
     }
 
     @Test
     void emptyPasswordFileIsRejected() throws IOException {
         Path file = dir.resolve("pw");
         Files.writeString(file, "\nx\n");
-        IOException e = assertThrows(IOException.class, () -> TunnelArguments.readPasswordFile(file));
+        IOException e = assertThrows(IOException.class, () -> TunnelSettings.readPasswordFile(file));
         assertTrue(e.getMessage().contains("empty first line"), e.getMessage());
     }
 

@@ -29,6 +29,19 @@ public interface TunnelService {
     boolean awaitStopped(String name, long timeout, TimeUnit unit) throws InterruptedException;
 
     /**
+     * Applies new settings to the running tunnel of {@code spec}'s name without interrupting it, when they differ
+     * from its current ones only where that is possible: a server's pushed routes and DNS servers, which clients
+     * receive at their next handshake (within two minutes). Nothing changes otherwise.
+     *
+     * @return true when the tunnel now runs with {@code spec}'s settings (also when nothing differed); false when
+     *         the change needs a restart, or no tunnel of that name runs
+     * @throws IllegalArgumentException when a new value cannot be used (too many routes to push, say); nothing
+     *                                  changes then
+     * @since 1.1
+     */
+    boolean updateInPlace(TunnelSpec spec);
+
+    /**
      * Reverts the host changes that killed runs left behind, through every installed network configurator
      * ({@code NetworkConfigurator.recover()}), and reports it.
      *

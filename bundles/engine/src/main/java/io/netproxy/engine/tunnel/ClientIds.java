@@ -19,13 +19,16 @@ final class ClientIds {
 
     private ClientIds() {}
 
-    /** The stored id of this tunnel, created on first use; a fresh random one when there is no state directory. */
-    static byte[] forTunnel(String tunnelName) {
-        String stateDir = System.getProperty("netproxy.state.dir");
+    /**
+     * The stored id of this tunnel, created on first use; a fresh random one when there is no state directory.
+     *
+     * @param stateDir the instance's state directory, or null
+     */
+    static byte[] forTunnel(Path stateDir, String tunnelName) {
         byte[] fresh = new byte[LENGTH];
         new SecureRandom().nextBytes(fresh);
-        if (stateDir == null || stateDir.isBlank()) return fresh;
-        Path file = Path.of(stateDir, "client-id-" + tunnelName);
+        if (stateDir == null) return fresh;
+        Path file = stateDir.resolve("client-id-" + tunnelName);
         try {
             if (Files.exists(file)) {
                 byte[] stored = Files.readAllBytes(file);

@@ -56,14 +56,14 @@ public final class ClientTunnel extends Tunnel {
     private volatile ResponsePayload configuration;
 
     private ClientTunnel(TunnelSpec spec, Plugins plugins, Identities identities, InetSocketAddress server) {
-        super(spec.name(), plugins.transport(), spec.transport(), plugins::cipher, plugins.clock());
+        super(spec, plugins.transport(), plugins::cipher, plugins.clock());
         this.identities = identities;
         this.server = server;
         this.plugins = plugins;
         this.tunName = spec.tunName() != null ? spec.tunName() : "np%d";
         this.mtuOverride = spec.mtu();
         this.routeOverride = spec.routes();
-        this.clientId = ClientIds.forTunnel(spec.name());
+        this.clientId = ClientIds.forTunnel(plugins.stateDirectory(), spec.name());
         this.installedCiphers = plugins.ciphers();
         this.allowedCiphers = spec.ciphers();
     }

@@ -36,7 +36,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * per-source rate limit, so a flood of initiations neither stalls the data path nor grows memory.
  */
 public final class ServerTunnel extends Tunnel {
-    static final int DEFAULT_MTU = 1400;
     static final int KEEPALIVE_SECONDS = io.netproxy.engine.protocol.ProtocolTimers.DEFAULT_KEEPALIVE_SECONDS;
 
     private final Identities identities;
@@ -44,38 +43,32 @@ public final class ServerTunnel extends Tunnel {
     private final AddressPool pool;
     private final AtomicReferenceArray<Session> sessionByAddress;
     private final Map<AddressPool.ClientKey, Client> clients = new ConcurrentHashMap<>();
-    private final HandshakeRateLimiter rateLimiter = new HandshakeRateLimiter(20, 40);
+    private final HandshakeRateLimiter rateLimiter;
     private final ThreadPoolExecutor handshakes;
     private final List<String> cipherNames;
     private final InetSocketAddress listen;
-    private final List<Route> pushRoutes;
-    private final List<byte[]> pushDns;
+    /** What a handshake pushes; replaced whole when the settings change in place. */
+    private volatile Pushed pushed;
     private final int mtu;
     private final Plugins plugins;
     private final String tunName;
     private final String egress;
 
     private ServerTunnel(TunnelSpec spec, Plugins plugins, Identities identities) {
-        super(spec.name(), plugins.transport(), spec.transport(), plugins::cipher, plugins.clock());
+        super(spec, plugins.transport(), plugins::cipher, plugins.clock());
         this.identities = identities;
         this.responder = new Responder(identities.local(), identities.psk(), identities::allows, identities.passwordMode());
         this.pool = new AddressPool(spec.pool());
         this.sessionByAddress = new AtomicReferenceArray<>(pool.size());
         this.cipherNames = spec.ciphers();
         this.listen = spec.host() == null ? new InetSocketAddress(spec.port()) : new InetSocketAddress(spec.host(), spec.port());
-        this.mtu = spec.mtu() > 0 ? spec.mtu() : DEFAULT_MTU;
+        this.mtu = spec.mtu() > 0 ? spec.mtu() : plugins.tunables().defaultMtu();
+        this.rateLimiter = new HandshakeRateLimiter(plugins.tunables().handshakesPerSecond(),
+                plugins.tunables().handshakeBurst());
         this.plugins = plugins;
         this.tunName = spec.tunName() != null ? spec.tunName() : "np%d";
         this.egress = spec.egress();
-        List<String> routes = spec.pushRoutes().isEmpty() ? List.of("0.0.0.0/0") : spec.pushRoutes();
-        this.pushRoutes = routes.stream().map(Ipv4.Cidr::parse)
-                .map(c -> new Route(Ipv4.bytes(c.network()), c.prefixLength())).toList();
-        this.pushDns = spec.dns().stream().map(Ipv4::parse).map(Ipv4::bytes).toList();
-        if (pushRoutes.size() > ResponsePayload.MAX_ROUTES || pushDns.size() > ResponsePayload.MAX_DNS) {
-            // Checked here so that serve fails, rather than every handshake later.
-            throw new IllegalArgumentException("a server pushes at most " + ResponsePayload.MAX_ROUTES
-                    + " routes and " + ResponsePayload.MAX_DNS + " DNS servers");
-        }
+        this.pushed = Pushed.of(spec);
         this.handshakes = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
                 r -> {
                     Thread t = new Thread(r, "netproxy-" + spec.name() + "-handshake");
@@ -227,7 +220,7 @@ public final class ServerTunnel extends Tunnel {
             return;
         }
         ResponsePayload payload = new ResponsePayload(suite.wireId(), Ipv4.bytes(address), pool.cidr().prefixLength(),
-                Ipv4.bytes(pool.serverAddress()), mtu, KEEPALIVE_SECONDS, pushRoutes, pushDns);
+                Ipv4.bytes(pool.serverAddress()), mtu, KEEPALIVE_SECONDS, pushed.routes(), pushed.dns());
         byte[] response = responder.respond(initiation, localIndex, payload);
         SessionKeys keys = responder.keys(initiation, localIndex);
         Session session = new Session(keys, suite, new Session.Peer(clientKey, keyLabel, address), from, clock);
@@ -353,6 +346,31 @@ public final class ServerTunnel extends Tunnel {
                 format(socket == null ? listen : socket.localAddress()), transport.name(),
                 identities.passwordMode() ? null : identities.publicKeyBase64(), peers, counters.snapshot(),
                 networkDescription());
+    }
+
+    /** New pushed routes and DNS servers: clients get them at their next handshake, a rekey at the latest. */
+    @Override
+    protected void applyInPlace(TunnelSpec spec) {
+        Pushed next = Pushed.of(spec);
+        pushed = next;
+        log.info("tunnel {}: now pushes routes {} and DNS {}; clients get them at their next handshake", name,
+                spec.pushRoutes().isEmpty() ? List.of("0.0.0.0/0") : spec.pushRoutes(), spec.dns());
+    }
+
+    /** The routes and DNS servers a handshake response carries. */
+    private record Pushed(List<Route> routes, List<byte[]> dns) {
+        static Pushed of(TunnelSpec spec) {
+            List<String> routes = spec.pushRoutes().isEmpty() ? List.of("0.0.0.0/0") : spec.pushRoutes();
+            Pushed pushed = new Pushed(routes.stream().map(Ipv4.Cidr::parse)
+                    .map(c -> new Route(Ipv4.bytes(c.network()), c.prefixLength())).toList(),
+                    spec.dns().stream().map(Ipv4::parse).map(Ipv4::bytes).toList());
+            if (pushed.routes.size() > ResponsePayload.MAX_ROUTES || pushed.dns.size() > ResponsePayload.MAX_DNS) {
+                // Checked when the settings are given, rather than at every handshake later.
+                throw new IllegalArgumentException("a server pushes at most " + ResponsePayload.MAX_ROUTES
+                        + " routes and " + ResponsePayload.MAX_DNS + " DNS servers");
+            }
+            return pushed;
+        }
     }
 
     /** The sessions of one client: the one used for sending and older or not yet confirmed ones. */

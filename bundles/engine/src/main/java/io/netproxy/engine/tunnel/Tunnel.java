@@ -62,13 +62,15 @@ public abstract class Tunnel {
     protected volatile AppliedNetworkPlan network;
     protected volatile String state = "starting";
     protected volatile boolean running = true;
+    /** What of the spec this tunnel runs with cannot change in place. */
+    private final FixedSettings fixed;
 
     /** @param requestedTransport the transport the tunnel's configuration names, or null for the best ranked */
-    protected Tunnel(String name, Transport transport, String requestedTransport, IntFunction<CipherSuite> ciphers,
-                     EngineClock clock) {
-        this.name = name;
+    protected Tunnel(TunnelSpec spec, Transport transport, IntFunction<CipherSuite> ciphers, EngineClock clock) {
+        this.name = spec.name();
+        this.fixed = FixedSettings.of(spec);
         this.transport = transport;
-        this.requestedTransport = requestedTransport;
+        this.requestedTransport = spec.transport();
         this.ciphers = ciphers;
         this.clock = clock;
         this.drops = new DropLog(log, name, clock);
@@ -89,6 +91,19 @@ public abstract class Tunnel {
 
     /** Runs after the tunnel has stopped, whoever stopped it (an operator, an error, the engine). */
     public void onStopped(Runnable listener) { stopListeners.add(listener); }
+
+    /**
+     * Takes new settings without a restart when only what may change in place differs (see
+     * {@code TunnelService.updateInPlace}); false, with nothing changed, when they need a restart.
+     */
+    public final synchronized boolean updateInPlace(TunnelSpec spec) {
+        if (!running || !FixedSettings.of(spec).equals(fixed)) return false;
+        applyInPlace(spec);
+        return true;
+    }
+
+    /** Applies what may change in place; nothing for a client, whose every setting needs a restart. */
+    protected void applyInPlace(TunnelSpec spec) {}
 
     /** Handshake messages (initiation or response) from {@code from}; the buffer is reused after return. */
     protected abstract void handleHandshake(int type, byte[] buf, int off, int len, InetSocketAddress from);

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,32 +15,25 @@ class ClientIdsTest {
     @TempDir
     Path state;
 
-    @AfterEach
-    void forgetStateDir() {
-        System.clearProperty("netproxy.state.dir");
-    }
-
     @Test
     void aClientKeepsItsIdAcrossRestartsInItsStateDirectory() throws Exception {
-        System.setProperty("netproxy.state.dir", state.toString());
-        byte[] first = ClientIds.forTunnel("office");
-        assertArrayEquals(first, ClientIds.forTunnel("office"));
-        assertFalse(Arrays.equals(first, ClientIds.forTunnel("home")), "each tunnel has its own id");
+        byte[] first = ClientIds.forTunnel(state, "office");
+        assertArrayEquals(first, ClientIds.forTunnel(state, "office"));
+        assertFalse(Arrays.equals(first, ClientIds.forTunnel(state, "home")), "each tunnel has its own id");
         assertEquals("rw-------", PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(state.resolve("client-id-office"))));
     }
 
     @Test
     void aDamagedIdFileIsReplaced() throws Exception {
-        System.setProperty("netproxy.state.dir", state.toString());
         Files.writeString(state.resolve("client-id-office"), "short");
-        byte[] id = ClientIds.forTunnel("office");
+        byte[] id = ClientIds.forTunnel(state, "office");
         assertEquals(16, id.length);
-        assertArrayEquals(id, ClientIds.forTunnel("office"));
+        assertArrayEquals(id, ClientIds.forTunnel(state, "office"));
     }
 
     @Test
     void withoutAStateDirectoryEachRunGetsAFreshId() {
-        assertFalse(Arrays.equals(ClientIds.forTunnel("office"), ClientIds.forTunnel("office")));
+        assertFalse(Arrays.equals(ClientIds.forTunnel(null, "office"), ClientIds.forTunnel(null, "office")));
     }
 }

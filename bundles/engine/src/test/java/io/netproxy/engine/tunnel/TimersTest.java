@@ -138,6 +138,9 @@ class TimersTest {
                 TunnelHarness.Node<ServerTunnel> server = server(net, "10.67.0.0/30");
                 TunnelHarness.Node<ClientTunnel> gone = alice(net);
                 assertEquals("10.67.0.2/30", gone.tunnel.status().tunAddress());
+                // The keepalive that confirms the session was queued on the client's timer at connect: once a tick
+                // has run there it is on the wire, and once the network settles the server has it.
+                gone.tunnel.tickNow();
                 net.settle();
                 net.network.lose(d -> d.from().getAddress().getHostAddress().equals("198.51.100.10")
                         || d.to().getAddress().getHostAddress().equals("198.51.100.10"));

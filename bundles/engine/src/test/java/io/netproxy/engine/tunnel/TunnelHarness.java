@@ -48,7 +48,7 @@ final class TunnelHarness implements AutoCloseable {
         Node(InMemoryNetwork.MemoryTransport transport, EngineClock clock) {
             this.transport = transport;
             List<CipherSuite> suites = List.of(suite);
-            this.plugins = new Plugins(transport, tunBackend, netconf, () -> suites, clock);
+            this.plugins = new Plugins(transport, tunBackend, netconf, () -> suites, clock, null, Tunables.DEFAULTS);
         }
 
         FakeTun.Device tun() { return tunBackend.device(); }

@@ -10,6 +10,8 @@ import io.netproxy.host.Root;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,10 +37,16 @@ public final class IptablesNetworkConfigurator implements NetworkConfigurator {
     private final JournalRecovery recovery;
     private final SharedSysctl ipForward;
 
-    public IptablesNetworkConfigurator() throws IOException {
+    /** @param context where the launcher's {@code netproxy.state.dir} framework property is read */
+    @Activate
+    public IptablesNetworkConfigurator(BundleContext context) throws IOException {
         this(new SystemTools(CommandRunner.onHost()), new NamespaceJournals(
-                Path.of(System.getProperty("netproxy.state.dir", "/var/lib/netproxy"), "netconf"),
-                NetworkNamespace.current()));
+                Path.of(stateDirectory(context), "netconf"), NetworkNamespace.current()));
+    }
+
+    private static String stateDirectory(BundleContext context) {
+        String dir = context.getProperty("netproxy.state.dir");
+        return dir == null || dir.isBlank() ? "/var/lib/netproxy" : dir;
     }
 
     IptablesNetworkConfigurator(SystemTools tools, NamespaceJournals namespaces) {

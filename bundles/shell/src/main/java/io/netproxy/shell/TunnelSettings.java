@@ -1,0 +1,293 @@
+package io.netproxy.shell;
+
+import io.netproxy.api.tunnel.TunnelSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The one way a tunnel's settings become a {@link TunnelSpec}, whether they come from command-line options
+ * ({@code bin/netproxy}, Gogo) or from an {@code etc/} file: every value is checked as it is given, and a bad one
+ * is reported with where it was given (the option, or the file and key), the value and what is allowed. Nothing
+ * is started or changed before all of them passed.
+ *
+ * <p>Settings are named by their file key ({@code passwordFile}); {@link Spelling} says how the source writes
+ * them, so that messages use the user's own words.
+ */
+final class TunnelSettings {
+    static final String DEFAULT_POOL = "10.67.0.0/24";
+    static final int MIN_MTU = 576;
+    static final int MAX_MTU = 9000;
+    static final int MAX_TIMEOUT_SECONDS = 3600;
+
+    /** How a source writes a setting: {@code --password-file} on the command line, {@code passwordFile} in a file. */
+    interface Spelling {
+        String of(String key);
+    }
+
+    /** The command-line option of each setting that has one (a client's host is its first argument). */
+    static final Map<String, String> OPTION_OF = Map.ofEntries(
+            Map.entry("name", "--name"), Map.entry("bind", "--bind"), Map.entry("port", "--port"),
+            Map.entry("passwordFile", "--password-file"), Map.entry("keyFile", "--key"), Map.entry("peers", "--peer"),
+            Map.entry("serverKey", "--server-key"), Map.entry("pool", "--pool"), Map.entry("egress", "--egress"),
+            Map.entry("routes", "--route"), Map.entry("pushRoutes", "--push-route"), Map.entry("dns", "--dns"),
+            Map.entry("ciphers", "--cipher"), Map.entry("mtu", "--mtu"), Map.entry("timeout", "--timeout"),
+            Map.entry("tun", "--tun"), Map.entry("transport", "--transport"), Map.entry("tunBackend", "--tun-backend"),
+            Map.entry("netconf", "--netconf"));
+    static final Spelling OPTIONS = key -> OPTION_OF.getOrDefault(key, key);
+    static final Spelling FILE_KEYS = key -> "'" + key + "'";
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
+    private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.:%-]{1,15}");
+    private static final Pattern PLUGIN = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+    private static final Map<String, TunnelSpec.Role> ONLY_FOR = Map.ofEntries(
+            Map.entry("bind", TunnelSpec.Role.SERVER), Map.entry("peers", TunnelSpec.Role.SERVER),
+            Map.entry("pool", TunnelSpec.Role.SERVER), Map.entry("egress", TunnelSpec.Role.SERVER),
+            Map.entry("pushRoutes", TunnelSpec.Role.SERVER), Map.entry("dns", TunnelSpec.Role.SERVER),
+            Map.entry("host", TunnelSpec.Role.CLIENT), Map.entry("serverKey", TunnelSpec.Role.CLIENT),
+            Map.entry("routes", TunnelSpec.Role.CLIENT), Map.entry("timeout", TunnelSpec.Role.CLIENT));
+
+    private final TunnelSpec.Role role;
+    private final Spelling spelling;
+    private String name;
+    private String host;
+    private int port = TunnelSpec.DEFAULT_PORT;
+    private boolean portGiven;
+    private char[] password;
+    private byte[] privateKey;
+    private final List<byte[]> peers = new ArrayList<>();
+    private String pool;
+    private String egress;
+    private final List<String> routes = new ArrayList<>();
+    private final List<String> pushRoutes = new ArrayList<>();
+    private final List<String> dns = new ArrayList<>();
+    private final List<String> ciphers = new ArrayList<>();
+    private int mtu;
+    private int timeout;
+    private String tun;
+    private String transport;
+    private String tunBackend;
+    private String netconf;
+
+    TunnelSettings(TunnelSpec.Role role, Spelling spelling) {
+        this.role = role;
+        this.spelling = spelling;
+        this.name = role == TunnelSpec.Role.SERVER ? "server" : "client";
+        this.pool = role == TunnelSpec.Role.SERVER ? DEFAULT_POOL : null;
+    }
+
+    /**
+     * Sets one setting from its text, as a file or an option gives it; list settings add one item per call.
+     *
+     * @param where how the message names the source, e.g. {@code --pool} or {@code etc/x.cfg: pool}
+     * @throws IllegalArgumentException naming {@code where}, the value and what is allowed
+     * @throws IOException when a password or key file cannot be read
+     */
+    void set(String key, String value, String where) throws IOException {
+        TunnelSpec.Role only = ONLY_FOR.get(key);
+        if (only != null && only != role) {
+            throw bad(where, value, "applies to a " + only.name().toLowerCase() + " only, and this is a "
+                    + role.name().toLowerCase());
+        }
+        String text = value.trim();
+        switch (key) {
+            case "name" -> name = matching(text, NAME, where, "1 to 32 of A-Z a-z 0-9 _ . -");
+            case "host" -> host(text, where);
+            case "bind" -> host = address(text, where);
+            case "port" -> { port = port(text, where); portGiven = true; }
+            case "passwordFile" -> password(readPasswordFile(Path.of(text)));
+            case "keyFile" -> privateKey(readKeyFile(Path.of(text)));
+            case "peers", "serverKey" -> peers.add(publicKey(text, where));
+            case "pool" -> pool = cidr(text, where, 1, 30, "a network of at least 4 addresses, such as 10.8.0.0/24");
+            case "egress" -> egress = matching(text, INTERFACE, where, "an interface name such as eth0");
+            case "routes" -> routes.add(cidr(text, where, 0, 32, "a network such as 10.0.0.0/8, or 0.0.0.0/0 for all"));
+            case "pushRoutes" -> pushRoutes.add(cidr(text, where, 0, 32, "a network such as 10.0.0.0/8"));
+            case "dns" -> dns.add(address(text, where));
+            case "ciphers" -> ciphers.add(matching(text, PLUGIN, where, "a cipher suite name such as aes-256-gcm"));
+            case "mtu" -> mtu = number(text, where, MIN_MTU, MAX_MTU, "bytes");
+            case "timeout" -> timeout = number(text, where, 1, MAX_TIMEOUT_SECONDS, "seconds");
+            case "tun" -> tun = matching(text, INTERFACE, where, "a device name of up to 15 characters, such as np0 or np%d");
+            case "transport" -> transport = matching(text, PLUGIN, where, "a transport name such as udp");
+            case "tunBackend" -> tunBackend = matching(text, PLUGIN, where, "a TUN backend name such as linux");
+            case "netconf" -> netconf = matching(text, PLUGIN, where, "a network configurator name such as iptables");
+            default -> throw new IllegalArgumentException(where + ": unknown setting");
+        }
+    }
+
+    /** A password the caller obtained (environment or prompt); the settings keep their own copy. */
+    void password(char[] secret) {
+        if (secret == null) return;
+        if (password != null) Arrays.fill(password, '\0');
+        password = secret.clone();
+        Arrays.fill(secret, '\0');
+    }
+
+    private void privateKey(byte[] key) {
+        if (privateKey != null) Arrays.fill(privateKey, (byte) 0);
+        privateKey = key;
+    }
+
+    /** The settings that depend on each other, then the spec; the settings' secrets move into it. */
+    TunnelSpec build() {
+        if (role == TunnelSpec.Role.CLIENT && host == null) {
+            throw new IllegalArgumentException("no server: " + (spelling == OPTIONS ? "connect HOST[:PORT]" : "set 'host'"));
+        }
+        if (password != null && privateKey != null) {
+            throw new IllegalArgumentException("give either " + spelling.of("passwordFile") + " or "
+                    + spelling.of("keyFile") + ", not both");
+        }
+        if (password == null && privateKey == null) {
+            throw new IllegalArgumentException("no secret: give " + spelling.of("passwordFile")
+                    + (spelling == OPTIONS ? ", set NETPROXY_PASSWORD," : "") + " or " + spelling.of("keyFile"));
+        }
+        if (privateKey != null && peers.isEmpty()) {
+            throw new IllegalArgumentException(role == TunnelSpec.Role.SERVER
+                    ? "key mode needs at least one " + spelling.of("peers") + " (a client's public key)"
+                    : "key mode needs " + spelling.of("serverKey") + " (the server's public key)");
+        }
+        TunnelSpec spec = new TunnelSpec(name, role, host, port, password, privateKey, peers, pool, egress, routes,
+                pushRoutes, dns, mtu, tun, transport, tunBackend, netconf, ciphers, timeout);
+        password = null;
+        privateKey = null;
+        return spec;
+    }
+
+    /** Wipes what secrets were read, when the settings are given up. */
+    void wipe() {
+        if (password != null) Arrays.fill(password, '\0');
+        if (privateKey != null) Arrays.fill(privateKey, (byte) 0);
+        password = null;
+        privateKey = null;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** A client's server: {@code HOST} or {@code HOST:PORT}; a port given on its own wins. */
+    private void host(String text, String where) {
+        if (text.isEmpty() || text.chars().anyMatch(Character::isWhitespace)) {
+            throw bad(where, text, "is not a host; expected a name or address such as vpn.example.org or 198.51.100.10");
+        }
+        int colon = text.lastIndexOf(':');
+        if (colon > 0 && text.indexOf(':') == colon) {
+            int hostPort = port(text.substring(colon + 1), where);
+            host = text.substring(0, colon);
+            if (!portGiven) port = hostPort;
+        } else {
+            host = text;
+        }
+    }
+
+    private static int port(String text, String where) {
+        return number(text, where, 1, 65535, "port");
+    }
+
+    private static int number(String text, String where, int min, int max, String unit) {
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= min && value <= max) return value;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw bad(where, text, "is not allowed; expected a whole number from " + min + " to " + max + " (" + unit + ")");
+    }
+
+    private static String matching(String text, Pattern pattern, String where, String expected) {
+        if (pattern.matcher(text).matches()) return text;
+        throw bad(where, text, "is not allowed; expected " + expected);
+    }
+
+    private static String address(String text, String where) {
+        if (isIpv4(text)) return text;
+        throw bad(where, text, "is not an IPv4 address; expected four numbers 0-255 such as 192.0.2.53");
+    }
+
+    private static String cidr(String text, String where, int minPrefix, int maxPrefix, String expected) {
+        int slash = text.indexOf('/');
+        if (slash > 0 && isIpv4(text.substring(0, slash))) {
+            try {
+                int prefix = Integer.parseInt(text.substring(slash + 1));
+                if (prefix >= minPrefix && prefix <= maxPrefix) return text;
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw bad(where, text, "is not allowed; expected " + expected + " (prefix length " + minPrefix + " to "
+                + maxPrefix + ")");
+    }
+
+    private static boolean isIpv4(String text) {
+        java.util.regex.Matcher octets = IPV4.matcher(text);
+        if (!octets.matches()) return false;
+        for (int i = 1; i <= 4; i++) {
+            if (Integer.parseInt(octets.group(i)) > 255) return false;
+        }
+        return true;
+    }
+
+    static byte[] publicKey(String base64, String where) {
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(base64.trim());
+        } catch (IllegalArgumentException e) {
+            throw bad(where, base64, "is not base64; expected a public key as 'netproxy genkey' prints it");
+        }
+        if (key.length != 32) {
+            throw bad(where, base64, "is " + key.length + " bytes; expected a 32-byte public key as 'netproxy genkey' prints it");
+        }
+        return key;
+    }
+
+    private static IllegalArgumentException bad(String where, String value, String why) {
+        return new IllegalArgumentException(where + ": '" + value + "' " + why);
+    }
+
+    /** The first line of the file is the password. */
+    static char[] readPasswordFile(Path file) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IOException("cannot read password file " + file + ": " + e.getMessage(), e);
+        }
+        int end = 0;
+        while (end < bytes.length && bytes[end] != '\n' && bytes[end] != '\r') end++;
+        java.nio.CharBuffer chars = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(bytes, 0, end));
+        char[] password = new char[chars.remaining()];
+        chars.get(password);
+        Arrays.fill(chars.array(), '\0');
+        Arrays.fill(bytes, (byte) 0);
+        if (password.length == 0) throw new IOException("password file " + file + " has an empty first line");
+        return password;
+    }
+
+    /** A private key file holds the base64 of 32 bytes, as written by {@code netproxy genkey}. */
+    static byte[] readKeyFile(Path file) throws IOException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        } catch (IOException e) {
+            throw new IOException("cannot read key file " + file + ": " + e.getMessage(), e);
+        }
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("key file " + file + " is not base64 (write one with 'netproxy genkey FILE')");
+        }
+        if (key.length != 32) {
+            Arrays.fill(key, (byte) 0);
+            throw new IOException("key file " + file + " must hold 32 bytes, found " + key.length);
+        }
+        return key;
+    }
+}
