@@ -168,10 +168,6 @@ final class TunnelSettings {
         privateKey = null;
     }
 
-    String name() {
-        return name;
-    }
-
     /** A client's server: {@code HOST} or {@code HOST:PORT}; a port given on its own wins. */
     private void host(String text, String where) {
         if (text.isEmpty() || text.chars().anyMatch(Character::isWhitespace)) {
