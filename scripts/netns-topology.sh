@@ -17,12 +17,13 @@ action=$1 p=$2
 namespaces=("$p-c1" "$p-c2" "$p-rtr" "$p-srv" "$p-net")
 
 down() {
-  local ns
+  local ns failed=0
   for ns in "${namespaces[@]}"; do
     ip netns list | awk '{print $1}' | grep -qx "$ns" || continue
-    end_processes "$ns"
-    ip netns del "$ns"
+    end_processes "$ns" || failed=1
+    ip netns del "$ns" || failed=1
   done
+  return "$failed"
 }
 
 # Whatever still runs inside (a server, a client, a web server) is ended by pid, until nothing is left: a

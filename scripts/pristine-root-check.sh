@@ -62,6 +62,11 @@ for tool in mmdebstrap git chroot timeout ip; do
   command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 1; }
 done
 git -C "$repo" rev-parse --verify -q main >/dev/null || { echo "$repo has no branch main" >&2; exit 1; }
+# Cleanup kills every process whose root is the root and unmounts below it: only ever a root this script made.
+if [ -n "$reuse" ]; then
+  [[ "$reuse" == */pristine-root-check.*/root ]] && [ "$(stat -c %d:%i "$reuse")" != "$(stat -c %d:%i /)" ] || {
+    echo "--reuse takes a root that an earlier --keep run printed (DIR/pristine-root-check.XXXXXX/root)" >&2; exit 1; }
+fi
 
 work=$(mktemp -d "$base_dir/pristine-root-check.XXXXXX")
 root=${reuse:-$work/root}

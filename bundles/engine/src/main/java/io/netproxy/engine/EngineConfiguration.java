@@ -5,8 +5,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The engine's tunables, configuration PID {@code io.netproxy.engine} ({@code etc/io.netproxy.engine.cfg}).
- * Edits apply at once to what starts afterwards: new tunnels, new handshakes' rate limits, the next transport
- * that goes away.
+ * An edit applies to what starts afterwards: tunnels started later (their handshake rate limit and default MTU),
+ * the next transport that goes away, the next command that waits for plugins. A bad value (out of range, or not a
+ * number) is logged and the engine keeps all of its settings.
  */
 @ObjectClassDefinition(id = EngineConfiguration.PID, name = "netproxy engine",
         description = "Tunables of the tunnel engine; an edit applies to tunnels started afterwards")

@@ -79,7 +79,8 @@ public final class TunnelManager implements TunnelService {
     void modified(EngineConfiguration configuration) {
         try {
             settings = Settings.of(configuration);
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // a value out of range, or one SCR cannot convert to a number (it throws a ComponentException)
             LOG.error("{} (etc/{}.cfg): {}; the engine keeps its settings", EngineConfiguration.PID,
                     EngineConfiguration.PID, e.getMessage());
         }
@@ -142,7 +143,8 @@ public final class TunnelManager implements TunnelService {
             tunnel.stop();
             throw new IOException("a tunnel named '" + spec.name() + "' was started concurrently");
         }
-        // Whoever stops it (an operator, the engine, or the tunnel itself after an error) frees the name.
+        // Whoever stops it (an operator, the engine, or the tunnel itself after an error) frees the name; a tunnel
+        // that stopped already runs the listener at once.
         tunnel.onStopped(() -> tunnels.remove(spec.name(), tunnel));
         if (!active) {
             // The engine began stopping while this tunnel was being set up: deactivate() may have missed it.

@@ -135,6 +135,13 @@ public final class ConfiguredTunnel {
     @Modified
     void modified(Map<String, Object> config) {
         String source = source(config);
+        if (!isStarted()) {
+            // nothing runs to keep (the file was bad, or its tunnel still waits for a file or a name): start over
+            LOG.info("{}: edited; tunnel {} starts over with the new settings", source, name);
+            deactivate();
+            activate(config);
+            return;
+        }
         TunnelSpec spec;
         try {
             spec = spec(config);

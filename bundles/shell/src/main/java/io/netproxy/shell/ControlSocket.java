@@ -154,7 +154,13 @@ public final class ControlSocket {
             }
             // a launcher probing whether an instance answers connects and closes without a request
             if (args.isEmpty() && line == null) return;
-            String refusal = PeerCredentials.of(client).refusal(home);
+            String refusal;
+            try {
+                refusal = PeerCredentials.of(client).refusal(home);
+            } catch (IOException | RuntimeException | LinkageError e) {
+                // fail closed, but say why: a JVM without the flag, or JNA missing
+                refusal = "netproxy: cannot check who sent the command, so it is refused: " + e.getMessage();
+            }
             int code;
             try (PrintWriter o = new LinePrefixWriter(raw, "OUT "); PrintWriter e = new LinePrefixWriter(raw, "ERR ")) {
                 if (refusal != null) {

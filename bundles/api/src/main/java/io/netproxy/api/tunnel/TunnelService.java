@@ -31,7 +31,8 @@ public interface TunnelService {
     /**
      * Applies new settings to the running tunnel of {@code spec}'s name without interrupting it, when they differ
      * from its current ones only where that is possible: a server's pushed routes and DNS servers, which clients
-     * receive at their next handshake (within two minutes). Nothing changes otherwise.
+     * receive at their next handshake (within two minutes; the engine's clients apply routes, not yet DNS).
+     * Nothing changes otherwise.
      *
      * @return true when the tunnel now runs with {@code spec}'s settings (also when nothing differed); false when
      *         the change needs a restart, or no tunnel of that name runs

@@ -169,10 +169,10 @@ public final class ClientTunnel extends Tunnel {
         }
     }
 
-    /** Whether a later handshake pushed something the TUN device or routes depend on. */
-    private static boolean sameHostConfiguration(ResponsePayload a, ResponsePayload b) {
+    /** Whether a later handshake pushed something the TUN device or routes depend on; routes chosen here win. */
+    private boolean sameHostConfiguration(ResponsePayload a, ResponsePayload b) {
         return java.util.Arrays.equals(a.clientAddress(), b.clientAddress()) && a.prefixLength() == b.prefixLength()
-                && a.mtu() == b.mtu() && a.routes().equals(b.routes());
+                && (mtuOverride > 0 || a.mtu() == b.mtu()) && (!routeOverride.isEmpty() || a.routes().equals(b.routes()));
     }
 
 

@@ -45,6 +45,8 @@ public final class ServerTunnel extends Tunnel {
     private final Map<AddressPool.ClientKey, Client> clients = new ConcurrentHashMap<>();
     private final HandshakeRateLimiter rateLimiter;
     private final ThreadPoolExecutor handshakes;
+    /** Initiations handed to the handshake thread and not answered yet. */
+    private final java.util.concurrent.atomic.AtomicInteger handshakesInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final List<String> cipherNames;
     private final InetSocketAddress listen;
     /** What a handshake pushes; replaced whole when the settings change in place. */
@@ -143,6 +145,7 @@ public final class ServerTunnel extends Tunnel {
             return;
         }
         byte[] copy = Arrays.copyOfRange(buf, off, off + len);
+        handshakesInFlight.incrementAndGet();
         try {
             handshakes.execute(() -> {
                 try {
@@ -151,16 +154,19 @@ public final class ServerTunnel extends Tunnel {
                     // One bad handshake costs that handshake, never the handshake thread.
                     drop(Counters.Counter.DROP_HANDSHAKE, from);
                     log.warn("tunnel {}: answering {} failed: {}", name, format(from), e.toString());
+                } finally {
+                    handshakesInFlight.decrementAndGet();
                 }
             });
         } catch (RejectedExecutionException e) {
+            handshakesInFlight.decrementAndGet();
             drop(Counters.Counter.DROP_OVERLOAD, from);
         }
     }
 
     /** Whether no handshake waits or is being answered (tests on a fake clock wait for this). */
     boolean handshakesIdle() {
-        return handshakes.getActiveCount() == 0 && handshakes.getQueue().isEmpty();
+        return handshakesInFlight.get() == 0;
     }
 
     private void answer(byte[] message, InetSocketAddress from) {
@@ -219,8 +225,9 @@ public final class ServerTunnel extends Tunnel {
             }
             return;
         }
+        Pushed push = pushed; // one read: routes and DNS of the same settings
         ResponsePayload payload = new ResponsePayload(suite.wireId(), Ipv4.bytes(address), pool.cidr().prefixLength(),
-                Ipv4.bytes(pool.serverAddress()), mtu, KEEPALIVE_SECONDS, pushed.routes(), pushed.dns());
+                Ipv4.bytes(pool.serverAddress()), mtu, KEEPALIVE_SECONDS, push.routes(), push.dns());
         byte[] response = responder.respond(initiation, localIndex, payload);
         SessionKeys keys = responder.keys(initiation, localIndex);
         Session session = new Session(keys, suite, new Session.Peer(clientKey, keyLabel, address), from, clock);
@@ -348,7 +355,10 @@ public final class ServerTunnel extends Tunnel {
                 networkDescription());
     }
 
-    /** New pushed routes and DNS servers: clients get them at their next handshake, a rekey at the latest. */
+    /**
+     * New pushed routes and DNS servers: clients get them at their next handshake, a rekey at the latest (and a
+     * client rebuilds its routes when they changed; clients do not apply DNS servers yet).
+     */
     @Override
     protected void applyInPlace(TunnelSpec spec) {
         Pushed next = Pushed.of(spec);

@@ -34,7 +34,7 @@ final class Session {
     private volatile long lastReceiveNanos;
     private volatile long lastSendNanos;
     /** When data was first sent after the last packet received, or 0: an answer is owed since then. */
-    private volatile long unansweredSinceNanos;
+    private final AtomicLong unansweredSinceNanos = new AtomicLong();
     /** When data was last received, for the passive keepalive that tells a sender we still hear it. */
     private volatile long lastDataReceiveNanos;
     private volatile boolean confirmed;
@@ -77,7 +77,7 @@ final class Session {
 
     /** How long data we sent has gone without any packet back, or 0 when nothing is owed. */
     long unansweredNanos(long now) {
-        long since = unansweredSinceNanos;
+        long since = unansweredSinceNanos.get();
         return since == 0 ? 0 : now - since;
     }
 
@@ -105,7 +105,7 @@ final class Session {
         long now = clock.nanoTime();
         lastReceiveNanos = now;
         if (payloadBytes > 0) lastDataReceiveNanos = now;
-        if (unansweredSinceNanos != 0) unansweredSinceNanos = 0;
+        if (unansweredSinceNanos.get() != 0) unansweredSinceNanos.set(0);
         rxBytes.add(payloadBytes);
         if (from != null && !from.equals(endpoint)) endpoint = from;
     }
@@ -114,7 +114,7 @@ final class Session {
         long now = clock.nanoTime();
         lastSendNanos = now;
         // 0 is the "nothing owed" mark; a clock that reads 0 (a fake one at its origin) starts owing a tick later
-        if (payloadBytes > 0 && unansweredSinceNanos == 0) unansweredSinceNanos = now == 0 ? 1 : now;
+        if (payloadBytes > 0 && unansweredSinceNanos.get() == 0) unansweredSinceNanos.compareAndSet(0, now == 0 ? 1 : now);
         txBytes.add(payloadBytes);
     }
 

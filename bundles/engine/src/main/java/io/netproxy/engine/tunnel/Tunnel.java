@@ -65,7 +65,6 @@ public abstract class Tunnel {
     /** What of the spec this tunnel runs with cannot change in place. */
     private final FixedSettings fixed;
 
-    /** @param requestedTransport the transport the tunnel's configuration names, or null for the best ranked */
     protected Tunnel(TunnelSpec spec, Transport transport, IntFunction<CipherSuite> ciphers, EngineClock clock) {
         this.name = spec.name();
         this.fixed = FixedSettings.of(spec);
@@ -89,8 +88,12 @@ public abstract class Tunnel {
     /** The transport name the configuration asked for, or null when any (the best ranked) will do. */
     public String requestedTransport() { return requestedTransport; }
 
-    /** Runs after the tunnel has stopped, whoever stopped it (an operator, an error, the engine). */
-    public void onStopped(Runnable listener) { stopListeners.add(listener); }
+    /** Runs after the tunnel has stopped, whoever stopped it (an operator, an error, the engine); at once if it has. */
+    public void onStopped(Runnable listener) {
+        stopListeners.add(listener);
+        // stop() counts down before it runs the listeners: one added after that is run here, once
+        if (stopped.getCount() == 0 && stopListeners.remove(listener)) listener.run();
+    }
 
     /**
      * Takes new settings without a restart when only what may change in place differs (see
@@ -266,7 +269,10 @@ public abstract class Tunnel {
                 if (++failures >= DEAD_DEVICE_FAILURES) {
                     log.warn("tunnel {}: TUN device {} fails every read ({}); making a new one", name, device.name(),
                             e.getMessage());
-                    timer.execute(guarded(() -> replaceDevice(device)));
+                    // on a thread of its own: ip and iptables may take seconds, and the timer keeps the peers alive
+                    Thread rebuild = new Thread(() -> replaceDevice(device), "netproxy-" + name + "-rebuild");
+                    rebuild.setDaemon(true);
+                    rebuild.start();
                     return;
                 }
                 sleepQuietly(100);
@@ -399,7 +405,7 @@ public abstract class Tunnel {
 
     /**
      * Replaces a dead TUN device (say, deleted with {@code ip link del}) by a new one with the same settings, and
-     * its host network plan with a new one; sessions are kept. Stops the tunnel when that fails. Timer thread.
+     * its host network plan with a new one; sessions are kept. Stops the tunnel when that fails.
      */
     private synchronized void replaceDevice(TunDevice dead) {
         if (!running || tun != dead) return;
@@ -474,6 +480,8 @@ public abstract class Tunnel {
             stopped.countDown();
             log.info("tunnel {} stopped", name);
             for (Runnable listener : stopListeners) {
+                // removed as it runs, so that one onStopped() adds at this moment runs exactly once
+                if (!stopListeners.remove(listener)) continue;
                 try {
                     listener.run();
                 } catch (RuntimeException e) {

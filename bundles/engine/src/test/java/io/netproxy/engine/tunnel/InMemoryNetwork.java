@@ -64,7 +64,7 @@ final class InMemoryNetwork {
     /** Puts a datagram on the wire as if {@code from} had sent it. */
     void inject(InetSocketAddress from, InetSocketAddress to, byte[] data) {
         Endpoint target = endpoints.get(to);
-        if (target != null) target.inbox.add(new Datagram(from, to, data.clone()));
+        if (target != null) target.enqueue(new Datagram(from, to, data.clone()));
     }
 
     /**
@@ -74,7 +74,7 @@ final class InMemoryNetwork {
     boolean quiet() {
         for (Endpoint endpoint : endpoints.values()) {
             if (endpoint.closed) continue;
-            if (endpoint.handling > 0 || endpoint.inbox.stream().anyMatch(d -> d != CLOSED)) return false;
+            if (endpoint.unhandled.get() > 0) return false;
         }
         return true;
     }
@@ -89,7 +89,7 @@ final class InMemoryNetwork {
         for (Consumer<Datagram> tap : taps) tap.accept(datagram);
         if (lost.test(datagram)) return;
         Endpoint target = endpoints.get(to);
-        if (target != null) target.inbox.add(datagram);
+        if (target != null) target.enqueue(datagram);
     }
 
     final class MemoryTransport implements Transport {
@@ -137,8 +137,9 @@ final class InMemoryNetwork {
         final BlockingQueue<Datagram> inbox = new LinkedBlockingQueue<>();
         final AtomicInteger closes = new AtomicInteger();
         private volatile boolean closed;
-        /** Datagrams the reader took with its last receive and is still handling. */
-        private volatile int handling;
+        /** Datagrams queued or taken by the reader and not yet handled (it handles a batch before it receives again). */
+        private final AtomicInteger unhandled = new AtomicInteger();
+        private int taken;
 
         Endpoint(InetSocketAddress local, InetSocketAddress remote) {
             this.local = local;
@@ -147,9 +148,15 @@ final class InMemoryNetwork {
 
         boolean isClosed() { return closed; }
 
+        void enqueue(Datagram datagram) {
+            unhandled.incrementAndGet();
+            inbox.add(datagram);
+        }
+
         @Override
         public int receive(PacketBatch batch) throws IOException {
-            handling = 0;
+            unhandled.addAndGet(-taken);
+            taken = 0;
             if (closed) throw new ClosedChannelException();
             Datagram datagram;
             try {
@@ -163,12 +170,12 @@ final class InMemoryNetwork {
                 throw new ClosedChannelException();
             }
             int count = 0;
-            handling = 1;
             place(batch, count++, datagram);
             while (count < batch.capacity() && (datagram = inbox.peek()) != null && datagram != CLOSED) {
                 place(batch, count++, inbox.poll());
             }
             batch.setSize(count);
+            taken = count;
             return count;
         }
 

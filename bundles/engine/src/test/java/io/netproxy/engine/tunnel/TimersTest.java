@@ -60,6 +60,12 @@ class TimersTest {
                 net.network.lose(d -> Messages.type(d.data(), 0, d.data().length) != Messages.TYPE_DATA);
                 AtomicInteger dataAfterExpiry = new AtomicInteger();
                 step(net, Duration.ofSeconds(179), server, client);
+                java.util.concurrent.atomic.AtomicReference<InMemoryNetwork.Datagram> sealedAt179 =
+                        new java.util.concurrent.atomic.AtomicReference<>();
+                net.network.tap(d -> {
+                    if (d.data().length > 32 && Messages.type(d.data(), 0, d.data().length) == Messages.TYPE_DATA
+                            && d.to().equals(TunnelHarness.SERVER)) sealedAt179.compareAndSet(null, d);
+                });
                 byte[] stillValid = Packets.udp("10.67.0.2", "192.0.2.99", "at 179 s");
                 client.tun().inject(stillValid);
                 assertArrayEquals(stillValid, server.tun().awaitDelivered(WAIT), "the key is good until 180 s");
@@ -78,6 +84,13 @@ class TimersTest {
                 assertTrue(client.counter("drop.no-route") >= 20 && server.counter("drop.no-route") >= 20,
                         "the packets were dropped: " + client.counters() + " " + server.counters());
                 assertEquals(1, client.counter("handshakes"), "still no new session");
+
+                // The same message again, after the expiry: refused for its key's age before anything else looks at it.
+                InMemoryNetwork.Datagram late = sealedAt179.get();
+                long expiredBefore = server.counter("drop.key-expired");
+                net.network.inject(late.from(), late.to(), late.data());
+                TunnelHarness.await("the late message dropped", WAIT, () -> server.counter("drop.key-expired") > expiredBefore);
+                assertNull(server.tun().awaitDelivered(SHORT));
             });
         }
     }
