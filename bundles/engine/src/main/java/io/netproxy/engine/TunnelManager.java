@@ -193,7 +193,8 @@ public final class TunnelManager implements TunnelService {
         }
         if (!failures.isEmpty()) {
             lines.forEach(line -> LOG.warn("cleanup: {}", line));
-            throw new IOException("could not revert everything: " + String.join("; ", failures));
+            throw new IOException("could not revert everything: " + String.join("; ", failures)
+                    + (lines.isEmpty() ? "" : "; what was reverted: " + String.join("; ", lines)));
         }
         return lines;
     }
@@ -224,7 +225,7 @@ public final class TunnelManager implements TunnelService {
 
     private void recover(NetworkConfigurator configurator) {
         try {
-            String when = java.time.LocalTime.now().withNano(0).toString();
+            String when = java.time.LocalDateTime.now().withNano(0).toString().replace('T', ' ');
             for (String reverted : configurator.recover()) {
                 LOG.warn("reverted what a previous run left behind ({}): {}", configurator.name(), reverted);
                 revertedOnStart.add(configurator.name() + ": reverted at " + when + ", when this instance started: " + reverted);
