@@ -10,7 +10,8 @@
 # The host's own network namespace is never changed; the script compares it before and after.
 #
 # usage: scripts/pristine-root-check.sh [OPTIONS] [REPO]
-#   REPO             git repository whose committed `main` is cloned (default: the one this script is in)
+#   REPO             git repository whose committed `main` is cloned (default: the one this script is in; a
+#                    checkout without a branch `main`, as CI may make, gives its HEAD)
 #   --keep           keep the root (its path is printed) instead of removing it; mounts are still removed
 #   --cache DIR      unpack DIR/<key>.tar as the root if present, else build it and store it there; without
 #                    this option every run is fully fresh
@@ -61,7 +62,8 @@ done
 for tool in mmdebstrap git chroot timeout ip; do
   command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 1; }
 done
-git -C "$repo" rev-parse --verify -q main >/dev/null || { echo "$repo has no branch main" >&2; exit 1; }
+if git -C "$repo" rev-parse --verify -q refs/heads/main >/dev/null; then ref=main; else ref=HEAD; fi
+commit=$(git -C "$repo" rev-parse --verify "$ref^{commit}") || { echo "$repo has no commit to check" >&2; exit 1; }
 # Cleanup kills every process whose root is the root and unmounts below it: only ever a root this script made.
 if [ -n "$reuse" ]; then
   [[ "$reuse" == */pristine-root-check.*/root ]] && [ "$(stat -c %d:%i "$reuse")" != "$(stat -c %d:%i /)" ] || {
@@ -217,8 +219,11 @@ if [ -n "$reuse" ]; then
   result "root: reusing $root (clone at $(git -C "$root$CLONE" rev-parse --short HEAD), build and ~/.m2 as left)"
 else
   make_root
-  git clone -q --no-hardlinks --branch main "$repo" "$root$CLONE"
-  result "clone: $repo main at $(git -C "$root$CLONE" rev-parse --short HEAD) in $CLONE"
+  git clone -q --no-hardlinks --no-checkout "$repo" "$root$CLONE"
+  # the commit itself, which a detached HEAD's clone would not have fetched
+  git -C "$root$CLONE" fetch -q "$repo" "$commit"
+  git -C "$root$CLONE" checkout -q -B main "$commit"
+  result "clone: $repo $ref at $(git -C "$root$CLONE" rev-parse --short HEAD) in $CLONE"
 fi
 
 # ---- 2. entering it as the issue does ------------------------------------------------------------------
