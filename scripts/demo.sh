@@ -10,6 +10,11 @@ root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 prefix="npdemo"
 work=$(mktemp -d /tmp/netproxy-demo.XXXXXX)
 pids=()
+# the default directories' parents that the demo's instances will make, removed again if still empty
+made_dirs=()
+for dir in /run/netproxy/netns /run/netproxy /var/lib/netproxy/netns /var/lib/netproxy; do
+  [ -e "$dir" ] || made_dirs+=("$dir")
+done
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -24,6 +29,8 @@ cleanup() {
   "$root/scripts/netns-topology.sh" down "$prefix" || true
   # netproxy keeps each namespace's socket, log and state in directories of that namespace's name
   rm -rf /run/netproxy/netns/"$prefix"-* /var/lib/netproxy/netns/"$prefix"-*
+  local dir
+  for dir in "${made_dirs[@]}"; do rmdir "$dir" 2>/dev/null || true; done
   rm -rf "$work"
 }
 

@@ -41,10 +41,15 @@ class NamespaceIsolationIT {
     private Path password;
     private final List<Process> foreground = new ArrayList<>();
     private Map<String, String> before;
+    /** The default directories' parents that the instances will make, if they are not there yet. */
+    private final List<Path> madeByTheTest = new ArrayList<>();
 
     @BeforeAll
     void network() throws Exception {
         Prerequisites.requireIsolatedRoot();
+        for (String parent : List.of("/run/netproxy", "/run/netproxy/netns", "/var/lib/netproxy", "/var/lib/netproxy/netns")) {
+            if (!Files.exists(Path.of(parent))) madeByTheTest.add(0, Path.of(parent));
+        }
         netproxy = Prerequisites.distribution().resolve("bin/netproxy");
         scripts = Path.of(System.getProperty("netproxy.scripts", "../scripts"));
         Namespaces.topology(scripts, "up", prefix);
@@ -60,6 +65,14 @@ class NamespaceIsolationIT {
         for (String host : Namespaces.CHECKED_HOSTS) {
             deleteTree(Path.of("/run/netproxy/netns", ns(host)));
             deleteTree(Path.of("/var/lib/netproxy/netns", ns(host)));
+        }
+        // and their parents, innermost first, where the test made them and nothing else uses them now
+        for (Path parent : madeByTheTest) {
+            try {
+                Files.deleteIfExists(parent);
+            } catch (java.nio.file.DirectoryNotEmptyException inUse) {
+                // another instance keeps its directory there
+            }
         }
     }
 
