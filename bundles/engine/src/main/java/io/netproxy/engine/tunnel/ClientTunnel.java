@@ -152,21 +152,9 @@ public final class ClientTunnel extends Tunnel {
         if (!running) return;
         log.warn("tunnel {}: the server now assigns {}/{} (was {}); rebuilding the TUN device and routes", name,
                 Ipv4.format(Ipv4.fromBytes(pushed.clientAddress())), pushed.prefixLength(), tunAddress);
-        try {
-            if (network != null) network.close();
-        } catch (IOException e) {
-            log.error("tunnel {}: reverting the old routes failed: {}", name, e.getMessage());
-        }
-        network = null;
-        closeQuietly(tun);
         configuration = pushed;
-        try {
-            configureHost(pushed);
-            startTunReader();
-        } catch (IOException | RuntimeException e) {
-            log.error("tunnel {}: setting up the new address failed, disconnecting: {}", name, e.getMessage());
-            stopInBackground();
-        }
+        // the same make-again as for a dead device: openDevice() sets the host up for the configuration
+        replaceDevice(tun);
     }
 
     /** Whether a later handshake pushed something the TUN device or routes depend on; routes chosen here win. */

@@ -111,7 +111,7 @@ public abstract class Tunnel {
     /** Handshake messages (initiation or response) from {@code from}; the buffer is reused after return. */
     protected abstract void handleHandshake(int type, byte[] buf, int off, int len, InetSocketAddress from);
 
-    /** The session to send a packet from the TUN to, or null when nothing routes there. */
+    /** The session to send a packet from the TUN to, or null when nothing routes there or its key has expired. */
     protected abstract Session route(int destination);
 
     /** Whether a decrypted packet's source address is one the peer may use. */
@@ -302,12 +302,11 @@ public abstract class Tunnel {
         }
     }
 
-    /** Seals {@code buf[payloadOff .. +length)} in place behind a data header and sends it to the session's peer. */
+    /**
+     * Seals {@code buf[payloadOff .. +length)} in place behind a data header and sends it to the session's peer.
+     * The session's age is checked by the caller: {@link #route} for data, {@link #sendKeepalive} for keepalives.
+     */
     protected final void send(Session session, PacketSealer sealer, byte[] buf, int payloadOff, int length) {
-        if (expired(session)) {
-            counters.increment(Counters.Counter.DROP_KEY_EXPIRED);
-            return;
-        }
         long counter = session.nextCounter();
         if (counter >= ReplayWindow.REJECT_AFTER_MESSAGES) {
             counters.increment(Counters.Counter.DROP_KEY_EXPIRED);
@@ -343,6 +342,10 @@ public abstract class Tunnel {
 
     /** An empty data message: keeps NAT mappings open and tells the peer we are alive. Timer thread only. */
     protected final void sendKeepalive(Session session) {
+        if (expired(session)) {
+            counters.increment(Counters.Counter.DROP_KEY_EXPIRED);
+            return;
+        }
         byte[] buf = new byte[Messages.DATA_HEADER_LENGTH + TAG_ROOM];
         send(session, session.controlSealer, buf, Messages.DATA_HEADER_LENGTH, 0);
     }
@@ -404,10 +407,11 @@ public abstract class Tunnel {
     protected void afterTransportSwap() {}
 
     /**
-     * Replaces a dead TUN device (say, deleted with {@code ip link del}) by a new one with the same settings, and
-     * its host network plan with a new one; sessions are kept. Stops the tunnel when that fails.
+     * Replaces the TUN device and its host network plan, keeping the sessions: a dead device (say, deleted with
+     * {@code ip link del}) by one with the same settings, or a client's by one for the address its server now
+     * pushes ({@link #openDevice()} reads the current settings). Stops the tunnel when that fails.
      */
-    private synchronized void replaceDevice(TunDevice dead) {
+    protected final synchronized void replaceDevice(TunDevice dead) {
         if (!running || tun != dead) return;
         String before = state;
         state = "rebuilding the TUN device";

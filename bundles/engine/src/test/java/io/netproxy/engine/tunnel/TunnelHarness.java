@@ -25,6 +25,7 @@ final class TunnelHarness implements AutoCloseable {
     final InMemoryNetwork network = new InMemoryNetwork();
     private final List<Node<?>> nodes = new ArrayList<>();
     private final EngineClock clock;
+    private final Tunables tunables;
 
     /** Tunnels on the system clock. */
     TunnelHarness() {
@@ -33,7 +34,13 @@ final class TunnelHarness implements AutoCloseable {
 
     /** Tunnels whose timers run on {@code clock}, such as a {@link FakeClock}. */
     TunnelHarness(EngineClock clock) {
+        this(clock, Tunables.DEFAULTS);
+    }
+
+    /** Tunnels on {@code clock} with the engine's tunables set to {@code tunables}. */
+    TunnelHarness(EngineClock clock, Tunables tunables) {
         this.clock = clock;
+        this.tunables = tunables;
     }
 
     /** One side: the tunnel and the fakes it runs on. */
@@ -45,10 +52,10 @@ final class TunnelHarness implements AutoCloseable {
         final Plugins plugins;
         T tunnel;
 
-        Node(InMemoryNetwork.MemoryTransport transport, EngineClock clock) {
+        Node(InMemoryNetwork.MemoryTransport transport, EngineClock clock, Tunables tunables) {
             this.transport = transport;
             List<CipherSuite> suites = List.of(suite);
-            this.plugins = new Plugins(transport, tunBackend, netconf, () -> suites, clock, null, Tunables.DEFAULTS);
+            this.plugins = new Plugins(transport, tunBackend, netconf, () -> suites, clock, null, tunables);
         }
 
         FakeTun.Device tun() { return tunBackend.device(); }
@@ -67,7 +74,7 @@ final class TunnelHarness implements AutoCloseable {
     }
 
     Node<ServerTunnel> server(TunnelSpec spec) throws IOException {
-        Node<ServerTunnel> node = new Node<>((InMemoryNetwork.MemoryTransport) network.transport("memory", SERVER_IP), clock);
+        Node<ServerTunnel> node = new Node<>((InMemoryNetwork.MemoryTransport) network.transport("memory", SERVER_IP), clock, tunables);
         synchronized (nodes) {
             nodes.add(node);
         }
@@ -77,7 +84,7 @@ final class TunnelHarness implements AutoCloseable {
 
     /** A client on a host with address {@code hostIp}; the tunnel is null when start throws. */
     Node<ClientTunnel> clientNode(String hostIp) {
-        Node<ClientTunnel> node = new Node<>((InMemoryNetwork.MemoryTransport) network.transport("memory", hostIp), clock);
+        Node<ClientTunnel> node = new Node<>((InMemoryNetwork.MemoryTransport) network.transport("memory", hostIp), clock, tunables);
         synchronized (nodes) {
             nodes.add(node);
         }
