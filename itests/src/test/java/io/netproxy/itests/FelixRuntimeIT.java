@@ -124,7 +124,7 @@ class FelixRuntimeIT {
         Set<String> names = new TreeSet<>();
         for (Bundle bundle : context.getBundles()) names.add(bundle.getSymbolicName());
         assertTrue(names.containsAll(List.of("io.netproxy.api", "io.netproxy.engine", "io.netproxy.shell",
-                "io.netproxy.transport-udp", "io.netproxy.cipher-aes-gcm", "io.netproxy.cipher-chacha20poly1305",
+                "io.netproxy.transport-udp", "io.netproxy.transport-tcp", "io.netproxy.cipher-aes-gcm", "io.netproxy.cipher-chacha20poly1305",
                 "io.netproxy.tun-linux", "io.netproxy.netconf-iptables", "org.apache.felix.scr",
                 "org.apache.felix.configadmin", "org.apache.felix.fileinstall", "org.apache.felix.gogo.runtime")), names.toString());
     }
@@ -132,7 +132,7 @@ class FelixRuntimeIT {
     @Test
     void servicesAreRegisteredByName() throws Exception {
         assertEquals(Set.of("aes-256-gcm", "chacha20-poly1305"), names("io.netproxy.api.CipherSuite", "netproxy.cipher"));
-        assertEquals(Set.of("udp"), names("io.netproxy.api.Transport", "netproxy.transport"));
+        assertEquals(Set.of("udp", "tcp"), names("io.netproxy.api.Transport", "netproxy.transport"));
         assertEquals(Set.of("linux"), names("io.netproxy.api.TunBackend", "netproxy.tun"));
         assertEquals(Set.of("iptables"), names("io.netproxy.api.NetworkConfigurator", "netproxy.netconf"));
         assertNotNull(reference("io.netproxy.api.tunnel.TunnelService"), "TunnelService");

@@ -1,0 +1,81 @@
+package io.netproxy.transport.tcp;
+
+import io.netproxy.api.Transport;
+import io.netproxy.api.TransportEndpoint;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * Datagrams framed on TCP (see {@link Framing}), for networks that block or throttle UDP. Ranked below UDP: a
+ * tunnel that names no transport uses it beside UDP (a server listens on both) or as the fallback (a client).
+ */
+@Component(service = Transport.class,
+        property = {Transport.PROPERTY + "=" + TcpTransport.NAME, "service.ranking:Integer=5"})
+public final class TcpTransport implements Transport {
+    static final String NAME = "tcp";
+    /** Connections the kernel queues while the receiving thread is busy. */
+    private static final int BACKLOG = 128;
+
+    private final Limits limits;
+
+    public TcpTransport() {
+        this(Limits.DEFAULTS);
+    }
+
+    TcpTransport(Limits limits) {
+        this.limits = limits;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public TransportEndpoint listen(InetSocketAddress local) throws IOException {
+        // Every listener allows SO_REUSEPORT so a replacement can bind beside it (listenBeside); a fresh listen first
+        // checks that nobody listens there, since the option would otherwise let a second server share the port.
+        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+            // connections of an earlier server in TIME_WAIT do not make the port busy
+            probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            probe.bind(local);
+        }
+        return bind(local);
+    }
+
+    @Override
+    public TransportEndpoint listenBeside(TransportEndpoint current) throws IOException {
+        return bind(current.localAddress());
+    }
+
+    private TransportEndpoint bind(InetSocketAddress local) throws IOException {
+        ServerSocketChannel listener = ServerSocketChannel.open();
+        Selector selector = null;
+        try {
+            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            listener.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            listener.bind(local, BACKLOG);
+            selector = Selector.open();
+            return new TcpServerEndpoint(listener, selector, limits);
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            if (selector != null) selector.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public TransportEndpoint connect(InetSocketAddress remote) throws IOException {
+        Selector selector = Selector.open();
+        try {
+            return new TcpClientEndpoint(remote, selector, limits);
+        } catch (IOException | RuntimeException e) {
+            selector.close();
+            throw e;
+        }
+    }
+}
