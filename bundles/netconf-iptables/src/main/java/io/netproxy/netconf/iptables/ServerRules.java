@@ -1,6 +1,8 @@
 package io.netproxy.netconf.iptables;
 
-import io.netproxy.netconf.iptables.IptablesScript.Table;
+import io.netproxy.netconf.support.IptablesScript;
+import io.netproxy.netconf.support.IptablesScript.Table;
+import io.netproxy.netconf.support.Ipv4Cidr;
 import java.util.List;
 
 /**

@@ -3,6 +3,8 @@ package io.netproxy.netconf.iptables;
 import io.netproxy.host.CommandRunner;
 import io.netproxy.api.NetworkConfigurator;
 import io.netproxy.host.NetworkNamespace;
+import io.netproxy.netconf.support.NamespaceJournals;
+import io.netproxy.netconf.support.SystemTools;
 import java.nio.file.Path;
 import java.util.List;
 

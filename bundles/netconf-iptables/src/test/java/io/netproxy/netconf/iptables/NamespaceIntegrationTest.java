@@ -11,6 +11,15 @@ import io.netproxy.api.AppliedNetworkPlan;
 import io.netproxy.api.NetworkPlan;
 import io.netproxy.host.NetworkNamespace;
 import io.netproxy.api.NetworkPlan.Role;
+import io.netproxy.netconf.support.IptablesScript;
+import io.netproxy.netconf.support.Ipv4Cidr;
+import io.netproxy.netconf.support.Journal;
+import io.netproxy.netconf.support.JournalKey;
+import io.netproxy.netconf.support.NamespaceJournals;
+import io.netproxy.netconf.support.SystemTools;
+import io.netproxy.netconf.support.Tool;
+import io.netproxy.netconf.support.UndoStep;
+import io.netproxy.netconf.support.testing.TestNetwork;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -70,6 +79,16 @@ class NamespaceIntegrationTest {
 
     private Path netconfDirectory() {
         return stateDir.resolve("netconf");
+    }
+
+    /** A JVM that applies plans in the test's namespace and waits to be killed; see {@link CrashingApplier}. */
+    private Process crashingApplier() throws IOException {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens", "java.base/java.io=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), CrashingApplier.class.getName(),
+                network.namespace, netconfDirectory().toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
     }
 
     private void assertRestoredAndNoJournalLeft() throws IOException {
@@ -138,11 +157,7 @@ class NamespaceIntegrationTest {
     @Test
     void aKilledServerTunnelLetsGoOfForwardingOnlyForItself() throws Exception {
         try (AppliedNetworkPlan live = configurator.apply(serverPlan("it-live"))) {
-            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), CrashingApplier.class.getName(),
-                    network.namespace, netconfDirectory().toString())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
+            Process child = crashingApplier();
             try {
                 BufferedReader output = new BufferedReader(new InputStreamReader(child.getInputStream(), UTF_8));
                 assertEquals("APPLIED", output.readLine());
@@ -227,11 +242,7 @@ class NamespaceIntegrationTest {
 
     @Test
     void killedProcessIsRevertedByRecoverInANewInstance() throws Exception {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), CrashingApplier.class.getName(),
-                network.namespace, netconfDirectory().toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        Process child = crashingApplier();
         try {
             BufferedReader output = new BufferedReader(new InputStreamReader(child.getInputStream(), UTF_8));
             assertEquals("APPLIED", output.readLine());
@@ -256,7 +267,7 @@ class NamespaceIntegrationTest {
     @Test
     void recoverSkipsChangesACrashPreventedFromHappening() throws IOException {
         ServerRules rules = new ServerRules("it-never", TestNetwork.TUN, Ipv4Cidr.parse(SUBNET, "subnet"), TestNetwork.UPLINK);
-        try (Journal journal = journals().own().create("it-never")) {
+        try (Journal journal = journals().own().create(new JournalKey("it-never", "iptables"))) {
             journal.append(new UndoStep(Tool.IPTABLES_RESTORE, List.of("-n"), rules.remove().render(), "remove chains"));
             journal.append(new UndoStep(Tool.IP, List.of("route", "del", "0.0.0.0/1", "dev", TestNetwork.TUN), "",
                     "delete route 0.0.0.0/1"));
@@ -271,7 +282,7 @@ class NamespaceIntegrationTest {
     void recoverRemovesWhatARunThatFailedBetweenTablesLeftBehind() throws IOException {
         ServerRules rules = new ServerRules("it-partial", TestNetwork.TUN, Ipv4Cidr.parse(SUBNET, "subnet"), TestNetwork.UPLINK);
         IptablesScript onlyFilter = new IptablesScript(List.of(rules.install().tables().get(0)));
-        try (Journal journal = journals().own().create("it-partial")) {
+        try (Journal journal = journals().own().create(new JournalKey("it-partial", "iptables"))) {
             journal.append(new UndoStep(Tool.IPTABLES_RESTORE, List.of("-n"), rules.remove().render(), "remove chains"));
         }
         network.runner().run(List.of("iptables-restore", "-n"), onlyFilter.render());

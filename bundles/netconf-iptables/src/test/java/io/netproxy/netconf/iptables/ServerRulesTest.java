@@ -2,6 +2,7 @@ package io.netproxy.netconf.iptables;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.netproxy.netconf.support.Ipv4Cidr;
 import org.junit.jupiter.api.Test;
 
 class ServerRulesTest {

@@ -1,0 +1,69 @@
+package io.netproxy.netconf.support;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads the output of {@code ip -4 route get} and {@code ip -4 route show default}. */
+final class RouteOutputParser {
+    private RouteOutputParser() {
+    }
+
+    /**
+     * Parses lines like {@code 198.51.100.7 via 192.0.2.1 dev eth0 src 192.0.2.2 uid 0} (through a gateway),
+     * {@code 192.0.2.1 dev eth0 src 192.0.2.2 uid 0} (on-link) or {@code local 127.0.0.1 dev lo ...}.
+     */
+    static RouteToServer parseRouteGet(String output, Ipv4Address server) throws IOException {
+        String firstLine = output.strip().lines().findFirst().orElse("");
+        List<String> words = words(firstLine);
+        if (words.isEmpty()) throw new IOException("ip route get " + server + " printed nothing");
+        String type = Character.isDigit(words.get(0).charAt(0)) ? "unicast" : words.get(0);
+        String device = NetworkNames.requireInterface(valueAfter(words, "dev")
+                .orElseThrow(() -> new IOException("no device in the route to " + server + ": " + firstLine)),
+                "interface of the route to the server");
+        if (type.equals("local")) return new RouteToServer(true, List.of(), device);
+        if (!type.equals("unicast")) {
+            throw new IOException("the server address " + server + " is not reachable by unicast: " + firstLine);
+        }
+        return new RouteToServer(false, gateway(words, firstLine), device);
+    }
+
+    /** The {@code dev} of the first default route, including a multipath route's first next hop. */
+    static Optional<String> defaultRouteDevice(String output) {
+        List<String> firstRoute = new ArrayList<>();
+        for (String line : output.lines().toList()) {
+            boolean continuation = !line.isEmpty() && Character.isWhitespace(line.charAt(0));
+            if (!continuation && !firstRoute.isEmpty()) break;
+            if (continuation && firstRoute.isEmpty()) continue;
+            firstRoute.addAll(words(line));
+        }
+        return valueAfter(firstRoute, "dev");
+    }
+
+    private static List<String> gateway(List<String> words, String line) throws IOException {
+        int via = words.indexOf("via");
+        if (via < 0) return List.of();
+        List<String> gateway = new ArrayList<>();
+        int next = via + 1;
+        if (next < words.size() && (words.get(next).equals("inet") || words.get(next).equals("inet6"))) {
+            gateway.add(words.get(next++));
+        }
+        if (next >= words.size() || !words.get(next).matches("[0-9A-Fa-f:.]+")) {
+            throw new IOException("cannot read the gateway in: " + line);
+        }
+        gateway.add(words.get(next));
+        return gateway;
+    }
+
+    private static Optional<String> valueAfter(List<String> words, String key) {
+        int index = words.indexOf(key);
+        return index >= 0 && index + 1 < words.size() ? Optional.of(words.get(index + 1)) : Optional.empty();
+    }
+
+    private static List<String> words(String line) {
+        String trimmed = line.strip();
+        return trimmed.isEmpty() ? List.of() : Arrays.asList(trimmed.split("\\s+"));
+    }
+}

@@ -1,0 +1,27 @@
+package io.netproxy.netconf.support;
+
+import io.netproxy.api.NetworkPlan;
+import io.netproxy.api.NetworkPlan.Role;
+import java.util.List;
+
+/**
+ * A {@link NetworkPlan} whose fields used by its role have been checked; fields the role does not use are
+ * left out (null or empty).
+ */
+public record ValidatedPlan(String tunnelId, Role role, String tunInterface, Ipv4Cidr tunnelSubnet,
+                     String egressInterface, Ipv4Address serverAddress, List<Ipv4Cidr> routes, List<String> dns) {
+
+    public static ValidatedPlan of(NetworkPlan plan) {
+        String tunnelId = NetworkNames.requireTunnelId(plan.tunnelId());
+        String tun = NetworkNames.requireInterface(plan.tunInterface(), "TUN interface");
+        if (plan.role() == Role.SERVER) {
+            Ipv4Cidr subnet = Ipv4Cidr.parse(plan.tunnelSubnet(), "tunnel subnet");
+            String egress = plan.egressInterface() == null
+                    ? null : NetworkNames.requireInterface(plan.egressInterface(), "egress interface");
+            return new ValidatedPlan(tunnelId, Role.SERVER, tun, subnet, egress, null, List.of(), List.of());
+        }
+        Ipv4Address server = Ipv4Address.parse(plan.serverAddress(), "server address");
+        List<Ipv4Cidr> routes = plan.routes().stream().map(route -> Ipv4Cidr.parse(route, "route")).toList();
+        return new ValidatedPlan(tunnelId, Role.CLIENT, tun, null, null, server, routes, plan.dns());
+    }
+}

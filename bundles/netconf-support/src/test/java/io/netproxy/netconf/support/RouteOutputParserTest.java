@@ -1,0 +1,79 @@
+package io.netproxy.netconf.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Samples are real output of iproute2 6.1 (Debian 12). */
+class RouteOutputParserTest {
+    private static final Ipv4Address SERVER = Ipv4Address.parse("198.51.100.7", "server");
+
+    @Test
+    void routeThroughAGateway() throws IOException {
+        RouteToServer route = RouteOutputParser.parseRouteGet(
+                "198.51.100.7 via 192.0.2.1 dev up0 src 192.0.2.2 uid 0 \n    cache \n", SERVER);
+        assertEquals(new RouteToServer(false, List.of("192.0.2.1"), "up0"), route);
+    }
+
+    @Test
+    void onLinkRouteHasNoGateway() throws IOException {
+        RouteToServer route = RouteOutputParser.parseRouteGet(
+                "192.0.2.1 dev up0 src 192.0.2.2 uid 0 \n    cache \n", SERVER);
+        assertEquals(new RouteToServer(false, List.of(), "up0"), route);
+    }
+
+    @Test
+    void ownAddressAndLoopbackAreLocal() throws IOException {
+        assertTrue(RouteOutputParser.parseRouteGet(
+                "local 192.0.2.2 dev lo src 192.0.2.2 uid 0 \n    cache <local> \n", SERVER).local());
+        assertTrue(RouteOutputParser.parseRouteGet(
+                "local 127.0.0.1 dev lo src 127.0.0.1 uid 0 \n    cache <local> \n", SERVER).local());
+    }
+
+    @Test
+    void gatewayOfAnotherFamily() throws IOException {
+        RouteToServer route = RouteOutputParser.parseRouteGet(
+                "198.51.100.7 via inet6 fe80::1 dev eth0 src 192.0.2.2 uid 0 \n    cache \n", SERVER);
+        assertEquals(List.of("inet6", "fe80::1"), route.via());
+    }
+
+    @Test
+    void broadcastAddressIsRefused() {
+        IOException e = assertThrows(IOException.class, () -> RouteOutputParser.parseRouteGet(
+                "broadcast 192.0.2.255 dev up0 src 192.0.2.2 uid 0 \n    cache <local,brd> \n", SERVER));
+        assertTrue(e.getMessage().contains("not reachable by unicast"), e.getMessage());
+    }
+
+    @Test
+    void emptyOutputIsAnError() {
+        assertThrows(IOException.class, () -> RouteOutputParser.parseRouteGet("", SERVER));
+    }
+
+    @Test
+    void defaultRouteDeviceIsTheFirstRoutes() {
+        assertEquals(Optional.of("up0"), RouteOutputParser.defaultRouteDevice(
+                "default via 192.0.2.1 dev up0 \ndefault via 203.0.113.1 dev up1 metric 200 \n"));
+        assertEquals(Optional.of("enp1s0"), RouteOutputParser.defaultRouteDevice(
+                "default via 10.0.0.1 dev enp1s0 proto dhcp src 10.0.0.5 metric 100 \n"));
+        assertEquals(Optional.of("ppp0"), RouteOutputParser.defaultRouteDevice("default dev ppp0 scope link \n"));
+    }
+
+    @Test
+    void multipathDefaultRouteUsesItsFirstNextHop() {
+        assertEquals(Optional.of("eth1"), RouteOutputParser.defaultRouteDevice("""
+                default proto static metric 100\s
+                \tnexthop via 192.0.2.1 dev eth1 weight 1\s
+                \tnexthop via 192.0.2.3 dev eth2 weight 2\s
+                """));
+    }
+
+    @Test
+    void noDefaultRoute() {
+        assertEquals(Optional.empty(), RouteOutputParser.defaultRouteDevice(""));
+    }
+}
