@@ -13,6 +13,7 @@ import io.netproxy.engine.tunnel.Plugins;
 import io.netproxy.engine.tunnel.ServerTunnel;
 import io.netproxy.engine.tunnel.Tunnel;
 import io.netproxy.engine.tunnel.Tunables;
+import io.netproxy.engine.tunnel.TransportPolicy;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +53,14 @@ public final class TunnelManager implements TunnelService {
     private final RankedServices<TunBackend> tunBackends = new RankedServices<>(TunBackend.PROPERTY);
     private final RankedServices<NetworkConfigurator> configurators = new RankedServices<>(NetworkConfigurator.PROPERTY);
     private volatile boolean active;
-    /** Tunnels whose transport is gone, with the timer that stops them unless one comes back. */
-    private final Map<Tunnel, ScheduledFuture<?>> orphans = new ConcurrentHashMap<>();
+    /**
+     * Transports gone from under a tunnel, with the timer that lets them go (or stops the tunnel, when it has no
+     * other) unless a replacement comes.
+     */
+    private final Map<Orphan, ScheduledFuture<?>> orphans = new ConcurrentHashMap<>();
+
+    /** A tunnel still on an endpoint of an uninstalled transport: stopping a bundle does not close its sockets. */
+    private record Orphan(Tunnel tunnel, Transport transport) {}
     private final ScheduledExecutorService orphanTimer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "netproxy-transport-grace");
         t.setDaemon(true);
@@ -128,8 +135,11 @@ public final class TunnelManager implements TunnelService {
             throw new IOException("a tunnel named '" + spec.name() + "' is already running; stop it first or use --name");
         }
         pick(ciphers, null, "cipher suite");
+        TransportPolicy policy = TransportPolicy.of(spec.transport());
+        // waits for the named transport, or for any at all under the automatic policy (plugins may still be binding)
+        pick(transports, policy.automatic() ? null : policy.names().get(0), "transport");
         Plugins plugins = new Plugins(
-                pick(transports, spec.transport(), "transport"),
+                new Plugins.Transports(policy, transports::named, transports::best),
                 pick(tunBackends, spec.tunBackend(), "TUN backend"),
                 pick(configurators, spec.netconf(), "network configurator"),
                 ciphers::all,
@@ -242,16 +252,16 @@ public final class TunnelManager implements TunnelService {
             policyOption = ReferencePolicyOption.GREEDY)
     void addTransport(Transport transport, Map<String, Object> properties) {
         transports.add(transport, properties);
-        String name = String.valueOf(properties.get(Transport.PROPERTY));
-        // Tunnels whose transport went away (a bundle being updated) move to one that came back and fits.
-        for (Tunnel tunnel : tunnels.values()) {
-            if (tunnel.requestedTransport() != null && !tunnel.requestedTransport().equals(name)) continue;
-            ScheduledFuture<?> pendingStop = orphans.remove(tunnel);
-            if (pendingStop != null) {
-                pendingStop.cancel(false);
-                swap(tunnel, transport);
-            }
+        for (Orphan orphan : List.copyOf(orphans.keySet())) {
+            // an updated bundle's transport came back, or one the tunnel may fall back to
+            Optional<Transport> replacement = orphan.tunnel().replacementFor(orphan.transport());
+            if (replacement.isEmpty()) continue;
+            ScheduledFuture<?> pending = orphans.remove(orphan);
+            if (pending == null) continue;
+            pending.cancel(false);
+            swap(orphan.tunnel(), orphan.transport(), replacement.get());
         }
+        for (Tunnel tunnel : tunnels.values()) tunnel.transportAdded(transport);
     }
 
     void removeTransport(Transport transport) {
@@ -259,24 +269,26 @@ public final class TunnelManager implements TunnelService {
         if (frameworkStopping()) return; // deactivate() stops the tunnels next; nothing to move them to
 
         for (Tunnel tunnel : tunnels.values()) {
-            if (tunnel.transport() != transport) continue;
-            // A tunnel that named its transport only moves to another instance of that transport.
-            Optional<Transport> replacement = tunnel.requestedTransport() == null
-                    ? transports.best() : transports.named(tunnel.requestedTransport());
+            if (!tunnel.transportsInUse().contains(transport)) continue;
+            Optional<Transport> replacement = tunnel.replacementFor(transport);
             if (replacement.isPresent()) {
-                swap(tunnel, replacement.get());
-            } else {
-                int grace = settings.transportGraceSeconds();
-                // The old socket keeps working meanwhile: stopping a bundle does not close what it opened.
-                LOG.warn("tunnel {}: its transport {} went away; waiting {} s for another before stopping the tunnel",
-                        tunnel.name(), transport.name(), grace);
-                orphans.put(tunnel, orphanTimer.schedule(() -> {
-                    if (orphans.remove(tunnel) != null) {
-                        LOG.error("tunnel {}: no transport came back; stopping it", tunnel.name());
-                        stopQuietly(tunnel);
-                    }
-                }, grace, TimeUnit.SECONDS));
+                swap(tunnel, transport, replacement.get());
+                continue;
             }
+            int grace = settings.transportGraceSeconds();
+            // The old socket keeps working meanwhile: stopping a bundle does not close what it opened.
+            LOG.warn("tunnel {}: its transport {} went away; waiting {} s for it to come back", tunnel.name(),
+                    transport.name(), grace);
+            Orphan orphan = new Orphan(tunnel, transport);
+            orphans.put(orphan, orphanTimer.schedule(() -> {
+                if (orphans.remove(orphan) == null) return;
+                if (tunnel.canLetGo(transport)) {
+                    tunnel.letGo(transport);
+                } else {
+                    LOG.error("tunnel {}: no transport came back; stopping it", tunnel.name());
+                    stopQuietly(tunnel);
+                }
+            }, grace, TimeUnit.SECONDS));
         }
     }
 
@@ -285,9 +297,9 @@ public final class TunnelManager implements TunnelService {
         return bundles != null && bundles.getBundle(0).getState() == Bundle.STOPPING;
     }
 
-    private void swap(Tunnel tunnel, Transport next) {
+    private void swap(Tunnel tunnel, Transport old, Transport next) {
         try {
-            tunnel.swapTransport(next);
+            tunnel.swapTransport(old, next);
         } catch (IOException e) {
             LOG.error("tunnel {}: moving to transport {} failed: {}; stopping it", tunnel.name(), next.name(),
                     e.getMessage());

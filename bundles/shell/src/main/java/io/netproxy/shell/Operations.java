@@ -48,7 +48,8 @@ final class Operations {
             out.println(role == TunnelSpec.Role.SERVER
                     ? "serving tunnel '" + status.name() + "' on " + status.endpoint() + " (" + status.transport()
                       + "), " + status.tunInterface() + " " + status.tunAddress()
-                    : "connected tunnel '" + status.name() + "' to " + status.endpoint() + ": " + status.tunInterface()
+                    : "connected tunnel '" + status.name() + "' to " + status.endpoint() + " (" + status.transport()
+                      + "): " + status.tunInterface()
                       + " " + status.tunAddress());
             if (status.publicKey() != null) out.println("public key " + status.publicKey());
             status.network().forEach(line -> out.println("  " + line));

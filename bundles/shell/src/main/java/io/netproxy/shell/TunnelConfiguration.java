@@ -71,7 +71,8 @@ public @interface TunnelConfiguration {
     @AttributeDefinition(required = false, description = "TUN device name, such as np0 or np%d; default np%d")
     String tun();
 
-    @AttributeDefinition(required = false, description = "Transport by name; default: the best ranked installed")
+    @AttributeDefinition(required = false, description = "Transport by name, or auto (the default): a server listens on "
+            + "UDP and TCP, a client uses UDP and falls back to TCP while UDP gets no answer")
     String transport();
 
     @AttributeDefinition(required = false, description = "TUN backend by name; default: the best ranked installed")

@@ -115,7 +115,7 @@ final class TunnelSettings {
             case "mtu" -> mtu = number(text, where, MIN_MTU, MAX_MTU, "bytes");
             case "timeout" -> timeout = number(text, where, 1, MAX_TIMEOUT_SECONDS, "seconds");
             case "tun" -> tun = matching(text, INTERFACE, where, "a device name of up to 15 characters, such as np0 or np%d");
-            case "transport" -> transport = matching(text, PLUGIN, where, "a transport name such as udp");
+            case "transport" -> transport = matching(text, PLUGIN, where, "a transport name such as udp or tcp, or auto");
             case "tunBackend" -> tunBackend = matching(text, PLUGIN, where, "a TUN backend name such as linux");
             case "netconf" -> netconf = matching(text, PLUGIN, where, "a network configurator name such as iptables");
             default -> throw new IllegalArgumentException(where + ": unknown setting");

@@ -23,7 +23,9 @@ import java.util.Objects;
  * @param dns             server: DNS servers pushed to clients
  * @param mtu             TUN MTU, 0 for the default
  * @param tunName         TUN device name, or null for a generated one
- * @param transport       transport name, or null for the highest ranked
+ * @param transport       transport name; null or {@code auto} for the automatic policy: a server listens on UDP
+ *                        and TCP, a client starts on UDP and falls back to TCP (the highest ranked transport
+ *                        when neither is installed)
  * @param tunBackend      TUN backend name, or null for the highest ranked
  * @param netconf         network configurator name, or null for the highest ranked
  * @param ciphers         acceptable cipher suite names in order of preference; empty means all installed

@@ -22,6 +22,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +32,16 @@ import java.util.concurrent.TimeoutException;
  * A client: one server, one current session. It handshakes until the first response (or gives up),
  * sets up the TUN device and routes from what the server pushed, then keeps the session alive: keepalives,
  * a rekey every two minutes, and re-handshakes without restarting when the server stops answering.
+ *
+ * <p>With the automatic transport policy it starts on the first transport of the policy (UDP), tries the next
+ * (TCP) when a handshake gets no answer within {@link #FALLBACK_AFTER_NANOS} while it has no working session,
+ * and, while on a fallback, tries the first again every {@link #PROBE_INTERVAL_NANOS} with a handshake of its own
+ * (a probe); the probe's answer moves the tunnel back.
  */
 public final class ClientTunnel extends Tunnel {
     static final int DEFAULT_HANDSHAKE_TIMEOUT_SECONDS = 20;
+    static final long FALLBACK_AFTER_NANOS = 3 * SECOND;
+    static final long PROBE_INTERVAL_NANOS = 10 * SECOND;
 
     private final Identities identities;
     private final InetSocketAddress server;
@@ -43,6 +51,15 @@ public final class ClientTunnel extends Tunnel {
     private volatile Session previous;
     private volatile Initiator pending;
     private volatile int pendingIndex;
+    /** Where the pending initiation went out. */
+    private volatile Carrier pendingVia;
+    /** The carrier in use: initiations go out on it, and so does the current session's traffic. */
+    private volatile Carrier active;
+    /** While on a fallback transport: a carrier of the preferred one, tried by a handshake of its own. */
+    private volatile Carrier probe;
+    private volatile long lastProbeNanos;
+    /** The transports handshakes went out on, for the message when none answered. */
+    private final java.util.Set<String> tried = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile long lastInitiationNanos;
     private volatile int keepaliveSeconds = ServerTunnel.KEEPALIVE_SECONDS;
     private volatile String tunAddress;
@@ -56,7 +73,7 @@ public final class ClientTunnel extends Tunnel {
     private volatile ResponsePayload configuration;
 
     private ClientTunnel(TunnelSpec spec, Plugins plugins, Identities identities, InetSocketAddress server) {
-        super(spec, plugins.transport(), plugins::cipher, plugins.clock());
+        super(spec, plugins.transports(), plugins::cipher, plugins.clock());
         this.identities = identities;
         this.server = server;
         this.plugins = plugins;
@@ -98,10 +115,11 @@ public final class ClientTunnel extends Tunnel {
     }
 
     private void connect(TunnelSpec spec, Plugins plugins) throws IOException {
-        endpoint = openEndpoint(plugins.transport());
-        startSocketReader(endpoint);
+        List<Transport> available = transports.available();
+        if (available.isEmpty()) throw new IOException("no transport of " + transports.policy() + " is installed");
+        active = open(available.get(0));
         state = "handshaking";
-        initiate();
+        initiate(active);
         startTimer();
         int timeout = spec.handshakeTimeoutSeconds() > 0 ? spec.handshakeTimeoutSeconds() : DEFAULT_HANDSHAKE_TIMEOUT_SECONDS;
         Session session;
@@ -111,7 +129,7 @@ public final class ClientTunnel extends Tunnel {
             throw new IOException("no valid handshake response from " + format(server) + " within " + timeout + " s. "
                     + "Likely causes: the password or key does not match the server's (a server silently drops "
                     + "handshakes it cannot authenticate), the server is not running or not reachable, or a firewall "
-                    + "blocks UDP port " + server.getPort());
+                    + "blocks port " + server.getPort() + " (tried: " + String.join(", ", tried) + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while connecting");
@@ -122,7 +140,8 @@ public final class ClientTunnel extends Tunnel {
         startTunReader();
         timer.execute(() -> sendKeepalive(session));
         state = "connected";
-        log.info("tunnel {}: connected to {} as {} on {}, {}", name, format(server), tunAddress, tun.name(), session.suite().name());
+        log.info("tunnel {}: connected to {} as {} on {}, {} over {}", name, format(server), tunAddress, tun.name(),
+                session.suite().name(), session.peerAddress().carrier().transport().name());
     }
 
     @Override
@@ -175,14 +194,29 @@ public final class ClientTunnel extends Tunnel {
 
     @Override
     protected void afterTransportSwap() {
-        timer.execute(this::initiate);
+        timer.execute(() -> initiate(active));
+    }
+
+    @Override
+    protected void carrierReplaced(Carrier old, Carrier next) {
+        if (active == old) active = next;
+        if (probe == old) probe = null;
+        if (pendingVia == old) pendingVia = next;
+    }
+
+    /** Also the next transport of an automatic policy, when the one in use is uninstalled. */
+    @Override
+    public Optional<Transport> replacementFor(Transport gone) {
+        Optional<Transport> sameName = super.replacementFor(gone);
+        if (sameName.isPresent() || !transports.policy().automatic()) return sameName;
+        return transports.available().stream().filter(other -> !other.name().equals(gone.name())).findFirst();
     }
 
     @Override
     public TunnelSpec.Role role() { return TunnelSpec.Role.CLIENT; }
 
-    /** Sends a new initiation; an older pending one is abandoned. Timer thread or startup only. */
-    private synchronized void initiate() {
+    /** Sends a new initiation on {@code via}; an older pending one is abandoned. Timer thread or startup only. */
+    private synchronized void initiate(Carrier via) {
         if (!running) return;
         if (pending != null) indices.release(pendingIndex);
         int index = indices.allocate();
@@ -196,8 +230,10 @@ public final class ClientTunnel extends Tunnel {
         byte[] message = initiator.initiation(clock.epochMillis());
         pendingIndex = index;
         pending = initiator;
+        pendingVia = via;
         lastInitiationNanos = clock.nanoTime();
-        sendHandshake(message, server);
+        tried.add(via.transport().name());
+        sendHandshake(message, via, server);
     }
 
     /** What is installed now (suites come and go with their bundles), in order of preference. */
@@ -210,7 +246,7 @@ public final class ClientTunnel extends Tunnel {
     }
 
     @Override
-    protected void handleHandshake(int type, byte[] buf, int off, int len, InetSocketAddress from) {
+    protected void handleHandshake(int type, byte[] buf, int off, int len, Carrier via, InetSocketAddress from) {
         Initiator initiator = pending;
         if (type != Messages.TYPE_RESPONSE || initiator == null || len < 12
                 || Messages.responseReceiverIndex(buf, off) != pendingIndex) {
@@ -232,7 +268,7 @@ public final class ClientTunnel extends Tunnel {
             return;
         }
         Session session = new Session(result.keys(), suite, new Session.Peer(null,
-                Base64.getEncoder().encodeToString(identities.peerKeys().get(0)), 0), server, clock);
+                Base64.getEncoder().encodeToString(identities.peerKeys().get(0)), 0), new PeerAddress(via, server), clock);
         indices.put(session);
         synchronized (this) {
             if (pending != initiator) {
@@ -245,6 +281,11 @@ public final class ClientTunnel extends Tunnel {
             previous = current;
             current = session;
             if (old != null) retire(old);
+            if (via == probe) {
+                probe = null;
+                replace(active, via);
+                log.info("tunnel {}: {} answers again; back on it", name, via.transport().name());
+            }
         }
         counters.increment(Counters.Counter.HANDSHAKES);
         if (configuration == null) {
@@ -271,12 +312,18 @@ public final class ClientTunnel extends Tunnel {
         return true;
     }
 
-    /** Once a second: retries, rekeys, keepalives and noticing a silent server. */
+    /** Once a second: retries, rekeys, keepalives, noticing a silent server, and moving between transports. */
     @Override
     void tick() {
         long now = clock.nanoTime();
         Session session = current;
-        boolean handshakeDue = pending != null && now - lastInitiationNanos > HANDSHAKE_RETRY_NANOS;
+        boolean retryDue = pending != null && now - lastInitiationNanos > retryAfterNanos();
+        if (retryDue && probe != null && pendingVia == probe) {
+            // the preferred transport still gets no answer: stay on the fallback, try again later
+            giveUpProbe();
+            retryDue = false;
+        }
+        boolean handshakeDue = retryDue;
         if (session != null) {
             boolean unanswered = session.unansweredNanos(now) > UNANSWERED_AFTER_NANOS;
             boolean stale = unanswered || session.sinceReceiveNanos(now) > deadAfterNanos();
@@ -295,8 +342,9 @@ public final class ClientTunnel extends Tunnel {
             if (keepaliveSeconds > 0 && session.sinceSendNanos(now) > keepaliveSeconds * SECOND && !stale) {
                 sendKeepalive(session);
             }
+            if (!handshakeDue && pending == null && !stale && now - lastProbeNanos > PROBE_INTERVAL_NANOS) probe(now);
         }
-        if (handshakeDue) initiate();
+        if (handshakeDue) initiate(retryDue && !working() ? fallBack() : active);
         Session old = previous;
         if (old != null && old.ageNanos(now) > REJECT_AFTER_NANOS) {
             synchronized (this) {
@@ -304,6 +352,66 @@ public final class ClientTunnel extends Tunnel {
             }
             retire(old);
         }
+    }
+
+    /** Whether the current session carries traffic: connected, not re-handshaking after silence. */
+    private boolean working() {
+        return current != null && "connected".equals(state);
+    }
+
+    /** An automatic client without a working session moves on to its next transport sooner. */
+    private long retryAfterNanos() {
+        return transports.policy().automatic() && !working() ? FALLBACK_AFTER_NANOS : HANDSHAKE_RETRY_NANOS;
+    }
+
+    /**
+     * The carrier for a retry after no answer: with an automatic policy, one of the transport after the one the
+     * last initiation went out on (in the policy's order, round), which takes the active carrier's place.
+     */
+    private synchronized Carrier fallBack() {
+        List<Transport> available = transports.available();
+        Carrier last = pendingVia != null ? pendingVia : active;
+        if (!transports.policy().automatic() || available.size() < 2 || !running) return active;
+        int at = 0;
+        for (int i = 0; i < available.size(); i++) {
+            if (available.get(i).name().equals(last.transport().name())) at = i;
+        }
+        Transport next = available.get((at + 1) % available.size());
+        if (next.name().equals(active.transport().name())) return active;
+        try {
+            Carrier opened = open(next);
+            log.warn("tunnel {}: no answer from {} over {}; trying {}", name, format(server),
+                    active.transport().name(), next.name());
+            replace(active, opened);
+            return opened;
+        } catch (IOException e) {
+            log.warn("tunnel {}: cannot open transport {}: {}", name, next.name(), e.getMessage());
+            return active;
+        }
+    }
+
+    /** On a fallback transport: a handshake over the preferred one, whose answer moves the tunnel back. */
+    private synchronized void probe(long now) {
+        if (!running || !transports.policy().automatic() || probe != null) return;
+        List<Transport> available = transports.available();
+        if (available.isEmpty() || available.get(0).name().equals(active.transport().name())) return;
+        lastProbeNanos = now;
+        try {
+            probe = open(available.get(0));
+        } catch (IOException e) {
+            log.debug("tunnel {}: cannot open {} to probe it: {}", name, available.get(0).name(), e.getMessage());
+            return;
+        }
+        log.debug("tunnel {}: probing {} to {}", name, probe.transport().name(), format(server));
+        initiate(probe);
+    }
+
+    private synchronized void giveUpProbe() {
+        Carrier tried = probe;
+        probe = null;
+        if (pending != null) indices.release(pendingIndex);
+        pending = null;
+        if (tried != null) close(tried);
     }
 
     /** Silence for three keepalive intervals (plus a retry's worth), or a whole key lifetime without keepalives. */
@@ -314,9 +422,10 @@ public final class ClientTunnel extends Tunnel {
     }
 
     /** The local network may have changed (a connected UDP socket keeps its old source address): a fresh socket. */
-    private void reopenAfterSilence() {
+    private synchronized void reopenAfterSilence() {
+        if (!running) return;
         try {
-            reopenEndpoint();
+            replace(active, open(active.transport()));
         } catch (IOException e) {
             log.warn("tunnel {}: reopening the socket failed, keeping the old one: {}", name, e.getMessage());
         }
@@ -340,12 +449,12 @@ public final class ClientTunnel extends Tunnel {
         Session s = current;
         List<PeerStatus> peers = new ArrayList<>();
         if (s != null) {
-            peers.add(new PeerStatus(s.peer().publicKey(), format(s.endpoint()), configuration == null ? null
+            peers.add(new PeerStatus(s.peer().publicKey(), s.peerAddress().toString(), configuration == null ? null
                     : Ipv4.format(Ipv4.fromBytes(configuration.serverTunnelAddress())), s.suite().name(),
                     s.createdEpochMs(), s.rxBytes(), s.txBytes()));
         }
         return new TunnelStatus(name, TunnelSpec.Role.CLIENT, state, tun == null ? null : tun.name(), tunAddress,
-                format(server), transport.name(), identities.passwordMode() ? null : identities.publicKeyBase64(),
+                format(server), active == null ? "-" : active.transport().name(), identities.passwordMode() ? null : identities.publicKeyBase64(),
                 peers, counters.snapshot(), networkDescription());
     }
 }

@@ -57,7 +57,7 @@ public final class ServerTunnel extends Tunnel {
     private final String egress;
 
     private ServerTunnel(TunnelSpec spec, Plugins plugins, Identities identities) {
-        super(spec, plugins.transport(), plugins::cipher, plugins.clock());
+        super(spec, plugins.transports(), plugins::cipher, plugins.clock());
         this.identities = identities;
         this.responder = new Responder(identities.local(), identities.psk(), identities::allows, identities.passwordMode());
         this.pool = new AddressPool(spec.pool());
@@ -84,13 +84,16 @@ public final class ServerTunnel extends Tunnel {
         ServerTunnel server = new ServerTunnel(spec, plugins, Identities.of(spec));
         try {
             server.openDevice();
-            server.endpoint = server.openEndpoint(plugins.transport());
-            server.startSocketReader(server.endpoint);
+            List<Transport> available = plugins.transports().available();
+            if (available.isEmpty()) {
+                throw new IOException("no transport of " + plugins.transports().policy() + " is installed");
+            }
+            for (Transport transport : available) server.open(transport);
             server.startTunReader();
             server.startTimer();
             server.state = "listening";
-            server.log.info("tunnel {}: serving on {} via {}, pool {}, {}", spec.name(), format(server.endpoint.localAddress()),
-                    plugins.transport().name(), server.pool.cidr(), server.tun.name());
+            server.log.info("tunnel {}: serving on {} via {}, pool {}, {}", spec.name(), format(server.listenAddress()),
+                    server.transportNames(), server.pool.cidr(), server.tun.name());
             return server;
         } catch (IOException | RuntimeException e) {
             try {
@@ -126,11 +129,35 @@ public final class ServerTunnel extends Tunnel {
         return next.listenBeside(current);
     }
 
+    /** Another endpoint carries on: a server on UDP and TCP keeps serving when one of them is uninstalled. */
+    @Override
+    public boolean canLetGo(Transport gone) {
+        return carriers.stream().anyMatch(carrier -> carrier.transport() != gone);
+    }
+
+    /** A transport of the policy that was not installed when the server started (or was let go) is listened on. */
+    @Override
+    public synchronized void transportAdded(Transport transport) {
+        if (!running || !transports.policy().names().contains(transport.name())) return;
+        if (carriers.stream().anyMatch(carrier -> carrier.transport().name().equals(transport.name()))) return;
+        try {
+            open(transport);
+            log.info("tunnel {}: now also listening on {} via {}", name, format(listenAddress()), transport.name());
+        } catch (IOException e) {
+            log.warn("tunnel {}: cannot listen via the new transport {}: {}", name, transport.name(), e.getMessage());
+        }
+    }
+
+    /** Where the server listens: every endpoint is bound to the same address and port. */
+    private InetSocketAddress listenAddress() {
+        return carriers.isEmpty() ? listen : carriers.get(0).endpoint().localAddress();
+    }
+
     @Override
     public TunnelSpec.Role role() { return TunnelSpec.Role.SERVER; }
 
     @Override
-    protected void handleHandshake(int type, byte[] buf, int off, int len, InetSocketAddress from) {
+    protected void handleHandshake(int type, byte[] buf, int off, int len, Carrier via, InetSocketAddress from) {
         if (type != io.netproxy.engine.protocol.Messages.TYPE_INITIATION) {
             drop(Counters.Counter.DROP_UNEXPECTED, from);
             return;
@@ -149,7 +176,7 @@ public final class ServerTunnel extends Tunnel {
         try {
             handshakes.execute(() -> {
                 try {
-                    answer(copy, from);
+                    answer(copy, via, from);
                 } catch (RuntimeException e) {
                     // One bad handshake costs that handshake, never the handshake thread.
                     drop(Counters.Counter.DROP_HANDSHAKE, from);
@@ -169,7 +196,7 @@ public final class ServerTunnel extends Tunnel {
         return handshakesInFlight.get() == 0;
     }
 
-    private void answer(byte[] message, InetSocketAddress from) {
+    private void answer(byte[] message, Carrier via, InetSocketAddress from) {
         Responder.Initiation initiation;
         try {
             initiation = responder.consumeInitiation(message, 0, message.length, clock.epochMillis());
@@ -196,7 +223,7 @@ public final class ServerTunnel extends Tunnel {
             synchronized (client) {
                 // The timer may have expired this client between the lookup and the lock: start over.
                 if (clients.get(clientKey) != client) continue;
-                admit(client, clientKey, keyLabel, initiation, suite, from);
+                admit(client, clientKey, keyLabel, initiation, suite, new PeerAddress(via, from));
                 return;
             }
         }
@@ -204,7 +231,8 @@ public final class ServerTunnel extends Tunnel {
 
     /** Leases the address, creates the session and answers. Called with the client's monitor held. */
     private void admit(Client client, AddressPool.ClientKey clientKey, String keyLabel, Responder.Initiation initiation,
-                       CipherSuite suite, InetSocketAddress from) {
+                       CipherSuite suite, PeerAddress peerAddress) {
+        InetSocketAddress from = peerAddress.address();
         int address;
         try {
             address = pool.lease(clientKey);
@@ -230,7 +258,7 @@ public final class ServerTunnel extends Tunnel {
                 Ipv4.bytes(pool.serverAddress()), mtu, KEEPALIVE_SECONDS, push.routes(), push.dns());
         byte[] response = responder.respond(initiation, localIndex, payload);
         SessionKeys keys = responder.keys(initiation, localIndex);
-        Session session = new Session(keys, suite, new Session.Peer(clientKey, keyLabel, address), from, clock);
+        Session session = new Session(keys, suite, new Session.Peer(clientKey, keyLabel, address), peerAddress, clock);
         indices.put(session);
         boolean first = client.current == null;
         if (first) {
@@ -248,9 +276,9 @@ public final class ServerTunnel extends Tunnel {
             });
             client.others.add(session);
         }
-        sendHandshake(response, from);
+        sendHandshake(response, peerAddress.carrier(), from);
         counters.increment(Counters.Counter.HANDSHAKES);
-        if (first) log.info("tunnel {}: client {} connected from {}, address {}, {}", name, keyLabel, format(from),
+        if (first) log.info("tunnel {}: client {} connected from {}, address {}, {}", name, keyLabel, peerAddress,
                 Ipv4.format(address), suite.name());
     }
 
@@ -344,13 +372,12 @@ public final class ServerTunnel extends Tunnel {
         for (Client client : clients.values()) {
             Session s = client.current;
             if (s == null) continue;
-            peers.add(new PeerStatus(s.peer().publicKey(), format(s.endpoint()),
+            peers.add(new PeerStatus(s.peer().publicKey(), s.peerAddress().toString(),
                     Ipv4.format(s.peer().tunnelAddress()), s.suite().name(), s.createdEpochMs(), s.rxBytes(), s.txBytes()));
         }
-        TransportEndpoint socket = endpoint;
         return new TunnelStatus(name, role(), state, tun == null ? null : tun.name(),
                 Ipv4.format(pool.serverAddress()) + "/" + pool.cidr().prefixLength(),
-                format(socket == null ? listen : socket.localAddress()), transport.name(),
+                format(listenAddress()), transportNames(),
                 identities.passwordMode() ? null : identities.publicKeyBase64(), peers, counters.snapshot(),
                 networkDescription());
     }

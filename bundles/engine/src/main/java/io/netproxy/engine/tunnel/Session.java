@@ -30,7 +30,7 @@ final class Session {
     private final long createdNanos;
     private final long createdEpochMs;
     private final Peer peer;
-    private volatile InetSocketAddress endpoint;
+    private volatile PeerAddress peerAddress;
     private volatile long lastReceiveNanos;
     private volatile long lastSendNanos;
     /** When data was first sent after the last packet received, or 0: an answer is owed since then. */
@@ -41,7 +41,7 @@ final class Session {
     private final LongAdder rxBytes = new LongAdder();
     private final LongAdder txBytes = new LongAdder();
 
-    Session(SessionKeys keys, CipherSuite suite, Peer peer, InetSocketAddress endpoint, EngineClock clock) {
+    Session(SessionKeys keys, CipherSuite suite, Peer peer, PeerAddress peerAddress, EngineClock clock) {
         this.clock = clock;
         this.createdNanos = clock.nanoTime();
         this.createdEpochMs = clock.epochMillis();
@@ -52,7 +52,7 @@ final class Session {
         this.remoteIndex = keys.remoteIndex();
         this.suite = suite;
         this.peer = peer;
-        this.endpoint = endpoint;
+        this.peerAddress = peerAddress;
         this.dataSealer = suite.newSealer(keys.sendKey());
         this.controlSealer = suite.newSealer(keys.sendKey());
         this.opener = suite.newOpener(keys.receiveKey());
@@ -64,7 +64,7 @@ final class Session {
     int remoteIndex() { return remoteIndex; }
     CipherSuite suite() { return suite; }
     Peer peer() { return peer; }
-    InetSocketAddress endpoint() { return endpoint; }
+    PeerAddress peerAddress() { return peerAddress; }
     long createdEpochMs() { return createdEpochMs; }
     long rxBytes() { return rxBytes.sum(); }
     long txBytes() { return txBytes.sum(); }
@@ -100,14 +100,14 @@ final class Session {
         return plain;
     }
 
-    /** Records an authenticated packet; the peer's endpoint follows its latest one (roaming). */
-    void received(InetSocketAddress from, int payloadBytes) {
+    /** Records an authenticated packet; the peer's address follows its latest one (roaming, also between transports). */
+    void received(Carrier via, InetSocketAddress from, int payloadBytes) {
         long now = clock.nanoTime();
         lastReceiveNanos = now;
         if (payloadBytes > 0) lastDataReceiveNanos = now;
         if (unansweredSinceNanos.get() != 0) unansweredSinceNanos.set(0);
         rxBytes.add(payloadBytes);
-        if (from != null && !from.equals(endpoint)) endpoint = from;
+        if (!peerAddress.is(via, from)) peerAddress = new PeerAddress(via, from);
     }
 
     void sent(int payloadBytes) {

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What servers and clients share: the two reader threads (TUN and socket), the data path in both
- * directions, the timer thread, transport hot swap and an orderly stop that reverts the host changes.
+ * What servers and clients share: the reader threads (TUN, and one per open transport endpoint), the data path
+ * in both directions, the timer thread, transport hot swap and an orderly stop that reverts the host changes.
  *
  * <p>The data path allocates nothing per packet: each reader owns one {@link PacketBatch}; packets read
  * from the TUN land behind a headroom where the data header is written, and are sealed in place.
@@ -55,21 +56,20 @@ public abstract class Tunnel {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
     private final List<Runnable> stopListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final String requestedTransport;
+    protected final Plugins.Transports transports;
+    /** The open transport endpoints, each with its reader thread. */
+    protected final List<Carrier> carriers = new java.util.concurrent.CopyOnWriteArrayList<>();
     protected volatile TunDevice tun;
-    protected volatile TransportEndpoint endpoint;
-    protected volatile Transport transport;
     protected volatile AppliedNetworkPlan network;
     protected volatile String state = "starting";
     protected volatile boolean running = true;
     /** What of the spec this tunnel runs with cannot change in place. */
     private final FixedSettings fixed;
 
-    protected Tunnel(TunnelSpec spec, Transport transport, IntFunction<CipherSuite> ciphers, EngineClock clock) {
+    protected Tunnel(TunnelSpec spec, Plugins.Transports transports, IntFunction<CipherSuite> ciphers, EngineClock clock) {
         this.name = spec.name();
         this.fixed = FixedSettings.of(spec);
-        this.transport = transport;
-        this.requestedTransport = spec.transport();
+        this.transports = transports;
         this.ciphers = ciphers;
         this.clock = clock;
         this.drops = new DropLog(log, name, clock);
@@ -82,11 +82,18 @@ public abstract class Tunnel {
 
     public abstract TunnelStatus status();
 
-    /** The transport this tunnel currently runs on. */
-    public Transport transport() { return transport; }
+    /** The transports of the open endpoints. */
+    public List<Transport> transportsInUse() {
+        return carriers.stream().map(Carrier::transport).toList();
+    }
 
-    /** The transport name the configuration asked for, or null when any (the best ranked) will do. */
-    public String requestedTransport() { return requestedTransport; }
+    public TransportPolicy transportPolicy() { return transports.policy(); }
+
+    /** {@code udp}, or {@code udp+tcp} for a server on both. */
+    protected String transportNames() {
+        List<String> names = carriers.stream().map(c -> c.transport().name()).distinct().toList();
+        return names.isEmpty() ? "-" : String.join("+", names);
+    }
 
     /** Runs after the tunnel has stopped, whoever stopped it (an operator, an error, the engine); at once if it has. */
     public void onStopped(Runnable listener) {
@@ -108,8 +115,8 @@ public abstract class Tunnel {
     /** Applies what may change in place; nothing for a client, whose every setting needs a restart. */
     protected void applyInPlace(TunnelSpec spec) {}
 
-    /** Handshake messages (initiation or response) from {@code from}; the buffer is reused after return. */
-    protected abstract void handleHandshake(int type, byte[] buf, int off, int len, InetSocketAddress from);
+    /** Handshake messages (initiation or response) from {@code from} on {@code via}; the buffer is reused after return. */
+    protected abstract void handleHandshake(int type, byte[] buf, int off, int len, Carrier via, InetSocketAddress from);
 
     /** The session to send a packet from the TUN to, or null when nothing routes there or its key has expired. */
     protected abstract Session route(int destination);
@@ -142,8 +149,8 @@ public abstract class Tunnel {
 
     // ---- threads -------------------------------------------------------------------------------------
 
-    protected void startSocketReader(TransportEndpoint socket) {
-        start("netproxy-" + name + "-socket", () -> socketLoop(socket));
+    private void startSocketReader(Carrier carrier) {
+        start("netproxy-" + name + "-socket-" + carrier.transport().name(), () -> socketLoop(carrier));
     }
 
     protected void startTunReader() {
@@ -166,15 +173,16 @@ public abstract class Tunnel {
         return thread;
     }
 
-    /** Reads datagrams until the socket closes; one bad packet never ends the loop. */
-    private void socketLoop(TransportEndpoint socket) {
+    /** Reads datagrams until the carrier is closed; one bad packet never ends the loop. */
+    private void socketLoop(Carrier carrier) {
+        TransportEndpoint socket = carrier.endpoint();
         PacketBatch batch = new PacketBatch(1, MAX_DATAGRAM, 0);
-        while (running && socket == endpoint) {
+        while (running && carriers.contains(carrier)) {
             int count;
             try {
                 count = socket.receive(batch);
             } catch (IOException e) {
-                if (running && socket == endpoint) {
+                if (running && carriers.contains(carrier)) {
                     log.warn("tunnel {}: receiving failed: {}", name, e.getMessage());
                     sleepQuietly(100);
                 }
@@ -182,7 +190,7 @@ public abstract class Tunnel {
             }
             for (int i = 0; i < count; i++) {
                 try {
-                    dispatch(batch.buffer(i), batch.offset(i), batch.length(i), batch.address(i));
+                    dispatch(batch.buffer(i), batch.offset(i), batch.length(i), carrier, batch.address(i));
                 } catch (RuntimeException e) {
                     counters.increment(Counters.Counter.DROP_MALFORMED);
                     log.debug("tunnel {}: packet from {} raised {}", name, batch.address(i), e.toString());
@@ -191,18 +199,18 @@ public abstract class Tunnel {
         }
     }
 
-    private void dispatch(byte[] buf, int off, int len, InetSocketAddress from) {
+    private void dispatch(byte[] buf, int off, int len, Carrier via, InetSocketAddress from) {
         int type = Messages.type(buf, off, len);
         if (type == Messages.TYPE_DATA) {
-            receiveData(buf, off, len, from);
+            receiveData(buf, off, len, via, from);
         } else if (type == Messages.TYPE_INITIATION || type == Messages.TYPE_RESPONSE) {
-            handleHandshake(type, buf, off, len, from);
+            handleHandshake(type, buf, off, len, via, from);
         } else {
             drop(Counters.Counter.DROP_MALFORMED, from);
         }
     }
 
-    private void receiveData(byte[] buf, int off, int len, InetSocketAddress from) {
+    private void receiveData(byte[] buf, int off, int len, Carrier via, InetSocketAddress from) {
         if (len < Messages.DATA_HEADER_LENGTH + 16) {
             drop(Counters.Counter.DROP_MALFORMED, from);
             return;
@@ -230,7 +238,7 @@ public abstract class Tunnel {
             drop(Counters.Counter.DROP_REPLAY, from);
             return;
         }
-        session.received(from, plain);
+        session.received(via, from, plain);
         authenticated(session);
         if (plain == 0) return;
         int packetOff = off + Messages.DATA_HEADER_LENGTH;
@@ -321,17 +329,18 @@ public abstract class Tunnel {
             // The session was retired (its keys wiped) between route() and here, or a suite is faulty: this
             // packet is lost, the calling thread (TUN reader or timer) must not be.
             counters.increment(Counters.Counter.SEND_ERRORS);
-            log.debug("tunnel {}: sealing for {} failed: {}", name, session.endpoint(), e.toString());
+            log.debug("tunnel {}: sealing for {} failed: {}", name, session.peerAddress(), e.toString());
             return;
         }
+        PeerAddress peer = session.peerAddress();
         try {
-            endpoint.send(buf, headerOff, Messages.DATA_HEADER_LENGTH + sealed, session.endpoint());
+            peer.carrier().current().endpoint().send(buf, headerOff, Messages.DATA_HEADER_LENGTH + sealed, peer.address());
             session.sent(length);
             counters.increment(Counters.Counter.TX_PACKETS);
             counters.add(Counters.Counter.TX_BYTES, length);
         } catch (IOException e) {
             counters.increment(Counters.Counter.SEND_ERRORS);
-            if (running) drops.dropped(Counters.Counter.SEND_ERRORS, session.endpoint());
+            if (running) drops.dropped(Counters.Counter.SEND_ERRORS, peer.address());
         }
     }
 
@@ -350,9 +359,9 @@ public abstract class Tunnel {
         send(session, session.controlSealer, buf, Messages.DATA_HEADER_LENGTH, 0);
     }
 
-    protected final void sendHandshake(byte[] message, InetSocketAddress to) {
+    protected final void sendHandshake(byte[] message, Carrier via, InetSocketAddress to) {
         try {
-            endpoint.send(message, 0, message.length, to);
+            via.current().endpoint().send(message, 0, message.length, to);
         } catch (IOException e) {
             counters.increment(Counters.Counter.SEND_ERRORS);
             log.debug("tunnel {}: sending a handshake message to {} failed: {}", name, to, e.getMessage());
@@ -364,36 +373,87 @@ public abstract class Tunnel {
         drops.dropped(reason, from);
     }
 
-    // ---- hot swap and stop ---------------------------------------------------------------------------
+    // ---- transports: open, swap, let go -----------------------------------------------------------------
+
+    /** Opens an endpoint of {@code transport} and starts reading it. */
+    protected final Carrier open(Transport transport) throws IOException {
+        Carrier carrier = new Carrier(transport, openEndpoint(transport));
+        carriers.add(carrier);
+        startSocketReader(carrier);
+        return carrier;
+    }
 
     /**
-     * Moves the tunnel to another transport, make before break: the new endpoint is opened and read
-     * before the old one closes. Peers follow through roaming (their endpoint is the latest authenticated
-     * source), so sessions and the TUN device stay as they are.
+     * Puts {@code next} in the place of {@code old}, make before break: {@code next} is read before {@code old}
+     * closes, and sessions on {@code old} send on {@code next} until their peer is heard on it.
      */
-    public synchronized void swapTransport(Transport next) throws IOException {
-        if (!running || next == transport) return;
-        replaceEndpoint(next);
-        log.info("tunnel {}: now on transport {} ({})", name, next.name(), format(endpoint.localAddress()));
+    protected final synchronized void replace(Carrier old, Carrier next) {
+        if (!carriers.contains(next)) {
+            carriers.add(next);
+            startSocketReader(next);
+        }
+        old.replacedBy(next);
+        carriers.remove(old);
+        closeQuietly(old.endpoint());
+        carrierReplaced(old, next);
+    }
+
+    /** Closes a carrier that nothing replaces. */
+    protected final synchronized void close(Carrier carrier) {
+        carriers.remove(carrier);
+        closeQuietly(carrier.endpoint());
+    }
+
+    /** Called after {@link #replace}, with the tunnel's monitor held. */
+    protected void carrierReplaced(Carrier old, Carrier next) {}
+
+    /**
+     * Moves what runs on {@code old} to {@code next}, make before break. Peers follow through roaming (a peer's
+     * address is its latest authenticated source), so sessions and the TUN device stay as they are.
+     */
+    public synchronized void swapTransport(Transport old, Transport next) throws IOException {
+        if (!running || next == old) return;
+        Carrier current = carrierOf(old);
+        if (current == null) return;
+        Carrier opened = new Carrier(next, openReplacement(next, current.endpoint()));
+        replace(current, opened);
+        log.info("tunnel {}: now on transport {} ({}) instead of {}", name, next.name(),
+                format(opened.endpoint().localAddress()), old.name());
         afterTransportSwap();
     }
 
-    /**
-     * Opens a new endpoint on the same transport and drops the old one, e.g. for a client whose network changed:
-     * a connected UDP socket keeps the source address it was connected with.
-     */
-    protected synchronized void reopenEndpoint() throws IOException {
-        if (running) replaceEndpoint(transport);
+    /** The carrier on this transport instance, or null. */
+    protected final Carrier carrierOf(Transport transport) {
+        for (Carrier carrier : carriers) {
+            if (carrier.transport() == transport) return carrier;
+        }
+        return null;
     }
 
-    private void replaceEndpoint(Transport next) throws IOException {
-        TransportEndpoint old = endpoint;
-        TransportEndpoint opened = openReplacement(next, old);
-        transport = next;
-        endpoint = opened;
-        startSocketReader(opened);
-        closeQuietly(old);
+    /**
+     * What this tunnel moves to when {@code gone} is uninstalled: another instance of the same name (a bundle
+     * update), or nothing; a client that may choose its transport also takes another of its policy.
+     */
+    public Optional<Transport> replacementFor(Transport gone) {
+        return transports.installed().apply(gone.name()).filter(other -> other != gone);
     }
+
+    /** Whether the tunnel runs on without {@code gone} (a server that also listens on another transport). */
+    public boolean canLetGo(Transport gone) {
+        return false;
+    }
+
+    /** Closes the endpoint on {@code gone}, which nothing replaced in time. */
+    public void letGo(Transport gone) {
+        Carrier carrier = carrierOf(gone);
+        if (carrier == null) return;
+        close(carrier);
+        log.warn("tunnel {}: no longer on transport {}: it went away and did not come back; still on {}", name,
+                gone.name(), transportNames());
+    }
+
+    /** A transport was installed: a server that listens on every transport of its policy opens it. */
+    public void transportAdded(Transport transport) {}
 
     /** The endpoint that replaces {@code current}; a server binds beside it so its port never goes dark. */
     protected TransportEndpoint openReplacement(Transport next, TransportEndpoint current) throws IOException {
@@ -465,7 +525,7 @@ public abstract class Tunnel {
         } catch (RuntimeException e) {
             revertFailure = new IOException("reverting the host changes failed: " + e, e);
         } finally {
-            closeQuietly(endpoint);
+            for (Carrier carrier : carriers) closeQuietly(carrier.endpoint());
             closeQuietly(tun);
             synchronized (threads) {
                 for (Thread thread : threads) {

@@ -71,6 +71,11 @@ final class FakeTun implements TunBackend {
             toEngine.add(CLOSED);
         }
 
+        /** Forgets what was delivered and not taken yet. */
+        void drain() {
+            delivered.clear();
+        }
+
         /** Packets written so far and not yet taken. */
         int pending() { return delivered.size(); }
 

@@ -200,12 +200,12 @@ class KeyModeTunnelTest {
                 Thread.sleep(50);
 
                 InMemoryNetwork.MemoryTransport next = (InMemoryNetwork.MemoryTransport) net.network.transport("memory2", "203.0.113.5");
-                a.tunnel.swapTransport(next);
-                assertSame(next, a.tunnel.transport());
+                a.tunnel.swapTransport(a.transport, next);
+                assertEquals(List.of(next), a.tunnel.transportsInUse());
                 assertTrue(before.isClosed(), "the old endpoint is closed");
                 // The client re-handshakes at once; the server follows it to its new address.
                 await("the server sees the new handshake", WAIT, () -> server.counter("handshakes") == 2);
-                String newEndpoint = "203.0.113.5:" + next.last().localAddress().getPort();
+                String newEndpoint = "203.0.113.5:" + next.last().localAddress().getPort() + " (memory)";
                 a.tun().inject(Packets.udp("10.67.0.2", "10.1.2.3", "after the move"));
                 assertTrue(server.tun().awaitDelivered(WAIT) != null);
                 await("the server's peer roams", WAIT,

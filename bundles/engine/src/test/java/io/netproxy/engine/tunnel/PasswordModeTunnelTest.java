@@ -86,7 +86,7 @@ class PasswordModeTunnelTest {
                 assertEquals(1, serverStatus.peers().size());
                 PeerStatus peer = serverStatus.peers().get(0);
                 assertEquals("10.67.0.2", peer.tunnelAddress());
-                assertEquals("198.51.100.10:" + client.endpoint().localAddress().getPort(), peer.endpoint());
+                assertEquals("198.51.100.10:" + client.endpoint().localAddress().getPort() + " (memory)", peer.endpoint());
                 assertEquals("aes-256-gcm", peer.cipher());
                 assertEquals(request.length, peer.rxBytes());
                 assertEquals(reply.length, peer.txBytes());

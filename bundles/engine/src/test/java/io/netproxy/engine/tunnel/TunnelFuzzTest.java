@@ -155,7 +155,7 @@ class TunnelFuzzTest {
 
                 // Every thread is alive and the session is untouched: genuine traffic flows both ways, to the
                 // client's real address, with the next counters (the replay window did not move).
-                for (String thread : List.of("socket", "tun", "timer", "handshake")) {
+                for (String thread : List.of("socket-memory", "tun", "timer", "handshake")) {
                     assertTrue(TunnelHarness.liveThreads("fuzz-srv").contains("netproxy-fuzz-srv-" + thread),
                             () -> thread + " thread alive: " + TunnelHarness.liveThreads("fuzz-srv"));
                 }
@@ -165,7 +165,7 @@ class TunnelFuzzTest {
                 byte[] down = Packets.udp("10.1.2.3", "10.67.0.2", "so am I");
                 server.tun().inject(down);
                 assertArrayEquals(down, client.tun().awaitDelivered(WAIT));
-                assertEquals("198.51.100.10:" + clientAddress.getPort(), server.tunnel.status().peers().get(0).endpoint());
+                assertEquals("198.51.100.10:" + clientAddress.getPort() + " (memory)", server.tunnel.status().peers().get(0).endpoint());
 
                 // And the handshake thread still answers a new client.
                 TunnelHarness.Node<ClientTunnel> second = net.client(TunnelHarness.keyClient("fuzz-cli2",

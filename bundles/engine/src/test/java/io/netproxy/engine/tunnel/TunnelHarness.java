@@ -23,6 +23,8 @@ final class TunnelHarness implements AutoCloseable {
     static final String POOL = "10.67.0.0/24";
 
     final InMemoryNetwork network = new InMemoryNetwork();
+    /** A second medium beside {@link #network}, for the "tcp" of tunnels on the automatic transport policy. */
+    final InMemoryNetwork tcpNetwork = new InMemoryNetwork();
     private final List<Node<?>> nodes = new ArrayList<>();
     private final EngineClock clock;
     private final Tunables tunables;
@@ -53,9 +55,14 @@ final class TunnelHarness implements AutoCloseable {
         T tunnel;
 
         Node(InMemoryNetwork.MemoryTransport transport, EngineClock clock, Tunables tunables) {
+            this(transport, Plugins.Transports.only(transport), clock, tunables);
+        }
+
+        /** A node whose first transport is {@code transport}, with {@code transports} to choose from. */
+        Node(InMemoryNetwork.MemoryTransport transport, Plugins.Transports transports, EngineClock clock, Tunables tunables) {
             this.transport = transport;
             List<CipherSuite> suites = List.of(suite);
-            this.plugins = new Plugins(transport, tunBackend, netconf, () -> suites, clock, null, tunables);
+            this.plugins = new Plugins(transports, tunBackend, netconf, () -> suites, clock, null, tunables);
         }
 
         FakeTun.Device tun() { return tunBackend.device(); }
@@ -71,6 +78,24 @@ final class TunnelHarness implements AutoCloseable {
             return counters().entrySet().stream().filter(e -> e.getKey().startsWith("drop."))
                     .mapToLong(Map.Entry::getValue).sum();
         }
+    }
+
+    /**
+     * A node on the automatic transport policy: "udp" on {@link #network} and "tcp" on {@link #tcpNetwork}, each
+     * installed while {@code installed} says so.
+     */
+    <T extends Tunnel> Node<T> automaticNode(String hostIp, java.util.function.Predicate<String> installed) {
+        InMemoryNetwork.MemoryTransport udp = (InMemoryNetwork.MemoryTransport) network.transport("udp", hostIp);
+        InMemoryNetwork.MemoryTransport tcp = (InMemoryNetwork.MemoryTransport) tcpNetwork.transport("tcp", hostIp);
+        Map<String, io.netproxy.api.Transport> byName = Map.of("udp", udp, "tcp", tcp);
+        java.util.function.Function<String, java.util.Optional<io.netproxy.api.Transport>> lookup =
+                name -> installed.test(name) ? java.util.Optional.ofNullable(byName.get(name)) : java.util.Optional.empty();
+        Node<T> node = new Node<>(udp, new Plugins.Transports(TransportPolicy.of(null), lookup,
+                () -> lookup.apply("udp").or(() -> lookup.apply("tcp"))), clock, tunables);
+        synchronized (nodes) {
+            nodes.add(node);
+        }
+        return node;
     }
 
     Node<ServerTunnel> server(TunnelSpec spec) throws IOException {
@@ -123,7 +148,8 @@ final class TunnelHarness implements AutoCloseable {
      * an answer that takes real milliseconds is not late by fake seconds.
      */
     void settle() throws InterruptedException {
-        await("the network settles", Duration.ofSeconds(10), () -> network.quiet() && serversIdle() && network.quiet());
+        await("the network settles", Duration.ofSeconds(10),
+                () -> network.quiet() && tcpNetwork.quiet() && serversIdle() && network.quiet() && tcpNetwork.quiet());
     }
 
     private boolean serversIdle() {
