@@ -34,7 +34,8 @@ public final class IptablesNetworkConfigurator implements NetworkConfigurator {
         this(new SystemTools(CommandRunner.onHost()), NamespaceJournals.inStateDirectory(context.getProperty("netproxy.state.dir")));
     }
 
-    IptablesNetworkConfigurator(SystemTools tools, NamespaceJournals namespaces) {
+    /** For tests, here and in netconf-nftables' (one tunnel served by both configurators at once). */
+    public IptablesNetworkConfigurator(SystemTools tools, NamespaceJournals namespaces) {
         this.host = new JournaledConfigurator(NAME, tools, namespaces, SERVER_TOOLS, (plan, egress, applied) -> {
             ServerRules rules = new ServerRules(plan.tunnelId(), plan.tunInterface(), plan.tunnelSubnet(), egress);
             ChainNames chains = rules.chains();

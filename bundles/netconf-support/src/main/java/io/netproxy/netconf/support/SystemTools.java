@@ -39,6 +39,11 @@ public final class SystemTools {
         return run(tool, List.of(args), "");
     }
 
+    /** Whether the tool is installed. */
+    public boolean has(Tool tool) {
+        return Executables.find(tool.command(), searchPath).isPresent();
+    }
+
     public Path locate(Tool tool) throws IOException {
         return Executables.find(tool.command(), searchPath).orElseThrow(() -> new IOException(tool.installHint()));
     }

@@ -28,7 +28,7 @@ public enum Tool {
         return command;
     }
 
-    String installHint() {
+    public String installHint() {
         return command + " not found: install it with 'apt-get install " + debianPackage + "'";
     }
 
