@@ -33,10 +33,10 @@ import java.util.concurrent.TimeoutException;
  * sets up the TUN device and routes from what the server pushed, then keeps the session alive: keepalives,
  * a rekey every two minutes, and re-handshakes without restarting when the server stops answering.
  *
- * <p>With the automatic transport policy it starts on the first transport of the policy (UDP), tries the next
- * (TCP) when a handshake gets no answer within {@link #FALLBACK_AFTER_NANOS} while it has no working session,
- * and, while on a fallback, tries the first again every {@link #PROBE_INTERVAL_NANOS} with a handshake of its own
- * (a probe); the probe's answer moves the tunnel back.
+ * <p>With the automatic transport policy it starts on the first transport of the policy (UDP) and moves to the
+ * next (TCP) when the server stops answering: an initiation unanswered for {@link #FALLBACK_AFTER_NANOS} while it
+ * connects, or data unanswered while connected. While on a fallback it tries the first again every
+ * {@link #PROBE_INTERVAL_NANOS} with a handshake of its own (a probe), whose answer moves the tunnel back.
  */
 public final class ClientTunnel extends Tunnel {
     static final int DEFAULT_HANDSHAKE_TIMEOUT_SECONDS = 20;
@@ -324,6 +324,7 @@ public final class ClientTunnel extends Tunnel {
             retryDue = false;
         }
         boolean handshakeDue = retryDue;
+        boolean unheard = false;
         if (session != null) {
             boolean unanswered = session.unansweredNanos(now) > UNANSWERED_AFTER_NANOS;
             boolean stale = unanswered || session.sinceReceiveNanos(now) > deadAfterNanos();
@@ -331,7 +332,7 @@ public final class ClientTunnel extends Tunnel {
                 log.warn("tunnel {}: nothing heard from {} for {} s{}; handshaking again", name, format(server),
                         session.sinceReceiveNanos(now) / SECOND, unanswered ? " although data went out" : "");
                 state = "reconnecting";
-                reopenAfterSilence();
+                unheard = true;
                 handshakeDue = true;
             } else if (!stale && "reconnecting".equals(state)) {
                 log.info("tunnel {}: {} answers again", name, format(server));
@@ -344,7 +345,12 @@ public final class ClientTunnel extends Tunnel {
             }
             if (!handshakeDue && pending == null && !stale && now - lastProbeNanos > PROBE_INTERVAL_NANOS) probe(now);
         }
-        if (handshakeDue) initiate(retryDue && !working() ? fallBack() : active);
+        if (handshakeDue) {
+            // unanswered data is as good a sign as an unanswered initiation that the transport in use is blocked
+            boolean movedOn = (retryDue || unheard) && !working() && fallBack();
+            if (unheard && !movedOn) reopenAfterSilence();
+            initiate(active);
+        }
         Session old = previous;
         if (old != null && old.ageNanos(now) > REJECT_AFTER_NANOS) {
             synchronized (this) {
@@ -365,28 +371,30 @@ public final class ClientTunnel extends Tunnel {
     }
 
     /**
-     * The carrier for a retry after no answer: with an automatic policy, one of the transport after the one the
-     * last initiation went out on (in the policy's order, round), which takes the active carrier's place.
+     * With an automatic policy, after no answer: moves to the transport after the one the last initiation went out
+     * on (in the policy's order, round), whose carrier takes the active one's place.
+     *
+     * @return whether the tunnel moved to another transport
      */
-    private synchronized Carrier fallBack() {
+    private synchronized boolean fallBack() {
         List<Transport> available = transports.available();
         Carrier last = pendingVia != null ? pendingVia : active;
-        if (!transports.policy().automatic() || available.size() < 2 || !running) return active;
+        if (!transports.policy().automatic() || available.size() < 2 || !running) return false;
         int at = 0;
         for (int i = 0; i < available.size(); i++) {
             if (available.get(i).name().equals(last.transport().name())) at = i;
         }
         Transport next = available.get((at + 1) % available.size());
-        if (next.name().equals(active.transport().name())) return active;
+        if (next.name().equals(active.transport().name())) return false;
         try {
             Carrier opened = open(next);
             log.warn("tunnel {}: no answer from {} over {}; trying {}", name, format(server),
                     active.transport().name(), next.name());
             replace(active, opened);
-            return opened;
+            return true;
         } catch (IOException e) {
             log.warn("tunnel {}: cannot open transport {}: {}", name, next.name(), e.getMessage());
-            return active;
+            return false;
         }
     }
 
