@@ -22,11 +22,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The distribution as a user runs it, on the test network of scripts/netns-topology.sh: clients c1 and c2,
  * a router, the VPN server and an internet host with a what-is-my-IP service. Every test leaves the
- * client and server namespaces exactly as it found them (routes, iptables, forwarding, links).
+ * client and server namespaces exactly as it found them (routes, iptables and nftables, forwarding, links). The
+ * tests that change the server's firewall run with each network configurator; the others with the default one.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EndToEndIT {
@@ -88,12 +91,15 @@ class EndToEndIT {
         assertEquals("192.0.2.18", whatIsMyIp("c2"));
     }
 
-    @Test
-    void twoClientsShareOneServerInPasswordMode() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"iptables", "nftables"})
+    void twoClientsShareOneServerInPasswordMode(String netconf) throws Exception {
+        Namespaces.requireConfigurator(netconf);
         Path password = secret("password", "correct horse battery staple");
-        Instance server = startServer("--password-file", password.toString());
-        Instance c1 = connect("c1", "--password-file", password.toString());
-        Instance c2 = connect("c2", "--password-file", password.toString());
+        Instance server = startServer("--password-file", password.toString(), "--netconf", netconf);
+        assertTrue(Namespaces.hasServerRules(ns("srv"), netconf), "the server's rules are " + netconf + "'s");
+        Instance c1 = connect("c1", "--password-file", password.toString(), "--netconf", netconf);
+        Instance c2 = connect("c2", "--password-file", password.toString(), "--netconf", netconf);
 
         assertEquals(SERVER, whatIsMyIp("c1"), "client 1 leaves through the server");
         assertEquals(SERVER, whatIsMyIp("c2"), "client 2 leaves through the server");
@@ -223,15 +229,17 @@ class EndToEndIT {
         assertTrue(status.contains("drop.malformed=") || status.contains("drop.handshake="), status);
     }
 
-    @Test
-    void cleanupRevertsWhatAKilledServerLeft() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"iptables", "nftables"})
+    void cleanupRevertsWhatAKilledServerLeft(String netconf) throws Exception {
+        Namespaces.requireConfigurator(netconf);
         Instance server = instance("srv");
         Process process = server.start("serve", "--password-file", secret("password", "cleanup").toString(),
-                "--pool", "198.18.0.0/24");
+                "--pool", "198.18.0.0/24", "--netconf", netconf);
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
         servers.remove(process);
-        assertTrue(Namespaces.inNamespace(ns("srv"), "iptables-save").output().contains("NETPROXY"), "kill -9 leaves rules");
+        assertTrue(Namespaces.hasServerRules(ns("srv"), netconf), "kill -9 leaves rules");
         Namespaces.Result cleanup = server.run("cleanup");
         // the instance that cleanup starts reverts the journal at its start, and cleanup says so rather than "nothing"
         assertTrue(cleanup.ok() && cleanup.output().contains("when this instance started: tunnel server: "), cleanup.output());

@@ -1,6 +1,7 @@
 package io.netproxy.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -125,7 +128,7 @@ class FelixRuntimeIT {
         for (Bundle bundle : context.getBundles()) names.add(bundle.getSymbolicName());
         assertTrue(names.containsAll(List.of("io.netproxy.api", "io.netproxy.engine", "io.netproxy.shell",
                 "io.netproxy.transport-udp", "io.netproxy.transport-tcp", "io.netproxy.cipher-aes-gcm", "io.netproxy.cipher-chacha20poly1305",
-                "io.netproxy.tun-linux", "io.netproxy.netconf-iptables", "org.apache.felix.scr",
+                "io.netproxy.tun-linux", "io.netproxy.netconf-iptables", "io.netproxy.netconf-nftables", "org.apache.felix.scr",
                 "org.apache.felix.configadmin", "org.apache.felix.fileinstall", "org.apache.felix.gogo.runtime")), names.toString());
     }
 
@@ -134,7 +137,11 @@ class FelixRuntimeIT {
         assertEquals(Set.of("aes-256-gcm", "chacha20-poly1305"), names("io.netproxy.api.CipherSuite", "netproxy.cipher"));
         assertEquals(Set.of("udp", "tcp"), names("io.netproxy.api.Transport", "netproxy.transport"));
         assertEquals(Set.of("linux"), names("io.netproxy.api.TunBackend", "netproxy.tun"));
-        assertEquals(Set.of("iptables"), names("io.netproxy.api.NetworkConfigurator", "netproxy.netconf"));
+        assertEquals(Set.of("iptables", "nftables"), names("io.netproxy.api.NetworkConfigurator", "netproxy.netconf"));
+        // without --netconf the highest ranking wins: nftables where nft is installed, iptables (10) otherwise
+        ServiceReference<?> nftables = context.getAllServiceReferences("io.netproxy.api.NetworkConfigurator",
+                "(netproxy.netconf=nftables)")[0];
+        assertEquals(Prerequisites.onPath("nft") ? 20 : 5, nftables.getProperty(Constants.SERVICE_RANKING));
         assertNotNull(reference("io.netproxy.api.tunnel.TunnelService"), "TunnelService");
         ServiceReference<?>[] commands = context.getAllServiceReferences(null, "(osgi.command.scope=netproxy)");
         assertNotNull(commands, "no Gogo commands in scope netproxy");
@@ -175,6 +182,70 @@ class FelixRuntimeIT {
             gogo("netproxy:disconnect swap");
         }
         assertEquals("no tunnels", gogo("netproxy:status"));
+    }
+
+    /**
+     * The hazard of issue 6: after an update of the configurator bundle in use, its new revision recovers at
+     * activation and opens the live journal from a new class loader. That must neither break the journal's lock nor
+     * revert anything, so that a cleanup from another process in the namespace also leaves the tunnel alone.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"iptables", "nftables"})
+    void updatingTheConfiguratorInUseRevertsNothingOfTheLiveTunnel(String netconf) throws Exception {
+        Prerequisites.requireIsolatedRoot();
+        Namespaces.requireConfigurator(netconf);
+        String namespace = System.getenv("NETPROXY_TEST_NETNS");
+        int port = netconf.equals("iptables") ? 16770 : 16771;
+        Path password = secretFile("update-password-" + netconf, new String(PASSWORD));
+        String started = gogo("netproxy:serve --name update --port " + port + " --pool 198.18.4.0/24 --netconf " + netconf
+                + " --password-file " + password);
+        assertTrue(started.contains("serving tunnel 'update'"), started);
+        Path journal;
+        try {
+            journal = journal(netconf);
+            assertTrue(lockedForOtherProcesses(journal), "the running tunnel holds its journal");
+
+            bundle("io.netproxy.netconf-" + netconf).update();
+            waitFor(() -> configuratorRegistered(netconf), "the updated configurator registered again");
+            assertTrue(lockedForOtherProcesses(journal), "the journal's lock survives the new revision's recovery");
+
+            // another process in this namespace on the same journals: an instance of its own, started for cleanup
+            Namespaces.Result cleanup = Namespaces.run(Map.of("NETPROXY_STATE_DIR", temp.resolve("state").toString(),
+                            "NETPROXY_RUN_DIR", temp.resolve("cleanup-run-" + netconf).toString()), 120,
+                    List.of(Prerequisites.distribution().resolve("bin/netproxy").toString(), "cleanup"));
+            assertTrue(cleanup.ok() && cleanup.output().contains("nothing to revert"), cleanup.output());
+            assertTrue(Namespaces.hasServerRules(namespace, netconf), "the tunnel's rules stay");
+            assertEquals(AES_GCM, new TestHandshake(PASSWORD).handshake(new InetSocketAddress("127.0.0.1", port), AES_GCM),
+                    "the tunnel still answers");
+        } finally {
+            gogo("netproxy:disconnect update");
+        }
+        assertFalse(Namespaces.hasServerRules(namespace, netconf), "stopping the tunnel reverted its rules");
+        assertFalse(Files.exists(journal));
+    }
+
+    private boolean configuratorRegistered(String netconf) {
+        try {
+            return context.getAllServiceReferences("io.netproxy.api.NetworkConfigurator", "(netproxy.netconf=" + netconf + ")") != null;
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The one journal of this configurator under the instance's state directory. */
+    private Path journal(String netconf) throws Exception {
+        try (java.util.stream.Stream<Path> files = Files.walk(temp.resolve("state/netconf"))) {
+            List<Path> journals = files.filter(file -> file.getFileName().toString().endsWith("." + netconf + ".journal")).toList();
+            assertEquals(1, journals.size(), journals.toString());
+            return journals.get(0);
+        }
+    }
+
+    /** util-linux flock(1) in another process: exit 1 when the lock is held. */
+    private static boolean lockedForOtherProcesses(Path file) throws Exception {
+        Namespaces.Result flock = Namespaces.run(List.of("flock", "--nonblock", "--conflict-exit-code", "1", file.toString(), "true"));
+        if (flock.exitCode() != 0 && flock.exitCode() != 1) throw new AssertionError("flock(1) failed: " + flock.output());
+        return flock.exitCode() == 1;
     }
 
     @Test

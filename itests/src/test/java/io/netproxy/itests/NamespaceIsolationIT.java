@@ -18,15 +18,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * netproxy as a newcomer tries it on one machine: {@code ip netns exec NS bin/netproxy ...} with the default
  * directories, so every instance finds /run/netproxy and /var/lib/netproxy shared with the others. Each
  * instance must still act only in its own namespace: a server in srv and clients in c1 and c2 at once, commands
- * that reach only their own namespace's instance, and crash records reverted only where they were made.
+ * that reach only their own namespace's instance, and crash records reverted only where they were made. Each test
+ * runs with each network configurator.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NamespaceIsolationIT {
@@ -89,11 +91,14 @@ class NamespaceIsolationIT {
         Namespaces.assertUnchanged(before, prefix);
     }
 
-    @Test
-    void aServerAndTwoClientsInThreeNamespacesEachActOnlyInTheirOwn() throws Exception {
-        serve(Map.of());
+    @ParameterizedTest
+    @ValueSource(strings = {"iptables", "nftables"})
+    void aServerAndTwoClientsInThreeNamespacesEachActOnlyInTheirOwn(String netconf) throws Exception {
+        serve(Map.of(), netconf);
+        assertTrue(Namespaces.hasServerRules(ns("srv"), netconf), "the server's rules are " + netconf + "'s");
         for (String client : List.of("c1", "c2")) {
-            Namespaces.Result connected = netproxy(client, "connect", SERVER, "--password-file", password.toString(), "-d");
+            Namespaces.Result connected = netproxy(client, "connect", SERVER, "--password-file", password.toString(),
+                    "--netconf", netconf, "-d");
             assertTrue(connected.ok(), client + ": " + connected.output());
             assertTrue(connected.output().contains("/var/lib/netproxy/netns/" + ns(client) + "/netproxy.log"),
                     "its own log: " + connected.output());
@@ -112,9 +117,10 @@ class NamespaceIsolationIT {
         assertTrue(netproxy("srv", "status").output().contains("tunnel server"), "and the server running");
     }
 
-    @Test
-    void anInstanceRefusesCommandsFromAnotherNamespace() throws Exception {
-        serve(Map.of());
+    @ParameterizedTest
+    @ValueSource(strings = {"iptables", "nftables"})
+    void anInstanceRefusesCommandsFromAnotherNamespace(String netconf) throws Exception {
+        serve(Map.of(), netconf);
         // pointed at the server's control socket on purpose: the socket is reachable, the instance must say no
         Map<String, String> serversRunDir = Map.of("NETPROXY_RUN_DIR", "/run/netproxy/netns/" + ns("srv"));
         Namespaces.Result refused = netproxy(serversRunDir, "c1", "connect", SERVER, "--password-file", password.toString());
@@ -132,26 +138,27 @@ class NamespaceIsolationIT {
                 nothingHere.output());
     }
 
-    @Test
-    void crashRecordsAreRevertedOnlyInTheNamespaceThatMadeThem() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"iptables", "nftables"})
+    void crashRecordsAreRevertedOnlyInTheNamespaceThatMadeThem(String netconf) throws Exception {
         // one state directory for both namespaces: the records themselves must say where they belong
-        Map<String, String> shared = Map.of("NETPROXY_STATE_DIR", work.resolve("shared-state").toString());
-        Process server = serve(shared);
+        Map<String, String> shared = Map.of("NETPROXY_STATE_DIR", work.resolve("shared-state-" + netconf).toString());
+        Process server = serve(shared, netconf);
         server.destroyForcibly();
         assertTrue(server.waitFor(30, TimeUnit.SECONDS));
         foreground.remove(server);
-        assertTrue(firewall("srv").contains("NETPROXY"), "kill -9 leaves the server's chains behind");
+        assertTrue(Namespaces.hasServerRules(ns("srv"), netconf), "kill -9 leaves the server's rules behind");
 
         Namespaces.Result elsewhere = netproxy(shared, "c2", "cleanup");
         assertTrue(elsewhere.ok(), elsewhere.output());
         assertTrue(elsewhere.output().contains("left the records in") && elsewhere.output().contains(ns("srv")),
                 "names the records it left: " + elsewhere.output());
         assertFalse(elsewhere.output().contains("reverted"), elsewhere.output());
-        assertTrue(firewall("srv").contains("NETPROXY"), "a cleanup in c2 leaves the server's namespace alone");
+        assertTrue(Namespaces.hasServerRules(ns("srv"), netconf), "a cleanup in c2 leaves the server's namespace alone");
 
         Namespaces.Result home = netproxy(shared, "srv", "cleanup");
         assertTrue(home.ok() && home.output().contains("reverted"), home.output());
-        assertFalse(firewall("srv").contains("NETPROXY"), "a cleanup in srv reverts its chains");
+        assertFalse(Namespaces.hasServerRules(ns("srv"), netconf), "a cleanup in srv reverts its rules");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------
@@ -160,10 +167,11 @@ class NamespaceIsolationIT {
         return prefix + "-" + host;
     }
 
-    private Process serve(Map<String, String> env) throws Exception {
-        Path log = work.resolve("server-" + foreground.size() + ".log");
+    private Process serve(Map<String, String> env, String netconf) throws Exception {
+        Namespaces.requireConfigurator(netconf);
+        Path log = work.resolve("server-" + netconf + "-" + foreground.size() + ".log");
         ProcessBuilder builder = new ProcessBuilder("ip", "netns", "exec", ns("srv"), netproxy.toString(), "serve",
-                "--password-file", password.toString(), "--pool", "198.18.0.0/24")
+                "--password-file", password.toString(), "--pool", "198.18.0.0/24", "--netconf", netconf)
                 .redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().putAll(env);
@@ -186,10 +194,6 @@ class NamespaceIsolationIT {
 
     private String routes(String host) throws Exception {
         return Namespaces.inNamespace(ns(host), "ip", "route").output();
-    }
-
-    private String firewall(String host) throws Exception {
-        return Namespaces.inNamespace(ns(host), "iptables-save").output();
     }
 
     private boolean ping(String host) throws Exception {

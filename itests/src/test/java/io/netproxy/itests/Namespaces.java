@@ -78,6 +78,24 @@ final class Namespaces {
         }
     }
 
+    /**
+     * Skips a test of nftables where nft is not installed, also under CI=true: nftables is optional (the README's
+     * package list has only iptables, which is then the default).
+     */
+    static void requireConfigurator(String netconf) {
+        if (netconf.equals("nftables")) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(Prerequisites.onPath("nft"),
+                    "nft is not installed (apt-get install nftables), so there is no nftables configurator to test");
+        }
+    }
+
+    /** Whether a namespace has a server tunnel's rules of this configurator: its iptables chains or nftables table. */
+    static boolean hasServerRules(String ns, String netconf) throws IOException, InterruptedException {
+        return netconf.equals("iptables")
+                ? inNamespace(ns, "iptables-save").output().contains(":NETPROXY-")
+                : inNamespace(ns, "nft", "list", "tables").output().contains("table ip netproxy_");
+    }
+
     /** The hosts of the topology whose state a test must leave as it found it. */
     static final List<String> CHECKED_HOSTS = List.of("c1", "c2", "srv");
 
@@ -102,7 +120,23 @@ final class Namespaces {
         if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly();
     }
 
-    /** Routes (all tables), firewall rules (all tables, without counters and comments) and forwarding of a namespace. */
+    /** The tables iptables-nft manages, which iptables-save shows already. */
+    private static final String IPTABLES_TABLE = "table ip6? (filter|nat|mangle|raw|security)";
+
+    /** Every other nftables table of a namespace, in full without counters; nothing where nft is not installed. */
+    static String nftTables(String ns) throws IOException, InterruptedException {
+        if (!Prerequisites.onPath("nft")) return "";
+        StringBuilder tables = new StringBuilder();
+        for (String table : inNamespace(ns, "nft", "list", "tables").output().lines().sorted().toList()) {
+            if (table.matches(IPTABLES_TABLE)) continue;
+            List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns, "nft", "list"));
+            command.addAll(List.of(table.split(" ")));
+            tables.append(run(command).output().replaceAll("counter packets \\d+ bytes \\d+", "counter"));
+        }
+        return tables.toString();
+    }
+
+    /** Routes (all tables), firewall rules (iptables' and nftables' tables, without counters and comments) and forwarding of a namespace. */
     static String snapshot(String ns) throws IOException, InterruptedException {
         StringBuilder state = new StringBuilder();
         // netns-topology.sh waits for IPv6 to settle on its links, so every route counts
@@ -117,6 +151,7 @@ final class Namespaces {
                 state.append(table).append(' ').append(line.replaceAll("\\[\\d+:\\d+\\]", "")).append('\n');
             }
         }
+        state.append(nftTables(ns));
         state.append(inNamespace(ns, "sysctl", "net.ipv4.ip_forward").output());
         state.append(inNamespace(ns, "ip", "-o", "link", "show").output().replaceAll("link/ether \\S+", ""));
         return state.toString();
