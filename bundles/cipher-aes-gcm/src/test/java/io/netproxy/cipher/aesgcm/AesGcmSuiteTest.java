@@ -1,7 +1,7 @@
 package io.netproxy.cipher.aesgcm;
 
-import static io.netproxy.cipher.jce.testing.Packets.TAG;
-import static io.netproxy.cipher.jce.testing.Packets.concat;
+import static io.netproxy.testkit.Packets.TAG;
+import static io.netproxy.testkit.Packets.concat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -9,13 +9,13 @@ import io.netproxy.api.PacketOpener;
 import io.netproxy.api.PacketSealer;
 import io.netproxy.cipher.jce.JceAeadOpener;
 import io.netproxy.cipher.jce.JceAeadSealer;
-import io.netproxy.cipher.jce.testing.Hex;
-import io.netproxy.cipher.jce.testing.PacketCipherContract;
+import io.netproxy.testkit.Hex;
+import io.netproxy.testkit.CipherSuiteContract;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Known answers for AES-256-GCM, and the contract of every packet cipher through the suite. */
-class AesGcmSuiteTest extends PacketCipherContract {
+class AesGcmSuiteTest extends CipherSuiteContract {
     private static final AesGcmSuite SUITE = new AesGcmSuite();
 
     AesGcmSuiteTest() {

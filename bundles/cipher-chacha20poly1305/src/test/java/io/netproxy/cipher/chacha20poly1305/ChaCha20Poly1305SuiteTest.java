@@ -1,7 +1,7 @@
 package io.netproxy.cipher.chacha20poly1305;
 
-import static io.netproxy.cipher.jce.testing.Packets.TAG;
-import static io.netproxy.cipher.jce.testing.Packets.concat;
+import static io.netproxy.testkit.Packets.TAG;
+import static io.netproxy.testkit.Packets.concat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -10,8 +10,8 @@ import io.netproxy.api.PacketOpener;
 import io.netproxy.api.PacketSealer;
 import io.netproxy.cipher.jce.JceAeadOpener;
 import io.netproxy.cipher.jce.JceAeadSealer;
-import io.netproxy.cipher.jce.testing.Hex;
-import io.netproxy.cipher.jce.testing.PacketCipherContract;
+import io.netproxy.testkit.Hex;
+import io.netproxy.testkit.CipherSuiteContract;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Known answers for ChaCha20-Poly1305 with either opener, and the contract of every packet cipher through the
  * suite, with the opener this JDK gets ({@link OpenerContract} runs it with each opener on any JDK).
  */
-class ChaCha20Poly1305SuiteTest extends PacketCipherContract {
+class ChaCha20Poly1305SuiteTest extends CipherSuiteContract {
     /** RFC 8439 section 2.8.2. */
     private static final byte[] RFC_KEY = Hex.bytes("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f");
     private static final byte[] RFC_NONCE = Hex.bytes("070000004041424344454647");

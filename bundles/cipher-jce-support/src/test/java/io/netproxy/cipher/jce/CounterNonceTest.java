@@ -3,7 +3,7 @@ package io.netproxy.cipher.jce;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.netproxy.cipher.jce.testing.Hex;
+import io.netproxy.testkit.Hex;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 

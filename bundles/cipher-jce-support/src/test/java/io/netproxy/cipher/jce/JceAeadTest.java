@@ -1,16 +1,16 @@
 package io.netproxy.cipher.jce;
 
-import static io.netproxy.cipher.jce.testing.Packets.HEADER;
-import static io.netproxy.cipher.jce.testing.Packets.TAG;
-import static io.netproxy.cipher.jce.testing.Packets.packet;
+import static io.netproxy.testkit.Packets.HEADER;
+import static io.netproxy.testkit.Packets.TAG;
+import static io.netproxy.testkit.Packets.packet;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netproxy.cipher.jce.testing.Hex;
-import io.netproxy.cipher.jce.testing.PacketCipherContract;
+import io.netproxy.testkit.Hex;
+import io.netproxy.testkit.PacketCipherContract;
 import javax.crypto.spec.GCMParameterSpec;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +22,7 @@ class JceAeadTest extends PacketCipherContract {
     private final byte[] key = Hex.bytes("1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100");
 
     JceAeadTest() {
-        super(key -> new JceAeadSealer(GCM, key), key -> new JceAeadOpener(GCM, key), true);
+        super(key -> new JceAeadSealer(GCM, key), key -> new JceAeadOpener(GCM, key), 32, TAG, true);
     }
 
     @Test

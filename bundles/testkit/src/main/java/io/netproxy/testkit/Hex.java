@@ -1,4 +1,4 @@
-package io.netproxy.cipher.jce.testing;
+package io.netproxy.testkit;
 
 import java.util.HexFormat;
 

@@ -1,4 +1,4 @@
-package io.netproxy.cipher.jce.testing;
+package io.netproxy.testkit;
 
 import java.util.Arrays;
 
@@ -6,15 +6,20 @@ import java.util.Arrays;
 public final class Packets {
     /** The header, authenticated but not encrypted. */
     public static final int HEADER = 16;
-    /** The tag of every suite netproxy ships. */
+    /** The tag length of every suite netproxy ships. */
     public static final int TAG = 16;
 
     private Packets() {
     }
 
-    /** A header of {@link #HEADER} bytes, then {@code length} payload bytes, then room for the tag. */
+    /** A header of {@link #HEADER} bytes, then {@code length} payload bytes, then room for a {@link #TAG}. */
     public static byte[] packet(int length) {
-        byte[] buf = new byte[HEADER + length + TAG];
+        return packet(length, TAG);
+    }
+
+    /** A header of {@link #HEADER} bytes, then {@code length} payload bytes, then room for the tag. */
+    public static byte[] packet(int length, int tagLength) {
+        byte[] buf = new byte[HEADER + length + tagLength];
         for (int i = 0; i < HEADER + length; i++) {
             buf[i] = (byte) (i * 31 + 7);
         }

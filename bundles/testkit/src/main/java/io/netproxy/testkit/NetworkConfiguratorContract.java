@@ -1,0 +1,223 @@
+package io.netproxy.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.netproxy.api.NetworkConfigurator;
+import io.netproxy.api.NetworkPlan;
+import io.netproxy.api.NetworkPlan.Role;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the engine expects of every {@link NetworkConfigurator}: a server plan and a client plan take effect and,
+ * once closed, leave the namespace exactly as before (routes of every table, policy rules, links, iptables and
+ * nftables rules, forwarding sysctls); a plan that fails halfway reverts what it did and leaves the user's own
+ * route alone; after a {@code kill -9} of the process that applied plans, {@link NetworkConfigurator#recover()}
+ * in a new process reverts them, and a second recover finds nothing to do.
+ *
+ * <p>Everything runs in a network namespace the contract creates for the test (an uplink with a default route
+ * via 192.0.2.1, a TUN device {@value #TUN}, a few rules of "the user") and deletes afterwards. The configurator
+ * runs in child JVMs started there ({@link ConfiguratorDriver}), which make the subclass through its no-argument
+ * constructor and call {@link #newConfigurator(Path)}: it runs its tools in its process's namespace, as in a
+ * netproxy instance. Needs root and iproute2: skipped without them, except under {@code CI=true}, where that fails.
+ */
+@Timeout(180)
+public abstract class NetworkConfiguratorContract {
+    static final String TUN = "nptun0";
+    static final String UPLINK = "npup0";
+    static final String GATEWAY = "192.0.2.1";
+    static final String SERVER = "198.51.100.7";
+    private static final String POOL = "198.18.100.0/24";
+    /** A route of "the user" that a client plan also asks for. */
+    private static final String USERS_ROUTE = "198.18.200.0/24";
+    private static final List<String> SYSCTLS = List.of("net.ipv4.ip_forward", "net.ipv4.conf.all.forwarding",
+            "net.ipv6.conf.all.forwarding", "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.all.src_valid_mark");
+
+    @TempDir
+    Path stateDirectory;
+
+    private TestNamespace namespace;
+    private String before;
+
+    /**
+     * A new configurator keeping its journals in {@code stateDirectory}; called in a child JVM inside the test's
+     * namespace, once per process, like the one of a netproxy instance.
+     */
+    protected abstract NetworkConfigurator newConfigurator(Path stateDirectory) throws Exception;
+
+    static NetworkPlan serverPlan(String tunnelId) {
+        return new NetworkPlan(tunnelId, Role.SERVER, TUN, POOL, null, null, List.of(), List.of());
+    }
+
+    static NetworkPlan clientPlan(String tunnelId, List<String> routes) {
+        return new NetworkPlan(tunnelId, Role.CLIENT, TUN, null, null, SERVER, routes, List.of());
+    }
+
+    @BeforeEach
+    final void createNamespace() throws Exception {
+        HostPrerequisites.requireRootAndTools("ip", "sysctl");
+        namespace = TestNamespace.create();
+        namespace.inside("ip", "link", "set", "lo", "up");
+        namespace.inside("ip", "link", "add", UPLINK, "type", "veth", "peer", "name", "npup1");
+        namespace.inside("ip", "addr", "add", "192.0.2.2/24", "dev", UPLINK);
+        namespace.inside("ip", "link", "set", UPLINK, "up");
+        namespace.inside("ip", "link", "set", "npup1", "up");
+        namespace.inside("ip", "route", "add", "default", "via", GATEWAY);
+        namespace.inside("ip", "tuntap", "add", "dev", TUN, "mode", "tun");
+        namespace.inside("ip", "link", "set", TUN, "up");
+        if (HostPrerequisites.onPath("iptables")) {
+            // rules of "the user", which must survive untouched (and make iptables create its tables up front)
+            namespace.inside("iptables", "-A", "FORWARD", "-s", "203.0.113.0/24", "-j", "DROP");
+            namespace.inside("iptables", "-t", "nat", "-A", "POSTROUTING", "-s", "203.0.113.0/24", "-j", "RETURN");
+            namespace.inside("iptables", "-t", "mangle", "-A", "FORWARD", "-s", "203.0.113.0/24", "-j", "RETURN");
+        }
+        before = snapshot();
+    }
+
+    @AfterEach
+    final void deleteNamespace() throws Exception {
+        if (namespace != null) namespace.close();
+    }
+
+    @Test
+    void isRegisteredUnderItsName() throws Exception {
+        try (Driver driver = new Driver()) {
+            String[] described = driver.ok("describe").split(" \\| ");
+            ComponentDescriptor.assertRegisteredAs(Class.forName(described[0]), NetworkConfigurator.class,
+                    NetworkConfigurator.PROPERTY, described[1]);
+        }
+    }
+
+    @Test
+    void aServerPlanForwardsAndClosingItLeavesTheNamespaceAsBefore() throws Exception {
+        try (Driver driver = new Driver()) {
+            driver.ok("apply kit-server server");
+            assertEquals("1", namespace.inside("sysctl", "-n", "net.ipv4.ip_forward").strip(), "a server forwards");
+            assertNotEquals(before, snapshot(), "a server plan changes the namespace");
+            driver.ok("close kit-server");
+            assertEquals(before, snapshot(), "closing the plan reverts everything it did");
+            driver.ok("close kit-server");
+            assertEquals(before, snapshot(), "closing twice does nothing more");
+        }
+    }
+
+    @Test
+    void aClientPlanRoutesThroughTheTunnelPinsTheServerAndClosingItLeavesTheNamespaceAsBefore() throws Exception {
+        try (Driver driver = new Driver()) {
+            driver.ok("apply kit-client client 0.0.0.0/0,198.18.50.0/24");
+            assertTrue(namespace.inside("ip", "-4", "route", "get", "203.0.113.9").contains("dev " + TUN),
+                    "everything goes through the tunnel");
+            assertTrue(namespace.inside("ip", "-4", "route", "get", "198.18.50.1").contains("dev " + TUN));
+            String toServer = namespace.inside("ip", "-4", "route", "get", SERVER);
+            assertTrue(toServer.contains("via " + GATEWAY + " dev " + UPLINK), "the server stays reachable: " + toServer);
+            driver.ok("close kit-client");
+            assertEquals(before, snapshot());
+        }
+    }
+
+    @Test
+    void aPlanThatFailsHalfwayRevertsWhatItDidAndLeavesTheUsersRoute() throws Exception {
+        namespace.inside("ip", "route", "add", USERS_ROUTE, "dev", UPLINK);
+        before = snapshot();
+        try (Driver driver = new Driver()) {
+            String answer = driver.send("apply kit-clash client 0.0.0.0/0," + USERS_ROUTE);
+            assertTrue(answer.startsWith("ERR "), "a route the user has already is not the configurator's to replace: " + answer);
+            assertEquals(before, snapshot(), "what the plan did before it failed is reverted");
+        }
+    }
+
+    @Test
+    void recoverAfterAKilledProcessRevertsItsPlans() throws Exception {
+        try (Driver crashing = new Driver()) {
+            crashing.ok("apply kit-crash-server server");
+            crashing.ok("apply kit-crash-client client 0.0.0.0/0");
+            crashing.kill();
+        }
+        assertNotEquals(before, snapshot(), "kill -9 leaves the plans in place");
+        try (Driver next = new Driver()) {
+            assertNotEquals("", next.ok("recover"), "recover says what it reverted");
+            assertEquals(before, snapshot(), "recover reverts both plans");
+            assertEquals("", next.ok("recover"), "a second recover finds nothing to do");
+        }
+        assertEquals(before, snapshot());
+    }
+
+    /**
+     * Routes of every table and policy rules (IPv4 and IPv6), links and addresses, iptables and nftables rules
+     * without counters, and the forwarding sysctls of the test's namespace.
+     */
+    private String snapshot() throws IOException {
+        StringBuilder state = new StringBuilder();
+        for (String family : List.of("-4", "-6")) {
+            state.append(namespace.inside("ip", family, "route", "show", "table", "all"));
+            state.append(namespace.inside("ip", family, "rule", "show"));
+        }
+        state.append(namespace.inside("ip", "-o", "addr", "show"));
+        state.append(namespace.inside("ip", "-o", "link", "show").replaceAll("link/ether \\S+ brd \\S+", ""));
+        for (String tool : List.of("iptables-save", "ip6tables-save")) {
+            if (!HostPrerequisites.onPath(tool)) continue;
+            namespace.inside(tool).lines().filter(line -> !line.startsWith("#"))
+                    .forEach(line -> state.append(line.replaceAll("\\[\\d+:\\d+]", "")).append('\n'));
+        }
+        if (HostPrerequisites.onPath("nft")) {
+            namespace.inside("nft", "list", "ruleset").lines().filter(line -> !line.strip().startsWith("#"))
+                    .forEach(line -> state.append(line.replaceAll("counter packets \\d+ bytes \\d+", "counter")).append('\n'));
+        }
+        for (String sysctl : SYSCTLS) state.append(namespace.inside("sysctl", sysctl));
+        return state.toString();
+    }
+
+    /** A {@link ConfiguratorDriver} JVM in the test's namespace, all of them on the test's state directory. */
+    private final class Driver implements AutoCloseable {
+        private final Process process;
+        private final PrintStream commands;
+        private final BufferedReader answers;
+
+        Driver() throws IOException {
+            process = namespace.startJava(ConfiguratorDriver.class, NetworkConfiguratorContract.this.getClass().getName(),
+                    stateDirectory.toString());
+            commands = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
+            answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        }
+
+        String send(String command) throws IOException {
+            commands.println(command);
+            String answer = answers.readLine();
+            if (answer == null) fail("the configurator's JVM ended during '" + command + "' (see its stderr above)");
+            return answer;
+        }
+
+        /** Sends a command that must succeed and returns what the configurator said. */
+        String ok(String command) throws IOException {
+            String answer = send(command);
+            if (!answer.startsWith("OK")) fail(command + ": " + answer);
+            return answer.substring(2).strip();
+        }
+
+        /** SIGKILL, as a crash or {@code kill -9} would end a netproxy instance. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            commands.close();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) kill();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.netproxy.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.netproxy.api.TunBackend;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What the engine expects of every {@link TunBackend}: a device with the name, MTU and address asked for, up;
+ * packets the kernel routes to it are read at the batch's headroom, packets written (as a batch or one by one)
+ * reach the kernel (checked with ping through the device); close() unblocks a reader and removes the device
+ * unless it persists; a {@code %d} in the name lets the kernel pick the number.
+ *
+ * <p>Every device lives in a network namespace the contract creates for the test and deletes afterwards; the
+ * backend runs in a child JVM started there ({@link TunProbe}), which makes the subclass itself through its
+ * no-argument constructor and calls {@link #newBackend()}. Needs root and /dev/net/tun: skipped without them,
+ * except under {@code CI=true}, where that fails.
+ */
+@Timeout(120)
+public abstract class TunBackendContract {
+    /** Documentation range (RFC 2544 benchmarking): the device's address; the probe answers as its peer. */
+    private static final String ADDRESS = "198.18.7.1/30";
+    private static final String PEER = "198.18.7.2";
+
+    private TestNamespace namespace;
+
+    /** A new instance of the backend under test; called in the child JVM inside the test's namespace. */
+    protected abstract TunBackend newBackend() throws Exception;
+
+    @AfterEach
+    final void deleteNamespace() throws Exception {
+        if (namespace != null) namespace.close();
+    }
+
+    @Test
+    void isRegisteredUnderItsName() throws Exception {
+        TunBackend backend = newBackend();
+        ComponentDescriptor.assertRegisteredAs(backend.getClass(), TunBackend.class, TunBackend.PROPERTY, backend.name());
+    }
+
+    @Test
+    void opensTheDeviceAsAskedAndCarriesPacketsBothWays() throws Exception {
+        Probe probe = start("npkit0", 1380, false);
+        assertEquals("npkit0 1380", probe.ready(), "name and MTU of the open device");
+        String link = namespace.inside("ip", "-o", "link", "show", "dev", "npkit0");
+        assertTrue(link.contains(" mtu 1380 "), "the kernel's MTU: " + link);
+        assertTrue(link.matches("(?s).*<[^>]*\\bUP\\b[^>]*>.*"), "the device is up: " + link);
+        String addresses = namespace.inside("ip", "-o", "-4", "addr", "show", "dev", "npkit0");
+        assertTrue(addresses.contains("inet " + ADDRESS), "the device's address: " + addresses);
+
+        // every echo request goes kernel -> device -> backend's read, every reply backend's write -> kernel
+        String ping = namespace.inside("ping", "-c", "4", "-i", "0.2", "-W", "2", PEER);
+        assertTrue(ping.contains("4 received"), ping);
+
+        probe.stop();
+    }
+
+    @Test
+    void closeUnblocksTheReaderAndRemovesTheDevice() throws Exception {
+        Probe probe = start("npkit%d", 1400, false);
+        assertEquals("npkit0 1400", probe.ready(), "the kernel numbers a name with %d");
+        probe.stop();
+        assertFalse(namespace.run("ip", "link", "show", "dev", "npkit0").ok(), "a device that does not persist is gone");
+    }
+
+    /** The engine keeps a persistent device across a backend swap, with its addresses and routes. */
+    @Test
+    void aPersistentDeviceOutlivesCloseAndCanBeOpenedAgain() throws Exception {
+        start("npkeep0", 1400, true).stop();
+        String kept = namespace.inside("ip", "-o", "-4", "addr", "show", "dev", "npkeep0");
+        assertTrue(kept.contains("inet " + ADDRESS), "the device and its address stay: " + kept);
+
+        Probe again = start("npkeep0", 1400, true);
+        assertEquals("npkeep0 1400", again.ready());
+        assertTrue(namespace.inside("ping", "-c", "2", "-i", "0.2", "-W", "2", PEER).contains("2 received"));
+        again.stop();
+    }
+
+    private Probe start(String name, int mtu, boolean persist) throws Exception {
+        if (namespace == null) {
+            HostPrerequisites.requireRootAndTools("ip", "ping");
+            HostPrerequisites.require(Files.exists(Path.of("/dev/net/tun")), "needs /dev/net/tun (modprobe tun)");
+            namespace = TestNamespace.create();
+            namespace.inside("ip", "link", "set", "lo", "up");
+        }
+        return new Probe(namespace.startJava(TunProbe.class, getClass().getName(), name, Integer.toString(mtu), ADDRESS,
+                Boolean.toString(persist)));
+    }
+
+    /** A probe JVM and what it printed. */
+    private static final class Probe {
+        private final Process process;
+        private final BufferedReader output;
+        private final StringBuilder transcript = new StringBuilder();
+
+        Probe(Process process) {
+            this.process = process;
+            this.output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        }
+
+        /** The rest of the READY line, once the device is up. */
+        String ready() throws IOException {
+            String line = next();
+            if (line == null || !line.startsWith(TunProbe.READY)) fail("the probe did not open the device:\n" + transcript);
+            return line.substring(TunProbe.READY.length());
+        }
+
+        /** Closes the probe's stdin, so that it closes the device, and checks how that went. */
+        void stop() throws Exception {
+            if (transcript.indexOf(TunProbe.READY) < 0) ready();
+            process.getOutputStream().close();
+            for (String line = next(); line != null; line = next()) {
+                // the rest of the transcript
+            }
+            if (!process.waitFor(20, TimeUnit.SECONDS)) fail("the probe did not exit after closing the device:\n" + transcript);
+            assertEquals(0, process.exitValue(), transcript.toString());
+            assertTrue(transcript.toString().contains(TunProbe.CLOSED), transcript.toString());
+        }
+
+        private String next() throws IOException {
+            String line = output.readLine();
+            if (line != null) transcript.append(line).append('\n');
+            return line;
+        }
+    }
+}
