@@ -3,10 +3,13 @@ package io.netproxy.api;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
-import org.osgi.annotation.versioning.ProviderType;
+import org.osgi.annotation.versioning.ConsumerType;
 
-/** The changes one {@link NetworkConfigurator#apply} made. Closing reverts them; closing twice does nothing. */
-@ProviderType
+/**
+ * The changes one {@link NetworkConfigurator#apply} made. Closing reverts them; closing twice does nothing.
+ * Implemented by network configurator plugins, so a consumer type: methods are added to it only in a major version.
+ */
+@ConsumerType
 public interface AppliedNetworkPlan extends Closeable {
     /** Human-readable lines describing what was applied (for status output). */
     List<String> describe();

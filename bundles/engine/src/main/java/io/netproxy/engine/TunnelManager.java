@@ -50,6 +50,8 @@ public final class TunnelManager implements TunnelService {
     private final Map<String, Tunnel> tunnels = new ConcurrentHashMap<>();
     private final RankedServices<Transport> transports = new RankedServices<>(Transport.PROPERTY);
     private final RankedServices<CipherSuite> ciphers = new RankedServices<>(CipherSuite.PROPERTY);
+    /** Suites ignored because another installed suite has their wire id; guarded by {@link #ciphers}. */
+    private final Map<CipherSuite, Map<String, Object>> refusedCiphers = new java.util.LinkedHashMap<>();
     private final RankedServices<TunBackend> tunBackends = new RankedServices<>(TunBackend.PROPERTY);
     private final RankedServices<NetworkConfigurator> configurators = new RankedServices<>(NetworkConfigurator.PROPERTY);
     private volatile boolean active;
@@ -142,7 +144,7 @@ public final class TunnelManager implements TunnelService {
                 new Plugins.Transports(policy, transports::named, transports::best),
                 pick(tunBackends, spec.tunBackend(), "TUN backend"),
                 pick(configurators, spec.netconf(), "network configurator"),
-                ciphers::all,
+                this::installedCiphers,
                 EngineClock.SYSTEM,
                 stateDirectory(),
                 settings.tunables());
@@ -319,11 +321,37 @@ public final class TunnelManager implements TunnelService {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addCipher(CipherSuite cipher, Map<String, Object> properties) {
-        ciphers.add(cipher, properties);
+        // one wire id, one suite: a peer could not tell two apart (PROTOCOL.md section 6)
+        synchronized (ciphers) {
+            Optional<CipherSuite> taken = ciphers.all().stream().filter(c -> c.wireId() == cipher.wireId()).findFirst();
+            if (taken.isPresent()) {
+                LOG.error("cipher suite {} is ignored: its wire id {} is the one of {}, installed already", cipher.name(),
+                        cipher.wireId(), taken.get().name());
+                refusedCiphers.put(cipher, properties);
+                return;
+            }
+            ciphers.add(cipher, properties);
+        }
+    }
+
+    /** The suites tunnels may use now, best ranked first; never two with one wire id. */
+    List<CipherSuite> installedCiphers() {
+        return ciphers.all();
     }
 
     void removeCipher(CipherSuite cipher) {
-        ciphers.remove(cipher);
+        synchronized (ciphers) {
+            if (refusedCiphers.remove(cipher) != null) return;
+            ciphers.remove(cipher);
+            // a suite ignored for sharing the wire id of this one takes its place
+            for (Map.Entry<CipherSuite, Map<String, Object>> waiting : List.copyOf(refusedCiphers.entrySet())) {
+                if (waiting.getKey().wireId() != cipher.wireId()) continue;
+                refusedCiphers.remove(waiting.getKey());
+                ciphers.add(waiting.getKey(), waiting.getValue());
+                LOG.info("cipher suite {} now takes wire id {}", waiting.getKey().name(), cipher.wireId());
+                break;
+            }
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

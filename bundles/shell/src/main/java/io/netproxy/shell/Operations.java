@@ -92,6 +92,8 @@ final class Operations {
         for (TunnelStatus t : all) {
             out.printf("tunnel %s: %s %s, %s %s, endpoint %s (%s)%n", t.name(), t.role().name().toLowerCase(), t.state(),
                     t.tunInterface(), t.tunAddress(), t.endpoint(), t.transport());
+            out.printf("  transport %s, TUN backend %s, network configurator %s%n", t.transport(), t.tunBackend(),
+                    t.netconf());
             if (t.publicKey() != null) out.println("  public key " + t.publicKey());
             t.network().forEach(line -> out.println("  host: " + line));
             printPeers(t, out);

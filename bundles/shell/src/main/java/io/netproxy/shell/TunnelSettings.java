@@ -153,8 +153,10 @@ final class TunnelSettings {
                     ? "key mode needs at least one " + spelling.of("peers") + " (a client's public key)"
                     : "key mode needs " + spelling.of("serverKey") + " (the server's public key)");
         }
-        TunnelSpec spec = new TunnelSpec(name, role, host, port, password, privateKey, peers, pool, egress, routes,
-                pushRoutes, dns, mtu, tun, transport, tunBackend, netconf, ciphers, timeout);
+        TunnelSpec spec = TunnelSpec.builder(name, role).host(host).port(port).password(password).privateKey(privateKey)
+                .peerPublicKeys(peers).pool(pool).egress(egress).routes(routes).pushRoutes(pushRoutes).dns(dns).mtu(mtu)
+                .tunName(tun).transport(transport).tunBackend(tunBackend).netconf(netconf).ciphers(ciphers)
+                .handshakeTimeoutSeconds(timeout).build();
         password = null;
         privateKey = null;
         return spec;

@@ -25,8 +25,9 @@ class FakeTunnelService implements TunnelService {
     final AtomicInteger listCalls = new AtomicInteger();
 
     static TunnelStatus status(String name, String state) {
-        return new TunnelStatus(name, TunnelSpec.Role.CLIENT, state, "tun0", "10.67.0.2/24", "192.0.2.1:6767", "udp",
-                null, List.of(), Map.of(), List.of());
+        return TunnelStatus.builder(name, TunnelSpec.Role.CLIENT).state(state).tunInterface("tun0")
+                .tunAddress("10.67.0.2/24").endpoint("192.0.2.1:6767").transport("udp").tunBackend("linux")
+                .netconf("iptables").build();
     }
 
     @Override

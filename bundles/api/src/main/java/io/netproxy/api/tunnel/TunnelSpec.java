@@ -5,60 +5,158 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything needed to start one tunnel. Secrets are held as arrays so the caller can wipe them;
- * {@link #toString()} never shows them.
- *
- * @param name            unique tunnel name, also used for the TUN device label and the netconf journal
- * @param role            server or client
- * @param host            client: server host name or address; server: address to bind, or null for all
- * @param port            UDP/TCP port (default 6767)
- * @param password        password mode: the shared password (null in key mode)
- * @param privateKey      key mode: this side's X25519 private key (null in password mode)
- * @param peerPublicKeys  key mode: server: allowed client public keys; client: the server's public key
- * @param pool            server: CIDR of the client address pool; the server takes the address written
- *                        with host bits ({@code 10.8.0.254/24}), else the first one
- * @param egress          server: interface to NAT out of, or null to take the default route's
- * @param routes          client: CIDRs through the tunnel; empty means what the server pushes (default all)
- * @param pushRoutes      server: routes pushed to clients (empty means 0.0.0.0/0)
- * @param dns             server: DNS servers pushed to clients
- * @param mtu             TUN MTU, 0 for the default
- * @param tunName         TUN device name, or null for a generated one
- * @param transport       transport name; null or {@code auto} for the automatic policy: a server listens on UDP
- *                        and TCP, a client starts on UDP and falls back to TCP (the highest ranked transport
- *                        when neither is installed)
- * @param tunBackend      TUN backend name, or null for the highest ranked
- * @param netconf         network configurator name, or null for the highest ranked
- * @param ciphers         acceptable cipher suite names in order of preference; empty means all installed
- * @param handshakeTimeoutSeconds client: give up connecting after this long (0 means 20)
+ * Everything needed to start one tunnel, made with a {@link Builder} so that settings can be added in a minor
+ * version. Secrets are held as arrays so the caller can {@link #wipe()} them; {@link #toString()} never shows
+ * them. Immutable apart from that.
  */
-public record TunnelSpec(String name, Role role, String host, int port, char[] password, byte[] privateKey,
-                         List<byte[]> peerPublicKeys, String pool, String egress, List<String> routes, List<String> pushRoutes,
-                         List<String> dns, int mtu, String tunName, String transport, String tunBackend,
-                         String netconf, List<String> ciphers, int handshakeTimeoutSeconds) {
-
+public final class TunnelSpec {
     public enum Role { SERVER, CLIENT }
 
     public static final int DEFAULT_PORT = 6767;
 
-    public TunnelSpec {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(role, "role");
-        if (!name.matches("[A-Za-z0-9_.-]{1,32}")) {
-            throw new IllegalArgumentException("tunnel name must be 1-32 of A-Z a-z 0-9 _ . -: " + name);
+    private final String name;
+    private final Role role;
+    private final String host;
+    private final int port;
+    private final char[] password;
+    private final byte[] privateKey;
+    private final List<byte[]> peerPublicKeys;
+    private final String pool;
+    private final String egress;
+    private final List<String> routes;
+    private final List<String> pushRoutes;
+    private final List<String> dns;
+    private final int mtu;
+    private final String tunName;
+    private final String transport;
+    private final String tunBackend;
+    private final String netconf;
+    private final List<String> ciphers;
+    private final int handshakeTimeoutSeconds;
+
+    private TunnelSpec(Builder b) {
+        Objects.requireNonNull(b.name, "name");
+        Objects.requireNonNull(b.role, "role");
+        if (!b.name.matches("[A-Za-z0-9_.-]{1,32}")) {
+            throw new IllegalArgumentException("tunnel name must be 1-32 of A-Z a-z 0-9 _ . -: " + b.name);
         }
-        if (port < 1 || port > 65535) throw new IllegalArgumentException("port out of range 1..65535: " + port);
-        if ((password == null) == (privateKey == null)) {
+        if (b.port < 1 || b.port > 65535) throw new IllegalArgumentException("port out of range 1..65535: " + b.port);
+        if ((b.password == null) == (b.privateKey == null)) {
             throw new IllegalArgumentException("give exactly one of a password or a private key");
         }
-        if (role == Role.CLIENT && (host == null || host.isBlank())) {
+        if (b.role == Role.CLIENT && (b.host == null || b.host.isBlank())) {
             throw new IllegalArgumentException("a client needs the server's host");
         }
-        peerPublicKeys = peerPublicKeys == null ? List.of() : List.copyOf(peerPublicKeys);
-        routes = routes == null ? List.of() : List.copyOf(routes);
-        pushRoutes = pushRoutes == null ? List.of() : List.copyOf(pushRoutes);
-        dns = dns == null ? List.of() : List.copyOf(dns);
-        ciphers = ciphers == null ? List.of() : List.copyOf(ciphers);
+        this.name = b.name;
+        this.role = b.role;
+        this.host = b.host;
+        this.port = b.port;
+        this.password = b.password;
+        this.privateKey = b.privateKey;
+        this.peerPublicKeys = List.copyOf(b.peerPublicKeys);
+        this.pool = b.pool;
+        this.egress = b.egress;
+        this.routes = List.copyOf(b.routes);
+        this.pushRoutes = List.copyOf(b.pushRoutes);
+        this.dns = List.copyOf(b.dns);
+        this.mtu = b.mtu;
+        this.tunName = b.tunName;
+        this.transport = b.transport;
+        this.tunBackend = b.tunBackend;
+        this.netconf = b.netconf;
+        this.ciphers = List.copyOf(b.ciphers);
+        this.handshakeTimeoutSeconds = b.handshakeTimeoutSeconds;
     }
+
+    /** A builder for a tunnel of this name and role; every other setting has a default. */
+    public static Builder builder(String name, Role role) {
+        return new Builder(name, role);
+    }
+
+    /** A builder holding this spec's settings (and the same secret arrays), to derive a changed spec. */
+    public Builder toBuilder() {
+        Builder b = new Builder(name, role);
+        b.host = host;
+        b.port = port;
+        b.password = password;
+        b.privateKey = privateKey;
+        b.peerPublicKeys = peerPublicKeys;
+        b.pool = pool;
+        b.egress = egress;
+        b.routes = routes;
+        b.pushRoutes = pushRoutes;
+        b.dns = dns;
+        b.mtu = mtu;
+        b.tunName = tunName;
+        b.transport = transport;
+        b.tunBackend = tunBackend;
+        b.netconf = netconf;
+        b.ciphers = ciphers;
+        b.handshakeTimeoutSeconds = handshakeTimeoutSeconds;
+        return b;
+    }
+
+    /** Unique tunnel name, also used for the TUN device label and the netconf journal. */
+    public String name() { return name; }
+
+    public Role role() { return role; }
+
+    /** Client: server host name or address; server: address to bind, or null for all. */
+    public String host() { return host; }
+
+    /** UDP/TCP port, {@link #DEFAULT_PORT} unless set. */
+    public int port() { return port; }
+
+    /** Password mode: the shared password (null in key mode). */
+    public char[] password() { return password; }
+
+    /** Key mode: this side's X25519 private key (null in password mode). */
+    public byte[] privateKey() { return privateKey; }
+
+    /** Key mode: server: allowed client public keys; client: the server's public key. */
+    public List<byte[]> peerPublicKeys() { return peerPublicKeys; }
+
+    /**
+     * Server: CIDR of the client address pool; the server takes the address written with host bits
+     * ({@code 10.8.0.254/24}), else the first one.
+     */
+    public String pool() { return pool; }
+
+    /** Server: interface to NAT out of, or null to take the default route's. */
+    public String egress() { return egress; }
+
+    /** Client: CIDRs through the tunnel; empty means what the server pushes (default all). */
+    public List<String> routes() { return routes; }
+
+    /** Server: routes pushed to clients (empty means 0.0.0.0/0). */
+    public List<String> pushRoutes() { return pushRoutes; }
+
+    /** Server: DNS servers pushed to clients. */
+    public List<String> dns() { return dns; }
+
+    /** TUN MTU, 0 for the default. */
+    public int mtu() { return mtu; }
+
+    /** TUN device name, or null for a generated one. */
+    public String tunName() { return tunName; }
+
+    /**
+     * Transport name; null or {@code auto} for the automatic policy: a server listens on UDP and TCP, a client starts
+     * on UDP and falls back to TCP (the highest ranked transport when neither is installed).
+     */
+    public String transport() { return transport; }
+
+    /** TUN backend name, or null for the highest ranked. */
+    public String tunBackend() { return tunBackend; }
+
+    /** Network configurator name, or null for the highest ranked. */
+    public String netconf() { return netconf; }
+
+    /** Acceptable cipher suite names in order of preference; empty means all installed. */
+    public List<String> ciphers() { return ciphers; }
+
+    /** Client: give up connecting after this long (0 means 20). */
+    public int handshakeTimeoutSeconds() { return handshakeTimeoutSeconds; }
 
     /** Overwrites the secrets held by this spec. */
     public void wipe() {
@@ -70,5 +168,78 @@ public record TunnelSpec(String name, Role role, String host, int port, char[] p
     public String toString() {
         return "TunnelSpec[" + name + " " + role + " " + (host == null ? "*" : host) + ":" + port
                 + (password != null ? " password" : " key") + " pool=" + pool + " routes=" + routes + "]";
+    }
+
+    /** Collects a spec's settings; {@link #build()} checks them together. Not thread-safe. */
+    public static final class Builder {
+        private final String name;
+        private final Role role;
+        private String host;
+        private int port = DEFAULT_PORT;
+        private char[] password;
+        private byte[] privateKey;
+        private List<byte[]> peerPublicKeys = List.of();
+        private String pool;
+        private String egress;
+        private List<String> routes = List.of();
+        private List<String> pushRoutes = List.of();
+        private List<String> dns = List.of();
+        private int mtu;
+        private String tunName;
+        private String transport;
+        private String tunBackend;
+        private String netconf;
+        private List<String> ciphers = List.of();
+        private int handshakeTimeoutSeconds;
+
+        private Builder(String name, Role role) {
+            this.name = name;
+            this.role = role;
+        }
+
+        public Builder host(String host) { this.host = host; return this; }
+
+        public Builder port(int port) { this.port = port; return this; }
+
+        /** The array is kept, not copied, so that {@link TunnelSpec#wipe()} clears the caller's secret. */
+        public Builder password(char[] password) { this.password = password; return this; }
+
+        /** The array is kept, not copied, so that {@link TunnelSpec#wipe()} clears the caller's secret. */
+        public Builder privateKey(byte[] privateKey) { this.privateKey = privateKey; return this; }
+
+        public Builder peerPublicKeys(List<byte[]> keys) { this.peerPublicKeys = orEmpty(keys); return this; }
+
+        public Builder pool(String pool) { this.pool = pool; return this; }
+
+        public Builder egress(String egress) { this.egress = egress; return this; }
+
+        public Builder routes(List<String> routes) { this.routes = orEmpty(routes); return this; }
+
+        public Builder pushRoutes(List<String> routes) { this.pushRoutes = orEmpty(routes); return this; }
+
+        public Builder dns(List<String> dns) { this.dns = orEmpty(dns); return this; }
+
+        public Builder mtu(int mtu) { this.mtu = mtu; return this; }
+
+        public Builder tunName(String tunName) { this.tunName = tunName; return this; }
+
+        public Builder transport(String transport) { this.transport = transport; return this; }
+
+        public Builder tunBackend(String tunBackend) { this.tunBackend = tunBackend; return this; }
+
+        public Builder netconf(String netconf) { this.netconf = netconf; return this; }
+
+        public Builder ciphers(List<String> ciphers) { this.ciphers = orEmpty(ciphers); return this; }
+
+        public Builder handshakeTimeoutSeconds(int seconds) { this.handshakeTimeoutSeconds = seconds; return this; }
+
+        /** @throws IllegalArgumentException naming the first setting that is missing or out of range */
+        public TunnelSpec build() {
+            return new TunnelSpec(this);
+        }
+
+        private static <T> List<T> orEmpty(List<T> list) {
+            return list == null ? List.of() : list;
+        }
     }
 }

@@ -73,7 +73,7 @@ public final class ClientTunnel extends Tunnel {
     private volatile ResponsePayload configuration;
 
     private ClientTunnel(TunnelSpec spec, Plugins plugins, Identities identities, InetSocketAddress server) {
-        super(spec, plugins.transports(), plugins::cipher, plugins.clock());
+        super(spec, plugins);
         this.identities = identities;
         this.server = server;
         this.plugins = plugins;
@@ -153,11 +153,11 @@ public final class ClientTunnel extends Tunnel {
     private void configureHost(ResponsePayload pushed) throws IOException {
         int mtu = mtuOverride > 0 ? mtuOverride : pushed.mtu();
         String address = Ipv4.format(Ipv4.fromBytes(pushed.clientAddress())) + "/" + pushed.prefixLength();
-        tun = plugins.tunBackend().open(new TunSettings(tunName, mtu, List.of(address), false));
+        tun = tunBackend.open(new TunSettings(tunName, mtu, List.of(address), false));
         List<String> routes = routeOverride.isEmpty()
                 ? pushed.routes().stream().map(ClientTunnel::cidr).toList() : routeOverride;
         List<String> dns = pushed.dns().stream().map(Ipv4::fromBytes).map(Ipv4::format).toList();
-        network = plugins.netconf().apply(new NetworkPlan(name, NetworkPlan.Role.CLIENT, tun.name(), null, null,
+        network = netconf.apply(new NetworkPlan(name, NetworkPlan.Role.CLIENT, tun.name(), null, null,
                 server.getAddress().getHostAddress(), routes, dns));
         // status shows the new address only once its routes are in place
         tunAddress = address;
@@ -457,12 +457,14 @@ public final class ClientTunnel extends Tunnel {
         Session s = current;
         List<PeerStatus> peers = new ArrayList<>();
         if (s != null) {
-            peers.add(new PeerStatus(s.peer().publicKey(), s.peerAddress().toString(), configuration == null ? null
-                    : Ipv4.format(Ipv4.fromBytes(configuration.serverTunnelAddress())), s.suite().name(),
-                    s.createdEpochMs(), s.rxBytes(), s.txBytes()));
+            peers.add(PeerStatus.builder().publicKey(s.peer().publicKey()).endpoint(s.peerAddress().toString())
+                    .tunnelAddress(configuration == null ? null
+                            : Ipv4.format(Ipv4.fromBytes(configuration.serverTunnelAddress())))
+                    .cipher(s.suite().name()).lastHandshakeEpochMs(s.createdEpochMs()).rxBytes(s.rxBytes())
+                    .txBytes(s.txBytes()).build());
         }
-        return new TunnelStatus(name, TunnelSpec.Role.CLIENT, state, tun == null ? null : tun.name(), tunAddress,
-                format(server), active == null ? "-" : active.transport().name(), identities.passwordMode() ? null : identities.publicKeyBase64(),
-                peers, counters.snapshot(), networkDescription());
+        return statusBuilder().tunAddress(tunAddress).endpoint(format(server))
+                .transport(active == null ? "-" : active.transport().name())
+                .publicKey(identities.passwordMode() ? null : identities.publicKeyBase64()).peers(peers).build();
     }
 }

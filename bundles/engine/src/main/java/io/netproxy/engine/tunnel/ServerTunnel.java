@@ -57,7 +57,7 @@ public final class ServerTunnel extends Tunnel {
     private final String egress;
 
     private ServerTunnel(TunnelSpec spec, Plugins plugins, Identities identities) {
-        super(spec, plugins.transports(), plugins::cipher, plugins.clock());
+        super(spec, plugins);
         this.identities = identities;
         this.responder = new Responder(identities.local(), identities.psk(), identities::allows, identities.passwordMode());
         this.pool = new AddressPool(spec.pool());
@@ -109,8 +109,8 @@ public final class ServerTunnel extends Tunnel {
     @Override
     protected void openDevice() throws IOException {
         String tunAddress = Ipv4.format(pool.serverAddress()) + "/" + pool.cidr().prefixLength();
-        tun = plugins.tunBackend().open(new TunSettings(tunName, mtu, List.of(tunAddress), false));
-        network = plugins.netconf().apply(new NetworkPlan(name, NetworkPlan.Role.SERVER, tun.name(),
+        tun = tunBackend.open(new TunSettings(tunName, mtu, List.of(tunAddress), false));
+        network = netconf.apply(new NetworkPlan(name, NetworkPlan.Role.SERVER, tun.name(),
                 pool.cidr().toString(), egress, null, List.of(), List.of()));
     }
 
@@ -372,14 +372,13 @@ public final class ServerTunnel extends Tunnel {
         for (Client client : clients.values()) {
             Session s = client.current;
             if (s == null) continue;
-            peers.add(new PeerStatus(s.peer().publicKey(), s.peerAddress().toString(),
-                    Ipv4.format(s.peer().tunnelAddress()), s.suite().name(), s.createdEpochMs(), s.rxBytes(), s.txBytes()));
+            peers.add(PeerStatus.builder().publicKey(s.peer().publicKey()).endpoint(s.peerAddress().toString())
+                    .tunnelAddress(Ipv4.format(s.peer().tunnelAddress())).cipher(s.suite().name())
+                    .lastHandshakeEpochMs(s.createdEpochMs()).rxBytes(s.rxBytes()).txBytes(s.txBytes()).build());
         }
-        return new TunnelStatus(name, role(), state, tun == null ? null : tun.name(),
-                Ipv4.format(pool.serverAddress()) + "/" + pool.cidr().prefixLength(),
-                format(listenAddress()), transportNames(),
-                identities.passwordMode() ? null : identities.publicKeyBase64(), peers, counters.snapshot(),
-                networkDescription());
+        return statusBuilder().tunAddress(Ipv4.format(pool.serverAddress()) + "/" + pool.cidr().prefixLength())
+                .endpoint(format(listenAddress()))
+                .publicKey(identities.passwordMode() ? null : identities.publicKeyBase64()).peers(peers).build();
     }
 
     /**

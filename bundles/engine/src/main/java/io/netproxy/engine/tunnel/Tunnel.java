@@ -7,6 +7,8 @@ import io.netproxy.api.PacketSealer;
 import io.netproxy.api.Transport;
 import io.netproxy.api.TransportEndpoint;
 import io.netproxy.api.TunDevice;
+import io.netproxy.api.TunBackend;
+import io.netproxy.api.NetworkConfigurator;
 import io.netproxy.api.tunnel.TunnelSpec;
 import io.netproxy.api.tunnel.TunnelStatus;
 import io.netproxy.engine.protocol.Messages;
@@ -60,18 +62,23 @@ public abstract class Tunnel {
     /** The open transport endpoints, each with its reader thread. */
     protected final List<Carrier> carriers = new java.util.concurrent.CopyOnWriteArrayList<>();
     protected volatile TunDevice tun;
+    /** The TUN backend and network configurator the device and host plan come from; swapped live. */
+    protected volatile TunBackend tunBackend;
+    protected volatile NetworkConfigurator netconf;
     protected volatile AppliedNetworkPlan network;
     protected volatile String state = "starting";
     protected volatile boolean running = true;
     /** What of the spec this tunnel runs with cannot change in place. */
     private final FixedSettings fixed;
 
-    protected Tunnel(TunnelSpec spec, Plugins.Transports transports, IntFunction<CipherSuite> ciphers, EngineClock clock) {
+    protected Tunnel(TunnelSpec spec, Plugins plugins) {
         this.name = spec.name();
         this.fixed = FixedSettings.of(spec);
-        this.transports = transports;
-        this.ciphers = ciphers;
-        this.clock = clock;
+        this.transports = plugins.transports();
+        this.tunBackend = plugins.tunBackend();
+        this.netconf = plugins.netconf();
+        this.ciphers = plugins::cipher;
+        this.clock = plugins.clock();
         this.drops = new DropLog(log, name, clock);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "netproxy-" + name + "-timer"));
     }
@@ -81,6 +88,14 @@ public abstract class Tunnel {
     public abstract TunnelSpec.Role role();
 
     public abstract TunnelStatus status();
+
+    /** What every tunnel's status says: its state, device, implementations, counters and host changes. */
+    protected final TunnelStatus.Builder statusBuilder() {
+        TunDevice device = tun;
+        return TunnelStatus.builder(name, role()).state(state).tunInterface(device == null ? null : device.name())
+                .transport(transportNames()).tunBackend(tunBackend.name()).netconf(netconf.name())
+                .counters(counters.snapshot()).network(networkDescription());
+    }
 
     /** The transports of the open endpoints. */
     public List<Transport> transportsInUse() {

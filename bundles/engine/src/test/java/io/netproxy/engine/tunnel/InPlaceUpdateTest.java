@@ -19,9 +19,9 @@ class InPlaceUpdateTest {
     private final StaticIdentity alice = StaticIdentity.generate();
 
     private TunnelSpec server(String pool, List<String> pushRoutes, List<String> dns) {
-        return new TunnelSpec("srv", TunnelSpec.Role.SERVER, TunnelHarness.SERVER_IP, TunnelHarness.PORT, null,
-                serverKey.privateKey().clone(), List.of(alice.publicKey()), pool, null, null, pushRoutes, dns, 0,
-                null, null, null, null, null, 0);
+        return TunnelSpec.builder("srv", TunnelSpec.Role.SERVER).host(TunnelHarness.SERVER_IP).port(TunnelHarness.PORT)
+                .privateKey(serverKey.privateKey().clone()).peerPublicKeys(List.of(alice.publicKey())).pool(pool)
+                .pushRoutes(pushRoutes).dns(dns).build();
     }
 
     @Test

@@ -171,9 +171,9 @@ class TimersTest {
     }
 
     private TunnelHarness.Node<ServerTunnel> server(TunnelHarness net, String pool) throws Exception {
-        return net.server(new TunnelSpec("srv", TunnelSpec.Role.SERVER, TunnelHarness.SERVER_IP, TunnelHarness.PORT, null,
-                serverKey.privateKey(), List.of(alice.publicKey(), carol.publicKey()), pool, null, null, null, null, 0,
-                null, null, null, null, null, 0));
+        return net.server(TunnelSpec.builder("srv", TunnelSpec.Role.SERVER).host(TunnelHarness.SERVER_IP)
+                .port(TunnelHarness.PORT).privateKey(serverKey.privateKey())
+                .peerPublicKeys(List.of(alice.publicKey(), carol.publicKey())).pool(pool).build());
     }
 
     private TunnelHarness.Node<ClientTunnel> alice(TunnelHarness net) throws Exception {

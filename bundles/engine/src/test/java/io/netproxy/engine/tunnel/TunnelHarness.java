@@ -123,23 +123,23 @@ final class TunnelHarness implements AutoCloseable {
     }
 
     static TunnelSpec passwordServer(String name, String password) {
-        return new TunnelSpec(name, TunnelSpec.Role.SERVER, SERVER_IP, PORT, password.toCharArray(), null, null,
-                POOL, null, null, null, List.of("1.1.1.1"), 0, null, null, null, null, null, 0);
+        return TunnelSpec.builder(name, TunnelSpec.Role.SERVER).host(SERVER_IP).port(PORT)
+                .password(password.toCharArray()).pool(POOL).dns(List.of("1.1.1.1")).build();
     }
 
     static TunnelSpec passwordClient(String name, String password, int handshakeTimeoutSeconds) {
-        return new TunnelSpec(name, TunnelSpec.Role.CLIENT, SERVER_IP, PORT, password.toCharArray(), null, null,
-                null, null, null, null, null, 0, null, null, null, null, null, handshakeTimeoutSeconds);
+        return TunnelSpec.builder(name, TunnelSpec.Role.CLIENT).host(SERVER_IP).port(PORT)
+                .password(password.toCharArray()).handshakeTimeoutSeconds(handshakeTimeoutSeconds).build();
     }
 
     static TunnelSpec keyServer(String name, byte[] privateKey, List<byte[]> clientKeys, List<String> pushRoutes) {
-        return new TunnelSpec(name, TunnelSpec.Role.SERVER, SERVER_IP, PORT, null, privateKey, clientKeys,
-                POOL, null, null, pushRoutes, null, 0, null, null, null, null, null, 0);
+        return TunnelSpec.builder(name, TunnelSpec.Role.SERVER).host(SERVER_IP).port(PORT).privateKey(privateKey)
+                .peerPublicKeys(clientKeys).pool(POOL).pushRoutes(pushRoutes).build();
     }
 
     static TunnelSpec keyClient(String name, byte[] privateKey, byte[] serverKey) {
-        return new TunnelSpec(name, TunnelSpec.Role.CLIENT, SERVER_IP, PORT, null, privateKey, List.of(serverKey),
-                null, null, null, null, null, 0, null, null, null, null, null, 5);
+        return TunnelSpec.builder(name, TunnelSpec.Role.CLIENT).host(SERVER_IP).port(PORT).privateKey(privateKey)
+                .peerPublicKeys(List.of(serverKey)).handshakeTimeoutSeconds(5).build();
     }
 
     /**
