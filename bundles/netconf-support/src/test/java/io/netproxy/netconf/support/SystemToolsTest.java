@@ -1,6 +1,7 @@
 package io.netproxy.netconf.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.netproxy.host.CommandRunner;
@@ -21,5 +22,8 @@ class SystemToolsTest {
                 assertThrows(IOException.class, () -> tools.locate(Tool.IP)).getMessage());
         assertEquals("sysctl not found: install it with 'apt-get install procps'",
                 assertThrows(IOException.class, () -> tools.locate(Tool.SYSCTL)).getMessage());
+        assertEquals("nft not found: install it with 'apt-get install nftables'",
+                assertThrows(IOException.class, () -> tools.locate(Tool.NFT)).getMessage());
+        assertFalse(tools.has(Tool.NFT));
     }
 }
