@@ -85,7 +85,18 @@ public abstract class NetworkConfiguratorContract {
             namespace.inside("iptables", "-t", "nat", "-A", "POSTROUTING", "-s", "203.0.113.0/24", "-j", "RETURN");
             namespace.inside("iptables", "-t", "mangle", "-A", "FORWARD", "-s", "203.0.113.0/24", "-j", "RETURN");
         }
+        awaitSettledIpv6();
         before = snapshot();
+    }
+
+    /** IPv6 gives links their addresses and routes a moment after they come up; the snapshots compare a settled state. */
+    private void awaitSettledIpv6() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!namespace.inside("ip", "-6", "addr", "show", "tentative").isBlank()) {
+            if (System.nanoTime() > deadline) fail("IPv6 on the test's links did not settle within 10 s");
+            Thread.sleep(50);
+        }
+        Thread.sleep(100);
     }
 
     @AfterEach
