@@ -24,6 +24,7 @@ public final class Main {
             "  disconnect [NAME]      stop a tunnel of the running instance (the only one when NAME is left out)",
             "  status                 tunnels, peers and counters of the running instance",
             "  peers [NAME]           peers of a tunnel",
+            "  swap [NAME] KIND IMPL  move a running tunnel to another transport, cipher, tun or netconf implementation",
             "  genkey FILE            write a new private key to FILE (0600) and its public key to FILE.pub",
             "  cleanup                revert host changes that a killed instance left behind",
             "  shell                  Gogo shell of the running instance, or of a fresh one",
@@ -70,6 +71,7 @@ public final class Main {
             case "disconnect":
             case "status":
             case "peers":
+            case "swap":
                 requireRunning(control, layout);
                 return control.call(args, null, System.out, System.err);
             case "cleanup":

@@ -4,6 +4,7 @@ import io.netproxy.api.CipherSuite;
 import io.netproxy.api.NetworkConfigurator;
 import io.netproxy.api.Transport;
 import io.netproxy.api.TunBackend;
+import io.netproxy.api.tunnel.PluginKind;
 import io.netproxy.api.tunnel.TunnelService;
 import io.netproxy.api.tunnel.TunnelSpec;
 import io.netproxy.api.tunnel.TunnelStatus;
@@ -193,6 +194,26 @@ public final class TunnelManager implements TunnelService {
     }
 
     @Override
+    public void swap(String name, PluginKind kind, String implementation) throws IOException {
+        Tunnel tunnel = tunnels.get(name);
+        if (tunnel == null) throw new IllegalArgumentException("no tunnel named '" + name + "' is running");
+        switch (kind) {
+            case TRANSPORT -> tunnel.moveTo(installed(transports, implementation, kind));
+            case CIPHER -> tunnel.acceptCiphers(List.of(installed(ciphers, implementation, kind) == null ? ""
+                    : implementation));
+            case TUN_BACKEND, NETCONF -> throw new IOException("moving a running tunnel to another " + kind.word()
+                    + " is not possible yet; restart the tunnel with --" + (kind == PluginKind.NETCONF ? "netconf" : "tun-backend")
+                    + " " + implementation);
+        }
+        LOG.info("tunnel {}: {} is now {}, as asked", name, kind.word(), implementation);
+    }
+
+    private static <S> S installed(RankedServices<S> services, String name, PluginKind kind) {
+        return services.named(name).orElseThrow(() -> new IllegalArgumentException("no " + kind.word() + " named '"
+                + name + "' is installed (installed: " + services.names() + ")"));
+    }
+
+    @Override
     public List<String> cleanup() throws IOException {
         List<String> lines = new java.util.ArrayList<>(revertedOnStart);
         List<String> failures = new java.util.ArrayList<>();
@@ -343,6 +364,8 @@ public final class TunnelManager implements TunnelService {
         synchronized (ciphers) {
             if (refusedCiphers.remove(cipher) != null) return;
             ciphers.remove(cipher);
+            // its sessions move to another suite at once, rather than at their next rekey
+            for (Tunnel tunnel : tunnels.values()) tunnel.cipherGone(cipher);
             // a suite ignored for sharing the wire id of this one takes its place
             for (Map.Entry<CipherSuite, Map<String, Object>> waiting : List.copyOf(refusedCiphers.entrySet())) {
                 if (waiting.getKey().wireId() != cipher.wireId()) continue;

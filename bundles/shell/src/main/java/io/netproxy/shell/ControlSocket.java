@@ -197,6 +197,7 @@ public final class ControlSocket {
             case "disconnect": return operations.disconnect(rest, out, err);
             case "status": return operations.status(out);
             case "peers": return operations.peers(rest, out, err);
+            case "swap": return operations.swap(rest, out, err);
             case "cleanup": return operations.cleanup(out, err);
             case "wait-idle": return operations.waitIdle();
             case "shutdown": return shutdown(out);

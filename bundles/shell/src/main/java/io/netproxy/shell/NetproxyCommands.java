@@ -20,6 +20,7 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=disconnect",
         "osgi.command.function=status",
         "osgi.command.function=peers",
+        "osgi.command.function=swap",
         "osgi.command.function=cleanup"})
 public final class NetproxyCommands {
     @Reference
@@ -56,6 +57,11 @@ public final class NetproxyCommands {
     @Descriptor("show the peers of a tunnel [NAME]")
     public String peers(String... args) {
         return run(out -> operations.peers(Arrays.asList(args), out, out));
+    }
+
+    @Descriptor("move a running tunnel [NAME] to another implementation: transport|cipher|tun|netconf IMPLEMENTATION")
+    public String swap(String... args) {
+        return run(out -> operations.swap(Arrays.asList(args), out, out));
     }
 
     @Descriptor("revert host changes left behind by a killed instance")

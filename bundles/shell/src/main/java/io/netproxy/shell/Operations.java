@@ -1,6 +1,7 @@
 package io.netproxy.shell;
 
 import io.netproxy.api.tunnel.PeerStatus;
+import io.netproxy.api.tunnel.PluginKind;
 import io.netproxy.api.tunnel.TunnelService;
 import io.netproxy.api.tunnel.TunnelSpec;
 import io.netproxy.api.tunnel.TunnelStatus;
@@ -59,6 +60,29 @@ final class Operations {
             return 1;
         } finally {
             spec.wipe();
+        }
+    }
+
+    /** {@code swap [NAME] KIND IMPLEMENTATION}: moves a running tunnel to another transport, cipher suite, ... */
+    int swap(List<String> args, PrintWriter out, PrintWriter err) {
+        if (args.size() < 2 || args.size() > 3) {
+            err.println("netproxy: swap [NAME] transport|cipher|tun|netconf IMPLEMENTATION");
+            return 2;
+        }
+        Optional<String> name = args.size() == 3 ? Optional.of(args.get(0)) : onlyTunnel(err);
+        if (name.isEmpty()) return 1;
+        List<String> what = args.subList(args.size() - 2, args.size());
+        try {
+            PluginKind kind = PluginKind.ofWord(what.get(0));
+            tunnels.swap(name.get(), kind, what.get(1));
+            out.println("tunnel '" + name.get() + "': " + kind.word() + " is now " + what.get(1));
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("netproxy: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("netproxy: tunnel '" + name.get() + "' runs on as before: " + e.getMessage());
+            return 1;
         }
     }
 

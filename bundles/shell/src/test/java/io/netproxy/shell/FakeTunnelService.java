@@ -77,6 +77,17 @@ class FakeTunnelService implements TunnelService {
         return inPlace && running.containsKey(spec.name());
     }
 
+    /** The swaps asked for, as {@code tunnel kind implementation}. */
+    final List<String> swaps = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void swap(String tunnel, io.netproxy.api.tunnel.PluginKind kind, String implementation)
+            throws java.io.IOException {
+        if (!running.containsKey(tunnel)) throw new IllegalArgumentException("no tunnel named '" + tunnel + "' is running");
+        if (implementation.equals("broken")) throw new java.io.IOException("the broken one failed");
+        swaps.add(tunnel + " " + kind.word() + " " + implementation);
+    }
+
     @Override
     public List<String> cleanup() {
         return List.of();

@@ -38,9 +38,33 @@ public interface TunnelService {
      *         the change needs a restart, or no tunnel of that name runs
      * @throws IllegalArgumentException when a new value cannot be used (too many routes to push, say); nothing
      *                                  changes then
-     * @since 1.1
      */
     boolean updateInPlace(TunnelSpec spec);
+
+    /**
+     * Moves a running tunnel to another implementation of one of its parts while it carries traffic, make before
+     * break: the new part is in service before the old one is let go.
+     *
+     * <ul>
+     *   <li>{@link PluginKind#TRANSPORT}: a client opens the new transport and handshakes on it; a server listens on
+     *       the new transport only, tells its clients (in band, authenticated) to move, and closes the old
+     *       endpoints once they have moved (or after a few seconds).</li>
+     *   <li>{@link PluginKind#CIPHER}: the tunnel accepts only the named suite from now on; sessions on another
+     *       suite handshake again at once (a server asks its clients to), and the old session carries traffic until
+     *       the new one is confirmed.</li>
+     *   <li>{@link PluginKind#TUN_BACKEND} and {@link PluginKind#NETCONF}: see the engine's documentation for what
+     *       it supports.</li>
+     * </ul>
+     *
+     * The choice lasts for the tunnel's life (a configured tunnel's {@code etc/} file is not changed).
+     *
+     * @param tunnel         the tunnel's name
+     * @param kind           which part
+     * @param implementation the installed implementation to move to, by name
+     * @throws IllegalArgumentException when no tunnel of that name runs or no such implementation is installed
+     * @throws IOException              when the move failed; the tunnel then runs on as before
+     */
+    void swap(String tunnel, PluginKind kind, String implementation) throws IOException;
 
     /**
      * Reverts the host changes that killed runs left behind, through every installed network configurator
@@ -50,7 +74,6 @@ public interface TunnelService {
      *         on its own when it started (said as such, with the time), so that a cleanup right after a start
      *         does not say "nothing"
      * @throws IOException when a configurator could not revert something (everything else is still reverted)
-     * @since 1.1
      */
     List<String> cleanup() throws IOException;
 }

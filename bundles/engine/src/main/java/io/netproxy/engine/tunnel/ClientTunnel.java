@@ -8,6 +8,7 @@ import io.netproxy.api.TunSettings;
 import io.netproxy.api.tunnel.PeerStatus;
 import io.netproxy.api.tunnel.TunnelSpec;
 import io.netproxy.api.tunnel.TunnelStatus;
+import io.netproxy.engine.protocol.ControlMessages;
 import io.netproxy.engine.protocol.HandshakeException;
 import io.netproxy.engine.protocol.InitiationPayload;
 import io.netproxy.engine.protocol.Initiator;
@@ -64,7 +65,6 @@ public final class ClientTunnel extends Tunnel {
     private volatile int keepaliveSeconds = ServerTunnel.KEEPALIVE_SECONDS;
     private volatile String tunAddress;
     private final java.util.function.Supplier<List<CipherSuite>> installedCiphers;
-    private final List<String> allowedCiphers;
     private final Plugins plugins;
     private final String tunName;
     private final int mtuOverride;
@@ -82,7 +82,6 @@ public final class ClientTunnel extends Tunnel {
         this.routeOverride = spec.routes();
         this.clientId = ClientIds.forTunnel(plugins.stateDirectory(), spec.name());
         this.installedCiphers = plugins.ciphers();
-        this.allowedCiphers = spec.ciphers();
     }
 
     /**
@@ -204,6 +203,102 @@ public final class ClientTunnel extends Tunnel {
         if (pendingVia == old) pendingVia = next;
     }
 
+    @Override
+    public synchronized void moveTo(Transport next) throws IOException {
+        if (!running) return;
+        usePolicy(new TransportPolicy(List.of(next.name()), false));
+        if (probe != null) giveUpProbe();
+        if (active.transport() == next) return;
+        Carrier opened = open(next);
+        String before = active.transport().name();
+        replace(active, opened);
+        log.info("tunnel {}: now on transport {} instead of {}", name, next.name(), before);
+        timer.execute(() -> initiate(active));
+    }
+
+    /** A client on the automatic policy moves on its own: on a fallback, its next probe tries the preferred one. */
+    @Override
+    protected void useAutomaticTransports() {
+        usePolicy(TransportPolicy.of(null));
+    }
+
+    @Override
+    public void acceptCiphers(List<String> names) {
+        allowedCiphers = List.copyOf(names);
+        Session session = current;
+        if (session != null && !allowed(session.suite())) {
+            log.info("tunnel {}: handshaking again for a cipher suite of {}", name, names.isEmpty() ? "all" : names);
+            timer.execute(this::handshakeNow);
+        }
+    }
+
+    /** The previous session on the suite goes now; a current one carries traffic until its successor is made. */
+    @Override
+    public void cipherGone(CipherSuite suite) {
+        synchronized (this) {
+            Session old = previous;
+            if (old != null && old.suite() == suite) {
+                previous = null;
+                retire(old);
+            }
+        }
+        Session session = current;
+        if (session != null && session.suite() == suite) {
+            log.info("tunnel {}: cipher suite {} went away; handshaking again", name, suite.name());
+            timer.execute(this::handshakeNow);
+        }
+    }
+
+    /** What a server's control message asks for. */
+    @Override
+    protected void control(Session session, byte[] buf, int off, int len, InetSocketAddress from) {
+        int type = ControlMessages.type(buf, off, len);
+        if (type == ControlMessages.HANDSHAKE_NOW) {
+            timer.execute(this::handshakeNow);
+        } else if (type == ControlMessages.TRANSPORTS) {
+            List<String> names;
+            try {
+                names = ControlMessages.parseTransports(buf, off, len);
+            } catch (IllegalArgumentException e) {
+                drop(Counters.Counter.DROP_MALFORMED, from);
+                return;
+            }
+            timer.execute(() -> follow(names));
+        } else {
+            drop(Counters.Counter.DROP_NOT_IPV4, from);
+        }
+    }
+
+    /** A handshake at once, unless one is outstanding or has just completed. Timer thread. */
+    private void handshakeNow() {
+        Session session = current;
+        if (pending != null || session != null && session.ageNanos(clock.nanoTime()) < SECOND) return;
+        initiate(active);
+    }
+
+    /** The server listens on {@code names} only now: the client moves to one of them if its transport is not. */
+    private synchronized void follow(List<String> names) {
+        if (!running) return;
+        usePolicy(new TransportPolicy(names, names.size() > 1));
+        if (names.contains(active.transport().name())) return;
+        for (String candidate : names) {
+            Optional<Transport> next = transports.installed().apply(candidate);
+            if (next.isEmpty()) continue;
+            try {
+                Carrier opened = open(next.get());
+                String before = active.transport().name();
+                replace(active, opened);
+                log.info("tunnel {}: the server now listens on {}; moved from {} to {}", name, names, before, candidate);
+                initiate(active);
+            } catch (IOException e) {
+                log.warn("tunnel {}: cannot open transport {}: {}", name, candidate, e.getMessage());
+                continue;
+            }
+            return;
+        }
+        log.warn("tunnel {}: the server now listens only on {}, and none of them is installed here", name, names);
+    }
+
     /** Also the next transport of an automatic policy, when the one in use is uninstalled. */
     @Override
     public Optional<Transport> replacementFor(Transport gone) {
@@ -281,6 +376,12 @@ public final class ClientTunnel extends Tunnel {
             previous = current;
             current = session;
             if (old != null) retire(old);
+            // a session on a suite that went away carried traffic until now; it goes with the class loader it holds
+            Session carried = previous;
+            if (carried != null && !installed(carried.suite())) {
+                previous = null;
+                retire(carried);
+            }
             if (via == probe) {
                 probe = null;
                 replace(active, via);

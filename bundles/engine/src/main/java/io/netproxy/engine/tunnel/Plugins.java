@@ -37,6 +37,11 @@ public record Plugins(Transports transports, TunBackend tunBackend, NetworkConfi
             return policy.installed(installed, best.get());
         }
 
+        /** The same transports under another policy. */
+        public Transports withPolicy(TransportPolicy other) {
+            return new Transports(other, installed, best);
+        }
+
         /** A policy of one transport, always this one: for tests and embedders. */
         public static Transports only(Transport transport) {
             return new Transports(new TransportPolicy(List.of(transport.name()), false),

@@ -8,6 +8,7 @@ import io.netproxy.api.TunSettings;
 import io.netproxy.api.tunnel.PeerStatus;
 import io.netproxy.api.tunnel.TunnelSpec;
 import io.netproxy.api.tunnel.TunnelStatus;
+import io.netproxy.engine.protocol.ControlMessages;
 import io.netproxy.engine.protocol.HandshakeException;
 import io.netproxy.engine.protocol.Responder;
 import io.netproxy.engine.protocol.ResponsePayload;
@@ -47,7 +48,9 @@ public final class ServerTunnel extends Tunnel {
     private final ThreadPoolExecutor handshakes;
     /** Initiations handed to the handshake thread and not answered yet. */
     private final java.util.concurrent.atomic.AtomicInteger handshakesInFlight = new java.util.concurrent.atomic.AtomicInteger();
-    private final List<String> cipherNames;
+    /** Endpoints being let go after a move to another transport, with when they close at the latest. */
+    private final Map<Carrier, Long> lettingGo = new ConcurrentHashMap<>();
+    static final long LET_GO_AFTER_NANOS = 10 * SECOND;
     private final InetSocketAddress listen;
     /** What a handshake pushes; replaced whole when the settings change in place. */
     private volatile Pushed pushed;
@@ -62,7 +65,6 @@ public final class ServerTunnel extends Tunnel {
         this.responder = new Responder(identities.local(), identities.psk(), identities::allows, identities.passwordMode());
         this.pool = new AddressPool(spec.pool());
         this.sessionByAddress = new AtomicReferenceArray<>(pool.size());
-        this.cipherNames = spec.ciphers();
         this.listen = spec.host() == null ? new InetSocketAddress(spec.port()) : new InetSocketAddress(spec.host(), spec.port());
         this.mtu = spec.mtu() > 0 ? spec.mtu() : plugins.tunables().defaultMtu();
         this.rateLimiter = new HandshakeRateLimiter(plugins.tunables().handshakesPerSecond(),
@@ -145,6 +147,98 @@ public final class ServerTunnel extends Tunnel {
             log.info("tunnel {}: now also listening on {} via {}", name, format(listenAddress()), transport.name());
         } catch (IOException e) {
             log.warn("tunnel {}: cannot listen via the new transport {}: {}", name, transport.name(), e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized void moveTo(Transport next) throws IOException {
+        if (!running) return;
+        usePolicy(new TransportPolicy(List.of(next.name()), false));
+        Carrier target = carrierOf(next);
+        if (target == null) {
+            target = listenAlso(next);
+            log.info("tunnel {}: now listening on {} via {}", name, format(listenAddress()), next.name());
+        }
+        List<Carrier> others = carriers.stream().filter(carrier -> carrier.transport() != next).toList();
+        if (others.isEmpty()) return;
+        // clients on the others move first, told in band, before their endpoints close
+        byte[] notice = ControlMessages.transports(List.of(next.name()));
+        Carrier kept = target;
+        forEachCurrentSession(session -> {
+            if (session.peerAddress().carrier().current() != kept) sendControl(session, notice);
+        });
+        long deadline = clock.nanoTime() + LET_GO_AFTER_NANOS;
+        for (Carrier carrier : others) lettingGo.put(carrier, deadline);
+        log.info("tunnel {}: moving to transport {}; {} close once their clients have moved", name, next.name(),
+                others);
+    }
+
+    /** Opens an endpoint beside the others; one of the same protocol shares their port (listenBeside). */
+    private Carrier listenAlso(Transport next) throws IOException {
+        try {
+            return open(next);
+        } catch (IOException busy) {
+            if (carriers.isEmpty()) throw busy;
+            return open(next, next.listenBeside(carriers.get(0).endpoint()));
+        }
+    }
+
+    @Override
+    protected synchronized void useAutomaticTransports() throws IOException {
+        usePolicy(TransportPolicy.of(null));
+        lettingGo.clear();
+        for (Transport transport : transports.available()) transportAdded(transport);
+    }
+
+    @Override
+    public void acceptCiphers(List<String> names) {
+        allowedCiphers = List.copyOf(names);
+        forEachCurrentSession(session -> {
+            if (!allowed(session.suite())) sendControl(session, ControlMessages.handshakeNow());
+        });
+        log.info("tunnel {}: accepts cipher suites {} from now on", name, names.isEmpty() ? "all installed" : names);
+    }
+
+    /** Older sessions on the suite go now; a current one carries traffic until its successor is confirmed. */
+    @Override
+    public void cipherGone(CipherSuite suite) {
+        for (Client client : clients.values()) {
+            Session current;
+            synchronized (client) {
+                client.others.removeIf(old -> {
+                    boolean gone = old.suite() == suite;
+                    if (gone) retire(old);
+                    return gone;
+                });
+                current = client.current;
+            }
+            if (current != null && current.suite() == suite) sendControl(current, ControlMessages.handshakeNow());
+        }
+    }
+
+    private void forEachCurrentSession(java.util.function.Consumer<Session> action) {
+        for (Client client : clients.values()) {
+            Session session;
+            synchronized (client) {
+                session = client.current;
+            }
+            if (session != null) action.accept(session);
+        }
+    }
+
+    /** Closes the endpoints being let go that no client uses any more, or whose time is up. Timer thread. */
+    private void letGoOfMovedEndpoints(long now) {
+        for (Map.Entry<Carrier, Long> entry : lettingGo.entrySet()) {
+            Carrier carrier = entry.getKey();
+            boolean used = false;
+            for (Client client : clients.values()) {
+                Session session = client.current;
+                if (session != null && session.peerAddress().carrier().current() == carrier) used = true;
+            }
+            if (used && now - entry.getValue() < 0) continue;
+            lettingGo.remove(carrier);
+            close(carrier);
+            log.info("tunnel {}: closed {}{}", name, carrier, used ? " (a client had not moved yet)" : "");
         }
     }
 
@@ -285,7 +379,7 @@ public final class ServerTunnel extends Tunnel {
     private CipherSuite chooseCipher(int[] offered) {
         for (int wireId : offered) {
             CipherSuite suite = ciphers.apply(wireId);
-            if (suite != null && (cipherNames.isEmpty() || cipherNames.contains(suite.name()))) return suite;
+            if (suite != null && allowed(suite)) return suite;
         }
         return null;
     }
@@ -302,6 +396,12 @@ public final class ServerTunnel extends Tunnel {
             if (client.current != null) client.others.add(client.current);
             client.current = session;
             sessionByAddress.set(pool.slot(session.peer().tunnelAddress()), session);
+            // sessions on a suite that went away carried traffic until now; they go with the class loader they hold
+            client.others.removeIf(old -> {
+                boolean gone = !installed(old.suite());
+                if (gone) retire(old);
+                return gone;
+            });
         }
     }
 
@@ -347,6 +447,7 @@ public final class ServerTunnel extends Tunnel {
             }
         }
         rateLimiter.forgetIdle(now);
+        if (!lettingGo.isEmpty()) letGoOfMovedEndpoints(now);
     }
 
     private void retire(Session session) {

@@ -11,6 +11,7 @@ import io.netproxy.api.TunBackend;
 import io.netproxy.api.NetworkConfigurator;
 import io.netproxy.api.tunnel.TunnelSpec;
 import io.netproxy.api.tunnel.TunnelStatus;
+import io.netproxy.engine.protocol.ControlMessages;
 import io.netproxy.engine.protocol.Messages;
 import io.netproxy.engine.protocol.ProtocolTimers;
 import io.netproxy.engine.protocol.ReplayWindow;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -58,7 +60,12 @@ public abstract class Tunnel {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
     private final List<Runnable> stopListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    protected final Plugins.Transports transports;
+    /** The transports this tunnel may use; its policy changes when an operator moves the tunnel. */
+    protected volatile Plugins.Transports transports;
+    /** Cipher suites the tunnel accepts, by name, in order of preference; empty for every installed one. */
+    protected volatile List<String> allowedCiphers;
+    /** The transport setting it runs with ({@code null} or {@code auto} for the automatic policy). */
+    private String transportSetting;
     /** The open transport endpoints, each with its reader thread. */
     protected final List<Carrier> carriers = new java.util.concurrent.CopyOnWriteArrayList<>();
     protected volatile TunDevice tun;
@@ -75,6 +82,8 @@ public abstract class Tunnel {
         this.name = spec.name();
         this.fixed = FixedSettings.of(spec);
         this.transports = plugins.transports();
+        this.allowedCiphers = spec.ciphers();
+        this.transportSetting = spec.transport();
         this.tunBackend = plugins.tunBackend();
         this.netconf = plugins.netconf();
         this.ciphers = plugins::cipher;
@@ -123,12 +132,65 @@ public abstract class Tunnel {
      */
     public final synchronized boolean updateInPlace(TunnelSpec spec) {
         if (!running || !FixedSettings.of(spec).equals(fixed)) return false;
+        if (!Objects.equals(spec.transport(), transportSetting)) {
+            TransportPolicy policy = TransportPolicy.of(spec.transport());
+            Optional<Transport> named = policy.automatic() ? Optional.empty()
+                    : transports.installed().apply(policy.names().get(0));
+            if (!policy.automatic() && named.isEmpty()) return false; // a restart reports the missing transport
+            try {
+                if (named.isPresent()) {
+                    moveTo(named.get());
+                } else {
+                    useAutomaticTransports();
+                }
+            } catch (IOException e) {
+                log.warn("tunnel {}: cannot move to transport {} in place ({}); restarting it", name, spec.transport(),
+                        e.getMessage());
+                return false;
+            }
+            transportSetting = spec.transport();
+        }
+        if (!spec.ciphers().equals(allowedCiphers)) acceptCiphers(spec.ciphers());
         applyInPlace(spec);
         return true;
     }
 
-    /** Applies what may change in place; nothing for a client, whose every setting needs a restart. */
+    /** Applies what else may change in place; nothing for a client. */
     protected void applyInPlace(TunnelSpec spec) {}
+
+    /** Takes the transport policy {@code policy} from now on. */
+    protected final void usePolicy(TransportPolicy policy) {
+        transports = transports.withPolicy(policy);
+    }
+
+    /**
+     * Moves the tunnel to {@code next} alone, make before break: a client connects over it and handshakes there; a
+     * server listens on it, tells its clients, and closes its other endpoints once they have moved.
+     */
+    public abstract void moveTo(Transport next) throws IOException;
+
+    /** Back to the automatic transport policy (a server listens on each of its transports again). */
+    protected abstract void useAutomaticTransports() throws IOException;
+
+    /**
+     * Accepts only these cipher suites (all installed ones when empty) from now on; sessions on another suite
+     * handshake again at once and carry traffic until their successor is confirmed.
+     */
+    public abstract void acceptCiphers(List<String> names);
+
+    /** A suite was uninstalled: its sessions handshake again at once, and are retired when their successor is. */
+    public abstract void cipherGone(CipherSuite suite);
+
+    /** Whether the suite is installed (a session on one that is not is retired as soon as it can be). */
+    protected final boolean installed(CipherSuite suite) {
+        return ciphers.apply(suite.wireId()) == suite;
+    }
+
+    /** Whether the tunnel would choose this suite now. */
+    protected final boolean allowed(CipherSuite suite) {
+        List<String> allowed = allowedCiphers;
+        return installed(suite) && (allowed.isEmpty() || allowed.contains(suite.name()));
+    }
 
     /** Handshake messages (initiation or response) from {@code from} on {@code via}; the buffer is reused after return. */
     protected abstract void handleHandshake(int type, byte[] buf, int off, int len, Carrier via, InetSocketAddress from);
@@ -257,6 +319,10 @@ public abstract class Tunnel {
         authenticated(session);
         if (plain == 0) return;
         int packetOff = off + Messages.DATA_HEADER_LENGTH;
+        if (ControlMessages.isControl(buf, packetOff, plain)) {
+            control(session, buf, packetOff, plain, from);
+            return;
+        }
         int packetLength = Ipv4.packetLength(buf, packetOff, plain);
         if (packetLength < 0) {
             drop(Counters.Counter.DROP_NOT_IPV4, from);
@@ -359,6 +425,24 @@ public abstract class Tunnel {
         }
     }
 
+    /**
+     * An authenticated control message (PROTOCOL.md section 7.1); only a responder sends them, so a server drops
+     * what it gets.
+     */
+    protected void control(Session session, byte[] buf, int off, int len, InetSocketAddress from) {
+        drop(Counters.Counter.DROP_NOT_IPV4, from);
+    }
+
+    /** Sends a control message on the session, from the timer thread, which owns the session's control sealer. */
+    protected final void sendControl(Session session, byte[] message) {
+        timer.execute(() -> {
+            if (!running || expired(session)) return;
+            byte[] buf = new byte[Messages.DATA_HEADER_LENGTH + message.length + TAG_ROOM];
+            System.arraycopy(message, 0, buf, Messages.DATA_HEADER_LENGTH, message.length);
+            send(session, session.controlSealer, buf, Messages.DATA_HEADER_LENGTH, message.length);
+        });
+    }
+
     /** Keys are never used past their lifetime, to send (keepalives included) or to receive. */
     protected final boolean expired(Session session) {
         return session.ageNanos(clock.nanoTime()) >= REJECT_AFTER_NANOS;
@@ -392,7 +476,12 @@ public abstract class Tunnel {
 
     /** Opens an endpoint of {@code transport} and starts reading it. */
     protected final Carrier open(Transport transport) throws IOException {
-        Carrier carrier = new Carrier(transport, openEndpoint(transport));
+        return open(transport, openEndpoint(transport));
+    }
+
+    /** Starts reading an endpoint opened otherwise (beside another, say). */
+    protected final Carrier open(Transport transport, TransportEndpoint endpoint) {
+        Carrier carrier = new Carrier(transport, endpoint);
         carriers.add(carrier);
         startSocketReader(carrier);
         return carrier;

@@ -26,12 +26,26 @@ final class TestAesGcm implements CipherSuite {
      * wiped ({@code IllegalStateException: key destroyed}). Keepalives (empty plaintexts) are not affected.
      */
     final AtomicInteger failingSeals = new AtomicInteger();
+    /** Sealers and openers made and not closed yet: what sessions on this suite still hold. */
+    final AtomicInteger openKeys = new AtomicInteger();
+    private final String name;
+    private final int wireId;
+
+    TestAesGcm() {
+        this("aes-256-gcm", 2);
+    }
+
+    /** The same AEAD under another name and wire id: a second suite to move between. */
+    TestAesGcm(String name, int wireId) {
+        this.name = name;
+        this.wireId = wireId;
+    }
 
     @Override
-    public String name() { return "aes-256-gcm"; }
+    public String name() { return name; }
 
     @Override
-    public int wireId() { return 2; }
+    public int wireId() { return wireId; }
 
     @Override
     public int keyLength() { return 32; }
@@ -40,10 +54,16 @@ final class TestAesGcm implements CipherSuite {
     public int tagLength() { return TAG; }
 
     @Override
-    public PacketSealer newSealer(byte[] key) { return new Sealer(key, failingSeals); }
+    public PacketSealer newSealer(byte[] key) {
+        openKeys.incrementAndGet();
+        return new Sealer(key, failingSeals, openKeys);
+    }
 
     @Override
-    public PacketOpener newOpener(byte[] key) { return new Opener(key); }
+    public PacketOpener newOpener(byte[] key) {
+        openKeys.incrementAndGet();
+        return new Opener(key, openKeys);
+    }
 
     static byte[] nonce(long counter) {
         byte[] nonce = new byte[12];
@@ -54,9 +74,11 @@ final class TestAesGcm implements CipherSuite {
     private abstract static class Aead implements AutoCloseable {
         private final byte[] key;
         private final Cipher cipher;
+        private final AtomicInteger openKeys;
         private volatile boolean closed;
 
-        Aead(byte[] key) {
+        Aead(byte[] key, AtomicInteger openKeys) {
+            this.openKeys = openKeys;
             if (key.length != 32) throw new IllegalArgumentException("aes-256-gcm needs a 32-byte key");
             this.key = key.clone();
             try {
@@ -75,7 +97,8 @@ final class TestAesGcm implements CipherSuite {
         boolean closed() { return closed; }
 
         @Override
-        public void close() {
+        public synchronized void close() {
+            if (!closed) openKeys.decrementAndGet();
             closed = true;
             Arrays.fill(key, (byte) 0);
         }
@@ -84,8 +107,8 @@ final class TestAesGcm implements CipherSuite {
     private static final class Sealer extends Aead implements PacketSealer {
         private final AtomicInteger failures;
 
-        Sealer(byte[] key, AtomicInteger failures) {
-            super(key);
+        Sealer(byte[] key, AtomicInteger failures, AtomicInteger openKeys) {
+            super(key, openKeys);
             this.failures = failures;
         }
 
@@ -107,7 +130,7 @@ final class TestAesGcm implements CipherSuite {
     }
 
     private static final class Opener extends Aead implements PacketOpener {
-        Opener(byte[] key) { super(key); }
+        Opener(byte[] key, AtomicInteger openKeys) { super(key, openKeys); }
 
         @Override
         public int open(long counter, byte[] buf, int aadOff, int aadLen, int off, int len) {

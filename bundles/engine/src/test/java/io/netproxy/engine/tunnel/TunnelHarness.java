@@ -51,6 +51,8 @@ final class TunnelHarness implements AutoCloseable {
         final FakeTun tunBackend = new FakeTun();
         final RecordingNetconf netconf = new RecordingNetconf();
         final TestAesGcm suite = new TestAesGcm();
+        /** The suites installed on this node, best first; tests add and remove suites as bundles would come and go. */
+        final List<CipherSuite> suites = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(suite));
         final Plugins plugins;
         T tunnel;
 
@@ -61,7 +63,6 @@ final class TunnelHarness implements AutoCloseable {
         /** A node whose first transport is {@code transport}, with {@code transports} to choose from. */
         Node(InMemoryNetwork.MemoryTransport transport, Plugins.Transports transports, EngineClock clock, Tunables tunables) {
             this.transport = transport;
-            List<CipherSuite> suites = List.of(suite);
             this.plugins = new Plugins(transports, tunBackend, netconf, () -> suites, clock, null, tunables);
         }
 

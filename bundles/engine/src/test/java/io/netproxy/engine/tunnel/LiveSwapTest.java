@@ -1,0 +1,165 @@
+package io.netproxy.engine.tunnel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netproxy.api.Transport;
+import io.netproxy.engine.protocol.StaticIdentity;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Moving a running tunnel to another transport or cipher suite, on a fake clock: traffic flows before, during and
+ * after, and what the tunnel let go of is closed.
+ */
+class LiveSwapTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final Duration SECOND = Duration.ofSeconds(1);
+
+    private final StaticIdentity serverKey = StaticIdentity.generate();
+    private final StaticIdentity alice = StaticIdentity.generate();
+    private final FakeClock clock = new FakeClock();
+
+    @Test
+    void aClientMovesToAnotherTransportOnCommand() throws Exception {
+        try (TunnelHarness net = new TunnelHarness(clock)) {
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                TunnelHarness.Node<ServerTunnel> server = server(net);
+                TunnelHarness.Node<ClientTunnel> client = client(net);
+                step(net, server, client);
+                client.tunnel.moveTo(transport(client, "tcp"));
+                step(net, server, client);
+                assertEquals("tcp", client.tunnel.status().transport());
+                roundTrip(server, client, "after the move");
+                assertTrue(server.tunnel.status().peers().get(0).endpoint().endsWith("(tcp)"));
+                assertEquals(List.of("tcp"), names(client.tunnel.transportsInUse()));
+                assertEquals(0, client.drops() + server.drops(), "nothing lost on the way");
+            });
+        }
+    }
+
+    @Test
+    void aServerMovesItsClientsBeforeItClosesTheTransportTheyUse() throws Exception {
+        try (TunnelHarness net = new TunnelHarness(clock)) {
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                TunnelHarness.Node<ServerTunnel> server = server(net);
+                TunnelHarness.Node<ClientTunnel> client = client(net);
+                assertEquals("udp+tcp", server.tunnel.status().transport());
+                step(net, server, client);
+
+                server.tunnel.moveTo(transport(server, "tcp"));
+                // the notice goes out on the timer; the client moves and handshakes over tcp
+                net.settle();
+                step(net, server, client);
+                assertEquals("tcp", client.tunnel.status().transport(), "the client followed the server");
+                step(net, server, client);
+                assertEquals("tcp", server.tunnel.status().transport(), "the udp endpoint is closed once unused");
+                assertTrue(server.endpoint().isClosed());
+                roundTrip(server, client, "after the server moved");
+            });
+        }
+    }
+
+    @Test
+    void aServerThatAcceptsAnotherSuiteHasItsClientHandshakeAgainAtOnce() throws Exception {
+        try (TunnelHarness net = new TunnelHarness(clock)) {
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                TunnelHarness.Node<ServerTunnel> server = server(net);
+                TestAesGcm serverAlt = new TestAesGcm("alt-gcm", 200);
+                server.suites.add(serverAlt);
+                TunnelHarness.Node<ClientTunnel> client = net.automaticNode("198.51.100.10", name -> true);
+                client.suites.add(new TestAesGcm("alt-gcm", 200));
+                client.tunnel = ClientTunnel.start(TunnelHarness.keyClient("alice", alice.privateKey(),
+                        serverKey.publicKey()), client.plugins);
+                assertEquals("aes-256-gcm", server.tunnel.status().peers().get(0).cipher());
+                step(net, server, client);
+
+                server.tunnel.acceptCiphers(List.of("alt-gcm"));
+                net.settle();
+                step(net, server, client);
+                roundTrip(server, client, "on the new suite");
+                assertEquals("alt-gcm", client.tunnel.status().peers().get(0).cipher());
+                assertEquals("alt-gcm", server.tunnel.status().peers().get(0).cipher());
+                assertEquals(2, server.counter("handshakes"), "one handshake more, well before the two-minute rekey");
+                assertEquals(0, client.drops() + server.drops());
+            });
+        }
+    }
+
+    @Test
+    void sessionsOnAnUninstalledSuiteMoveToAnotherAndLetGoOfItsObjects() throws Exception {
+        try (TunnelHarness net = new TunnelHarness(clock)) {
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                TunnelHarness.Node<ServerTunnel> server = server(net);
+                server.suites.add(new TestAesGcm("alt-gcm", 200));
+                TunnelHarness.Node<ClientTunnel> client = net.automaticNode("198.51.100.10", name -> true);
+                client.suites.add(new TestAesGcm("alt-gcm", 200));
+                client.tunnel = ClientTunnel.start(TunnelHarness.keyClient("alice", alice.privateKey(),
+                        serverKey.publicKey()), client.plugins);
+                step(net, server, client);
+                TestAesGcm gone = client.suite;
+                assertTrue(gone.openKeys.get() > 0);
+
+                // the client's bundle of that suite stops: its sessions move, then hold none of its objects
+                client.suites.remove(gone);
+                client.tunnel.cipherGone(gone);
+                net.settle();
+                step(net, server, client);
+                roundTrip(server, client, "after the suite went away");
+                assertEquals("alt-gcm", client.tunnel.status().peers().get(0).cipher());
+                assertEquals(0, gone.openKeys.get(), "no session keeps a sealer or opener of the uninstalled suite");
+
+                // and on the server's side too
+                TestAesGcm serverGone = server.suite;
+                server.suites.remove(serverGone);
+                server.tunnel.cipherGone(serverGone);
+                step(net, server, client);
+                roundTrip(server, client, "still");
+                assertEquals(0, serverGone.openKeys.get(), "the server keeps nothing of it either");
+            });
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------
+
+    private TunnelHarness.Node<ServerTunnel> server(TunnelHarness net) throws Exception {
+        TunnelHarness.Node<ServerTunnel> node = net.automaticNode(TunnelHarness.SERVER_IP, name -> true);
+        node.tunnel = ServerTunnel.start(TunnelHarness.keyServer("srv", serverKey.privateKey(),
+                List.of(alice.publicKey()), List.of()), node.plugins);
+        return node;
+    }
+
+    private TunnelHarness.Node<ClientTunnel> client(TunnelHarness net) throws Exception {
+        TunnelHarness.Node<ClientTunnel> node = net.automaticNode("198.51.100.10", name -> true);
+        node.tunnel = ClientTunnel.start(TunnelHarness.keyClient("alice", alice.privateKey(), serverKey.publicKey()),
+                node.plugins);
+        return node;
+    }
+
+    private static Transport transport(TunnelHarness.Node<?> node, String name) {
+        return node.plugins.transports().installed().apply(name).orElseThrow();
+    }
+
+    private static List<String> names(List<Transport> transports) {
+        return transports.stream().map(Transport::name).toList();
+    }
+
+    private static void roundTrip(TunnelHarness.Node<ServerTunnel> server, TunnelHarness.Node<ClientTunnel> client,
+                                  String label) throws InterruptedException {
+        byte[] up = Packets.udp("10.67.0.2", "192.0.2.99", "up " + label);
+        client.tun().inject(up);
+        assertArrayEquals(up, server.tun().awaitDelivered(WAIT), "client to server " + label);
+        byte[] down = Packets.udp("192.0.2.99", "10.67.0.2", "down " + label);
+        server.tun().inject(down);
+        assertArrayEquals(down, client.tun().awaitDelivered(WAIT), "server to client " + label);
+    }
+
+    private void step(TunnelHarness net, TunnelHarness.Node<?>... nodes) throws Exception {
+        clock.advance(SECOND);
+        for (TunnelHarness.Node<?> node : nodes) node.tunnel.tickNow();
+        net.settle();
+    }
+}
