@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens TUN devices through {@code /dev/net/tun}: the TUNSETIFF/TUNSETPERSIST ioctls attach the file to a
- * device, then iproute2 sets its MTU and addresses and brings it up.
+ * device, then iproute2 sets its MTU and addresses and brings it up. Every device is a multi-queue one with a single
+ * queue, so that {@link #attach} can add a second queue for a hand-over.
  */
 @Component(service = TunBackend.class,
         property = {TunBackend.PROPERTY + "=" + LinuxTunBackend.NAME, "service.ranking:Integer=10"})
@@ -24,6 +25,7 @@ public final class LinuxTunBackend implements TunBackend {
     private static final Path CLONE_DEVICE = Path.of("/dev/net/tun");
 
     private static final int TX_QUEUE_PACKETS = 2000;
+    private static final int FLAGS = TunIoctl.IFF_TUN | TunIoctl.IFF_NO_PI | TunIoctl.IFF_MULTI_QUEUE;
 
     @Override
     public String name() {
@@ -59,11 +61,34 @@ public final class LinuxTunBackend implements TunBackend {
         }
     }
 
-    /** Attaches the descriptor to the device and returns the kernel's name for it (which resolves a %d). */
+    /**
+     * Attaches the descriptor to the device and returns the kernel's name for it (which resolves a %d). A device of
+     * that name that exists already is an error, unless the settings ask to re-attach a persistent one: two
+     * tunnels must never share a device by accident.
+     */
     private static String attach(int fd, TunSettings settings) throws IOException {
-        byte[] ifreq = Ifreq.of(settings.name(), TunIoctl.IFF_TUN | TunIoctl.IFF_NO_PI);
+        int exclusive = settings.persist() ? 0 : TunIoctl.IFF_TUN_EXCL;
+        byte[] ifreq = Ifreq.of(settings.name(), FLAGS | exclusive);
         TunIoctl.setIff(fd, ifreq, settings.name());
         return Ifreq.name(ifreq);
+    }
+
+    /**
+     * A second queue of the running device {@code current}: packets the kernel routes to it are read from both
+     * until the old queue closes, and its addresses and routes stay with the device.
+     */
+    @Override
+    public TunDevice attach(TunDevice current) throws IOException {
+        RandomAccessFile file = openCloneDevice();
+        try {
+            int fd = FileDescriptors.number(file.getFD());
+            TunIoctl.setIff(fd, Ifreq.of(current.name(), FLAGS), current.name());
+            LOG.info("attached to TUN {} for a hand-over", current.name());
+            return new LinuxTunDevice(current.name(), current.mtu(), false, file);
+        } catch (Throwable e) {
+            closeAfterFailure(file, e);
+            throw e;
+        }
     }
 
     /**

@@ -50,9 +50,9 @@ final class TunErrors {
     static IOException ioctlFailed(String request, String device, int errno) {
         String hint = switch (errno) {
             case EPERM, EACCES -> NEEDS_PRIVILEGE;
-            case EBUSY -> "the device name is in use by another process";
+            case EBUSY -> "the device name is in use";
             case ENOENT, ENXIO, ENODEV -> LOAD_MODULE;
-            case EINVAL -> "invalid name, or a device of another kind (TAP, multi-queue) has this name";
+            case EINVAL -> "invalid name, or a device of another kind (TAP, or not multi-queue) has this name";
             default -> strerror(errno) + "; check the kernel log (dmesg) and that nothing else manages this device";
         };
         return new IOException(request + " failed for TUN device " + device + ": " + hint + " (errno " + errno + ")");

@@ -10,6 +10,13 @@ final class TunIoctl {
     static final int IFF_TUN = 0x0001;
     /** No packet-information header: the device carries bare IP packets. */
     static final int IFF_NO_PI = 0x1000;
+    /**
+     * Several descriptors may be queues of one device: how another backend, or a new revision of this bundle,
+     * attaches to a running device before the old queue lets go (a hand-over that keeps addresses and routes).
+     */
+    static final int IFF_MULTI_QUEUE = 0x0100;
+    /** Fails with EBUSY when a device of that name exists, instead of attaching to it. */
+    static final int IFF_TUN_EXCL = 0x8000;
 
     // _IOW('T', 202, int) and _IOW('T', 203, int) in the asm-generic encoding used by x86, arm, riscv and
     // s390 (mips, powerpc and sparc encode ioctl numbers differently).

@@ -50,6 +50,7 @@ class LinuxTunBackendNamespaceTest {
     }
 
     @Test
+    /** Two tunnels never share a device by accident: a second open() of a running one fails. */
     void reportsADeviceNameInUse() throws Exception {
         ProbeProcess holder = ProbeProcess.start(namespace, "npbusy0", false);
         holder.awaitReady();
@@ -75,8 +76,26 @@ class LinuxTunBackendNamespaceTest {
         assertPingAnswered();
         assertEquals(0, reattached.stop(), reattached.transcript());
 
-        CommandResult deleted = namespace.run("ip", "tuntap", "del", "dev", "nppersist0", "mode", "tun");
+        CommandResult deleted = namespace.run("ip", "tuntap", "del", "dev", "nppersist0", "mode", "tun", "multi_queue");
         assertTrue(deleted.succeeded(), deleted.toString());
+    }
+
+    @Test
+    void aSecondQueueTakesOverTheDeviceWithItsAddressWhenTheFirstCloses() throws Exception {
+        ProbeProcess first = ProbeProcess.start(namespace, "nphand0", false);
+        first.awaitReady();
+        assertPingAnswered();
+        ProbeProcess second = ProbeProcess.attach(namespace, "nphand0");
+        assertEquals("nphand0", second.awaitReady());
+
+        assertEquals(0, first.stop(), first.transcript());
+        CommandResult kept = namespace.run("ip", "-o", "addr", "show", "dev", "nphand0");
+        assertTrue(kept.succeeded() && kept.output().contains(TunEchoProbe.ADDRESS), "device and address kept: " + kept);
+        assertPingAnswered();
+
+        assertEquals(0, second.stop(), second.transcript());
+        assertNotEquals(0, namespace.run("ip", "link", "show", "dev", "nphand0").exitCode(),
+                "the device goes with its last queue");
     }
 
     private void assertPingAnswered() throws Exception {

@@ -31,10 +31,18 @@ final class ProbeProcess {
 
     /** Starts the probe with this test JVM's java and classpath; the namespace kills it when it closes. */
     static ProbeProcess start(TestNamespace namespace, String deviceName, boolean persist) throws IOException {
+        return run(namespace, deviceName, Boolean.toString(persist));
+    }
+
+    /** Starts a probe that attaches to the running device of that name (a hand-over) instead of opening one. */
+    static ProbeProcess attach(TestNamespace namespace, String deviceName) throws IOException {
+        return run(namespace, deviceName, TunEchoProbe.ATTACH);
+    }
+
+    private static ProbeProcess run(TestNamespace namespace, String deviceName, String mode) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProbeProcess(namespace.start(java, "--add-opens", "java.base/java.io=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), TunEchoProbe.class.getName(),
-                deviceName, Boolean.toString(persist)));
+                "-cp", System.getProperty("java.class.path"), TunEchoProbe.class.getName(), deviceName, mode));
     }
 
     private void collectOutput() {

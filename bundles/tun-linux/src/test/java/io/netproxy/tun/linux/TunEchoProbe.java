@@ -16,13 +16,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * until its standard input closes or a minute has passed. Then it closes the device and checks that this
  * unblocked the reading thread.
  *
- * <p>Arguments: device name, persist (true/false). Prints {@code READY <name>} once the device is up.
+ * <p>Arguments: device name, then persist ({@code true}/{@code false}) or {@code attach} to take over the running
+ * device of that name. Prints {@code READY <name>} once the device is up.
  * Exit code 0 means every check passed.
  */
 public final class TunEchoProbe {
     static final String ADDRESS = "198.18.99.1/24";
     static final String PEER = "198.18.99.2";
     static final String READY = "READY ";
+    static final String ATTACH = "attach";
 
     private static final long MAX_RUN_SECONDS = 60;
     private static final long UNBLOCK_TIMEOUT_MS = 5000;
@@ -31,8 +33,9 @@ public final class TunEchoProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        TunDevice device = new LinuxTunBackend().open(
-                new TunSettings(args[0], 1400, List.of(ADDRESS), Boolean.parseBoolean(args[1])));
+        LinuxTunBackend backend = new LinuxTunBackend();
+        TunDevice device = args[1].equals(ATTACH) ? backend.attach(running(args[0]))
+                : backend.open(new TunSettings(args[0], 1400, List.of(ADDRESS), Boolean.parseBoolean(args[1])));
         AtomicReference<Throwable> responderFailure = new AtomicReference<>();
         Thread responder = new Thread(() -> answerPings(device, responderFailure), "echo-responder");
         responder.start();
@@ -52,6 +55,18 @@ public final class TunEchoProbe {
             fail("the responder failed");
         }
         System.out.println("CLOSED");
+    }
+
+    /** What attach() learns of the device it takes over: its name and MTU (it was opened in another process). */
+    private static TunDevice running(String name) {
+        return new TunDevice() {
+            @Override public String name() { return name; }
+            @Override public int mtu() { return 1400; }
+            @Override public int read(PacketBatch batch) { throw new UnsupportedOperationException("another process reads"); }
+            @Override public void write(PacketBatch batch) { throw new UnsupportedOperationException("another process writes"); }
+            @Override public void write(byte[] buf, int off, int len) { throw new UnsupportedOperationException("another process writes"); }
+            @Override public void close() {}
+        };
     }
 
     private static void answerPings(TunDevice device, AtomicReference<Throwable> failure) {
