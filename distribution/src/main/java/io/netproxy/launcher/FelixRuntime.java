@@ -15,7 +15,10 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 
-/** Boots Felix with every jar of {@code bundle/} installed and started, and FileInstall watching {@code etc/} (if asked). */
+/**
+ * Boots Felix with every jar of {@code bundle/} installed and started, and FileInstall watching {@code etc/} (if
+ * asked), and through {@code etc/org.apache.felix.fileinstall-deploy.cfg} also {@code deploy/} for plugin bundles.
+ */
 final class FelixRuntime {
     /** slf4j sits on the launcher class path (ServiceLoader finds its provider there) and is exported to bundles. */
     private static final String SLF4J_VERSION = "2.0.20";
@@ -47,6 +50,8 @@ final class FelixRuntime {
         // FileInstall's scratch directory, which it would otherwise leave in /tmp at every start
         config.put("felix.fileinstall.tmpdir", layout.stateDir().resolve("fileinstall").toString());
         config.put("gosh.args", interactiveConsole ? "" : "--nointeractive");
+        // read by etc/org.apache.felix.fileinstall-deploy.cfg, which FileInstall interpolates with framework properties
+        config.put("netproxy.home", layout.home().toString());
         config.put("netproxy.run.dir", layout.runDir().toString());
         config.put("netproxy.state.dir", layout.stateDir().toString());
 
