@@ -2,6 +2,7 @@ package io.netproxy.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.Timeout;
  * What the engine expects of every {@link TunBackend}: a device with the name, MTU and address asked for, up;
  * packets the kernel routes to it are read at the batch's headroom, packets written (as a batch or one by one)
  * reach the kernel (checked with ping through the device); close() unblocks a reader and removes the device
- * unless it persists; a {@code %d} in the name lets the kernel pick the number.
+ * unless it persists; a {@code %d} in the name lets the kernel pick the number; the name of a device in use is
+ * refused; and, where the backend offers it, {@link TunBackend#attach} takes a running device over.
  *
  * <p>Every device lives in a network namespace the contract creates for the test and deletes afterwards; the
  * backend runs in a child JVM started there ({@link TunProbe}), which makes the subclass itself through its
@@ -88,6 +91,42 @@ public abstract class TunBackendContract {
         again.stop();
     }
 
+    /** Opening the name of a device that exists (and is not asked to persist) never takes it over silently. */
+    @Test
+    void refusesTheNameOfADeviceInUse() throws Exception {
+        Probe holder = start("npbusy0", 1400, false);
+        holder.ready();
+        Probe second = start("npbusy0", 1400, false);
+        assertTrue(second.process.waitFor(30, TimeUnit.SECONDS), "the second open neither failed nor ended");
+        assertNotEquals(0, second.process.exitValue(), "a second device of the same name was opened");
+        assertTrue(namespace.inside("ping", "-c", "2", "-i", "0.2", "-W", "2", PEER).contains("2 received"),
+                "the first device still carries its traffic");
+        holder.stop();
+    }
+
+    /**
+     * The hand-over of a backend swap (or a bundle update): a second device of this backend attaches to the running
+     * one, both carry packets until the first closes, then the second alone, with the device's address. Skipped for
+     * a backend that does not override {@link TunBackend#attach}.
+     */
+    @Test
+    void attachTakesOverTheRunningDeviceWithItsAddress() throws Exception {
+        Probe probe = start("npkit0", 1400, false);
+        probe.ready();
+        String attached = probe.command(TunProbe.ATTACH);
+        Assumptions.assumeFalse(attached.equals(TunProbe.UNSUPPORTED), "this backend does not take over running devices");
+        assertEquals(TunProbe.ATTACHED + "npkit0", attached);
+        assertTrue(namespace.inside("ping", "-c", "4", "-i", "0.2", "-W", "2", PEER).contains("4 received"));
+
+        assertEquals(TunProbe.CLOSED_FIRST, probe.command(TunProbe.CLOSE_FIRST));
+        assertTrue(namespace.inside("ping", "-c", "4", "-i", "0.2", "-W", "2", PEER).contains("4 received"),
+                "the attached device alone carries the traffic");
+        assertTrue(namespace.inside("ip", "-o", "-4", "addr", "show", "dev", "npkit0").contains("inet " + ADDRESS),
+                "the device keeps its address");
+        probe.stop();
+        assertFalse(namespace.run("ip", "link", "show", "dev", "npkit0").ok(), "gone once the last device closes");
+    }
+
     private Probe start(String name, int mtu, boolean persist) throws Exception {
         if (namespace == null) {
             HostPrerequisites.requireRootAndTools("ip", "ping");
@@ -115,6 +154,15 @@ public abstract class TunBackendContract {
             String line = next();
             if (line == null || !line.startsWith(TunProbe.READY)) fail("the probe did not open the device:\n" + transcript);
             return line.substring(TunProbe.READY.length());
+        }
+
+        /** Sends one line and returns the probe's answer. */
+        String command(String line) throws IOException {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+            String answer = next();
+            if (answer == null) fail("the probe ended after '" + line + "':\n" + transcript);
+            return answer;
         }
 
         /** Closes the probe's stdin, so that it closes the device, and checks how that went. */

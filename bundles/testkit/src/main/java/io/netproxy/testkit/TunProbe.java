@@ -4,23 +4,34 @@ import io.netproxy.api.PacketBatch;
 import io.netproxy.api.TunBackend;
 import io.netproxy.api.TunDevice;
 import io.netproxy.api.TunSettings;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.lang.reflect.Constructor;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The child JVM of {@link TunBackendContract}, started inside the contract's own network namespace (never the
  * host's): opens a device through the subclass's backend and answers the ICMP echo requests it reads, as the
- * peer of the device's /30, writing replies alternately as a batch and one by one. When its standard input
- * closes it closes the device and reports whether that unblocked the reading thread.
+ * peer of the device's /30, writing replies alternately as a batch and one by one. On the line {@code attach} it
+ * takes the device over with a second device of the same backend ({@link TunBackend#attach}) and answers on that
+ * too; on {@code close-first} it closes the first. When its standard input closes it closes what is open and
+ * reports whether that unblocked the reading threads.
  *
  * <p>Arguments: contract class, device name, MTU, address (CIDR), persist. Prints {@code READY <name> <mtu>},
- * then {@code CLOSED} when all went well, or {@code FAILED <reason>} and exits with 2.
+ * {@code ATTACHED <name>} or {@code UNSUPPORTED}, {@code CLOSED-FIRST}, then {@code CLOSED} when all went well,
+ * or {@code FAILED <reason>} and exits with 2.
  */
 public final class TunProbe {
     static final String READY = "READY ";
     static final String CLOSED = "CLOSED";
+    static final String ATTACH = "attach";
+    static final String ATTACHED = "ATTACHED ";
+    static final String UNSUPPORTED = "UNSUPPORTED";
+    static final String CLOSE_FIRST = "close-first";
+    static final String CLOSED_FIRST = "CLOSED-FIRST";
     private static final int HEADROOM = 64;
 
     private TunProbe() {
@@ -31,21 +42,47 @@ public final class TunProbe {
         Constructor<?> constructor = contractClass.getDeclaredConstructor();
         constructor.setAccessible(true);
         TunBackend backend = ((TunBackendContract) constructor.newInstance()).newBackend();
-        TunDevice device = backend.open(new TunSettings(args[1], Integer.parseInt(args[2]), List.of(args[3]),
+        TunDevice first = backend.open(new TunSettings(args[1], Integer.parseInt(args[2]), List.of(args[3]),
                 Boolean.parseBoolean(args[4])));
         AtomicReference<String> failure = new AtomicReference<>();
-        Thread responder = new Thread(() -> answerPings(device, failure), "echo-responder");
-        responder.start();
-        System.out.println(READY + device.name() + " " + device.mtu());
+        Thread firstResponder = respond(first, failure);
+        System.out.println(READY + first.name() + " " + first.mtu());
 
-        while (System.in.read() >= 0) {
-            // the contract sends nothing; it only closes the stream
+        TunDevice second = null;
+        Thread secondResponder = null;
+        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String command = commands.readLine(); command != null; command = commands.readLine()) {
+            if (command.equals(ATTACH)) {
+                if (backend.getClass().getMethod("attach", TunDevice.class).getDeclaringClass() == TunBackend.class) {
+                    System.out.println(UNSUPPORTED);
+                    continue;
+                }
+                second = backend.attach(first);
+                secondResponder = respond(second, failure);
+                System.out.println(ATTACHED + second.name());
+            } else if (command.equals(CLOSE_FIRST)) {
+                closeAndJoin(first, firstResponder);
+                System.out.println(CLOSED_FIRST);
+            }
         }
+        // the contract closed our stdin: close whatever is open
+        closeAndJoin(first, firstResponder);
+        if (second != null) closeAndJoin(second, secondResponder);
+        if (failure.get() != null) fail(failure.get());
+        System.out.println(CLOSED);
+    }
+
+    private static Thread respond(TunDevice device, AtomicReference<String> failure) {
+        Thread responder = new Thread(() -> answerPings(device, failure), "echo-responder-" + device.name());
+        responder.start();
+        return responder;
+    }
+
+    /** Closing twice is allowed (Closeable), so the first device may be closed again at the end. */
+    private static void closeAndJoin(TunDevice device, Thread responder) throws IOException, InterruptedException {
         device.close();
         responder.join(5_000);
         if (responder.isAlive()) fail("close() did not unblock the thread in read() within 5 s");
-        if (failure.get() != null) fail(failure.get());
-        System.out.println(CLOSED);
     }
 
     private static void answerPings(TunDevice device, AtomicReference<String> failure) {
