@@ -199,6 +199,31 @@ class NamespaceIntegrationTest {
     }
 
     @Test
+    void clientPlansOfBothConfiguratorsRouteTogetherWithoutAGapAndEachRemovesOnlyItsOwn() throws IOException {
+        IptablesNetworkConfigurator iptables = new IptablesNetworkConfigurator(new SystemTools(network.runner()), journals());
+        NetworkPlan plan = clientPlan("it-client-swap", "198.51.100.7", List.of("0.0.0.0/0"));
+        AppliedNetworkPlan old = iptables.apply(plan);
+        String alone = network.inside("ip", "-4", "route", "show");
+        AppliedNetworkPlan replacement = configurator.apply(plan);
+        String both = network.inside("ip", "-4", "route", "show");
+        assertTrue(both.contains("0.0.0.0/1 dev " + TestNetwork.TUN + " proto 67 scope link metric 1"), both);
+        assertEquals(2, both.lines().filter(line -> line.startsWith("0.0.0.0/1 ")).count(), both);
+        assertEquals(2, both.lines().filter(line -> line.startsWith("198.51.100.7 via")).count(), both);
+        assertTrue(alone.contains("0.0.0.0/1 dev " + TestNetwork.TUN + " proto 67 scope link"), alone);
+
+        old.close();
+        String after = network.inside("ip", "-4", "route", "show");
+        assertTrue(after.contains("0.0.0.0/1 dev " + TestNetwork.TUN + " proto 67 scope link metric 1"), after);
+        assertTrue(after.contains("128.0.0.0/1 dev " + TestNetwork.TUN), after);
+        assertEquals(1, after.lines().filter(line -> line.startsWith("0.0.0.0/1 ")).count(), after);
+        assertEquals(1, after.lines().filter(line -> line.startsWith("198.51.100.7 via")).count(),
+                "the replacement's pinned route stays: " + after);
+
+        replacement.close();
+        assertRestoredAndNoJournalLeft();
+    }
+
+    @Test
     void killedProcessIsRevertedByRecoverWhicheverConfiguratorMadeIt() throws Exception {
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens", "java.base/java.io=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",

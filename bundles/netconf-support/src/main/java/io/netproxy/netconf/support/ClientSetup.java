@@ -12,11 +12,18 @@ import org.slf4j.LoggerFactory;
  * Client side: a host route that keeps the server reachable through its current gateway, then the tunnel's
  * routes through the TUN device. Routes are added, never replaced, so a route of the user's with the same
  * destination and metric is never overwritten (and so never deleted on close); a clash fails the plan.
+ *
+ * <p>netproxy's routes carry the routing protocol number {@value #PROTOCOL}. Where one of them already leads to the
+ * destination (another configurator's plan for the same tunnel, during a swap between configurators), the new
+ * route takes the next free metric beside it, so the destination is routed without a gap while one plan replaces
+ * the other; each plan deletes exactly its own routes, metric included.
  */
 final class ClientSetup {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSetup.class);
     private static final Ipv4Cidr LOWER_HALF = Ipv4Cidr.parse("0.0.0.0/1", "route");
     private static final Ipv4Cidr UPPER_HALF = Ipv4Cidr.parse("128.0.0.0/1", "route");
+    /** The routing protocol number of netproxy's routes ({@code ip route ... proto 67}); unassigned in rt_protos. */
+    static final String PROTOCOL = "67";
 
     private final SystemTools tools;
 
@@ -64,7 +71,7 @@ final class ClientSetup {
                     + "; remove the routes that send it into the tunnel");
         }
         String host = Ipv4Cidr.host(server).toString();
-        if (!tools.run(Tool.IP, "-4", "route", "show", "exact", host).isBlank()) {
+        if (existingRoutes(host).others()) {
             applied.note("no pinned route: a host route to the server " + server + " exists already");
             return;
         }
@@ -77,12 +84,19 @@ final class ClientSetup {
         addRoute(applied, spec, "pinned route to the server: ");
     }
 
-    private void addRoute(JournaledPlan applied, List<String> spec, String label) throws IOException {
+    private RouteOutputParser.ExistingRoutes existingRoutes(String destination) throws IOException {
+        return RouteOutputParser.existing(tools.run(Tool.IP, "-4", "route", "show", "exact", destination), PROTOCOL);
+    }
+
+    private void addRoute(JournaledPlan applied, List<String> destinationAndVia, String label) throws IOException {
+        int metric = existingRoutes(destinationAndVia.get(0)).freeMetric();
+        List<String> spec = new ArrayList<>(destinationAndVia);
+        spec.addAll(List.of("proto", PROTOCOL, "metric", Integer.toString(metric)));
         List<String> add = new ArrayList<>(List.of("route", "add"));
         add.addAll(spec);
         List<String> delete = new ArrayList<>(List.of("route", "del"));
         delete.addAll(spec);
-        String route = String.join(" ", spec);
+        String route = String.join(" ", destinationAndVia) + (metric > 0 ? " metric " + metric : "");
         applied.make(new UndoStep(Tool.IP, delete, "", "delete route " + route),
                 () -> tools.run(Tool.IP, add, ""), label + route);
     }

@@ -57,6 +57,37 @@ final class RouteOutputParser {
         return gateway;
     }
 
+    /**
+     * The metrics of netproxy's routes in {@code ip -4 route show exact DESTINATION} output (those of protocol
+     * {@code protocol}), and whether routes of others are among them.
+     */
+    static ExistingRoutes existing(String output, String protocol) {
+        List<Integer> ours = new java.util.ArrayList<>();
+        boolean others = false;
+        for (String line : output.split("\n")) {
+            List<String> words = words(line);
+            if (words.isEmpty()) continue;
+            if (!valueAfter(words, "proto").orElse("").equals(protocol)) {
+                others = true;
+                continue;
+            }
+            try {
+                ours.add(valueAfter(words, "metric").map(Integer::parseInt).orElse(0));
+            } catch (NumberFormatException e) {
+                others = true;
+            }
+        }
+        return new ExistingRoutes(List.copyOf(ours), others);
+    }
+
+    /** Routes to one destination: the metrics of netproxy's, and whether there are others. */
+    record ExistingRoutes(List<Integer> netproxyMetrics, boolean others) {
+        /** A metric none of netproxy's routes there has: 0 when there are none, else one above the highest. */
+        int freeMetric() {
+            return netproxyMetrics.stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+        }
+    }
+
     private static Optional<String> valueAfter(List<String> words, String key) {
         int index = words.indexOf(key);
         return index >= 0 && index + 1 < words.size() ? Optional.of(words.get(index + 1)) : Optional.empty();
