@@ -35,7 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * constructor and call {@link #newConfigurator(Path)}: it runs its tools in its process's namespace, as in a
  * netproxy instance. Needs root and iproute2: skipped without them, except under {@code CI=true}, where that fails.
  */
-@Timeout(180)
+// A separate thread: a child that hangs holds the test thread in a pipe read, which no interrupt ends; the
+// timeout fails the test and @AfterEach kills the child with the namespace.
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public abstract class NetworkConfiguratorContract {
     static final String TUN = "nptun0";
     static final String UPLINK = "npup0";

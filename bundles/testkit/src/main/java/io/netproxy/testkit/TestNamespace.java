@@ -2,6 +2,8 @@ package io.netproxy.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -74,19 +76,20 @@ final class TestNamespace implements AutoCloseable {
     }
 
     private static Result host(String... command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Path output = Files.createTempFile("np-kit-", ".out");
         try {
-            byte[] output = process.getInputStream().readAllBytes();
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                return new Result(-1, "timed out: " + String.join(" ", command));
+                return new Result(-1, "timed out after " + TIMEOUT_SECONDS + " s: " + String.join(" ", command));
             }
-            return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+            return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
-            process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted: " + String.join(" ", command), e);
+        } finally {
+            Files.delete(output);
         }
     }
 

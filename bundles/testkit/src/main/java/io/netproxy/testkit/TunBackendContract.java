@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Timeout;
  * no-argument constructor and calls {@link #newBackend()}. Needs root and /dev/net/tun: skipped without them,
  * except under {@code CI=true}, where that fails.
  */
-@Timeout(120)
+// A separate thread: a child that hangs holds the test thread in a pipe read, which no interrupt ends; the
+// timeout fails the test and @AfterEach kills the child with the namespace.
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public abstract class TunBackendContract {
     /** Documentation range (RFC 2544 benchmarking): the device's address; the probe answers as its peer. */
     private static final String ADDRESS = "198.18.7.1/30";
