@@ -3,6 +3,7 @@ package io.netproxy.testkit;
 import static io.netproxy.testkit.Packets.HEADER;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -71,7 +72,7 @@ public abstract class PacketCipherContract {
             sealer.seal(1, buf, 0, HEADER, HEADER, 64);
         }
         assertArrayEquals(Arrays.copyOf(original, HEADER), Arrays.copyOf(buf, HEADER), "the AAD is not encrypted");
-        assertEquals(false, Arrays.equals(original, HEADER, HEADER + 64, buf, HEADER, HEADER + 64), "the payload is");
+        assertFalse(Arrays.equals(original, HEADER, HEADER + 64, buf, HEADER, HEADER + 64), "the payload is");
     }
 
     @Test

@@ -210,7 +210,7 @@ public abstract class TransportContract {
     // ---- helpers --------------------------------------------------------------------------------------
 
     /** One datagram as the receiving thread saw it. */
-    protected record Received(byte[] bytes, InetSocketAddress from) {
+    private record Received(byte[] bytes, InetSocketAddress from) {
     }
 
     /** An open endpoint and the thread that receives on it, as the engine runs one. */
