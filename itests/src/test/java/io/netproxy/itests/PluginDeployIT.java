@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The example plugin (examples/transport-obfs), built from its own pom, deployed the way a user would: copied into
  * the deploy/ folder of a running server instance, and of a client instance, each an installation of its own with
  * the same obfuscation key named in its etc/. A tunnel on the plugin's transport carries a checked download; the
- * router sees none of netproxy's type bytes on the wire; removing the jar uninstalls the plugin. Every namespace is
- * left as found.
+ * router sees none of netproxy's type bytes on the wire; a new version of the jar is taken over under traffic;
+ * removing the jar uninstalls the plugin; the Gogo shell installs and uninstalls it too. Every namespace is left as
+ * found.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PluginDeployIT {
@@ -135,10 +136,31 @@ class PluginDeployIT {
             assertEquals(1, typed, "only the control datagram shows netproxy's type bytes: " + counters);
         }
 
+        // a new version of the jar under traffic: the server's tunnel moves to the updated bundle's transport, make
+        // before break, while a download runs through it (paused for a while, so that it outlasts the update)
+        Process download = startCheckedTransfer("c1", 30_000_000, 8);
+        Thread.sleep(500);
+        server.deploy(plugin);
+        Namespaces.waitFor(() -> Files.readString(server.foregroundLog())
+                .contains("tunnel obfs: now on transport obfs"), 30, "the tunnel to move to the updated bundle's transport");
+        assertTrue(download.isAlive(), "the download still ran when the tunnel moved");
+        finishCheckedTransfer(download, 30_000_000);
+        Files.readString(server.foregroundLog()).lines().filter(line -> line.contains("tunnel obfs: "))
+                .forEach(line -> System.out.println("server: " + line));
+
         assertTrue(client.run("disconnect").ok());
         assertTrue(server.run("disconnect", "obfs").ok());
         server.undeploy(plugin);
         Namespaces.waitFor(() -> !server.bundles().contains(PLUGIN), 30, "the plugin to be uninstalled with its jar");
+
+        // the other way in: the Gogo shell of the running instance
+        Matcher installed = Pattern.compile("Bundle ID: (\\d+)").matcher(server.shell("felix:install " + plugin.toUri()));
+        assertTrue(installed.find(), "felix:install names the new bundle's id");
+        server.shell("felix:start " + installed.group(1));
+        assertTrue(server.bundles().lines().anyMatch(line -> line.contains("|Active") && line.contains("|" + PLUGIN + " ")),
+                "installed and started from the shell");
+        server.shell("felix:uninstall " + installed.group(1));
+        assertFalse(server.bundles().contains(PLUGIN), "uninstalled from the shell");
     }
 
     /**
@@ -207,8 +229,13 @@ class PluginDeployIT {
             return Namespaces.run(env(), 60, command(args));
         }
 
+        /** Where an instance started in the foreground writes its console, log lines included. */
+        Path foregroundLog() {
+            return runDir.getParent().resolve("foreground.log");
+        }
+
         void startForeground(String... args) throws Exception {
-            Path log = runDir.getParent().resolve("foreground.log");
+            Path log = foregroundLog();
             ProcessBuilder builder = new ProcessBuilder(command(args)).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             builder.environment().putAll(env());
@@ -220,10 +247,15 @@ class PluginDeployIT {
 
         /** The instance's bundles by symbolic name, from {@code felix:lb -s} in its Gogo shell. */
         String bundles() throws Exception {
+            return shell("felix:lb -s");
+        }
+
+        /** What one command prints in the Gogo shell of the running instance. */
+        String shell(String command) throws Exception {
             ProcessBuilder shell = new ProcessBuilder(command("shell")).redirectErrorStream(true);
             shell.environment().putAll(env());
             Process process = shell.start();
-            process.getOutputStream().write("felix:lb -s\nexit\n".getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().write((command + "\nexit\n").getBytes(StandardCharsets.UTF_8));
             process.getOutputStream().close();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the shell did not end");
@@ -268,10 +300,21 @@ class PluginDeployIT {
 
     /** Downloads bytes of a known pattern from the internet host and compares their SHA-256. */
     private void checkedTransfer(String host, int size) throws Exception {
-        Namespaces.Result result = Namespaces.inNamespace(ns(host), "timeout", "60", "bash", "-c",
+        finishCheckedTransfer(startCheckedTransfer(host, size, 0), size);
+    }
+
+    /** Starts a download whose reader pauses for {@code pauseSeconds} after the first 5 MB (TCP holds the rest back). */
+    private Process startCheckedTransfer(String host, int size, int pauseSeconds) throws IOException {
+        String pause = pauseSeconds == 0 ? "" : " | { head -c 5000000; sleep " + pauseSeconds + "; cat; }";
+        return new ProcessBuilder("ip", "netns", "exec", ns(host), "timeout", "90", "bash", "-c",
                 "exec 3<>/dev/tcp/" + INTERNET + "/8080; printf 'GET /bytes/" + size + " HTTP/1.0\\r\\n\\r\\n' >&3;"
-                        + " sed '1,/^\\r$/d' <&3 | sha256sum");
-        assertTrue(result.ok(), result.output());
+                        + " sed '1,/^\\r$/d' <&3" + pause + " | sha256sum")
+                .redirectErrorStream(true).start();
+    }
+
+    private static void finishCheckedTransfer(Process download, int size) throws Exception {
+        String output = new String(download.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(download.waitFor(90, TimeUnit.SECONDS) && download.exitValue() == 0, "download: " + output);
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         byte[] chunk = new byte[8192];
         for (long sent = 0; sent < size; ) {
@@ -280,6 +323,6 @@ class PluginDeployIT {
             sha.update(chunk, 0, n);
             sent += n;
         }
-        assertEquals(HexFormat.of().formatHex(sha.digest()), result.output().split("\\s+")[0], "bytes through the tunnel");
+        assertEquals(HexFormat.of().formatHex(sha.digest()), output.split("\\s+")[0], "bytes through the tunnel");
     }
 }
