@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 public abstract class TransportContract {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-    /** Room in front of each packet, as the engine leaves it for its own header. */
+    /** Room in front of each datagram, so that a receiver that ignores the headroom is caught. */
     private static final int HEADROOM = 32;
     private static final long RECEIVE_TIMEOUT_MS = 5_000;
 
