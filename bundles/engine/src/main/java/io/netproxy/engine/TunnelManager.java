@@ -18,6 +18,7 @@ import io.netproxy.engine.tunnel.TransportPolicy;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -64,6 +65,11 @@ public final class TunnelManager implements TunnelService {
 
     /** A tunnel still on an endpoint of an uninstalled transport: stopping a bundle does not close its sockets. */
     private record Orphan(Tunnel tunnel, Transport transport) {}
+
+    /** A tunnel whose TUN backend or configurator, of that name, was uninstalled, with the timer that replaces it. */
+    private record Gone(Tunnel tunnel, PluginKind kind, String name) {}
+
+    private final Map<Gone, ScheduledFuture<?>> goneParts = new ConcurrentHashMap<>();
     private final ScheduledExecutorService orphanTimer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "netproxy-transport-grace");
         t.setDaemon(true);
@@ -187,10 +193,28 @@ public final class TunnelManager implements TunnelService {
         return dir == null || dir.isBlank() ? null : java.nio.file.Path.of(dir);
     }
 
+    /** Also moves the tunnel to the TUN backend and configurator the spec names, when they are installed. */
     @Override
     public boolean updateInPlace(TunnelSpec spec) {
         Tunnel tunnel = tunnels.get(spec.name());
-        return tunnel != null && tunnel.updateInPlace(spec);
+        if (tunnel == null || !tunnel.canUpdateInPlace(spec)) return false;
+        try {
+            if (!Objects.equals(spec.tunBackend(), tunnel.tunBackendSetting())) {
+                Optional<TunBackend> next = spec.tunBackend() == null ? tunBackends.best() : tunBackends.named(spec.tunBackend());
+                if (next.isEmpty()) return false; // a restart says what is missing
+                tunnel.swapTunBackend(next.get(), spec.tunBackend());
+            }
+            if (!Objects.equals(spec.netconf(), tunnel.netconfSetting())) {
+                Optional<NetworkConfigurator> next = spec.netconf() == null ? configurators.best()
+                        : configurators.named(spec.netconf());
+                if (next.isEmpty()) return false;
+                tunnel.swapNetconf(next.get(), spec.netconf());
+            }
+        } catch (IOException e) {
+            LOG.warn("tunnel {}: cannot follow the new settings in place ({}); restarting it", spec.name(), e.getMessage());
+            return false;
+        }
+        return tunnel.updateInPlace(spec);
     }
 
     @Override
@@ -201,9 +225,8 @@ public final class TunnelManager implements TunnelService {
             case TRANSPORT -> tunnel.moveTo(installed(transports, implementation, kind));
             case CIPHER -> tunnel.acceptCiphers(List.of(installed(ciphers, implementation, kind) == null ? ""
                     : implementation));
-            case TUN_BACKEND, NETCONF -> throw new IOException("moving a running tunnel to another " + kind.word()
-                    + " is not possible yet; restart the tunnel with --" + (kind == PluginKind.NETCONF ? "netconf" : "tun-backend")
-                    + " " + implementation);
+            case TUN_BACKEND -> tunnel.swapTunBackend(installed(tunBackends, implementation, kind), implementation);
+            case NETCONF -> tunnel.swapNetconf(installed(configurators, implementation, kind), implementation);
         }
         LOG.info("tunnel {}: {} is now {}, as asked", name, kind.word(), implementation);
     }
@@ -381,20 +404,81 @@ public final class TunnelManager implements TunnelService {
             policyOption = ReferencePolicyOption.GREEDY)
     void addTunBackend(TunBackend backend, Map<String, Object> properties) {
         tunBackends.add(backend, properties);
+        // an updated bundle's backend takes the device over from the old revision's objects
+        replaceGone(PluginKind.TUN_BACKEND, backend.name(), tunnel -> tunnel.swapTunBackend(backend, tunnel.tunBackendSetting()));
     }
 
     void removeTunBackend(TunBackend backend) {
         tunBackends.remove(backend);
+        if (frameworkStopping()) return;
+        for (Tunnel tunnel : tunnels.values()) {
+            if (tunnel.tunBackend() == backend) awaitReplacement(tunnel, PluginKind.TUN_BACKEND, backend.name());
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addConfigurator(NetworkConfigurator configurator, Map<String, Object> properties) {
         configurators.add(configurator, properties);
+        // an updated configurator serves on; its old revision's plan stays in force and is not applied again
+        replaceGone(PluginKind.NETCONF, configurator.name(), tunnel -> tunnel.adoptNetconf(configurator));
         if (active) recover(configurator);
     }
 
     void removeConfigurator(NetworkConfigurator configurator) {
         configurators.remove(configurator);
+        if (frameworkStopping()) return;
+        for (Tunnel tunnel : tunnels.values()) {
+            if (tunnel.netconf() == configurator) awaitReplacement(tunnel, PluginKind.NETCONF, configurator.name());
+        }
+    }
+
+    /**
+     * A TUN backend or configurator a tunnel uses went away; its objects keep working meanwhile (stopping a bundle
+     * does not close what it opened). A new revision of the same name takes over when it comes ({@link #replaceGone});
+     * after the grace period the best-ranked other implementation does, if there is one.
+     */
+    private void awaitReplacement(Tunnel tunnel, PluginKind kind, String name) {
+        int grace = settings.transportGraceSeconds();
+        LOG.warn("tunnel {}: its {} {} went away; waiting {} s for it to come back", tunnel.name(), kind.word(), name,
+                grace);
+        Gone gone = new Gone(tunnel, kind, name);
+        goneParts.put(gone, orphanTimer.schedule(() -> {
+            if (goneParts.remove(gone) == null || !tunnel.isRunning()) return;
+            try {
+                if (kind == PluginKind.TUN_BACKEND) {
+                    Optional<TunBackend> other = tunBackends.best();
+                    if (other.isPresent()) tunnel.swapTunBackend(other.get(), tunnel.tunBackendSetting());
+                    else LOG.warn("tunnel {}: no TUN backend came; it runs on with the old one's device", tunnel.name());
+                } else {
+                    Optional<NetworkConfigurator> other = configurators.best();
+                    if (other.isPresent()) tunnel.swapNetconf(other.get(), tunnel.netconfSetting());
+                    else LOG.warn("tunnel {}: no network configurator came; the old one's plan stays", tunnel.name());
+                }
+            } catch (IOException e) {
+                LOG.error("tunnel {}: moving to another {} failed: {}; it runs on with the old one", tunnel.name(),
+                        kind.word(), e.getMessage());
+            }
+        }, grace, TimeUnit.SECONDS));
+    }
+
+    private interface Takeover {
+        void run(Tunnel tunnel) throws IOException;
+    }
+
+    /** The tunnels waiting for a part of this kind and name take the one that came. */
+    private void replaceGone(PluginKind kind, String name, Takeover takeover) {
+        for (Gone gone : List.copyOf(goneParts.keySet())) {
+            if (gone.kind() != kind || !gone.name().equals(name)) continue;
+            ScheduledFuture<?> pending = goneParts.remove(gone);
+            if (pending == null) continue;
+            pending.cancel(false);
+            try {
+                takeover.run(gone.tunnel());
+            } catch (IOException e) {
+                LOG.error("tunnel {}: the new {} {} cannot take over: {}; it runs on with the old one",
+                        gone.tunnel().name(), kind.word(), name, e.getMessage());
+            }
+        }
     }
 }

@@ -156,7 +156,7 @@ public final class ClientTunnel extends Tunnel {
         List<String> routes = routeOverride.isEmpty()
                 ? pushed.routes().stream().map(ClientTunnel::cidr).toList() : routeOverride;
         List<String> dns = pushed.dns().stream().map(Ipv4::fromBytes).map(Ipv4::format).toList();
-        network = netconf.apply(new NetworkPlan(name, NetworkPlan.Role.CLIENT, tun.name(), null, null,
+        applyPlan(new NetworkPlan(name, NetworkPlan.Role.CLIENT, tun.name(), null, null,
                 server.getAddress().getHostAddress(), routes, dns));
         // status shows the new address only once its routes are in place
         tunAddress = address;

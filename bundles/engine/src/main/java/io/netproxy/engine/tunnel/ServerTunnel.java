@@ -112,8 +112,8 @@ public final class ServerTunnel extends Tunnel {
     protected void openDevice() throws IOException {
         String tunAddress = Ipv4.format(pool.serverAddress()) + "/" + pool.cidr().prefixLength();
         tun = tunBackend.open(new TunSettings(tunName, mtu, List.of(tunAddress), false));
-        network = netconf.apply(new NetworkPlan(name, NetworkPlan.Role.SERVER, tun.name(),
-                pool.cidr().toString(), egress, null, List.of(), List.of()));
+        applyPlan(new NetworkPlan(name, NetworkPlan.Role.SERVER, tun.name(), pool.cidr().toString(), egress, null,
+                List.of(), List.of()));
     }
 
     @Override

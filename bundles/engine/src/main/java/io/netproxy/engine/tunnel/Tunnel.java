@@ -2,13 +2,14 @@ package io.netproxy.engine.tunnel;
 
 import io.netproxy.api.AppliedNetworkPlan;
 import io.netproxy.api.CipherSuite;
+import io.netproxy.api.NetworkConfigurator;
+import io.netproxy.api.NetworkPlan;
 import io.netproxy.api.PacketBatch;
 import io.netproxy.api.PacketSealer;
 import io.netproxy.api.Transport;
 import io.netproxy.api.TransportEndpoint;
-import io.netproxy.api.TunDevice;
 import io.netproxy.api.TunBackend;
-import io.netproxy.api.NetworkConfigurator;
+import io.netproxy.api.TunDevice;
 import io.netproxy.api.tunnel.TunnelSpec;
 import io.netproxy.api.tunnel.TunnelStatus;
 import io.netproxy.engine.protocol.ControlMessages;
@@ -73,6 +74,13 @@ public abstract class Tunnel {
     protected volatile TunBackend tunBackend;
     protected volatile NetworkConfigurator netconf;
     protected volatile AppliedNetworkPlan network;
+    /** The plan {@link #network} applied, for a configurator that takes over. */
+    private volatile NetworkPlan plan;
+    /** The thread reading the TUN device; one at a time, since it alone uses the sessions' data sealers. */
+    private volatile Thread tunReader;
+    /** The TUN backend and configurator settings it runs with (null for the highest ranked). */
+    private String tunBackendSetting;
+    private String netconfSetting;
     protected volatile String state = "starting";
     protected volatile boolean running = true;
     /** What of the spec this tunnel runs with cannot change in place. */
@@ -84,6 +92,8 @@ public abstract class Tunnel {
         this.transports = plugins.transports();
         this.allowedCiphers = spec.ciphers();
         this.transportSetting = spec.transport();
+        this.tunBackendSetting = spec.tunBackend();
+        this.netconfSetting = spec.netconf();
         this.tunBackend = plugins.tunBackend();
         this.netconf = plugins.netconf();
         this.ciphers = plugins::cipher;
@@ -158,6 +168,94 @@ public abstract class Tunnel {
     /** Applies what else may change in place; nothing for a client. */
     protected void applyInPlace(TunnelSpec spec) {}
 
+    /** Applies the host's network plan for the device through the tunnel's configurator. */
+    protected final void applyPlan(NetworkPlan next) throws IOException {
+        network = netconf.apply(next);
+        plan = next;
+    }
+
+    public TunBackend tunBackend() { return tunBackend; }
+
+    public NetworkConfigurator netconf() { return netconf; }
+
+    /** Whether the spec differs from the tunnel's settings at most where {@link #updateInPlace} can follow it. */
+    public final boolean canUpdateInPlace(TunnelSpec spec) {
+        return running && FixedSettings.of(spec).equals(fixed);
+    }
+
+    /** The TUN backend and configurator the tunnel's settings name (null for the highest ranked). */
+    public synchronized String tunBackendSetting() { return tunBackendSetting; }
+
+    public synchronized String netconfSetting() { return netconfSetting; }
+
+    /**
+     * Hands the TUN device over to {@code next}, make before break: {@code next} attaches to the running device
+     * (its addresses and routes stay), the old backend's descriptor closes, and a new reader takes over once the
+     * old one has ended.
+     *
+     * @param setting the TUN backend setting the tunnel runs with from now on
+     * @throws IOException when {@code next} cannot take over the device; nothing changed then
+     */
+    public synchronized void swapTunBackend(TunBackend next, String setting) throws IOException {
+        if (!running) return;
+        tunBackendSetting = setting;
+        if (next == tunBackend) return;
+        TunDevice old = tun;
+        TunDevice attached = next.attach(old);
+        String before = tunBackend.name();
+        tunBackend = next;
+        tun = attached;
+        // the old reader ends at its next read (its device is no longer the tunnel's); closing unblocks it
+        closeQuietly(old);
+        Thread reader = tunReader;
+        if (reader != null) {
+            try {
+                reader.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        startTunReader();
+        log.info("tunnel {}: TUN device {} handed over from backend {} to {}", name, attached.name(), before,
+                next.name());
+    }
+
+    /**
+     * Moves the host's network plan to {@code next}, make before break: {@code next} applies the same plan beside
+     * the old one (configurators coexist, see netconf-support's client routes), then the old one is reverted.
+     *
+     * @param setting the configurator setting the tunnel runs with from now on
+     * @throws IOException when {@code next} cannot apply the plan; nothing changed then
+     */
+    public synchronized void swapNetconf(NetworkConfigurator next, String setting) throws IOException {
+        if (!running) return;
+        netconfSetting = setting;
+        if (next == netconf) return;
+        NetworkPlan current = plan;
+        AppliedNetworkPlan old = network;
+        if (current == null) throw new IOException("the tunnel has no network plan applied yet");
+        AppliedNetworkPlan applied = next.apply(current);
+        String before = netconf.name();
+        netconf = next;
+        network = applied;
+        try {
+            if (old != null) old.close();
+        } catch (IOException | RuntimeException e) {
+            log.warn("tunnel {}: reverting the plan of {} failed in part: {}", name, before, e.getMessage());
+        }
+        log.info("tunnel {}: network configurator is now {} instead of {}", name, next.name(), before);
+    }
+
+    /**
+     * A new revision of the configurator in use (a bundle update) serves the tunnel from now on; the plan the old
+     * revision applied stays in force, journaled and locked, and is reverted by the objects that made it.
+     */
+    public synchronized void adoptNetconf(NetworkConfigurator revision) {
+        if (!running || revision == netconf) return;
+        netconf = revision;
+        log.info("tunnel {}: network configurator {} was updated; its plan stays in force", name, revision.name());
+    }
+
     /** Takes the transport policy {@code policy} from now on. */
     protected final void usePolicy(TransportPolicy policy) {
         transports = transports.withPolicy(policy);
@@ -230,11 +328,13 @@ public abstract class Tunnel {
         start("netproxy-" + name + "-socket-" + carrier.transport().name(), () -> socketLoop(carrier));
     }
 
+    /** Starts a reader of the current device; the device is chosen here, not when the thread gets to run. */
     protected void startTunReader() {
-        start("netproxy-" + name + "-tun", this::tunLoop);
+        TunDevice device = tun;
+        tunReader = start("netproxy-" + name + "-tun", () -> tunLoop(device));
     }
 
-    private void start(String threadName, Runnable body) {
+    private Thread start(String threadName, Runnable body) {
         Thread thread = daemon(body, threadName);
         synchronized (threads) {
             // readers of replaced endpoints and devices have ended; only live ones are joined at stop
@@ -242,6 +342,7 @@ public abstract class Tunnel {
             threads.add(thread);
         }
         thread.start();
+        return thread;
     }
 
     private static Thread daemon(Runnable body, String threadName) {
@@ -341,8 +442,8 @@ public abstract class Tunnel {
         }
     }
 
-    private void tunLoop() {
-        TunDevice device = tun;
+    private void tunLoop(TunDevice device) {
+
         int headroom = Messages.DATA_HEADER_LENGTH;
         int mtu = device.mtu();
         PacketBatch batch = new PacketBatch(1, headroom + mtu + TAG_ROOM, headroom);

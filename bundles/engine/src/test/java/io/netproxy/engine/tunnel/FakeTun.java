@@ -32,6 +32,14 @@ final class FakeTun implements TunBackend {
         return device;
     }
 
+    /** A second queue of a running device is, here, a second device object with its name and MTU. */
+    @Override
+    public TunDevice attach(TunDevice current) {
+        Device device = new Device(current.name(), current.mtu());
+        devices.add(device);
+        return device;
+    }
+
     /** The device opened last; fails when none was. */
     Device device() {
         if (devices.isEmpty()) throw new AssertionError("no TUN device was opened");
@@ -69,11 +77,6 @@ final class FakeTun implements TunBackend {
         void die() {
             dead = true;
             toEngine.add(CLOSED);
-        }
-
-        /** Forgets what was delivered and not taken yet. */
-        void drain() {
-            delivered.clear();
         }
 
         /** Packets written so far and not yet taken. */

@@ -51,12 +51,15 @@ class LiveSwapTest {
                 step(net, server, client);
 
                 server.tunnel.moveTo(transport(server, "tcp"));
-                // the notice goes out on the timer; the client moves and handshakes over tcp
-                net.settle();
-                step(net, server, client);
+                // the notice goes out on the timer; the client moves and handshakes over tcp, then confirms the new
+                // session with a keepalive, and the server's next tick finds the udp endpoint unused
+                int seconds = 0;
+                while (!"tcp".equals(server.tunnel.status().transport())) {
+                    step(net, server, client);
+                    assertTrue(++seconds < ServerTunnel.LET_GO_AFTER_NANOS / 1_000_000_000L,
+                            "closed because the client moved, before the deadline: " + server.tunnel.status());
+                }
                 assertEquals("tcp", client.tunnel.status().transport(), "the client followed the server");
-                step(net, server, client);
-                assertEquals("tcp", server.tunnel.status().transport(), "the udp endpoint is closed once unused");
                 assertTrue(server.endpoint().isClosed());
                 roundTrip(server, client, "after the server moved");
             });
@@ -119,6 +122,67 @@ class LiveSwapTest {
                 step(net, server, client);
                 roundTrip(server, client, "still");
                 assertEquals(0, serverGone.openKeys.get(), "the server keeps nothing of it either");
+            });
+        }
+    }
+
+    @Test
+    void theTunDeviceIsHandedOverToAnotherBackendAndTheHostPlanStays() throws Exception {
+        try (TunnelHarness net = new TunnelHarness(clock)) {
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                TunnelHarness.Node<ServerTunnel> server = server(net);
+                TunnelHarness.Node<ClientTunnel> client = client(net);
+                FakeTun.Device before = client.tun();
+                FakeTun other = new FakeTun();
+
+                client.tunnel.swapTunBackend(other, null);
+                FakeTun.Device after = other.device();
+                assertEquals(before.name(), after.name(), "the same device, another queue");
+                assertTrue(before.isClosed(), "the old backend's descriptor is closed");
+                assertEquals(1, client.netconf.applied.size(), "routes were not touched");
+                assertEquals(0, client.netconf.applied.get(0).closes.get());
+
+                byte[] up = Packets.udp("10.67.0.2", "192.0.2.99", "through the new queue");
+                after.inject(up);
+                assertArrayEquals(up, server.tun().awaitDelivered(WAIT));
+                byte[] down = Packets.udp("192.0.2.99", "10.67.0.2", "back through it");
+                server.tun().inject(down);
+                assertArrayEquals(down, after.awaitDelivered(WAIT));
+                assertEquals(List.of("netproxy-alice-tun"), TunnelHarness.liveThreads("alice").stream()
+                        .filter(thread -> thread.endsWith("-tun")).toList(), "one TUN reader, the new one");
+            });
+        }
+    }
+
+    @Test
+    void theHostPlanMovesToAnotherConfiguratorBeforeTheOldOneIsReverted() throws Exception {
+        try (TunnelHarness net = new TunnelHarness(clock)) {
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                TunnelHarness.Node<ServerTunnel> server = server(net);
+                TunnelHarness.Node<ClientTunnel> client = client(net);
+                RecordingNetconf.Applied old = server.netconf.applied.get(0);
+                RecordingNetconf other = new RecordingNetconf();
+                java.util.concurrent.atomic.AtomicInteger oldClosesAtApply = new java.util.concurrent.atomic.AtomicInteger(-1);
+                io.netproxy.api.NetworkConfigurator watching = new io.netproxy.api.NetworkConfigurator() {
+                    @Override public String name() { return "watching"; }
+                    @Override public io.netproxy.api.AppliedNetworkPlan apply(io.netproxy.api.NetworkPlan plan)
+                            throws java.io.IOException {
+                        oldClosesAtApply.set(old.closes.get());
+                        return other.apply(plan);
+                    }
+                    @Override public List<String> recover() { return List.of(); }
+                };
+
+                server.tunnel.swapNetconf(watching, "watching");
+                assertEquals(0, oldClosesAtApply.get(), "the new plan was in force before the old one was reverted");
+                assertEquals(1, old.closes.get());
+                assertEquals(old.plan, other.applied.get(0).plan, "the same plan");
+                assertEquals("watching", server.tunnel.status().netconf());
+                roundTrip(server, client, "after the configurator moved");
+
+                server.tunnel.stop();
+                assertEquals(1, other.applied.get(0).closes.get(), "stop reverts the new plan");
+                assertEquals(1, old.closes.get(), "and not the old one again");
             });
         }
     }
