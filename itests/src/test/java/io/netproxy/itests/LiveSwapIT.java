@@ -1,0 +1,197 @@
+package io.netproxy.itests;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every part of a running tunnel replaced while a checked download runs through it and a ping goes every 10 ms: the
+ * transport, the cipher suite, the TUN backend (a bundle update hands the device over) and the network
+ * configurator, by command and by bundle update. The download must arrive whole; the longest ping gap of each swap
+ * is reported (target/live-swap-gaps.txt), not asserted, since timing belongs to benchmarks.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LiveSwapIT {
+    @TempDir
+    static Path work;
+    private Topology topology;
+    private Path password;
+    private Installation server;
+    private Installation client;
+    private Map<String, String> before;
+    private long transferBytes;
+    private final List<String> gaps = new ArrayList<>();
+    private int swaps;
+
+    @BeforeAll
+    void network() throws Exception {
+        Prerequisites.requireIsolatedRoot();
+        topology = Topology.up('s', work);
+        password = topology.secret("password", "swap everything, lose nothing");
+    }
+
+    @AfterAll
+    void teardown() throws Exception {
+        if (topology != null) topology.close();
+        if (!gaps.isEmpty()) {
+            Files.writeString(Path.of("target", "live-swap-gaps.txt"), String.join("\n", gaps) + "\n");
+            gaps.forEach(line -> System.out.println("live swap: " + line));
+        }
+    }
+
+    @BeforeEach
+    void tunnel() throws Exception {
+        before = Namespaces.snapshots(topology.prefix);
+        server = Installation.in(topology.ns("srv"), work.resolve("srv-" + System.nanoTime()));
+        server.serve("--password-file", password.toString(), "--pool", "198.18.0.0/24");
+        client = Installation.in(topology.ns("c1"), work.resolve("c1-" + System.nanoTime()));
+        client.ok("connect", Topology.SERVER, "--password-file", password.toString(), "-d");
+        if (transferBytes == 0) transferBytes = bytesForSeconds(4);
+    }
+
+    @AfterEach
+    void restore() throws Exception {
+        if (client != null) client.stop();
+        if (server != null) server.stop();
+        Namespaces.assertUnchanged(before, topology.prefix);
+    }
+
+    @Test
+    void transports() throws Exception {
+        swap("client: transport udp -> tcp (swap command)", () -> client.ok("swap", "transport", "tcp"));
+        assertTrue(client.ok("status").contains("(tcp)"), client.ok("status"));
+        swap("client: transport tcp -> udp (swap command)", () -> client.ok("swap", "transport", "udp"));
+        assertTrue(client.ok("status").contains("(udp)"), client.ok("status"));
+
+        swap("server: transport -> tcp only, its client told to follow (swap command)", () -> {
+            server.ok("swap", "transport", "tcp");
+            Namespaces.waitFor(() -> client.ok("status").contains("(tcp)"), 20, "the client on tcp");
+        });
+        assertTrue(server.ok("peers").contains("(tcp)"), server.ok("peers"));
+        swap("server: transport -> udp only, its client told to follow (swap command)", () -> {
+            server.ok("swap", "transport", "udp");
+            Namespaces.waitFor(() -> client.ok("status").contains("(udp)"), 20, "the client on udp");
+        });
+        swap("server: transport-udp bundle updated in place (felix:update)",
+                () -> update(server, "io.netproxy.transport-udp"));
+        assertTrue(server.ok("status").contains("server listening"), server.ok("status"));
+    }
+
+    @Test
+    void cipherSuites() throws Exception {
+        String first = cipherOf(server.ok("peers"));
+        String other = first.equals("aes-256-gcm") ? "chacha20-poly1305" : "aes-256-gcm";
+        swap("client: the bundle of its suite " + first + " updated in place (felix:update; it handshakes again at once)",
+                () -> update(client, first.equals("aes-256-gcm") ? "io.netproxy.cipher-aes-gcm" : "io.netproxy.cipher-chacha20poly1305"));
+        assertTrue(client.ok("status").contains("client connected"), client.ok("status"));
+        swap("server: cipher -> " + first + " only (swap command; the client handshakes at once)",
+                () -> server.ok("swap", "cipher", first));
+        Namespaces.waitFor(() -> first.equals(cipherOf(server.ok("peers"))), 10, "the session on " + first);
+        swap("server: cipher " + first + " -> " + other + " (swap command; the client handshakes at once)",
+                () -> server.ok("swap", "cipher", other));
+        Namespaces.waitFor(() -> other.equals(cipherOf(server.ok("peers"))), 10, "the session on " + other);
+    }
+
+    @Test
+    void tunBackends() throws Exception {
+        String device = deviceOf(client.ok("status"));
+        swap("client: tun-linux bundle updated in place, the device handed over (felix:update)",
+                () -> update(client, "io.netproxy.tun-linux"));
+        assertTrue(client.log().contains("handed over from backend linux to linux"), "the hand-over is logged");
+        assertTrue(deviceOf(client.ok("status")).equals(device), "the same device: " + client.ok("status"));
+        swap("server: tun-linux bundle updated in place, the device handed over (felix:update)",
+                () -> update(server, "io.netproxy.tun-linux"));
+    }
+
+    @Test
+    void networkConfigurators() throws Exception {
+        // nftables is optional (iptables is the configurator without it), so its absence skips even under CI=true
+        org.junit.jupiter.api.Assumptions.assumeTrue(Prerequisites.onPath("nft"),
+                "nft is not installed (apt-get install nftables), so there is no second configurator to swap to");
+        for (Installation side : List.of(server, client)) {
+            String label = side == server ? "server" : "client";
+            String first = netconfOf(side.ok("status"));
+            String other = first.equals("nftables") ? "iptables" : "nftables";
+            swap(label + ": netconf " + first + " -> " + other + " (swap command)", () -> side.ok("swap", "netconf", other));
+            assertTrue(netconfOf(side.ok("status")).equals(other), side.ok("status"));
+            swap(label + ": netconf " + other + " -> " + first + " (swap command)", () -> side.ok("swap", "netconf", first));
+            swap(label + ": netconf-" + first + " bundle updated in place (felix:update)",
+                    () -> update(side, "io.netproxy.netconf-" + first));
+            assertTrue(side.ok("status").contains(label.equals("server") ? "server listening" : "client connected"));
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------
+
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    /** Runs the swap under a checked download and a 10 ms ping stream, and records the longest ping gap. */
+    private void swap(String label, Action action) throws Exception {
+        Path pingLog = work.resolve("ping-" + (++swaps) + ".log");
+        Process pings = topology.pingStream("c1", "0.01", pingLog);
+        try {
+            Thread.sleep(500);
+            Process download = topology.startDownload("c1", transferBytes);
+            Thread.sleep(1000);
+            assertTrue(download.isAlive(), "the download still runs when the swap starts");
+            action.run();
+            Topology.check(download, transferBytes);
+        } finally {
+            pings.destroy();
+            pings.waitFor(10, TimeUnit.SECONDS);
+        }
+        gaps.add(label + ": longest ping gap " + Topology.longestGapMillis(pingLog) + " ms; " + transferBytes
+                + " bytes downloaded meanwhile, all of them");
+    }
+
+    /** Enough bytes to keep a download going for about that long through the tunnel. */
+    private long bytesForSeconds(int seconds) throws Exception {
+        long size = 20_000_000;
+        long start = System.nanoTime();
+        topology.checkedDownload("c1", size);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        return Math.max(size, (long) (size / elapsed * seconds));
+    }
+
+    /** {@code felix:update} of the bundle with this symbolic name in the instance's Gogo shell. */
+    private static void update(Installation instance, String symbolicName) throws Exception {
+        Matcher id = Pattern.compile("(?m)^\\s*(\\d+)\\|.*\\|" + Pattern.quote(symbolicName) + "\\b")
+                .matcher(instance.shell("felix:lb -s"));
+        assertTrue(id.find(), symbolicName + " in felix:lb -s");
+        instance.shell("felix:update " + id.group(1));
+    }
+
+    private static String cipherOf(String peers) {
+        Matcher m = Pattern.compile("tunnel address \\S+, (\\S+),").matcher(peers);
+        assertTrue(m.find(), peers);
+        return m.group(1);
+    }
+
+    private static String deviceOf(String status) {
+        Matcher m = Pattern.compile("client \\S+, (\\S+) ").matcher(status);
+        assertTrue(m.find(), status);
+        return m.group(1);
+    }
+
+    private static String netconfOf(String status) {
+        Matcher m = Pattern.compile("network configurator (\\S+)").matcher(status);
+        assertTrue(m.find(), status);
+        return m.group(1);
+    }
+}
