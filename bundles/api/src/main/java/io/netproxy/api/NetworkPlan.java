@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A declarative description of the host changes for one tunnel.
+ * A declarative description of the host changes for one tunnel. A class rather than a record, so that a later
+ * minor version can add to it (a record's constructor would change).
  *
  * <p>Server: enable IPv4 forwarding, masquerade {@code tunnelSubnet} out of the egress interface (taken from
  * the routing table when {@code egressInterface} is null), accept forwarding between the TUN device and the
@@ -13,27 +14,75 @@ import java.util.Objects;
  * <p>Client: route each of {@code routes} through the TUN device and pin a host route to {@code serverAddress}
  * via the gateway that reached it before; the user's own default route is left in place (a full tunnel
  * uses {@code 0.0.0.0/1} and {@code 128.0.0.0/1}).
- *
- * @param tunnelId        a name unique among the tunnels of this host, used to journal and label rules
- * @param role            server or client
- * @param tunInterface    the TUN device name
- * @param tunnelSubnet    the tunnel's subnet in CIDR notation (server: the address pool)
- * @param egressInterface server: interface to NAT out of, or null to look it up
- * @param serverAddress   client: the server's underlay IP address
- * @param routes          client: CIDRs to send through the tunnel ({@code 0.0.0.0/0} means everything)
- * @param dns             client: DNS servers pushed by the server (may be empty)
  */
-public record NetworkPlan(String tunnelId, Role role, String tunInterface, String tunnelSubnet,
-                          String egressInterface, String serverAddress, List<String> routes, List<String> dns) {
+public final class NetworkPlan {
     public enum Role { SERVER, CLIENT }
 
-    public NetworkPlan {
-        Objects.requireNonNull(tunnelId, "tunnelId");
-        Objects.requireNonNull(role, "role");
-        Objects.requireNonNull(tunInterface, "tunInterface");
-        routes = routes == null ? List.of() : List.copyOf(routes);
-        dns = dns == null ? List.of() : List.copyOf(dns);
+    private final String tunnelId;
+    private final Role role;
+    private final String tunInterface;
+    private final String tunnelSubnet;
+    private final String egressInterface;
+    private final String serverAddress;
+    private final List<String> routes;
+    private final List<String> dns;
+
+    /**
+     * @param tunnelId        a name unique among the tunnels of this host, used to journal and label rules
+     * @param role            server or client
+     * @param tunInterface    the TUN device name
+     * @param tunnelSubnet    the tunnel's subnet in CIDR notation (server: the address pool)
+     * @param egressInterface server: interface to NAT out of, or null to look it up
+     * @param serverAddress   client: the server's underlay IP address
+     * @param routes          client: CIDRs to send through the tunnel ({@code 0.0.0.0/0} means everything)
+     * @param dns             client: DNS servers pushed by the server (may be empty)
+     */
+    public NetworkPlan(String tunnelId, Role role, String tunInterface, String tunnelSubnet, String egressInterface,
+                       String serverAddress, List<String> routes, List<String> dns) {
+        this.tunnelId = Objects.requireNonNull(tunnelId, "tunnelId");
+        this.role = Objects.requireNonNull(role, "role");
+        this.tunInterface = Objects.requireNonNull(tunInterface, "tunInterface");
+        this.tunnelSubnet = tunnelSubnet;
+        this.egressInterface = egressInterface;
+        this.serverAddress = serverAddress;
+        this.routes = routes == null ? List.of() : List.copyOf(routes);
+        this.dns = dns == null ? List.of() : List.copyOf(dns);
         if (role == Role.SERVER) Objects.requireNonNull(tunnelSubnet, "tunnelSubnet");
         if (role == Role.CLIENT) Objects.requireNonNull(serverAddress, "serverAddress");
+    }
+
+    public String tunnelId() { return tunnelId; }
+
+    public Role role() { return role; }
+
+    public String tunInterface() { return tunInterface; }
+
+    public String tunnelSubnet() { return tunnelSubnet; }
+
+    public String egressInterface() { return egressInterface; }
+
+    public String serverAddress() { return serverAddress; }
+
+    public List<String> routes() { return routes; }
+
+    public List<String> dns() { return dns; }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof NetworkPlan that && tunnelId.equals(that.tunnelId) && role == that.role
+                && tunInterface.equals(that.tunInterface) && Objects.equals(tunnelSubnet, that.tunnelSubnet)
+                && Objects.equals(egressInterface, that.egressInterface)
+                && Objects.equals(serverAddress, that.serverAddress) && routes.equals(that.routes) && dns.equals(that.dns);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(tunnelId, role, tunInterface, tunnelSubnet, egressInterface, serverAddress, routes, dns);
+    }
+
+    @Override
+    public String toString() {
+        return "NetworkPlan[" + tunnelId + " " + role + " " + tunInterface + " subnet=" + tunnelSubnet + " egress="
+                + egressInterface + " server=" + serverAddress + " routes=" + routes + " dns=" + dns + "]";
     }
 }
