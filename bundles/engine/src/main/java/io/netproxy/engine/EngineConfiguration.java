@@ -24,8 +24,9 @@ public @interface EngineConfiguration {
     @AttributeDefinition(description = "A server's TUN MTU in bytes when its tunnel names none, 576 to 9000; default 1400")
     int defaultMtu() default 1400;
 
-    @AttributeDefinition(description = "Seconds a tunnel whose transport went away (a bundle being updated) waits for"
-            + " another before it stops, 0 to 3600; default 30")
+    @AttributeDefinition(description = "Seconds a tunnel whose transport, TUN backend or configurator went away (a bundle"
+            + " being updated) waits for it to come back before it moves to another (a transport nothing replaces stops"
+            + " the tunnel), 0 to 3600; default 30")
     int transportGraceSeconds() default 30;
 
     @AttributeDefinition(description = "Seconds a command waits for plugins that are still being installed at boot,"
