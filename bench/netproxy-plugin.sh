@@ -105,7 +105,8 @@ np_check() { # cipher java
     done <"$NP_SYS_SCRATCH/pids"
     grep -qE "client .* connected from .*, $cipher\$" "$SYS_DIR/server.log" ||
         die "server did not report a client with $cipher: $(grep -E 'connected' "$SYS_DIR/server.log" | tail -1)"
-    grep -qE "connected to .* as $TUN_C/[0-9]+ on .*, $cipher\$" "$SYS_DIR/client.log" ||
+    # the client's line ends with the transport it connected over ("..., aes-256-gcm over tcp")
+    grep -qE "connected to .* as $TUN_C/[0-9]+ on .*, $cipher over [a-z0-9-]+\$" "$SYS_DIR/client.log" ||
         die "client is not $TUN_C with $cipher: $(grep -E 'connected' "$SYS_DIR/client.log" | tail -1)"
     ver=$("$java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.runtime.version/ { print $2; exit }')
 
