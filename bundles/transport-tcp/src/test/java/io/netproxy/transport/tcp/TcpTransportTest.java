@@ -67,6 +67,41 @@ class TcpTransportTest {
     }
 
     @Test
+    void oneReceivingThreadServesManyConnections() throws Exception {
+        int peers = 300;
+        TcpTransport many = new TcpTransport(new Limits(64 * 1024, 16 * 1024, Duration.ofSeconds(10),
+                Duration.ofSeconds(60), peers, peers, Duration.ofSeconds(1)));
+        List<SocketChannel> clients = new ArrayList<>();
+        try (Receiver server = new Receiver(many.listen(ANY_PORT))) {
+            int threadsBefore = Thread.activeCount();
+            for (int i = 0; i < peers; i++) {
+                SocketChannel client = SocketChannel.open(server.endpoint().localAddress());
+                clients.add(client);
+                client.write(ByteBuffer.wrap(new byte[] {0, 3, HANDSHAKE, (byte) (i >> 8), (byte) i}));
+            }
+            java.util.Set<Integer> heard = new java.util.HashSet<>();
+            java.util.Set<InetSocketAddress> from = new java.util.HashSet<>();
+            for (int i = 0; i < peers; i++) {
+                Receiver.Datagram got = server.next();
+                heard.add((got.bytes()[1] & 0xFF) << 8 | got.bytes()[2] & 0xFF);
+                from.add(got.from());
+            }
+            assertEquals(peers, heard.size(), "every connection's frame arrived");
+            assertEquals(peers, from.size(), "each from its own address");
+            for (InetSocketAddress peer : from) {
+                byte[] answer = {DATA, 1};
+                server.endpoint().send(answer, 0, answer.length, peer);
+            }
+            for (SocketChannel client : clients) {
+                assertArrayEquals(new byte[] {0, 2, DATA, 1}, readExactly(client, 4), "every peer is answered");
+            }
+            assertTrue(Thread.activeCount() <= threadsBefore + 2, "no thread per connection: " + Thread.activeCount());
+        } finally {
+            for (SocketChannel client : clients) client.close();
+        }
+    }
+
+    @Test
     void closesAConnectionWhoseFrameLengthIsNotAllowed() throws Exception {
         try (Receiver server = new Receiver(transport.listen(ANY_PORT))) {
             for (int length : new int[] {0, Framing.MAX_DATAGRAM + 1}) {
