@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
  */
 class LiveSwapTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
-    private static final Duration SECOND = Duration.ofSeconds(1);
 
     private final StaticIdentity serverKey = StaticIdentity.generate();
     private final StaticIdentity alice = StaticIdentity.generate();
@@ -29,11 +28,11 @@ class LiveSwapTest {
             assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
                 TunnelHarness.Node<ServerTunnel> server = server(net);
                 TunnelHarness.Node<ClientTunnel> client = client(net);
-                step(net, server, client);
+                net.second(server, client);
                 client.tunnel.moveTo(transport(client, "tcp"));
-                step(net, server, client);
+                net.second(server, client);
                 assertEquals("tcp", client.tunnel.status().transport());
-                roundTrip(server, client, "after the move");
+                TunnelHarness.roundTrip(server, client, "after the move");
                 assertTrue(server.tunnel.status().peers().get(0).endpoint().endsWith("(tcp)"));
                 assertEquals(List.of("tcp"), names(client.tunnel.transportsInUse()));
                 assertEquals(0, client.drops() + server.drops(), "nothing lost on the way");
@@ -48,20 +47,20 @@ class LiveSwapTest {
                 TunnelHarness.Node<ServerTunnel> server = server(net);
                 TunnelHarness.Node<ClientTunnel> client = client(net);
                 assertEquals("udp+tcp", server.tunnel.status().transport());
-                step(net, server, client);
+                net.second(server, client);
 
                 server.tunnel.moveTo(transport(server, "tcp"));
                 // the notice goes out on the timer; the client moves and handshakes over tcp, then confirms the new
                 // session with a keepalive, and the server's next tick finds the udp endpoint unused
                 int seconds = 0;
                 while (!"tcp".equals(server.tunnel.status().transport())) {
-                    step(net, server, client);
+                    net.second(server, client);
                     assertTrue(++seconds < ServerTunnel.LET_GO_AFTER_NANOS / 1_000_000_000L,
                             "closed because the client moved, before the deadline: " + server.tunnel.status());
                 }
                 assertEquals("tcp", client.tunnel.status().transport(), "the client followed the server");
                 assertTrue(server.endpoint().isClosed());
-                roundTrip(server, client, "after the server moved");
+                TunnelHarness.roundTrip(server, client, "after the server moved");
             });
         }
     }
@@ -78,12 +77,12 @@ class LiveSwapTest {
                 client.tunnel = ClientTunnel.start(TunnelHarness.keyClient("alice", alice.privateKey(),
                         serverKey.publicKey()), client.plugins);
                 assertEquals("aes-256-gcm", server.tunnel.status().peers().get(0).cipher());
-                step(net, server, client);
+                net.second(server, client);
 
                 server.tunnel.acceptCiphers(List.of("alt-gcm"));
                 net.settle();
-                step(net, server, client);
-                roundTrip(server, client, "on the new suite");
+                net.second(server, client);
+                TunnelHarness.roundTrip(server, client, "on the new suite");
                 assertEquals("alt-gcm", client.tunnel.status().peers().get(0).cipher());
                 assertEquals("alt-gcm", server.tunnel.status().peers().get(0).cipher());
                 assertEquals(2, server.counter("handshakes"), "one handshake more, well before the two-minute rekey");
@@ -102,7 +101,7 @@ class LiveSwapTest {
                 client.suites.add(new TestAesGcm("alt-gcm", 200));
                 client.tunnel = ClientTunnel.start(TunnelHarness.keyClient("alice", alice.privateKey(),
                         serverKey.publicKey()), client.plugins);
-                step(net, server, client);
+                net.second(server, client);
                 TestAesGcm gone = client.suite;
                 assertTrue(gone.openKeys.get() > 0);
 
@@ -110,8 +109,8 @@ class LiveSwapTest {
                 client.suites.remove(gone);
                 client.tunnel.cipherGone(gone);
                 net.settle();
-                step(net, server, client);
-                roundTrip(server, client, "after the suite went away");
+                net.second(server, client);
+                TunnelHarness.roundTrip(server, client, "after the suite went away");
                 assertEquals("alt-gcm", client.tunnel.status().peers().get(0).cipher());
                 assertEquals(0, gone.openKeys.get(), "no session keeps a sealer or opener of the uninstalled suite");
 
@@ -119,8 +118,8 @@ class LiveSwapTest {
                 TestAesGcm serverGone = server.suite;
                 server.suites.remove(serverGone);
                 server.tunnel.cipherGone(serverGone);
-                step(net, server, client);
-                roundTrip(server, client, "still");
+                net.second(server, client);
+                TunnelHarness.roundTrip(server, client, "still");
                 assertEquals(0, serverGone.openKeys.get(), "the server keeps nothing of it either");
             });
         }
@@ -178,7 +177,7 @@ class LiveSwapTest {
                 assertEquals(1, old.closes.get());
                 assertEquals(old.plan, other.applied.get(0).plan, "the same plan");
                 assertEquals("watching", server.tunnel.status().netconf());
-                roundTrip(server, client, "after the configurator moved");
+                TunnelHarness.roundTrip(server, client, "after the configurator moved");
 
                 server.tunnel.stop();
                 assertEquals(1, other.applied.get(0).closes.get(), "stop reverts the new plan");
@@ -211,19 +210,5 @@ class LiveSwapTest {
         return transports.stream().map(Transport::name).toList();
     }
 
-    private static void roundTrip(TunnelHarness.Node<ServerTunnel> server, TunnelHarness.Node<ClientTunnel> client,
-                                  String label) throws InterruptedException {
-        byte[] up = Packets.udp("10.67.0.2", "192.0.2.99", "up " + label);
-        client.tun().inject(up);
-        assertArrayEquals(up, server.tun().awaitDelivered(WAIT), "client to server " + label);
-        byte[] down = Packets.udp("192.0.2.99", "10.67.0.2", "down " + label);
-        server.tun().inject(down);
-        assertArrayEquals(down, client.tun().awaitDelivered(WAIT), "server to client " + label);
-    }
 
-    private void step(TunnelHarness net, TunnelHarness.Node<?>... nodes) throws Exception {
-        clock.advance(SECOND);
-        for (TunnelHarness.Node<?> node : nodes) node.tunnel.tickNow();
-        net.settle();
-    }
 }

@@ -1,6 +1,5 @@
 package io.netproxy.engine.tunnel;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,7 +36,7 @@ class TransportFallbackTest {
                 TunnelHarness.Node<ClientTunnel> client = client(net);
                 assertEquals("udp", client.tunnel.status().transport());
                 assertTrue(server.tunnel.status().peers().get(0).endpoint().endsWith("(udp)"));
-                roundTrip(server, client, "on udp");
+                TunnelHarness.roundTrip(server, client, "on udp");
             });
         }
     }
@@ -48,13 +47,13 @@ class TransportFallbackTest {
             assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
                 TunnelHarness.Node<ServerTunnel> server = server(net, name -> true);
                 TunnelHarness.Node<ClientTunnel> client = client(net);
-                roundTrip(server, client, "before the block");
+                TunnelHarness.roundTrip(server, client, "before the block");
 
                 net.network.lose(d -> true);
                 int seconds = 0;
                 while (!"tcp".equals(client.tunnel.status().transport()) || !"connected".equals(client.tunnel.status().state())) {
                     client.tun().inject(Packets.udp("10.67.0.2", "192.0.2.99", "while blocked " + seconds));
-                    step(net, server, client);
+                    net.second(server, client);
                     assertTrue(++seconds <= 15, "on tcp within 15 s of the block: " + client.tunnel.status());
                 }
                 assertTrue(seconds >= 5, "not before UDP went unanswered: " + seconds);
@@ -66,10 +65,10 @@ class TransportFallbackTest {
                 net.network.lose(d -> false);
                 seconds = 0;
                 while (!"udp".equals(client.tunnel.status().transport())) {
-                    step(net, server, client);
+                    net.second(server, client);
                     assertTrue(++seconds <= 15, "back on udp within a probe interval: " + client.tunnel.status());
                 }
-                roundTrip(server, client, "back on udp");
+                TunnelHarness.roundTrip(server, client, "back on udp");
                 assertTrue(server.tunnel.status().peers().get(0).endpoint().endsWith("(udp)"));
                 assertEquals(List.of("udp"), client.tunnel.transportsInUse().stream().map(t -> t.name()).toList(),
                         "the tcp connection is closed again");
@@ -100,7 +99,7 @@ class TransportFallbackTest {
                 }
                 node.tunnel = connecting.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
                 assertEquals("tcp", node.tunnel.status().transport());
-                roundTrip(server, node, "connected over tcp");
+                TunnelHarness.roundTrip(server, node, "connected over tcp");
             });
         }
     }
@@ -145,15 +144,6 @@ class TransportFallbackTest {
         return node;
     }
 
-    private static void roundTrip(TunnelHarness.Node<ServerTunnel> server, TunnelHarness.Node<ClientTunnel> client,
-                                  String label) throws InterruptedException {
-        byte[] up = Packets.udp("10.67.0.2", "192.0.2.99", "up " + label);
-        client.tun().inject(up);
-        assertArrayEquals(up, server.tun().awaitDelivered(WAIT), "client to server " + label);
-        byte[] down = Packets.udp("192.0.2.99", "10.67.0.2", "down " + label);
-        server.tun().inject(down);
-        assertArrayEquals(down, client.tun().awaitDelivered(WAIT), "server to client " + label);
-    }
 
     /** A round trip whose packets may arrive behind others still on their way, which are skipped. */
     private static void roundTripAfter(TunnelHarness.Node<ServerTunnel> server, TunnelHarness.Node<ClientTunnel> client,
@@ -173,12 +163,5 @@ class TransportFallbackTest {
             if (delivered != null && java.util.Arrays.equals(expected, delivered)) return;
         }
         throw new AssertionError(what + ": not delivered within " + WAIT);
-    }
-
-    /** One second of both tunnels' timers, and what it sent landing. */
-    private void step(TunnelHarness net, TunnelHarness.Node<?>... nodes) throws Exception {
-        clock.advance(SECOND);
-        for (TunnelHarness.Node<?> node : nodes) node.tunnel.tickNow();
-        net.settle();
     }
 }

@@ -159,6 +159,27 @@ final class TunnelHarness implements AutoCloseable {
         }
     }
 
+    /** A packet each way between a server and its client at 10.67.0.2, each checked as it arrives. */
+    static void roundTrip(Node<ServerTunnel> server, Node<ClientTunnel> client, String label) throws InterruptedException {
+        byte[] up = Packets.udp("10.67.0.2", "192.0.2.99", "up " + label);
+        client.tun().inject(up);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(up, server.tun().awaitDelivered(Duration.ofSeconds(5)),
+                "client to server " + label);
+        byte[] down = Packets.udp("192.0.2.99", "10.67.0.2", "down " + label);
+        server.tun().inject(down);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(down, client.tun().awaitDelivered(Duration.ofSeconds(5)),
+                "server to client " + label);
+    }
+
+    /** One second on the harness's fake clock: each node's timer ticks, and what that sent lands. */
+    void second(Node<?>... nodes) throws Exception {
+        ((FakeClock) clock).advance(Duration.ofSeconds(1));
+        for (Node<?> node : nodes) {
+            if (node.tunnel.isRunning()) node.tunnel.tickNow();
+        }
+        settle();
+    }
+
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
