@@ -6,14 +6,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A copy of the built distribution of its own (its own etc/ and deploy/) with run and state directories, used in
- * one namespace: what an operator who unzipped netproxy there has.
+ * one namespace: what an operator who unzipped netproxy there has. Or, where a test needs nothing of its own in
+ * etc/ or deploy/, the built distribution itself with run and state directories of its own.
  */
 final class Installation {
     final String namespace;
@@ -22,19 +26,25 @@ final class Installation {
     final Path stateDir;
     private Process foreground;
 
-    private Installation(String namespace, Path dir) {
+    private Installation(String namespace, Path home, Path dir) {
         this.namespace = namespace;
-        this.home = dir.resolve("netproxy");
+        this.home = home;
         this.runDir = dir.resolve("run");
         this.stateDir = dir.resolve("state");
     }
 
+    /** A copy of the distribution in {@code dir}, with the run and state directories beside it. */
     static Installation in(String namespace, Path dir) throws Exception {
-        Installation installation = new Installation(namespace, Files.createDirectories(dir));
+        Installation installation = new Installation(namespace, Files.createDirectories(dir).resolve("netproxy"), dir);
         Namespaces.Result copied = Namespaces.run(List.of("cp", "-a", Prerequisites.distribution().toString(),
                 installation.home.toString()));
         assertTrue(copied.ok(), copied.output());
         return installation;
+    }
+
+    /** The built distribution itself, shared with other instances, with the run and state directories in {@code dir}. */
+    static Installation shared(String namespace, Path dir) throws IOException {
+        return new Installation(namespace, Prerequisites.distribution(), Files.createDirectories(dir));
     }
 
     Map<String, String> env() {
@@ -48,7 +58,11 @@ final class Installation {
     }
 
     Namespaces.Result run(String... args) throws Exception {
-        return Namespaces.run(env(), 60, command(args));
+        return run(60, args);
+    }
+
+    Namespaces.Result run(long timeoutSeconds, String... args) throws Exception {
+        return Namespaces.run(env(), timeoutSeconds, command(args));
     }
 
     /** Runs a command and fails the test with its output when it fails. */
@@ -59,10 +73,10 @@ final class Installation {
     }
 
     /** Starts a server in the foreground, as {@code bin/netproxy serve ...} in a terminal, and waits until it serves. */
-    void serve(String... args) throws Exception {
+    Process serve(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("serve"));
         command.addAll(List.of(args));
-        Path log = runDir.getParent().resolve("foreground.log");
+        Path log = foregroundLog();
         ProcessBuilder builder = new ProcessBuilder(command(command.toArray(String[]::new))).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().putAll(env());
@@ -70,13 +84,18 @@ final class Installation {
         foreground = process;
         Namespaces.waitFor(() -> Files.readString(log).contains("serving tunnel") || !process.isAlive(), 60, "server start");
         assertTrue(process.isAlive(), "server exited: " + Files.readString(log));
+        return process;
+    }
+
+    /** Where the instance started by {@link #serve} writes its console, log lines included. */
+    Path foregroundLog() {
+        return runDir.getParent().resolve("foreground.log");
     }
 
     /** The instance's log (a detached instance's file, or a foreground one's console). */
     String log() throws IOException {
         Path detached = stateDir.resolve("netproxy.log");
-        return Files.exists(detached) ? Files.readString(detached)
-                : Files.readString(runDir.getParent().resolve("foreground.log"));
+        return Files.exists(detached) ? Files.readString(detached) : Files.readString(foregroundLog());
     }
 
     /** What one command prints in the Gogo shell of the running instance. */
@@ -91,13 +110,58 @@ final class Installation {
         return output;
     }
 
+    /** The instance's bundles by symbolic name, from {@code felix:lb -s} in its Gogo shell. */
+    String bundles() throws Exception {
+        return shell("felix:lb -s");
+    }
+
+    /** Copies a bundle into deploy/, where the running instance installs it from. */
+    void deploy(Path jar) throws IOException {
+        Path partial = home.resolve("deploy").resolve(jar.getFileName() + ".part");
+        Files.copy(jar, partial, StandardCopyOption.REPLACE_EXISTING);
+        publish(partial, home.resolve("deploy").resolve(jar.getFileName()));
+    }
+
+    void undeploy(Path jar) throws IOException {
+        Files.delete(home.resolve("deploy").resolve(jar.getFileName()));
+    }
+
+    /** Writes (or rewrites) a file of etc/, which the running instance reads within a second. */
+    void configure(String file, String content) throws IOException {
+        Path partial = home.resolve("etc").resolve(file + ".part");
+        Files.writeString(partial, content);
+        publish(partial, home.resolve("etc").resolve(file));
+    }
+
+    /** Renames a file written under a name FileInstall ignores into place, so it never reads half a file. */
+    private static void publish(Path partial, Path target) throws IOException {
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The TUN device of the first tunnel of a {@code status} output. */
+    static String deviceOf(String status) {
+        Matcher m = Pattern.compile("(?:client|server) \\S+, (\\S+) ").matcher(status);
+        assertTrue(m.find(), status);
+        return m.group(1);
+    }
+
+    /** The network configurator of the first tunnel of a {@code status} output. */
+    static String netconfOf(String status) {
+        Matcher m = Pattern.compile("network configurator (\\S+)").matcher(status);
+        assertTrue(m.find(), status);
+        return m.group(1);
+    }
+
+    /** The detached instance's pid, from its pid file. */
+    long pid() throws IOException {
+        return Long.parseLong(Files.readString(runDir.resolve("netproxy.pid")).trim());
+    }
+
     /** Stops what runs of this installation, by pid: the foreground server, a detached instance. */
     void stop() throws Exception {
         if (foreground != null) Namespaces.stop(foreground);
-        Path pidFile = runDir.resolve("netproxy.pid");
-        if (Files.exists(pidFile)) {
-            long pid = Long.parseLong(Files.readString(pidFile).trim());
-            ProcessHandle.of(pid).ifPresent(p -> {
+        if (Files.exists(runDir.resolve("netproxy.pid"))) {
+            ProcessHandle.of(pid()).ifPresent(p -> {
                 p.destroy();
                 p.onExit().orTimeout(30, TimeUnit.SECONDS).join();
             });

@@ -1,31 +1,20 @@
 package io.netproxy.itests;
 
+import static io.netproxy.itests.Topology.SERVER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The example plugin (examples/transport-obfs), built from its own pom, deployed the way a user would: copied into
@@ -35,73 +24,43 @@ import org.junit.jupiter.api.io.TempDir;
  * removing the jar uninstalls the plugin; the Gogo shell installs and uninstalls it too. Every namespace is left as
  * found.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PluginDeployIT {
-    private static final String SERVER = "198.51.100.10";
-    private static final String INTERNET = "203.0.113.10";
+class PluginDeployIT extends OnTopology {
     private static final String OBFS_PORT = "7000";
     private static final String PLUGIN = "io.netproxy.examples.transport-obfs";
     /** The router's table of counters, a table of the test's own. */
     private static final String WIRE_TABLE = "netproxy_wire_test";
 
-    @TempDir
-    static Path work;
-    private final String prefix = Namespaces.prefix('p');
-    private Path scripts;
     private Path plugin;
-    private Process whatIsMyIp;
-    private final List<Process> foreground = new ArrayList<>();
-    private final List<Long> detachedPids = new ArrayList<>();
-    private Map<String, String> before;
+    private Installation server;
+    private Installation client;
+
+    PluginDeployIT() {
+        super('p');
+    }
 
     @BeforeAll
-    void network() throws Exception {
-        Prerequisites.requireIsolatedRoot();
+    void findPlugin() {
         plugin = Path.of(System.getProperty("netproxy.example.obfs", "../examples/transport-obfs/target/missing.jar"));
         assertTrue(Files.isRegularFile(plugin), "the example plugin is not built at " + plugin + "; run 'mvn -B verify' from the top");
-        scripts = Path.of(System.getProperty("netproxy.scripts", "../scripts"));
-        Namespaces.topology(scripts, "up", prefix);
-        String java = ProcessHandle.current().info().command().orElse("java");
-        whatIsMyIp = new ProcessBuilder("ip", "netns", "exec", ns("net"), java, scripts.resolve("WhatIsMyIp.java").toString(), "8080")
-                .redirectErrorStream(true).redirectOutput(work.resolve("whatismyip.log").toFile()).start();
-        Namespaces.waitFor(() -> Files.readString(work.resolve("whatismyip.log")).contains("listening"), 60, "what-is-my-IP service");
     }
 
-    @AfterAll
-    void teardown() throws Exception {
-        if (whatIsMyIp != null) whatIsMyIp.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        if (scripts != null) Namespaces.topology(scripts, "down", prefix);
-    }
-
-    @BeforeEach
-    void snapshot() throws Exception {
-        before = Namespaces.snapshots(prefix);
-    }
-
+    /** Stops the instances (by pid) and removes the router's counters, before the namespaces are checked. */
     @AfterEach
-    void hostStateIsRestored() throws Exception {
-        for (Process process : foreground) Namespaces.stop(process);
-        foreground.clear();
-        for (long pid : detachedPids) {
-            ProcessHandle.of(pid).ifPresent(p -> {
-                p.destroy();
-                p.onExit().orTimeout(30, TimeUnit.SECONDS).join();
-            });
-        }
-        detachedPids.clear();
+    void stopInstances() throws Exception {
+        if (server != null) server.stop();
+        if (client != null) client.stop();
         Namespaces.inNamespace(ns("rtr"), "nft", "delete", "table", "inet", WIRE_TABLE);
-        Namespaces.assertUnchanged(before, prefix);
     }
 
     @Test
     void aPluginDroppedIntoDeployCarriesATunnelLiveAndLeavesWithItsJar() throws Exception {
-        Path key = secret("obfs.key", HexFormat.of().formatHex(new SecureRandom().generateSeed(32)));
-        Path password = secret("password", "plugin deploy password");
-        Installation server = install("srv", key);
-        Installation client = install("c1", key);
+        Path key = topology.secret("obfs.key", HexFormat.of().formatHex(new SecureRandom().generateSeed(32)));
+        Path password = topology.secret("password", "plugin deploy password");
+        server = install("srv", key);
+        client = install("c1", key);
 
         // a running server, on the built-in UDP transport
-        server.startForeground("serve", "--password-file", password.toString(), "--pool", "198.18.0.0/24", "--transport", "udp");
+        server.serve("--password-file", password.toString(), "--pool", "198.18.0.0/24", "--transport", "udp");
         assertFalse(server.bundles().contains(PLUGIN), "the plugin is not there before it is deployed");
 
         server.deploy(plugin);
@@ -117,10 +76,9 @@ class PluginDeployIT {
         Namespaces.Result connected = client.run("connect", SERVER + ":" + OBFS_PORT, "--transport", "obfs",
                 "--password-file", password.toString(), "-d");
         assertTrue(connected.ok(), "connect over obfs: " + connected.output());
-        detachedPids.add(Long.parseLong(Files.readString(client.runDir.resolve("netproxy.pid")).trim()));
 
-        assertEquals(SERVER, whatIsMyIp("c1"), "the client leaves through the server");
-        checkedTransfer("c1", 5_000_000);
+        assertEquals(SERVER, topology.whatIsMyIp("c1"), "the client leaves through the server");
+        topology.checkedDownload("c1", 5_000_000);
 
         if (wireChecked) {
             // the control: a datagram that starts as netproxy's messages do is counted by the router's rules
@@ -138,13 +96,13 @@ class PluginDeployIT {
 
         // a new version of the jar under traffic: the server's tunnel moves to the updated bundle's transport, make
         // before break, while a download runs through it (paused for a while, so that it outlasts the update)
-        Process download = startCheckedTransfer("c1", 30_000_000, 8);
+        Process download = topology.startDownload("c1", 30_000_000, 8);
         Thread.sleep(500);
         server.deploy(plugin);
         Namespaces.waitFor(() -> Files.readString(server.foregroundLog())
                 .contains("tunnel obfs: now on transport obfs"), 30, "the tunnel to move to the updated bundle's transport");
         assertTrue(download.isAlive(), "the download still ran when the tunnel moved");
-        finishCheckedTransfer(download, 30_000_000);
+        Topology.check(download, 30_000_000);
         Files.readString(server.foregroundLog()).lines().filter(line -> line.contains("tunnel obfs: "))
                 .forEach(line -> System.out.println("server: " + line));
 
@@ -198,131 +156,13 @@ class PluginDeployIT {
     // ---- helpers --------------------------------------------------------------------------------------
 
     private String ns(String host) {
-        return prefix + "-" + host;
-    }
-
-    /** A copy of the distribution of its own (its own etc/ and deploy/), with run and state directories, in one namespace. */
-    private final class Installation {
-        final String namespace;
-        final Path home;
-        final Path runDir;
-        final Path stateDir;
-
-        Installation(String host, Path dir) {
-            this.namespace = ns(host);
-            this.home = dir.resolve("netproxy");
-            this.runDir = dir.resolve("run");
-            this.stateDir = dir.resolve("state");
-        }
-
-        Map<String, String> env() {
-            return Map.of("NETPROXY_RUN_DIR", runDir.toString(), "NETPROXY_STATE_DIR", stateDir.toString());
-        }
-
-        List<String> command(String... args) {
-            List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace, home.resolve("bin/netproxy").toString()));
-            command.addAll(List.of(args));
-            return command;
-        }
-
-        Namespaces.Result run(String... args) throws Exception {
-            return Namespaces.run(env(), 60, command(args));
-        }
-
-        /** Where an instance started in the foreground writes its console, log lines included. */
-        Path foregroundLog() {
-            return runDir.getParent().resolve("foreground.log");
-        }
-
-        void startForeground(String... args) throws Exception {
-            Path log = foregroundLog();
-            ProcessBuilder builder = new ProcessBuilder(command(args)).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            builder.environment().putAll(env());
-            Process process = builder.start();
-            foreground.add(process);
-            Namespaces.waitFor(() -> Files.readString(log).contains("serving tunnel") || !process.isAlive(), 60, "server start");
-            assertTrue(process.isAlive(), "server exited: " + Files.readString(log));
-        }
-
-        /** The instance's bundles by symbolic name, from {@code felix:lb -s} in its Gogo shell. */
-        String bundles() throws Exception {
-            return shell("felix:lb -s");
-        }
-
-        /** What one command prints in the Gogo shell of the running instance. */
-        String shell(String command) throws Exception {
-            ProcessBuilder shell = new ProcessBuilder(command("shell")).redirectErrorStream(true);
-            shell.environment().putAll(env());
-            Process process = shell.start();
-            process.getOutputStream().write((command + "\nexit\n").getBytes(StandardCharsets.UTF_8));
-            process.getOutputStream().close();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the shell did not end");
-            return output;
-        }
-
-        /** Copies the jar in under a name FileInstall ignores, then renames it, so it never sees half a jar. */
-        void deploy(Path jar) throws IOException {
-            Path partial = home.resolve("deploy").resolve(jar.getFileName() + ".part");
-            Files.copy(jar, partial, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(partial, home.resolve("deploy").resolve(jar.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-        }
-
-        void undeploy(Path jar) throws IOException {
-            Files.delete(home.resolve("deploy").resolve(jar.getFileName()));
-        }
+        return topology.ns(host);
     }
 
     /** A copy of the built distribution with the obfuscating transport's configuration in its etc/. */
     private Installation install(String host, Path key) throws Exception {
-        Path dir = Files.createDirectories(work.resolve("installation-" + host));
-        Installation installation = new Installation(host, dir);
-        Namespaces.Result copied = Namespaces.run(List.of("cp", "-a", Prerequisites.distribution().toString(), installation.home.toString()));
-        assertTrue(copied.ok(), copied.output());
-        Files.writeString(installation.home.resolve("etc/io.netproxy.transport.obfs.cfg"), "keyFile = " + key + "\n");
+        Installation installation = Installation.in(ns(host), work.resolve("installation-" + host));
+        installation.configure("io.netproxy.transport.obfs.cfg", "keyFile = " + key + "\n");
         return installation;
-    }
-
-    private Path secret(String name, String content) throws IOException {
-        Path file = work.resolve(name);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, content + "\n");
-        return file;
-    }
-
-    private String whatIsMyIp(String host) throws Exception {
-        Namespaces.Result result = Namespaces.inNamespace(ns(host), "timeout", "10", "bash", "-c",
-                "exec 3<>/dev/tcp/" + INTERNET + "/8080; printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3; tail -n 1 <&3");
-        assertTrue(result.ok(), "what-is-my-IP from " + host + ": " + result.output());
-        return result.output().trim();
-    }
-
-    /** Downloads bytes of a known pattern from the internet host and compares their SHA-256. */
-    private void checkedTransfer(String host, int size) throws Exception {
-        finishCheckedTransfer(startCheckedTransfer(host, size, 0), size);
-    }
-
-    /** Starts a download whose reader pauses for {@code pauseSeconds} after the first 5 MB (TCP holds the rest back). */
-    private Process startCheckedTransfer(String host, int size, int pauseSeconds) throws IOException {
-        String pause = pauseSeconds == 0 ? "" : " | { head -c 5000000; sleep " + pauseSeconds + "; cat; }";
-        return new ProcessBuilder("ip", "netns", "exec", ns(host), "timeout", "90", "bash", "-c",
-                "exec 3<>/dev/tcp/" + INTERNET + "/8080; printf 'GET /bytes/" + size + " HTTP/1.0\\r\\n\\r\\n' >&3;"
-                        + " sed '1,/^\\r$/d' <&3" + pause + " | sha256sum")
-                .redirectErrorStream(true).start();
-    }
-
-    private static void finishCheckedTransfer(Process download, int size) throws Exception {
-        String output = new String(download.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(download.waitFor(90, TimeUnit.SECONDS) && download.exitValue() == 0, "download: " + output);
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        byte[] chunk = new byte[8192];
-        for (long sent = 0; sent < size; ) {
-            int n = (int) Math.min(chunk.length, size - sent);
-            for (int i = 0; i < n; i++) chunk[i] = (byte) ((sent + i) * 31 % 251);
-            sha.update(chunk, 0, n);
-            sent += n;
-        }
-        assertEquals(HexFormat.of().formatHex(sha.digest()), output.split("\\s+")[0], "bytes through the tunnel");
     }
 }

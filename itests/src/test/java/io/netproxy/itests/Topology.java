@@ -25,6 +25,7 @@ final class Topology implements AutoCloseable {
     final Path scripts;
     final Path work;
     private final Process whatIsMyIp;
+    private int secrets;
 
     private Topology(String prefix, Path scripts, Path work, Process whatIsMyIp) {
         this.prefix = prefix;
@@ -57,19 +58,36 @@ final class Topology implements AutoCloseable {
         return prefix + "-" + host;
     }
 
-    /** A root-only file holding {@code content}, as a password file is. */
+    /** A root-only file holding {@code content}, as a password file is; a new one at each call. */
     Path secret(String name, String content) throws IOException {
-        Path file = work.resolve(name);
+        Path file = work.resolve(name + "-" + (++secrets));
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, content + "\n");
         return file;
     }
 
+    /** What the internet host's service sees as the source address of a request from {@code host}. */
+    String whatIsMyIp(String host) throws Exception {
+        Namespaces.Result result = Namespaces.inNamespace(ns(host), "timeout", "10", "bash", "-c",
+                "exec 3<>/dev/tcp/" + INTERNET + "/8080; printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3; tail -n 1 <&3");
+        assertTrue(result.ok(), "what-is-my-IP from " + host + ": " + result.output());
+        return result.output().trim();
+    }
+
     /** Starts a download of {@code size} bytes of a known pattern from the internet host; see {@link #check}. */
     Process startDownload(String host, long size) throws IOException {
+        return startDownload(host, size, 0);
+    }
+
+    /**
+     * A download whose reader pauses for {@code pauseSeconds} after the first 5 MB (TCP holds the rest back), so
+     * that it outlasts whatever happens meanwhile however fast the tunnel is.
+     */
+    Process startDownload(String host, long size, int pauseSeconds) throws IOException {
+        String pause = pauseSeconds == 0 ? "" : " | { head -c 5000000; sleep " + pauseSeconds + "; cat; }";
         return new ProcessBuilder("ip", "netns", "exec", ns(host), "timeout", "120", "bash", "-c",
                 "exec 3<>/dev/tcp/" + INTERNET + "/8080; printf 'GET /bytes/" + size + " HTTP/1.0\\r\\n\\r\\n' >&3;"
-                        + " sed '1,/^\\r$/d' <&3 | sha256sum")
+                        + " sed '1,/^\\r$/d' <&3" + pause + " | sha256sum")
                 .redirectErrorStream(true).start();
     }
 
@@ -90,6 +108,15 @@ final class Topology implements AutoCloseable {
 
     void checkedDownload(String host, long size) throws Exception {
         check(startDownload(host, size), size);
+    }
+
+    /** Enough bytes to keep a download from {@code host} going for about that long through its tunnel. */
+    long bytesForSeconds(String host, int seconds) throws Exception {
+        long size = 20_000_000;
+        long start = System.nanoTime();
+        checkedDownload(host, size);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        return Math.max(size, (long) (size / elapsed * seconds));
     }
 
     /** Pings the internet host from {@code host} every {@code interval} seconds, with timestamps, until destroyed. */
