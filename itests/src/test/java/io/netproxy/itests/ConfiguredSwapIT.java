@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,18 +49,12 @@ class ConfiguredSwapIT extends OnTopology {
 
     @BeforeEach
     void tunnel() throws Exception {
-        server = Installation.in(topology.ns("srv"), work.resolve("srv-" + System.nanoTime()));
+        server = installation("srv");
         configure("transport = udp");
         server.serve("--password-file", password.toString(), "--pool", "198.18.0.0/24");
         Namespaces.waitFor(() -> server.log().contains(FILE + ": tunnel " + TUNNEL + " started"), 60, "the tunnel of etc/");
-        client = Installation.in(topology.ns("c1"), work.resolve("c1-" + System.nanoTime()));
+        client = installation("c1");
         client.ok("connect", SERVER + ":" + PORT, "--password-file", password.toString(), "-d");
-    }
-
-    @AfterEach
-    void restore() throws Exception {
-        if (client != null) client.stop();
-        if (server != null) server.stop();
     }
 
     @Test

@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,18 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * tests that change the server's firewall run with each network configurator; the others with the default one.
  */
 class EndToEndIT extends OnTopology {
-    private final List<Installation> installations = new ArrayList<>();
-    private int instances;
-
     EndToEndIT() {
         super('e');
-    }
-
-    /** Stops what the test left running (by pid), before every namespace is checked to be as it was. */
-    @AfterEach
-    void stopInstances() throws Exception {
-        for (Installation installation : installations) installation.stop();
-        installations.clear();
     }
 
     @Test
@@ -75,7 +63,7 @@ class EndToEndIT extends OnTopology {
     @Test
     void aWrongPasswordIsRejectedWithAClearMessage() throws Exception {
         startServer("--password-file", topology.secret("right", "the right password").toString());
-        Installation client = instance("c1");
+        Installation client = sharedInstallation("c1");
         long start = System.nanoTime();
         Namespaces.Result result = client.run(40, "connect", SERVER, "--password-file",
                 topology.secret("wrong", "a wrong password").toString(), "--timeout", "6");
@@ -93,10 +81,10 @@ class EndToEndIT extends OnTopology {
         connect("c1", "--key", work.resolve("client.key").toString(), "--server-key", serverKey);
         assertEquals(SERVER, topology.whatIsMyIp("c1"));
 
-        Namespaces.Result stranger = instance("c2").run(40, "connect", SERVER, "--key",
+        Namespaces.Result stranger = sharedInstallation("c2").run(40, "connect", SERVER, "--key",
                 work.resolve("stranger.key").toString(), "--server-key", serverKey, "--timeout", "5");
         assertNotEquals(0, stranger.exitCode(), "a key the server does not list is refused: " + stranger.output());
-        Namespaces.Result wrongServer = instance("c2").run(40, "connect", SERVER, "--key",
+        Namespaces.Result wrongServer = sharedInstallation("c2").run(40, "connect", SERVER, "--key",
                 work.resolve("client.key").toString(), "--server-key", strangerKey, "--timeout", "5");
         assertNotEquals(0, wrongServer.exitCode(), "a client that pins another server key never connects");
     }
@@ -122,7 +110,7 @@ class EndToEndIT extends OnTopology {
     @Test
     void aClientFollowsARestartedServerWithoutBeingRestarted() throws Exception {
         Path password = topology.secret("password", "restart password");
-        Process first = instance("srv").serve("--password-file", password.toString(), "--pool", "198.18.0.0/24");
+        Process first = sharedInstallation("srv").serve("--password-file", password.toString(), "--pool", "198.18.0.0/24");
         Installation client = connect("c1", "--password-file", password.toString());
         assertEquals(SERVER, topology.whatIsMyIp("c1"));
 
@@ -179,7 +167,7 @@ class EndToEndIT extends OnTopology {
     @ValueSource(strings = {"iptables", "nftables"})
     void cleanupRevertsWhatAKilledServerLeft(String netconf) throws Exception {
         Namespaces.requireConfigurator(netconf);
-        Installation server = instance("srv");
+        Installation server = sharedInstallation("srv");
         Process process = server.serve("--password-file", topology.secret("password", "cleanup").toString(),
                 "--pool", "198.18.0.0/24", "--netconf", netconf);
         process.destroyForcibly();
@@ -196,15 +184,8 @@ class EndToEndIT extends OnTopology {
         return topology.ns(host);
     }
 
-    /** The built distribution with run and state directories of its own, in the namespace of {@code host}. */
-    private Installation instance(String host) throws IOException {
-        Installation instance = Installation.shared(ns(host), work.resolve("instance-" + (++instances) + "-" + host));
-        installations.add(instance);
-        return instance;
-    }
-
     private Installation startServer(String... args) throws Exception {
-        Installation server = instance("srv");
+        Installation server = sharedInstallation("srv");
         List<String> command = new ArrayList<>(List.of(args));
         // tunnel networks of tests come from the benchmark range too, never the private default
         if (!command.contains("--pool")) command.addAll(List.of("--pool", "198.18.0.0/24"));
@@ -213,7 +194,7 @@ class EndToEndIT extends OnTopology {
     }
 
     private Installation connect(String host, String... args) throws Exception {
-        return connect(instance(host), args);
+        return connect(sharedInstallation(host), args);
     }
 
     private Installation connect(Installation client, String... args) throws Exception {

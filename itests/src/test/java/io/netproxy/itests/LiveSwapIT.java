@@ -6,17 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every part of a running tunnel replaced while a checked download runs through it and a ping goes every 10 ms: the
@@ -24,29 +20,25 @@ import org.junit.jupiter.api.io.TempDir;
  * configurator, by command and by bundle update. The download must arrive whole; the longest ping gap of each swap
  * is reported (target/live-swap-gaps.txt), not asserted, since timing belongs to benchmarks.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LiveSwapIT {
-    @TempDir
-    static Path work;
-    private Topology topology;
+class LiveSwapIT extends OnTopology {
     private Path password;
     private Installation server;
     private Installation client;
-    private Map<String, String> before;
     private long transferBytes;
     private final List<String> gaps = new ArrayList<>();
     private int swaps;
 
+    LiveSwapIT() {
+        super('s');
+    }
+
     @BeforeAll
-    void network() throws Exception {
-        Prerequisites.requireIsolatedRoot();
-        topology = Topology.up('s', work);
+    void writePassword() throws Exception {
         password = topology.secret("password", "swap everything, lose nothing");
     }
 
     @AfterAll
-    void teardown() throws Exception {
-        if (topology != null) topology.close();
+    void reportGaps() throws Exception {
         if (!gaps.isEmpty()) {
             Files.writeString(Path.of("target", "live-swap-gaps.txt"), String.join("\n", gaps) + "\n");
             gaps.forEach(line -> System.out.println("live swap: " + line));
@@ -55,19 +47,11 @@ class LiveSwapIT {
 
     @BeforeEach
     void tunnel() throws Exception {
-        before = Namespaces.snapshots(topology.prefix);
-        server = Installation.in(topology.ns("srv"), work.resolve("srv-" + System.nanoTime()));
+        server = installation("srv");
         server.serve("--password-file", password.toString(), "--pool", "198.18.0.0/24");
-        client = Installation.in(topology.ns("c1"), work.resolve("c1-" + System.nanoTime()));
+        client = installation("c1");
         client.ok("connect", Topology.SERVER, "--password-file", password.toString(), "-d");
-        if (transferBytes == 0) transferBytes = bytesForSeconds(4);
-    }
-
-    @AfterEach
-    void restore() throws Exception {
-        if (client != null) client.stop();
-        if (server != null) server.stop();
-        Namespaces.assertUnchanged(before, topology.prefix);
+        if (transferBytes == 0) transferBytes = topology.bytesForSeconds("c1", 4);
     }
 
     @Test
@@ -108,11 +92,11 @@ class LiveSwapIT {
 
     @Test
     void tunBackends() throws Exception {
-        String device = deviceOf(client.ok("status"));
+        String device = Installation.deviceOf(client.ok("status"));
         swap("client: tun-linux bundle updated in place, the device handed over (felix:update)",
                 () -> update(client, "io.netproxy.tun-linux"));
         assertTrue(client.log().contains("handed over from backend linux to linux"), "the hand-over is logged");
-        assertTrue(deviceOf(client.ok("status")).equals(device), "the same device: " + client.ok("status"));
+        assertTrue(Installation.deviceOf(client.ok("status")).equals(device), "the same device: " + client.ok("status"));
         swap("server: tun-linux bundle updated in place, the device handed over (felix:update)",
                 () -> update(server, "io.netproxy.tun-linux"));
     }
@@ -124,10 +108,10 @@ class LiveSwapIT {
                 "nft is not installed (apt-get install nftables), so there is no second configurator to swap to");
         for (Installation side : List.of(server, client)) {
             String label = side == server ? "server" : "client";
-            String first = netconfOf(side.ok("status"));
+            String first = Installation.netconfOf(side.ok("status"));
             String other = first.equals("nftables") ? "iptables" : "nftables";
             swap(label + ": netconf " + first + " -> " + other + " (swap command)", () -> side.ok("swap", "netconf", other));
-            assertTrue(netconfOf(side.ok("status")).equals(other), side.ok("status"));
+            assertTrue(Installation.netconfOf(side.ok("status")).equals(other), side.ok("status"));
             swap(label + ": netconf " + other + " -> " + first + " (swap command)", () -> side.ok("swap", "netconf", first));
             swap(label + ": netconf-" + first + " bundle updated in place (felix:update)",
                     () -> update(side, "io.netproxy.netconf-" + first));
@@ -160,19 +144,10 @@ class LiveSwapIT {
                 + " bytes downloaded meanwhile, all of them");
     }
 
-    /** Enough bytes to keep a download going for about that long through the tunnel. */
-    private long bytesForSeconds(int seconds) throws Exception {
-        long size = 20_000_000;
-        long start = System.nanoTime();
-        topology.checkedDownload("c1", size);
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        return Math.max(size, (long) (size / elapsed * seconds));
-    }
-
     /** {@code felix:update} of the bundle with this symbolic name in the instance's Gogo shell. */
     private static void update(Installation instance, String symbolicName) throws Exception {
         Matcher id = Pattern.compile("(?m)^\\s*(\\d+)\\|.*\\|" + Pattern.quote(symbolicName) + "\\b")
-                .matcher(instance.shell("felix:lb -s"));
+                .matcher(instance.bundles());
         assertTrue(id.find(), symbolicName + " in felix:lb -s");
         instance.shell("felix:update " + id.group(1));
     }
@@ -180,18 +155,6 @@ class LiveSwapIT {
     private static String cipherOf(String peers) {
         Matcher m = Pattern.compile("tunnel address \\S+, (\\S+),").matcher(peers);
         assertTrue(m.find(), peers);
-        return m.group(1);
-    }
-
-    private static String deviceOf(String status) {
-        Matcher m = Pattern.compile("client \\S+, (\\S+) ").matcher(status);
-        assertTrue(m.find(), status);
-        return m.group(1);
-    }
-
-    private static String netconfOf(String status) {
-        Matcher m = Pattern.compile("network configurator (\\S+)").matcher(status);
-        assertTrue(m.find(), status);
         return m.group(1);
     }
 }

@@ -1,6 +1,9 @@
 package io.netproxy.itests;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -11,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A test class on a {@link Topology} of its own, built before its first test (root and /dev/net/tun required) and
- * removed after its last. Each test must leave the checked namespaces as it found them: a subclass stops what it
- * started in an {@code @AfterEach} of its own, which JUnit runs before the check here.
+ * removed after its last. After each test the installations it made are stopped and the checked namespaces must be
+ * as the test found them; JUnit runs the {@code @AfterEach} methods of a subclass before that.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class OnTopology {
@@ -21,6 +24,8 @@ abstract class OnTopology {
     protected Topology topology;
     private final char kind;
     private Map<String, String> before;
+    private final List<Installation> installations = new ArrayList<>();
+    private int directories;
 
     /** @param kind the letter of the test class in its namespaces' names, see {@link Namespaces#prefix} */
     OnTopology(char kind) {
@@ -43,8 +48,30 @@ abstract class OnTopology {
         before = Namespaces.snapshots(topology.prefix);
     }
 
+    /** A copy of the distribution of its own in the namespace of {@code host}, stopped after the test. */
+    Installation installation(String host) throws Exception {
+        return stoppedAfterTest(Installation.in(topology.ns(host), directory(host)));
+    }
+
+    /** The built distribution itself with directories of its own, in {@code host}'s namespace; stopped after the test. */
+    Installation sharedInstallation(String host) throws IOException {
+        return stoppedAfterTest(Installation.shared(topology.ns(host), directory(host)));
+    }
+
+    private Path directory(String host) {
+        return work.resolve(host + "-" + (++directories));
+    }
+
+    private Installation stoppedAfterTest(Installation installation) {
+        installations.add(installation);
+        return installation;
+    }
+
     @AfterEach
     void namespacesAreAsFound() throws Exception {
+        // newest first: clients before the servers they were started against
+        for (int i = installations.size() - 1; i >= 0; i--) installations.get(i).stop();
+        installations.clear();
         Namespaces.assertUnchanged(before, topology.prefix);
     }
 }

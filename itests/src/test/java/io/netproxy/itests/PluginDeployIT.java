@@ -31,8 +31,6 @@ class PluginDeployIT extends OnTopology {
     private static final String WIRE_TABLE = "netproxy_wire_test";
 
     private Path plugin;
-    private Installation server;
-    private Installation client;
 
     PluginDeployIT() {
         super('p');
@@ -44,11 +42,8 @@ class PluginDeployIT extends OnTopology {
         assertTrue(Files.isRegularFile(plugin), "the example plugin is not built at " + plugin + "; run 'mvn -B verify' from the top");
     }
 
-    /** Stops the instances (by pid) and removes the router's counters, before the namespaces are checked. */
     @AfterEach
-    void stopInstances() throws Exception {
-        if (server != null) server.stop();
-        if (client != null) client.stop();
+    void removeWireCounters() throws Exception {
         Namespaces.inNamespace(ns("rtr"), "nft", "delete", "table", "inet", WIRE_TABLE);
     }
 
@@ -56,8 +51,8 @@ class PluginDeployIT extends OnTopology {
     void aPluginDroppedIntoDeployCarriesATunnelLiveAndLeavesWithItsJar() throws Exception {
         Path key = topology.secret("obfs.key", HexFormat.of().formatHex(new SecureRandom().generateSeed(32)));
         Path password = topology.secret("password", "plugin deploy password");
-        server = install("srv", key);
-        client = install("c1", key);
+        Installation server = install("srv", key);
+        Installation client = install("c1", key);
 
         // a running server, on the built-in UDP transport
         server.serve("--password-file", password.toString(), "--pool", "198.18.0.0/24", "--transport", "udp");
@@ -161,7 +156,7 @@ class PluginDeployIT extends OnTopology {
 
     /** A copy of the built distribution with the obfuscating transport's configuration in its etc/. */
     private Installation install(String host, Path key) throws Exception {
-        Installation installation = Installation.in(ns(host), work.resolve("installation-" + host));
+        Installation installation = installation(host);
         installation.configure("io.netproxy.transport.obfs.cfg", "keyFile = " + key + "\n");
         return installation;
     }
