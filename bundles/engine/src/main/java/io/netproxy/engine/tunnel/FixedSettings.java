@@ -16,7 +16,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Everything in a spec that a running tunnel cannot change without a restart, in a form that can be compared
  * and kept. The secret is kept only as a MAC under a key that lives in this process's memory alone, so neither
  * the password nor anything to guess it from offline stays with the tunnel. What is left out (a server's pushed
- * routes and DNS, the transport and the cipher suites) can change in place.
+ * routes and DNS, and which transport, cipher suites, TUN backend and network configurator it uses) can change in
+ * place.
  */
 final class FixedSettings {
     private static final byte[] PROCESS_KEY = new byte[32];
@@ -34,8 +35,7 @@ final class FixedSettings {
     static FixedSettings of(TunnelSpec spec) {
         return new FixedSettings(Arrays.asList(spec.name(), spec.role(), spec.host(), spec.port(), secretMac(spec),
                 spec.peerPublicKeys().stream().map(Base64.getEncoder()::encodeToString).toList(), spec.pool(),
-                spec.egress(), spec.routes(), spec.mtu(), spec.tunName(), spec.tunBackend(), spec.netconf(),
-                spec.handshakeTimeoutSeconds()));
+                spec.egress(), spec.routes(), spec.mtu(), spec.tunName(), spec.handshakeTimeoutSeconds()));
     }
 
     private static String secretMac(TunnelSpec spec) {
