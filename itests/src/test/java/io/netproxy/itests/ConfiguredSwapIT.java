@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,7 +69,6 @@ class ConfiguredSwapIT extends OnTopology {
     }
 
     @Test
-    @Disabled("the engine restarts the tunnel: TunnelManager.updateInPlace finds netconf among FixedSettings")
     void aConfiguratorEditMovesTheRunningTunnel() throws Exception {
         // nftables is optional (iptables is the configurator without it), so its absence skips even under CI=true
         Assumptions.assumeTrue(Prerequisites.onPath("nft"),

@@ -489,18 +489,19 @@ public final class ServerTunnel extends Tunnel {
     @Override
     protected void applyInPlace(TunnelSpec spec) {
         Pushed next = Pushed.of(spec);
+        if (next.given().equals(pushed.given())) return;
         pushed = next;
         log.info("tunnel {}: now pushes routes {} and DNS {}; clients get them at their next handshake", name,
                 spec.pushRoutes().isEmpty() ? List.of("0.0.0.0/0") : spec.pushRoutes(), spec.dns());
     }
 
-    /** The routes and DNS servers a handshake response carries. */
-    private record Pushed(List<Route> routes, List<byte[]> dns) {
+    /** The routes and DNS servers a handshake response carries, and the settings they came from (to compare). */
+    private record Pushed(List<Route> routes, List<byte[]> dns, List<List<String>> given) {
         static Pushed of(TunnelSpec spec) {
             List<String> routes = spec.pushRoutes().isEmpty() ? List.of("0.0.0.0/0") : spec.pushRoutes();
             Pushed pushed = new Pushed(routes.stream().map(Ipv4.Cidr::parse)
                     .map(c -> new Route(Ipv4.bytes(c.network()), c.prefixLength())).toList(),
-                    spec.dns().stream().map(Ipv4::parse).map(Ipv4::bytes).toList());
+                    spec.dns().stream().map(Ipv4::parse).map(Ipv4::bytes).toList(), List.of(routes, spec.dns()));
             if (pushed.routes.size() > ResponsePayload.MAX_ROUTES || pushed.dns.size() > ResponsePayload.MAX_DNS) {
                 // Checked when the settings are given, rather than at every handshake later.
                 throw new IllegalArgumentException("a server pushes at most " + ResponsePayload.MAX_ROUTES
