@@ -223,8 +223,7 @@ public final class TunnelManager implements TunnelService {
         if (tunnel == null) throw new IllegalArgumentException("no tunnel named '" + name + "' is running");
         switch (kind) {
             case TRANSPORT -> tunnel.moveTo(installed(transports, implementation, kind));
-            case CIPHER -> tunnel.acceptCiphers(List.of(installed(ciphers, implementation, kind) == null ? ""
-                    : implementation));
+            case CIPHER -> tunnel.acceptCiphers(List.of(installed(ciphers, implementation, kind).name()));
             case TUN_BACKEND -> tunnel.swapTunBackend(installed(tunBackends, implementation, kind), implementation);
             case NETCONF -> tunnel.swapNetconf(installed(configurators, implementation, kind), implementation);
         }

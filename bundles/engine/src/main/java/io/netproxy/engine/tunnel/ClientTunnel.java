@@ -209,11 +209,15 @@ public final class ClientTunnel extends Tunnel {
         usePolicy(new TransportPolicy(List.of(next.name()), false));
         if (probe != null) giveUpProbe();
         if (active.transport() == next) return;
-        Carrier opened = open(next);
-        String before = active.transport().name();
-        replace(active, opened);
-        log.info("tunnel {}: now on transport {} instead of {}", name, next.name(), before);
+        switchTo(next, "asked to move");
         timer.execute(() -> initiate(active));
+    }
+
+    /** Opens {@code next} and puts it in the active carrier's place, make before break, saying why in the log. */
+    private synchronized void switchTo(Transport next, String why) throws IOException {
+        String before = active.transport().name();
+        replace(active, open(next));
+        log.info("tunnel {}: {}; now on transport {} instead of {}", name, why, next.name(), before);
     }
 
     /** A client on the automatic policy moves on its own: on a fallback, its next probe tries the preferred one. */
@@ -285,10 +289,7 @@ public final class ClientTunnel extends Tunnel {
             Optional<Transport> next = transports.installed().apply(candidate);
             if (next.isEmpty()) continue;
             try {
-                Carrier opened = open(next.get());
-                String before = active.transport().name();
-                replace(active, opened);
-                log.info("tunnel {}: the server now listens on {}; moved from {} to {}", name, names, before, candidate);
+                switchTo(next.get(), "the server now listens on " + names);
                 initiate(active);
             } catch (IOException e) {
                 log.warn("tunnel {}: cannot open transport {}: {}", name, candidate, e.getMessage());
@@ -488,10 +489,7 @@ public final class ClientTunnel extends Tunnel {
         Transport next = available.get((at + 1) % available.size());
         if (next.name().equals(active.transport().name())) return false;
         try {
-            Carrier opened = open(next);
-            log.warn("tunnel {}: no answer from {} over {}; trying {}", name, format(server),
-                    active.transport().name(), next.name());
-            replace(active, opened);
+            switchTo(next, "no answer from " + format(server) + " over " + active.transport().name());
             return true;
         } catch (IOException e) {
             log.warn("tunnel {}: cannot open transport {}: {}", name, next.name(), e.getMessage());

@@ -35,7 +35,8 @@ final class Connection {
     private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
     private int queuedBytes;
     private boolean connected;
-    private boolean closed;
+    /** Written under this object's monitor; read without it on every received frame. */
+    private volatile boolean closed;
 
     Connection(SocketChannel channel, InetSocketAddress remote, Limits limits, boolean connected, long nowNanos) {
         this.channel = channel;
@@ -182,7 +183,7 @@ final class Connection {
         }
     }
 
-    synchronized boolean isClosed() {
+    boolean isClosed() {
         return closed;
     }
 }
