@@ -35,7 +35,6 @@ class ConfiguredSwapIT extends OnTopology {
     private Path password;
     private Installation server;
     private Installation client;
-    private long transferBytes;
 
     ConfiguredSwapIT() {
         super('c');
@@ -98,15 +97,13 @@ class ConfiguredSwapIT extends OnTopology {
 
     /** Edits the file while a checked download runs, and waits until the tunnel has taken the edit. */
     private void editUnderDownload(String... settings) throws Exception {
-        if (transferBytes == 0) transferBytes = topology.bytesForSeconds("c1", 8);
-        Process download = topology.startDownload("c1", transferBytes);
-        Thread.sleep(1000);
-        assertTrue(download.isAlive(), "the download still runs when the file is edited");
-        configure(settings);
-        // a restart ends the wait too, and assertSameTunnel shows it with the log
-        Namespaces.waitFor(() -> server.log().contains(APPLIED) || server.log().contains(RESTARTING), 30, "the edit");
-        assertTrue(download.isAlive(), "the download still ran when the edit was applied");
-        Topology.check(download, transferBytes);
+        try (CheckedStream download = topology.checkedStream("c1")) {
+            download.awaitMore(5_000_000, 30, "before the edit");
+            configure(settings);
+            // a restart ends the wait too, and assertSameTunnel shows it with the log
+            Namespaces.waitFor(() -> server.log().contains(APPLIED) || server.log().contains(RESTARTING), 30, "the edit");
+            download.awaitMore(5_000_000, 30, "after the edit");
+        }
     }
 
     /** Started once, never restarted, on the device it started with, with the edit applied in place. */

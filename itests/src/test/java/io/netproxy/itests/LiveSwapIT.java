@@ -24,7 +24,6 @@ class LiveSwapIT extends OnTopology {
     private Path password;
     private Installation server;
     private Installation client;
-    private long transferBytes;
     private final List<String> gaps = new ArrayList<>();
     private int swaps;
 
@@ -51,7 +50,6 @@ class LiveSwapIT extends OnTopology {
         server.serve("--password-file", password.toString(), "--pool", "198.18.0.0/24");
         client = installation("c1");
         client.ok("connect", Topology.SERVER, "--password-file", password.toString(), "-d");
-        if (transferBytes == 0) transferBytes = topology.bytesForSeconds("c1", 4);
     }
 
     @Test
@@ -125,23 +123,29 @@ class LiveSwapIT extends OnTopology {
         void run() throws Exception;
     }
 
-    /** Runs the swap under a checked download and a 10 ms ping stream, and records the longest ping gap. */
+    /**
+     * Runs the swap under a checked download and a 10 ms ping stream: the download flows before it, and after it
+     * with every byte as sent. Records the longest ping gap and what arrived while the swap ran.
+     */
     private void swap(String label, Action action) throws Exception {
         Path pingLog = work.resolve("ping-" + (++swaps) + ".log");
         Process pings = topology.pingStream("c1", "0.01", pingLog);
-        try {
-            Thread.sleep(500);
-            Process download = topology.startDownload("c1", transferBytes);
-            Thread.sleep(1000);
-            assertTrue(download.isAlive(), "the download still runs when the swap starts");
+        long during;
+        long took;
+        try (CheckedStream download = topology.checkedStream("c1")) {
+            download.awaitMore(5_000_000, 30, "before the swap");
+            long before = download.received();
+            long start = System.nanoTime();
             action.run();
-            Topology.check(download, transferBytes);
+            took = (System.nanoTime() - start) / 1_000_000;
+            during = download.received() - before;
+            download.awaitMore(5_000_000, 30, "after the swap");
         } finally {
             pings.destroy();
             pings.waitFor(10, TimeUnit.SECONDS);
         }
-        gaps.add(label + ": longest ping gap " + Topology.longestGapMillis(pingLog) + " ms; " + transferBytes
-                + " bytes downloaded meanwhile, all of them");
+        gaps.add(label + ": longest ping gap " + Topology.longestGapMillis(pingLog) + " ms; " + during
+                + " bytes downloaded during the " + took + " ms of the swap, every byte checked");
     }
 
     /** {@code felix:update} of the bundle with this symbolic name in the instance's Gogo shell. */

@@ -90,14 +90,14 @@ class PluginDeployIT extends OnTopology {
         }
 
         // a new version of the jar under traffic: the server's tunnel moves to the updated bundle's transport, make
-        // before break, while a download runs through it (paused for a while, so that it outlasts the update)
-        Process download = topology.startDownload("c1", 30_000_000, 8);
-        Thread.sleep(500);
-        server.deploy(plugin);
-        Namespaces.waitFor(() -> Files.readString(server.foregroundLog())
-                .contains("tunnel obfs: now on transport obfs"), 30, "the tunnel to move to the updated bundle's transport");
-        assertTrue(download.isAlive(), "the download still ran when the tunnel moved");
-        Topology.check(download, 30_000_000);
+        // before break, while a checked download runs through it
+        try (CheckedStream download = topology.checkedStream("c1")) {
+            download.awaitMore(5_000_000, 30, "before the update");
+            server.deploy(plugin);
+            Namespaces.waitFor(() -> Files.readString(server.foregroundLog())
+                    .contains("tunnel obfs: now on transport obfs"), 30, "the tunnel to move to the updated bundle's transport");
+            download.awaitMore(5_000_000, 30, "after the update");
+        }
         Files.readString(server.foregroundLog()).lines().filter(line -> line.contains("tunnel obfs: "))
                 .forEach(line -> System.out.println("server: " + line));
 

@@ -75,24 +75,15 @@ final class Topology implements AutoCloseable {
     }
 
     /** Starts a download of {@code size} bytes of a known pattern from the internet host; see {@link #check}. */
-    Process startDownload(String host, long size) throws IOException {
-        return startDownload(host, size, 0);
-    }
-
-    /**
-     * A download whose reader pauses for {@code pauseSeconds} after the first 5 MB (TCP holds the rest back), so
-     * that it outlasts whatever happens meanwhile however fast the tunnel is.
-     */
-    Process startDownload(String host, long size, int pauseSeconds) throws IOException {
-        String pause = pauseSeconds == 0 ? "" : " | { head -c 5000000; sleep " + pauseSeconds + "; cat; }";
+    private Process startDownload(String host, long size) throws IOException {
         return new ProcessBuilder("ip", "netns", "exec", ns(host), "timeout", "120", "bash", "-c",
                 "exec 3<>/dev/tcp/" + INTERNET + "/8080; printf 'GET /bytes/" + size + " HTTP/1.0\\r\\n\\r\\n' >&3;"
-                        + " sed '1,/^\\r$/d' <&3" + pause + " | sha256sum")
+                        + " sed '1,/^\\r$/d' <&3 | sha256sum")
                 .redirectErrorStream(true).start();
     }
 
     /** Waits for a download and compares the SHA-256 of what arrived with that of the pattern: no byte lost. */
-    static void check(Process download, long size) throws Exception {
+    private static void check(Process download, long size) throws Exception {
         String output = new String(download.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(download.waitFor(120, TimeUnit.SECONDS) && download.exitValue() == 0, "download: " + output);
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -110,13 +101,9 @@ final class Topology implements AutoCloseable {
         check(startDownload(host, size), size);
     }
 
-    /** Enough bytes to keep a download from {@code host} going for about that long through its tunnel. */
-    long bytesForSeconds(String host, int seconds) throws Exception {
-        long size = 20_000_000;
-        long start = System.nanoTime();
-        checkedDownload(host, size);
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        return Math.max(size, (long) (size / elapsed * seconds));
+    /** An endless download from the internet host through {@code host}'s tunnel, checked as it arrives. */
+    CheckedStream checkedStream(String host) throws IOException {
+        return new CheckedStream(ns(host), INTERNET);
     }
 
     /** Pings the internet host from {@code host} every {@code interval} seconds, with timestamps, until destroyed. */
