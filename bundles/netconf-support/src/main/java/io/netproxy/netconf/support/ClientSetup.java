@@ -5,12 +5,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Client side: a host route that keeps the server reachable through its current gateway, then the tunnel's
- * routes through the TUN device. Routes are added, never replaced, so a route of the user's with the same
+ * routes through the TUN device, then the DNS servers the server pushed ({@link SharedDns}). Routes are added, never replaced, so a route of the user's with the same
  * destination and metric is never overwritten (and so never deleted on close); a clash fails the plan.
  *
  * <p>netproxy's routes carry the routing protocol number {@value #PROTOCOL}. Where one of them already leads to the
@@ -19,16 +17,17 @@ import org.slf4j.LoggerFactory;
  * the other; each plan deletes exactly its own routes, metric included.
  */
 final class ClientSetup {
-    private static final Logger LOG = LoggerFactory.getLogger(ClientSetup.class);
     private static final Ipv4Cidr LOWER_HALF = Ipv4Cidr.parse("0.0.0.0/1", "route");
     private static final Ipv4Cidr UPPER_HALF = Ipv4Cidr.parse("128.0.0.0/1", "route");
     /** The routing protocol number of netproxy's routes ({@code ip route ... proto 67}); unassigned in rt_protos. */
     static final String PROTOCOL = "67";
 
     private final SystemTools tools;
+    private final SharedDns dns;
 
-    ClientSetup(SystemTools tools) {
+    ClientSetup(SystemTools tools, SharedDns dns) {
         this.tools = tools;
+        this.dns = dns;
     }
 
     void apply(ValidatedPlan plan, JournaledPlan applied) throws IOException {
@@ -37,9 +36,10 @@ final class ClientSetup {
             addRoute(applied, List.of(route.toString(), "dev", plan.tunInterface()), "route ");
         }
         if (!plan.dns().isEmpty()) {
-            String servers = String.join(", ", plan.dns());
-            LOG.info("tunnel {}: DNS servers pushed by the server are not applied yet: {}", plan.tunnelId(), servers);
-            applied.note("DNS servers pushed by the server (not applied): " + servers);
+            // after the routes, so that the servers are reached through the tunnel from the first query
+            SharedDns.Holding holding = new SharedDns.Holding(plan.tunInterface(),
+                    plan.routes().contains(Ipv4Cidr.EVERYTHING), plan.dns());
+            applied.hold(dns, holder -> dns.hold(holder, holding));
         }
     }
 

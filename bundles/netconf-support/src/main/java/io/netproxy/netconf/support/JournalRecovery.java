@@ -19,9 +19,9 @@ final class JournalRecovery {
 
     private final JournalDirectory directory;
     private final Reverter reverter;
-    private final List<SharedSysctl> sharedSettings;
+    private final List<SharedSetting> sharedSettings;
 
-    JournalRecovery(JournalDirectory directory, Reverter reverter, List<SharedSysctl> sharedSettings) {
+    JournalRecovery(JournalDirectory directory, Reverter reverter, List<SharedSetting> sharedSettings) {
         this.directory = directory;
         this.reverter = reverter;
         this.sharedSettings = List.copyOf(sharedSettings);
@@ -30,7 +30,7 @@ final class JournalRecovery {
     /** Whether there may be anything to recover. */
     boolean hasWork() throws IOException {
         if (!directory.journals().isEmpty()) return true;
-        for (SharedSysctl setting : sharedSettings) {
+        for (SharedSetting setting : sharedSettings) {
             if (Files.exists(setting.stateFile())) return true;
         }
         return false;
@@ -56,7 +56,7 @@ final class JournalRecovery {
             }
         }
         // after the journals, so a crashed holder's journal is gone; holders whose tunnels no longer run let go
-        for (SharedSysctl setting : sharedSettings) {
+        for (SharedSetting setting : sharedSettings) {
             try {
                 reverted.addAll(setting.recover(this::isLive));
             } catch (IOException e) {
@@ -101,7 +101,7 @@ final class JournalRecovery {
             }
             reverted.addAll(recover(journal));
             // the crashed run's holdings of shared settings are gone with it
-            for (SharedSysctl setting : sharedSettings) reverted.addAll(setting.release(key.toString()));
+            for (SharedSetting setting : sharedSettings) reverted.addAll(setting.release(key.toString()));
         }
         return reverted;
     }

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * tunnel left, journals every change under {@code <netproxy.state.dir>/netconf/netns-<inode>-<boot>} (see
  * {@link NamespaceJournals}) before it is made, and reverts what was made when a later step fails. A server
  * holds IPv4 forwarding (shared with the namespace's other server tunnels) and then applies its
- * {@link ServerFirewall}; a client gets routes through the TUN device and a pinned route to the server.
+ * {@link ServerFirewall}; a client gets routes through the TUN device, a pinned route to the server and the DNS
+ * servers its server pushed.
  */
 public final class JournaledConfigurator {
     private static final Logger LOG = LoggerFactory.getLogger(JournaledConfigurator.class);
@@ -29,6 +30,7 @@ public final class JournaledConfigurator {
     private final Reverter reverter;
     private final JournalRecovery recovery;
     private final SharedSysctl ipForward;
+    private final SharedDns dns;
 
     /** @param name the configurator's name, which names its journals */
     public JournaledConfigurator(String name, SystemTools tools, NamespaceJournals namespaces, List<Tool> serverTools,
@@ -41,7 +43,8 @@ public final class JournaledConfigurator {
         this.journals = namespaces.own();
         this.reverter = new Reverter(tools);
         this.ipForward = SharedSysctl.ipForward(journals, tools);
-        this.recovery = new JournalRecovery(journals, reverter, List.of(ipForward));
+        this.dns = new SharedDns(journals, tools, NamespaceResolver.onHost(tools, namespaces.namespace()));
+        this.recovery = new JournalRecovery(journals, reverter, List.of(ipForward, dns));
     }
 
     public synchronized AppliedNetworkPlan apply(NetworkPlan plan) throws IOException {
@@ -55,10 +58,10 @@ public final class JournaledConfigurator {
             if (checked.role() == Role.SERVER) {
                 String egress = checked.egressInterface() != null ? checked.egressInterface() : egressFromDefaultRoute();
                 // shared by every server tunnel of the namespace: set back only when the last one closes
-                applied.hold(ipForward);
+                applied.hold(ipForward, ipForward::hold);
                 firewall.apply(checked, egress, applied);
             } else {
-                new ClientSetup(tools).apply(checked, applied);
+                new ClientSetup(tools, dns).apply(checked, applied);
             }
             return applied;
         } catch (IOException | RuntimeException e) {

@@ -21,7 +21,7 @@ public final class JournaledPlan implements AppliedNetworkPlan {
     private final Journal journal;
     private final Reverter reverter;
     private final List<UndoStep> undoSteps = new ArrayList<>();
-    private final List<SharedSysctl> held = new ArrayList<>();
+    private final List<SharedSetting> held = new ArrayList<>();
     private final List<String> description = new ArrayList<>();
     private boolean closed;
 
@@ -42,13 +42,19 @@ public final class JournaledPlan implements AppliedNetworkPlan {
         description.add(applied);
     }
 
+    /** Takes a holding of a {@link SharedSetting} for a holder (this plan's journal key); says what it did. */
+    @FunctionalInterface
+    interface Holding {
+        String take(String holder) throws IOException;
+    }
+
     /**
-     * Makes this tunnel a holder of {@code setting}, which records the holder before it changes the value.
-     * The holding is kept even when that fails, since the holder may have been recorded.
+     * Makes this plan a holder of {@code setting} through {@code holding}, which records the holder before it changes
+     * the value. The holding is kept even when that fails, since the holder may have been recorded.
      */
-    synchronized void hold(SharedSysctl setting) throws IOException {
+    synchronized void hold(SharedSetting setting, Holding holding) throws IOException {
         held.add(setting);
-        description.add(setting.hold(key.toString()));
+        description.add(holding.take(key.toString()));
     }
 
     /** Records something applied that needs no undo, such as a setting that was already in place. */

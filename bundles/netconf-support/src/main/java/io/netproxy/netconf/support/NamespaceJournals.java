@@ -50,6 +50,11 @@ public final class NamespaceJournals {
         this.boot = boot;
     }
 
+    /** The namespace whose journals these are: the current one. */
+    NetworkNamespace namespace() {
+        return current;
+    }
+
     /** The journal directory of the current namespace. */
     public JournalDirectory own() {
         return new JournalDirectory(ownPath(), current.describe());

@@ -1,22 +1,11 @@
 package io.netproxy.netconf.support;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -32,17 +21,12 @@ import org.slf4j.LoggerFactory;
  * <p>Holders are journal keys ({@code <tunnelId>.<configurator>}): while a tunnel is handed from one configurator
  * to the other, both hold the setting, and the first to let go leaves it to the second.
  *
- * <p>The state file is rewritten atomically (a synced temporary file renamed over it) and always before the
- * sysctl is changed. Every read-modify-write runs under an exclusive flock(2) lock on a separate lock file, which
- * is never deleted so that everyone always locks the same file; each run opens the file anew, so the lock keeps
- * threads, class loaders (a configurator bundle and its update, or both configurators) and processes apart alike.
- * A state without holders means that the original value still has to be restored (a restore failed or was
+ * <p>The {@link StateFile} is rewritten always before the sysctl is changed, and every read-modify-write runs under
+ * its lock. A state without holders means that the original value still has to be restored (a restore failed or was
  * interrupted); {@link #recover} retries it.
  */
-final class SharedSysctl {
+final class SharedSysctl implements SharedSetting {
     private static final Logger LOG = LoggerFactory.getLogger(SharedSysctl.class);
-    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final String ORIGINAL = "original";
     private static final String HOLDER = "holder";
 
@@ -53,13 +37,13 @@ final class SharedSysctl {
         }
     }
 
-    private final JournalDirectory directory;
+    private final StateFile file;
     private final SystemTools tools;
     private final String name;
     private final String wanted;
 
     SharedSysctl(JournalDirectory directory, SystemTools tools, String name, String wanted) {
-        this.directory = directory;
+        this.file = new StateFile(directory, name);
         this.tools = tools;
         this.name = name;
         this.wanted = wanted;
@@ -73,16 +57,9 @@ final class SharedSysctl {
         return name;
     }
 
-    Path stateFile() {
-        return directory.directory().resolve(name + ".shared");
-    }
-
-    private Path lockFile() {
-        return directory.directory().resolve(name + ".lock");
-    }
-
-    private Path temporaryFile() {
-        return directory.directory().resolve(name + ".shared.tmp");
+    @Override
+    public Path stateFile() {
+        return file.path();
     }
 
     /**
@@ -90,7 +67,7 @@ final class SharedSysctl {
      * it. The holder is recorded before the value changes. Returns what was done, for the plan's description.
      */
     String hold(String holder) throws IOException {
-        return locked(() -> {
+        return file.locked(() -> {
             Optional<State> current = read();
             String value = tools.run(Tool.SYSCTL, "-n", name).strip();
             if (!value.matches("[0-9]+")) throw new IOException("unexpected value of " + name + ": '" + value + "'");
@@ -115,12 +92,9 @@ final class SharedSysctl {
         });
     }
 
-    /**
-     * Removes {@code holder}; when it was the last one, restores the original value. Does nothing for a tunnel
-     * that holds nothing, so it can run again. Returns what was reverted.
-     */
-    List<String> release(String holder) throws IOException {
-        return locked(() -> {
+    @Override
+    public List<String> release(String holder) throws IOException {
+        return file.locked(() -> {
             Optional<State> current = read();
             if (current.isEmpty() || !current.get().holders().contains(holder)) return List.of();
             SortedSet<String> rest = new TreeSet<>(current.get().holders());
@@ -129,13 +103,10 @@ final class SharedSysctl {
         });
     }
 
-    /**
-     * Drops the holders that {@code live} rejects (their tunnels crashed or are gone) and restores the original
-     * value when no holder is left. Returns what was reverted.
-     */
-    List<String> recover(Predicate<String> live) throws IOException {
+    @Override
+    public List<String> recover(Predicate<String> live) throws IOException {
         if (!Files.exists(stateFile())) return List.of();
-        return locked(() -> {
+        return file.locked(() -> {
             Optional<State> current = read();
             if (current.isEmpty()) return List.of();
             SortedSet<String> rest = new TreeSet<>();
@@ -153,7 +124,7 @@ final class SharedSysctl {
 
     /** The recorded state, if any; read under the lock. */
     Optional<State> state() throws IOException {
-        return locked(this::read);
+        return file.locked(this::read);
     }
 
     /** Records {@code state}; without holders, restores the original value and then forgets it. */
@@ -171,20 +142,15 @@ final class SharedSysctl {
             reverted.add(name + ": restore " + name + "=" + state.original() + " (no tunnel needs it anymore)");
             LOG.info("reverted: restore {}={}, no tunnel needs it anymore", name, state.original());
         }
-        Files.deleteIfExists(stateFile());
-        Journal.syncDirectory(directory.directory());
+        file.delete();
         return reverted;
     }
 
     private Optional<State> read() throws IOException {
-        String text;
+        Optional<String> text = file.read();
+        if (text.isEmpty()) return Optional.empty();
         try {
-            text = Files.readString(stateFile(), UTF_8);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(parse(text));
+            return Optional.of(parse(text.get()));
         } catch (IOException e) {
             throw new IOException("cannot read " + stateFile() + ", left in place: " + e.getMessage(), e);
         }
@@ -220,31 +186,7 @@ final class SharedSysctl {
         return text.toString();
     }
 
-    /** Replaces the state file atomically and durably. */
     private void write(State state) throws IOException {
-        Path temporary = temporaryFile();
-        Files.deleteIfExists(temporary);
-        try (FileChannel channel = FileChannel.open(temporary,
-                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY)) {
-            ByteBuffer bytes = ByteBuffer.wrap(render(state).getBytes(UTF_8));
-            while (bytes.hasRemaining()) channel.write(bytes);
-            channel.force(true);
-        }
-        Files.move(temporary, stateFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Journal.syncDirectory(directory.directory());
-    }
-
-    @FunctionalInterface
-    private interface Locked<T> {
-        T run() throws IOException;
-    }
-
-    private <T> T locked(Locked<T> body) throws IOException {
-        directory.ensureExists();
-        try (FileChannel channel = FileChannel.open(lockFile(),
-                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), OWNER_ONLY)) {
-            FileLocks.lock(channel, lockFile());
-            return body.run();
-        }
+        file.write(render(state));
     }
 }

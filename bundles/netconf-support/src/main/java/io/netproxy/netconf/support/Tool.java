@@ -12,7 +12,10 @@ public enum Tool {
             List.of("does a matching rule exist", "No chain/target/match by that name", "does not exist")),
     SYSCTL("sysctl", "procps", List.of()),
     /** A missing table makes the kernel answer ENOENT. */
-    NFT("nft", "nftables", List.of("No such file or directory"));
+    NFT("nft", "nftables", List.of("No such file or directory")),
+    /** systemd-resolved's per-link DNS; a link that went away took its settings with it. */
+    RESOLVECTL("resolvectl", "systemd-resolved", List.of("No such device")),
+    RESOLVCONF("resolvconf", "resolvconf", List.of());
 
     private final String command;
     private final String debianPackage;

@@ -9,7 +9,7 @@ import java.util.List;
  * left out (null or empty).
  */
 public record ValidatedPlan(String tunnelId, Role role, String tunInterface, Ipv4Cidr tunnelSubnet,
-                     String egressInterface, Ipv4Address serverAddress, List<Ipv4Cidr> routes, List<String> dns) {
+                     String egressInterface, Ipv4Address serverAddress, List<Ipv4Cidr> routes, List<Ipv4Address> dns) {
 
     public static ValidatedPlan of(NetworkPlan plan) {
         String tunnelId = NetworkNames.requireTunnelId(plan.tunnelId());
@@ -22,6 +22,7 @@ public record ValidatedPlan(String tunnelId, Role role, String tunInterface, Ipv
         }
         Ipv4Address server = Ipv4Address.parse(plan.serverAddress(), "server address");
         List<Ipv4Cidr> routes = plan.routes().stream().map(route -> Ipv4Cidr.parse(route, "route")).toList();
-        return new ValidatedPlan(tunnelId, Role.CLIENT, tun, null, null, server, routes, plan.dns());
+        List<Ipv4Address> dns = plan.dns().stream().map(address -> Ipv4Address.parse(address, "DNS server")).toList();
+        return new ValidatedPlan(tunnelId, Role.CLIENT, tun, null, null, server, routes, dns);
     }
 }

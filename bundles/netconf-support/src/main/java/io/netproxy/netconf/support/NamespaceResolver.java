@@ -1,0 +1,83 @@
+package io.netproxy.netconf.support;
+
+import io.netproxy.host.NetworkNamespace;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Finds how the resolver of this network namespace is configured, so that {@link SharedDns} gives it the tunnel's
+ * DNS servers the way it expects. systemd-resolved and resolvconf serve the host's network namespace only (they
+ * keep their state in the /run that all namespaces share), so another namespace is only ever given DNS servers
+ * through an /etc/resolv.conf of its own, and never when its /etc/resolv.conf is the host's.
+ */
+final class NamespaceResolver {
+    private final SystemTools tools;
+    private final NetworkNamespace namespace;
+    private final Path resolvConf;
+    private final Path resolvedRuntime;
+    private final Path mountInfo;
+
+    /**
+     * @param resolvConf      the resolver file, {@code /etc/resolv.conf}
+     * @param resolvedRuntime systemd-resolved's runtime directory, which exists while it runs
+     * @param mountInfo       this process's mount table, {@code /proc/self/mountinfo}
+     */
+    NamespaceResolver(SystemTools tools, NetworkNamespace namespace, Path resolvConf, Path resolvedRuntime,
+                      Path mountInfo) {
+        this.tools = tools;
+        this.namespace = namespace;
+        this.resolvConf = resolvConf;
+        this.resolvedRuntime = resolvedRuntime;
+        this.mountInfo = mountInfo;
+    }
+
+    static NamespaceResolver onHost(SystemTools tools, NetworkNamespace namespace) {
+        return new NamespaceResolver(tools, namespace, Path.of("/etc/resolv.conf"), Path.of("/run/systemd/resolve"),
+                Path.of("/proc/self/mountinfo"));
+    }
+
+    DnsMethod choose() throws IOException {
+        if (!namespace.initial()) {
+            if (isOwnMount()) return DnsMethod.FILE_IN_PLACE;
+            throw new IOException("cannot apply the DNS servers pushed by the server: in " + namespace.describe()
+                    + ", " + resolvConf + " is the host's own; give the namespace a resolver file of its own ("
+                    + (namespace.name() != null ? "/etc/netns/" + namespace.name() + "/resolv.conf, which 'ip netns exec "
+                    + namespace.name() + "' mounts there" : "/etc/netns/NAME/resolv.conf for 'ip netns exec NAME'")
+                    + "), or connect with --no-dns");
+        }
+        if (Files.isDirectory(resolvedRuntime) && tools.has(Tool.RESOLVECTL)) return DnsMethod.RESOLVECTL;
+        if (tools.has(Tool.RESOLVCONF)) return DnsMethod.RESOLVCONF;
+        return DnsMethod.FILE;
+    }
+
+    ResolvConfFile file(DnsMethod method) {
+        return new ResolvConfFile(resolvConf, method == DnsMethod.FILE_IN_PLACE);
+    }
+
+    /** Whether the resolver file (where its links lead) is a mount point: a file of this mount namespace's own. */
+    private boolean isOwnMount() throws IOException {
+        if (!Files.exists(resolvConf)) return false;
+        String real = resolvConf.toRealPath().toString();
+        for (String line : Files.readAllLines(mountInfo)) {
+            String[] fields = line.split(" ");
+            if (fields.length > 4 && unescape(fields[4]).equals(real)) return true;
+        }
+        return false;
+    }
+
+    /** The kernel writes space, tab, newline and backslash in mount points as octal escapes ({@code \040}). */
+    static String unescape(String field) {
+        StringBuilder text = new StringBuilder(field.length());
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
+                text.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                text.append(c);
+            }
+        }
+        return text.toString();
+    }
+}

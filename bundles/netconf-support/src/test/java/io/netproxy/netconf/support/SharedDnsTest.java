@@ -1,0 +1,171 @@
+package io.netproxy.netconf.support;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netproxy.host.CommandRunner;
+import io.netproxy.host.NetworkNamespace;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The holder bookkeeping of the namespace's DNS and the method it picks, against a resolver file, a mount table and
+ * resolver tools in a temporary directory (the fake tools log their arguments).
+ */
+class SharedDnsTest {
+    private static final NetworkNamespace HOST = new NetworkNamespace(4026531840L, null, true);
+    private static final NetworkNamespace NAMED = new NetworkNamespace(4026532301L, "blue", false);
+    private static final byte[] ORIGINAL = "nameserver 192.0.2.1\n".getBytes(UTF_8);
+    private static final SharedDns.Holding NP0 = new SharedDns.Holding("np0", true,
+            List.of(new Ipv4Address(0xCB00713F), new Ipv4Address(0xCB007140))); // 203.0.113.63, .64
+
+    @TempDir
+    Path tempDir;
+
+    private Path bin;
+    private Path resolvConf;
+    private Path resolvedRuntime;
+    private Path mountInfo;
+    private Path toolLog;
+    private JournalDirectory journals;
+
+    @BeforeEach
+    void files() throws IOException {
+        bin = Files.createDirectories(tempDir.resolve("bin"));
+        resolvConf = tempDir.resolve("resolv.conf");
+        Files.write(resolvConf, ORIGINAL);
+        resolvedRuntime = tempDir.resolve("resolve");
+        mountInfo = tempDir.resolve("mountinfo");
+        Files.writeString(mountInfo, "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n");
+        toolLog = tempDir.resolve("tools.log");
+        journals = new JournalDirectory(tempDir.resolve("netconf"), "the test namespace");
+    }
+
+    private void fakeTool(String name) throws IOException {
+        Path tool = bin.resolve(name);
+        Files.writeString(tool, "#!/bin/sh\necho \"" + name + " $*\" >> '" + toolLog + "'\ncat >> '" + toolLog + "'\n");
+        Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    private SharedDns dns(NetworkNamespace namespace) {
+        SystemTools tools = new SystemTools(new CommandRunner(List.of(), Duration.ofSeconds(10)), List.of(bin));
+        return new SharedDns(journals, tools, new NamespaceResolver(tools, namespace, resolvConf, resolvedRuntime, mountInfo));
+    }
+
+    private boolean live(String holder) {
+        return false;
+    }
+
+    @Test
+    void withoutResolverServicesTheFileIsReplacedAndOnlyTheLastHolderPutsItBack() throws IOException {
+        SharedDns dns = dns(HOST);
+        String done = dns.hold("t.nftables", NP0);
+        assertTrue(done.contains("203.0.113.63, 203.0.113.64 in " + resolvConf), done);
+        String written = "# written by netproxy for the tunnel on np0; put back as it was when the tunnel stops\n"
+                + "nameserver 203.0.113.63\nnameserver 203.0.113.64\n";
+        assertEquals(written, Files.readString(resolvConf));
+
+        // a hand-over to the other configurator: both hold, the first to let go leaves the servers in place
+        assertTrue(dns.hold("t.iptables", NP0).endsWith("shared with t.nftables"));
+        assertEquals(List.of(), dns.release("t.nftables"));
+        assertEquals(written, Files.readString(resolvConf));
+
+        assertEquals(1, dns.release("t.iptables").size());
+        assertArrayEquals(ORIGINAL, Files.readAllBytes(resolvConf));
+        assertFalse(Files.exists(dns.stateFile()));
+        assertEquals(List.of(), dns.release("t.iptables"), "a second release does nothing");
+    }
+
+    @Test
+    void recoveryPutsBackWhatACrashedHolderLeft() throws IOException {
+        dns(HOST).hold("t.nftables", NP0);
+        // a new process: all it has is the state file
+        SharedDns later = dns(HOST);
+        assertEquals(List.of(), later.recover(holder -> true), "a live holder keeps it");
+        List<String> reverted = later.recover(this::live);
+        assertEquals(1, reverted.size(), reverted.toString());
+        assertArrayEquals(ORIGINAL, Files.readAllBytes(resolvConf));
+        assertEquals(List.of(), later.recover(this::live), "nothing left to do");
+    }
+
+    @Test
+    void aNamespaceWritesItsOwnMountedFileInPlaceAndNeverTheHostsFile() throws IOException {
+        SharedDns dns = dns(NAMED);
+        IOException refused = assertThrows(IOException.class, () -> dns.hold("t.nftables", NP0));
+        assertTrue(refused.getMessage().contains("/etc/netns/blue/resolv.conf"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("--no-dns"), refused.getMessage());
+        assertArrayEquals(ORIGINAL, Files.readAllBytes(resolvConf), "untouched");
+        assertFalse(Files.exists(dns.stateFile()), "nothing held");
+
+        // what 'ip netns exec blue' does: a mount on the resolver file (a space in the path, escaped by the kernel)
+        Path spaced = Files.createDirectories(tempDir.resolve("net ns")).resolve("resolv.conf");
+        Files.write(spaced, ORIGINAL);
+        resolvConf = spaced;
+        Files.writeString(mountInfo, "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n"
+                + "40 22 8:1 /etc/netns/blue/resolv.conf " + spaced.toString().replace(" ", "\\040") + " rw - ext4 /dev/sda1 rw\n");
+        Object inode = Files.getAttribute(spaced, "unix:ino");
+        SharedDns own = dns(NAMED);
+        own.hold("t.nftables", NP0);
+        assertTrue(Files.readString(spaced).contains("nameserver 203.0.113.63\n"));
+        assertEquals("file-in-place", own.state().orElseThrow().method().word());
+        own.release("t.nftables");
+        assertArrayEquals(ORIGINAL, Files.readAllBytes(spaced));
+        assertEquals(inode, Files.getAttribute(spaced, "unix:ino"));
+    }
+
+    @Test
+    void systemdResolvedGetsTheLinksServersAndEveryNameInAFullTunnel() throws IOException {
+        fakeTool("resolvectl");
+        fakeTool("resolvconf");
+        Files.createDirectories(resolvedRuntime);
+        SharedDns dns = dns(HOST);
+        dns.hold("t.nftables", NP0);
+        dns.hold("t.iptables", NP0);
+        dns.release("t.nftables");
+        dns.release("t.iptables");
+        assertEquals("""
+                resolvectl dns np0 203.0.113.63 203.0.113.64
+                resolvectl domain np0 ~.
+                resolvectl dns np0 203.0.113.63 203.0.113.64
+                resolvectl domain np0 ~.
+                resolvectl revert np0
+                """, Files.readString(toolLog), "reverted once, when the last holder let go");
+        assertArrayEquals(ORIGINAL, Files.readAllBytes(resolvConf));
+    }
+
+    @Test
+    void resolvconfGetsARecordOfNetproxysOwn() throws IOException {
+        fakeTool("resolvconf");
+        SharedDns dns = dns(HOST);
+        dns.hold("t.nftables", new SharedDns.Holding("np0", false, List.of(new Ipv4Address(0xCB00713F))));
+        dns.release("t.nftables");
+        assertEquals("""
+                resolvconf -a tun.netproxy-np0
+                # written by netproxy for the tunnel on np0; put back as it was when the tunnel stops
+                nameserver 203.0.113.63
+                resolvconf -d tun.netproxy-np0 -f
+                """, Files.readString(toolLog));
+        assertArrayEquals(ORIGINAL, Files.readAllBytes(resolvConf));
+    }
+
+    @Test
+    void theStateFileReadsBackAsWritten() throws IOException {
+        SharedDns.State state = new SharedDns.State(DnsMethod.FILE, ResolvConfOriginal.symlink("../run/x y"),
+                java.util.Map.of("t.nftables", NP0));
+        SharedDns.State read = SharedDns.parse(SharedDns.render(state));
+        assertEquals(state.holders(), read.holders());
+        assertEquals("../run/x y", read.original().linkTarget());
+        assertThrows(IOException.class, () -> SharedDns.parse("method file\nholder t.nftables np0 everything 1.2.3\n"));
+    }
+}
