@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 public final class Main {
     private static final String USAGE = String.join("\n",
             "usage: netproxy COMMAND [OPTIONS]",
-            "  serve [--port P] [--password-file F | --key F --peer PUBKEY...] [--pool CIDR] [--mtu N] [-d]",
-            "  connect HOST[:PORT] [--port P] [--password-file F | --key F --server-key PUBKEY] [--route CIDR]... [-d]",
+            "  serve [--port P] [--password-file F | --key F --peer PUBKEY...] [--pool CIDR] [--mtu N] [--dns IP]... [-d]",
+            "  connect HOST[:PORT] [--port P] [--password-file F | --key F --server-key PUBKEY] [--route CIDR]... [--no-dns] [-d]",
+            "                         uses the DNS servers the server pushes while connected; --no-dns keeps the host's",
             "  disconnect [NAME]      stop a tunnel of the running instance (the only one when NAME is left out)",
             "  status                 tunnels, peers and counters of the running instance",
             "  peers [NAME]           peers of a tunnel",

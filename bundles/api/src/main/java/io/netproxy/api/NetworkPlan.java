@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * <p>Client: route each of {@code routes} through the TUN device and pin a host route to {@code serverAddress}
  * via the gateway that reached it before; the user's own default route is left in place (a full tunnel
- * uses {@code 0.0.0.0/1} and {@code 128.0.0.0/1}).
+ * uses {@code 0.0.0.0/1} and {@code 128.0.0.0/1}). When {@code dns} names servers, the host's resolver uses them
+ * while the plan is applied and is put back as it was afterwards (empty: the host's DNS stays as it is).
  */
 public final class NetworkPlan {
     public enum Role { SERVER, CLIENT }

@@ -32,7 +32,9 @@ final class TunnelArguments {
             for (int i = 0; i < args.size(); i++) {
                 String arg = args.get(i);
                 String key = KEY_OF_OPTION.get(arg);
-                if (key != null) {
+                if (key != null && TunnelSettings.FLAGS.contains(key)) {
+                    settings.set(key, "true", arg);
+                } else if (key != null) {
                     if (i + 1 >= args.size()) throw new IllegalArgumentException(arg + " needs a value");
                     settings.set(key, args.get(++i), arg);
                 } else if (arg.startsWith("-") || role == TunnelSpec.Role.SERVER || hostGiven) {

@@ -59,6 +59,10 @@ public @interface TunnelConfiguration {
     @AttributeDefinition(required = false, description = "Server: DNS servers pushed to clients (IPv4 addresses)")
     String[] dns();
 
+    @AttributeDefinition(required = false, description = "Client: true keeps the host's DNS settings; default false: "
+            + "the DNS servers the server pushes are used while the tunnel runs, and the host's are put back after")
+    boolean noDns() default false;
+
     @AttributeDefinition(required = false, description = "Acceptable cipher suites, preferred first; default: all installed")
     String[] ciphers();
 

@@ -40,7 +40,9 @@ final class TunnelSettings {
             Map.entry("routes", "--route"), Map.entry("pushRoutes", "--push-route"), Map.entry("dns", "--dns"),
             Map.entry("ciphers", "--cipher"), Map.entry("mtu", "--mtu"), Map.entry("timeout", "--timeout"),
             Map.entry("tun", "--tun"), Map.entry("transport", "--transport"), Map.entry("tunBackend", "--tun-backend"),
-            Map.entry("netconf", "--netconf"));
+            Map.entry("netconf", "--netconf"), Map.entry("noDns", "--no-dns"));
+    /** Settings whose command-line option takes no value: given means true. */
+    static final java.util.Set<String> FLAGS = java.util.Set.of("noDns");
     static final Spelling OPTIONS = key -> OPTION_OF.getOrDefault(key, key);
     static final Spelling FILE_KEYS = key -> "'" + key + "'";
 
@@ -53,7 +55,8 @@ final class TunnelSettings {
             Map.entry("pool", TunnelSpec.Role.SERVER), Map.entry("egress", TunnelSpec.Role.SERVER),
             Map.entry("pushRoutes", TunnelSpec.Role.SERVER), Map.entry("dns", TunnelSpec.Role.SERVER),
             Map.entry("host", TunnelSpec.Role.CLIENT), Map.entry("serverKey", TunnelSpec.Role.CLIENT),
-            Map.entry("routes", TunnelSpec.Role.CLIENT), Map.entry("timeout", TunnelSpec.Role.CLIENT));
+            Map.entry("routes", TunnelSpec.Role.CLIENT), Map.entry("timeout", TunnelSpec.Role.CLIENT),
+            Map.entry("noDns", TunnelSpec.Role.CLIENT));
 
     private final TunnelSpec.Role role;
     private final Spelling spelling;
@@ -76,6 +79,7 @@ final class TunnelSettings {
     private String transport;
     private String tunBackend;
     private String netconf;
+    private boolean noDns;
 
     TunnelSettings(TunnelSpec.Role role, Spelling spelling) {
         this.role = role;
@@ -118,6 +122,7 @@ final class TunnelSettings {
             case "transport" -> transport = matching(text, PLUGIN, where, "a transport name such as udp or tcp, or auto");
             case "tunBackend" -> tunBackend = matching(text, PLUGIN, where, "a TUN backend name such as linux");
             case "netconf" -> netconf = matching(text, PLUGIN, where, "a network configurator name such as iptables");
+            case "noDns" -> noDns = bool(text, where);
             default -> throw new IllegalArgumentException(where + ": unknown setting");
         }
     }
@@ -156,7 +161,7 @@ final class TunnelSettings {
         TunnelSpec spec = TunnelSpec.builder(name, role).host(host).port(port).password(password).privateKey(privateKey)
                 .peerPublicKeys(peers).pool(pool).egress(egress).routes(routes).pushRoutes(pushRoutes).dns(dns).mtu(mtu)
                 .tunName(tun).transport(transport).tunBackend(tunBackend).netconf(netconf).ciphers(ciphers)
-                .handshakeTimeoutSeconds(timeout).build();
+                .handshakeTimeoutSeconds(timeout).noDns(noDns).build();
         password = null;
         privateKey = null;
         return spec;
@@ -183,6 +188,11 @@ final class TunnelSettings {
         } else {
             host = text;
         }
+    }
+
+    private static boolean bool(String text, String where) {
+        if (text.equals("true") || text.equals("false")) return Boolean.parseBoolean(text);
+        throw bad(where, text, "is not allowed; expected true or false");
     }
 
     private static int port(String text, String where) {

@@ -2,6 +2,7 @@ package io.netproxy.shell;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +27,28 @@ class TunnelArgumentsTest {
         assertEquals(7000, spec.port());
         assertEquals(List.of("10.0.0.0/8", "192.0.2.0/24"), spec.routes());
         assertArrayEquals("pw".toCharArray(), spec.password());
+    }
+
+    @Test
+    void noDnsIsAFlagOfConnectAndAKeyOfClientFiles() throws IOException {
+        assertFalse(TunnelArguments.parse(TunnelSpec.Role.CLIENT, List.of("198.51.100.1"), "pw".toCharArray()).noDns(),
+                "the pushed DNS servers are used unless asked otherwise");
+        TunnelSpec spec = TunnelArguments.parse(TunnelSpec.Role.CLIENT,
+                List.of("198.51.100.1", "--no-dns", "--route", "10.0.0.0/8"), "pw".toCharArray());
+        assertTrue(spec.noDns());
+        assertEquals(List.of("10.0.0.0/8"), spec.routes(), "the flag takes no value");
+        IllegalArgumentException server = assertThrows(IllegalArgumentException.class,
+                () -> TunnelArguments.parse(TunnelSpec.Role.SERVER, List.of("--no-dns"), "pw".toCharArray()));
+        assertTrue(server.getMessage().contains("applies to a client only"), server.getMessage());
+
+        Path password = dir.resolve("pw");
+        Files.writeString(password, "pw\n");
+        java.util.Map<String, Object> file = new java.util.HashMap<>(java.util.Map.of("role", "client",
+                "host", "198.51.100.1", "passwordFile", password.toString(), "noDns", "true"));
+        assertTrue(ConfiguredTunnel.spec(file).noDns());
+        file.put("noDns", "yes");
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> ConfiguredTunnel.spec(file));
+        assertEquals("noDns: 'yes' is not allowed; expected true or false", bad.getMessage());
     }
 
     @Test

@@ -26,6 +26,7 @@ public final class TunnelSpec {
     private final List<String> routes;
     private final List<String> pushRoutes;
     private final List<String> dns;
+    private final boolean noDns;
     private final int mtu;
     private final String tunName;
     private final String transport;
@@ -59,6 +60,7 @@ public final class TunnelSpec {
         this.routes = List.copyOf(b.routes);
         this.pushRoutes = List.copyOf(b.pushRoutes);
         this.dns = List.copyOf(b.dns);
+        this.noDns = b.noDns;
         this.mtu = b.mtu;
         this.tunName = b.tunName;
         this.transport = b.transport;
@@ -86,6 +88,7 @@ public final class TunnelSpec {
         b.routes = routes;
         b.pushRoutes = pushRoutes;
         b.dns = dns;
+        b.noDns = noDns;
         b.mtu = mtu;
         b.tunName = tunName;
         b.transport = transport;
@@ -133,6 +136,14 @@ public final class TunnelSpec {
 
     /** Server: DNS servers pushed to clients. */
     public List<String> dns() { return dns; }
+
+    /**
+     * Client: keep the host's DNS settings, leaving the DNS servers the server pushes unused; false (the default)
+     * applies them while the tunnel runs.
+     *
+     * @since 1.1
+     */
+    public boolean noDns() { return noDns; }
 
     /** TUN MTU, 0 for the default. */
     public int mtu() { return mtu; }
@@ -184,6 +195,7 @@ public final class TunnelSpec {
         private List<String> routes = List.of();
         private List<String> pushRoutes = List.of();
         private List<String> dns = List.of();
+        private boolean noDns;
         private int mtu;
         private String tunName;
         private String transport;
@@ -218,6 +230,9 @@ public final class TunnelSpec {
         public Builder pushRoutes(List<String> routes) { this.pushRoutes = orEmpty(routes); return this; }
 
         public Builder dns(List<String> dns) { this.dns = orEmpty(dns); return this; }
+
+        /** @since 1.1 */
+        public Builder noDns(boolean noDns) { this.noDns = noDns; return this; }
 
         public Builder mtu(int mtu) { this.mtu = mtu; return this; }
 

@@ -69,6 +69,8 @@ public final class ClientTunnel extends Tunnel {
     private final String tunName;
     private final int mtuOverride;
     private final List<String> routeOverride;
+    /** Keep the host's DNS: the servers the server pushes are not applied. */
+    private final boolean noDns;
     /** What the server pushed in the latest handshake that the TUN device and routes are set up for. */
     private volatile ResponsePayload configuration;
 
@@ -80,6 +82,7 @@ public final class ClientTunnel extends Tunnel {
         this.tunName = spec.tunName() != null ? spec.tunName() : "np%d";
         this.mtuOverride = spec.mtu();
         this.routeOverride = spec.routes();
+        this.noDns = spec.noDns();
         this.clientId = ClientIds.forTunnel(plugins.stateDirectory(), spec.name());
         this.installedCiphers = plugins.ciphers();
     }
@@ -148,16 +151,18 @@ public final class ClientTunnel extends Tunnel {
         configureHost(configuration);
     }
 
-    /** Opens the TUN device with the pushed address and routes the pushed (or chosen) networks through it. */
+    /**
+     * Opens the TUN device with the pushed address, routes the pushed (or chosen) networks through it and has the
+     * host resolve names with the pushed DNS servers (unless it keeps its own).
+     */
     private void configureHost(ResponsePayload pushed) throws IOException {
         int mtu = mtuOverride > 0 ? mtuOverride : pushed.mtu();
         String address = Ipv4.format(Ipv4.fromBytes(pushed.clientAddress())) + "/" + pushed.prefixLength();
         tun = tunBackend.open(new TunSettings(tunName, mtu, List.of(address), false));
         List<String> routes = routeOverride.isEmpty()
                 ? pushed.routes().stream().map(ClientTunnel::cidr).toList() : routeOverride;
-        List<String> dns = pushed.dns().stream().map(Ipv4::fromBytes).map(Ipv4::format).toList();
         applyPlan(new NetworkPlan(name, NetworkPlan.Role.CLIENT, tun.name(), null, null,
-                server.getAddress().getHostAddress(), routes, dns));
+                server.getAddress().getHostAddress(), routes, dnsServers(pushed)));
         // status shows the new address only once its routes are in place
         tunAddress = address;
     }
@@ -168,17 +173,25 @@ public final class ClientTunnel extends Tunnel {
      */
     private synchronized void reconfigure(ResponsePayload pushed) {
         if (!running) return;
-        log.warn("tunnel {}: the server now assigns {}/{} (was {}); rebuilding the TUN device and routes", name,
-                Ipv4.format(Ipv4.fromBytes(pushed.clientAddress())), pushed.prefixLength(), tunAddress);
+        log.warn("tunnel {}: the server now pushes other settings (address {}/{}, was {}; DNS {}); rebuilding the "
+                + "TUN device, routes and DNS", name, Ipv4.format(Ipv4.fromBytes(pushed.clientAddress())),
+                pushed.prefixLength(), tunAddress, dnsServers(pushed));
         configuration = pushed;
         // the same make-again as for a dead device: openDevice() sets the host up for the configuration
         replaceDevice(tun);
     }
 
-    /** Whether a later handshake pushed something the TUN device or routes depend on; routes chosen here win. */
+    /** Whether a later handshake pushed something the TUN device, routes or DNS depend on; settings chosen here win. */
     private boolean sameHostConfiguration(ResponsePayload a, ResponsePayload b) {
         return java.util.Arrays.equals(a.clientAddress(), b.clientAddress()) && a.prefixLength() == b.prefixLength()
-                && (mtuOverride > 0 || a.mtu() == b.mtu()) && (!routeOverride.isEmpty() || a.routes().equals(b.routes()));
+                && (mtuOverride > 0 || a.mtu() == b.mtu()) && (!routeOverride.isEmpty() || a.routes().equals(b.routes()))
+                && dnsServers(a).equals(dnsServers(b));
+    }
+
+    /** The pushed DNS servers the host is to use: none when it keeps its own. */
+    private List<String> dnsServers(ResponsePayload pushed) {
+        if (noDns) return List.of();
+        return pushed.dns().stream().map(Ipv4::fromBytes).map(Ipv4::format).toList();
     }
 
 

@@ -484,7 +484,7 @@ public final class ServerTunnel extends Tunnel {
 
     /**
      * New pushed routes and DNS servers: clients get them at their next handshake, a rekey at the latest (and a
-     * client rebuilds its routes when they changed; clients do not apply DNS servers yet).
+     * client rebuilds its routes and DNS when they changed).
      */
     @Override
     protected void applyInPlace(TunnelSpec spec) {
