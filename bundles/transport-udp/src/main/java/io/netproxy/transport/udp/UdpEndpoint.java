@@ -4,80 +4,103 @@ import io.netproxy.api.PacketBatch;
 import io.netproxy.api.TransportEndpoint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.PortUnreachableException;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
+import java.net.SocketException;
 
 /**
- * A blocking {@link DatagramChannel}: unconnected on a server, connected to the server on a client.
- * One thread receives while any number send; the channel's own locks keep them apart.
+ * A UDP socket that moves whole batches with one system call: recvmmsg fills a batch with what is queued,
+ * sendmmsg sends one. Unconnected on a server, connected to the server on a client. One thread receives, any
+ * number send, each with buffers of its own.
  */
 final class UdpEndpoint implements TransportEndpoint {
-    private final DatagramChannel channel;
-    private final boolean connected;
+    private final UdpSocket socket;
     private final InetSocketAddress localAddress;
+    private final SendBuffersPool sendBuffers;
 
-    /** The receiving thread reuses one wrapper as long as the batch hands it the same array. */
-    private byte[] receiveArray;
-    private ByteBuffer receiveBuffer;
+    /** The receiving thread's own. */
+    private final SenderAddressCache senders = new SenderAddressCache();
+    private ReceiveBuffers receiveBuffers;
 
-    UdpEndpoint(DatagramChannel channel, boolean connected, InetSocketAddress localAddress) {
-        this.channel = channel;
-        this.connected = connected;
+    UdpEndpoint(UdpSocket socket, boolean connected, InetSocketAddress localAddress) {
+        this.socket = socket;
         this.localAddress = localAddress;
+        this.sendBuffers = new SendBuffersPool(Runtime.getRuntime().availableProcessors(),
+                () -> new SendBuffers(socket.family(), connected));
     }
 
     @Override
     public int receive(PacketBatch batch) throws IOException {
-        // One datagram per call for now; a recvmmsg backend can fill the rest of the batch later.
         batch.clear();
-        int headroom = batch.headroom();
-        ByteBuffer dst = receiveBuffer(batch.buffer(0));
-        dst.limit(batch.bufferSize()).position(headroom);
-        // A datagram longer than the room left is cut short by the kernel; the AEAD then drops it.
-        InetSocketAddress sender = receiveInto(dst);
-        batch.set(0, headroom, dst.position() - headroom, sender);
-        batch.setSize(1);
-        return 1;
-    }
-
-    private InetSocketAddress receiveInto(ByteBuffer dst) throws IOException {
+        ReceiveBuffers buffers = receiveBuffers;
+        if (buffers == null || !buffers.fits(batch)) {
+            buffers = new ReceiveBuffers(batch.capacity(), ReceiveBuffers.room(batch));
+            receiveBuffers = buffers;
+        }
         while (true) {
-            try {
-                return (InetSocketAddress) channel.receive(dst);
-            } catch (PortUnreachableException e) {
-                // A connected socket reports an ICMP error for an earlier datagram on its next call. The server
-                // may just not be up yet; keep waiting like any UDP peer would.
+            int received = socket.receive(buffers.messages(), buffers.slots());
+            int kept = buffers.moveInto(batch, received, senders);
+            if (kept > 0) {
+                return kept;
             }
+            // every datagram of that call was too long for the batch and dropped: wait for the next
         }
-    }
-
-    private ByteBuffer receiveBuffer(byte[] array) {
-        if (array != receiveArray) {
-            receiveArray = array;
-            receiveBuffer = ByteBuffer.wrap(array);
-        }
-        return receiveBuffer;
     }
 
     @Override
     public void send(PacketBatch batch) throws IOException {
+        int bytes = 0;
         for (int slot = 0; slot < batch.size(); slot++) {
-            send(batch.buffer(slot), batch.offset(slot), batch.length(slot), batch.address(slot));
+            bytes += batch.length(slot);
+        }
+        SendBuffers buffers = sendBuffers.take();
+        try {
+            buffers.reset(batch.size(), bytes);
+            for (int slot = 0; slot < batch.size(); slot++) {
+                buffers.add(batch.buffer(slot), batch.offset(slot), batch.length(slot), batch.address(slot));
+            }
+            sendAll(buffers);
+        } finally {
+            sendBuffers.give(buffers);
         }
     }
 
     @Override
     public void send(byte[] buf, int off, int len, InetSocketAddress to) throws IOException {
-        ByteBuffer src = ByteBuffer.wrap(buf, off, len);
+        SendBuffers buffers = sendBuffers.take();
         try {
-            if (connected) {
-                channel.write(src);
-            } else {
-                channel.send(src, to);
+            buffers.reset(1, len);
+            buffers.add(buf, off, len, to);
+            sendAll(buffers);
+        } finally {
+            sendBuffers.give(buffers);
+        }
+    }
+
+    /**
+     * Calls sendmmsg until every datagram went out or was refused. A refusal concerns that datagram alone (no route
+     * to its peer, too long, a firewall): it is lost like any UDP datagram and the rest still go; the caller learns
+     * of it afterwards.
+     */
+    private void sendAll(SendBuffers buffers) throws IOException {
+        int count = buffers.count();
+        int next = 0;
+        int refused = 0;
+        SocketException firstRefusal = null;
+        while (next < count) {
+            try {
+                next += socket.send(buffers.messages(next), count - next);
+            } catch (SocketException e) {
+                refused++;
+                next++;
+                if (firstRefusal == null) {
+                    firstRefusal = e;
+                }
             }
-        } catch (PortUnreachableException e) {
-            // An ICMP error for an earlier datagram (connected sockets only); UDP is lossy, count it as lost.
+        }
+        if (firstRefusal != null) {
+            SocketException failure = new SocketException(refused + " of " + count + " datagrams not sent; the first: "
+                    + firstRefusal.getMessage());
+            failure.initCause(firstRefusal);
+            throw failure;
         }
     }
 
@@ -89,6 +112,6 @@ final class UdpEndpoint implements TransportEndpoint {
     /** Also wakes the receiving thread, which then gets an {@link java.nio.channels.AsynchronousCloseException}. */
     @Override
     public void close() throws IOException {
-        channel.close();
+        socket.close();
     }
 }

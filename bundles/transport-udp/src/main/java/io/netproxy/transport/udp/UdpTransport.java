@@ -1,16 +1,24 @@
 package io.netproxy.transport.udp;
 
+import static io.netproxy.transport.udp.SocketCalls.SOL_SOCKET;
+import static io.netproxy.transport.udp.SocketCalls.SO_RCVBUF;
+import static io.netproxy.transport.udp.SocketCalls.SO_REUSEPORT;
+import static io.netproxy.transport.udp.SocketCalls.SO_SNDBUF;
+
 import io.netproxy.api.Transport;
 import io.netproxy.api.TransportEndpoint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.DatagramChannel;
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Plain UDP: one datagram on the wire per packet, no framing. */
+/**
+ * Plain UDP: one datagram on the wire per packet, no framing. The sockets are made through libc rather than the
+ * JDK's DatagramChannel: recvmmsg and sendmmsg need the descriptor, which the JDK keeps private (reflection into
+ * sun.nio.ch), and its close neither wakes a thread blocked in a call it did not make nor waits for it before the
+ * descriptor number is free for reuse.
+ */
 @Component(service = Transport.class,
         property = {Transport.PROPERTY + "=" + UdpTransport.NAME, "service.ranking:Integer=10"})
 public final class UdpTransport implements Transport {
@@ -29,7 +37,7 @@ public final class UdpTransport implements Transport {
     public TransportEndpoint listen(InetSocketAddress local) throws IOException {
         // Every endpoint allows SO_REUSEPORT so a replacement can bind beside it (listenBeside); that would also
         // let a second server share the port silently, so a fresh listen first checks that the port is free.
-        try (DatagramChannel probe = DatagramChannel.open()) {
+        try (UdpSocket probe = UdpSocket.open(SocketAddresses.family(local.getAddress()))) {
             probe.bind(local);
         }
         return bind(local);
@@ -41,54 +49,58 @@ public final class UdpTransport implements Transport {
     }
 
     private TransportEndpoint bind(InetSocketAddress local) throws IOException {
-        DatagramChannel channel = openWithLargeBuffers();
+        UdpSocket socket = openWithLargeBuffers(local);
         try {
             // Linux only shares the port between sockets of one user that all set this option.
-            channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-            channel.bind(local);
-            UdpEndpoint endpoint = new UdpEndpoint(channel, false, (InetSocketAddress) channel.getLocalAddress());
+            socket.setOption(SOL_SOCKET, SO_REUSEPORT, 1);
+            socket.bind(local);
+            UdpEndpoint endpoint = new UdpEndpoint(socket, false, socket.localAddress());
             if (LOG.isDebugEnabled()) {
-                LOG.debug("UDP listening on {} ({})", endpoint.localAddress(), socketBuffers(channel));
+                LOG.debug("UDP listening on {} ({})", endpoint.localAddress(), socketBuffers(socket));
             }
             return endpoint;
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            socket.close();
             throw e;
         }
     }
 
     @Override
     public TransportEndpoint connect(InetSocketAddress remote) throws IOException {
-        DatagramChannel channel = openWithLargeBuffers();
+        UdpSocket socket = openWithLargeBuffers(remote);
         try {
-            channel.connect(remote);
-            UdpEndpoint endpoint = new UdpEndpoint(channel, true, (InetSocketAddress) channel.getLocalAddress());
+            socket.connect(remote);
+            UdpEndpoint endpoint = new UdpEndpoint(socket, true, socket.localAddress());
             if (LOG.isDebugEnabled()) {
-                LOG.debug("UDP {} connected to {} ({})", endpoint.localAddress(), remote, socketBuffers(channel));
+                LOG.debug("UDP {} connected to {} ({})", endpoint.localAddress(), remote, socketBuffers(socket));
             }
             return endpoint;
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            socket.close();
             throw e;
         }
     }
 
-    private static DatagramChannel openWithLargeBuffers() throws IOException {
-        DatagramChannel channel = DatagramChannel.open();
+    /** A socket of the family of {@code address}, the local one of a server or the server's of a client. */
+    private static UdpSocket openWithLargeBuffers(InetSocketAddress address) throws IOException {
+        if (address.isUnresolved()) {
+            throw new IOException("unresolved address " + address);
+        }
+        UdpSocket socket = UdpSocket.open(SocketAddresses.family(address.getAddress()));
         try {
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+            socket.setOption(SOL_SOCKET, SO_RCVBUF, SOCKET_BUFFER_BYTES);
+            socket.setOption(SOL_SOCKET, SO_SNDBUF, SOCKET_BUFFER_BYTES);
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            socket.close();
             throw e;
         }
-        return channel;
+        return socket;
     }
 
     /** What the kernel granted: at most net.core.[rw]mem_max, reported doubled by Linux for its bookkeeping. */
-    private static String socketBuffers(DatagramChannel channel) throws IOException {
-        return "SO_RCVBUF " + channel.getOption(StandardSocketOptions.SO_RCVBUF)
-                + ", SO_SNDBUF " + channel.getOption(StandardSocketOptions.SO_SNDBUF)
+    private static String socketBuffers(UdpSocket socket) throws IOException {
+        return "SO_RCVBUF " + socket.option(SOL_SOCKET, SO_RCVBUF)
+                + ", SO_SNDBUF " + socket.option(SOL_SOCKET, SO_SNDBUF)
                 + " of " + SOCKET_BUFFER_BYTES + " asked";
     }
 }

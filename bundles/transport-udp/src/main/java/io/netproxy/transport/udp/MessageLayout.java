@@ -1,0 +1,73 @@
+package io.netproxy.transport.udp;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * struct mmsghdr (a struct msghdr and the datagram's length) and struct iovec as a 64-bit Linux lays them out, and
+ * the direct memory they live in. Fields are written through a direct {@link ByteBuffer} in host order, whose
+ * absolute accessors the JIT compiles to plain loads and stores (JNA's Pointer would cost a native call each).
+ */
+final class MessageLayout {
+    static final int HEADER_SIZE = 64;
+    private static final int NAME = 0;
+    private static final int NAME_LENGTH = 8;
+    private static final int IOV = 16;
+    private static final int IOV_LENGTH = 24;
+    private static final int CONTROL = 32;
+    private static final int CONTROL_LENGTH = 40;
+    private static final int FLAGS = 48;
+    private static final int DATAGRAM_LENGTH = 56;
+
+    static final int IOVEC_SIZE = 16;
+    private static final int IOVEC_BASE = 0;
+    private static final int IOVEC_LENGTH = 8;
+
+    private MessageLayout() {
+    }
+
+    static boolean supported() {
+        return Native.POINTER_SIZE == 8;
+    }
+
+    /** Direct memory in host byte order, freed by the garbage collector once unreachable. */
+    static ByteBuffer allocate(int bytes) {
+        return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+    }
+
+    static long addressOf(ByteBuffer direct) {
+        return Pointer.nativeValue(Native.getDirectBufferPointer(direct));
+    }
+
+    /** A header for one datagram in one buffer; {@code name} 0 means no address (a connected socket's peer). */
+    static void writeHeader(ByteBuffer memory, int header, long name, int nameLength, long iovec) {
+        memory.putLong(header + NAME, name);
+        memory.putInt(header + NAME_LENGTH, nameLength);
+        memory.putLong(header + IOV, iovec);
+        memory.putLong(header + IOV_LENGTH, 1);
+        memory.putLong(header + CONTROL, 0);
+        memory.putLong(header + CONTROL_LENGTH, 0);
+        memory.putInt(header + FLAGS, 0);
+        memory.putInt(header + DATAGRAM_LENGTH, 0);
+    }
+
+    static void writeIovec(ByteBuffer memory, int iovec, long base, long length) {
+        memory.putLong(iovec + IOVEC_BASE, base);
+        memory.putLong(iovec + IOVEC_LENGTH, length);
+    }
+
+    /** The kernel writes back the sender's sockaddr length, so each receive gives the full room again. */
+    static void setNameLength(ByteBuffer memory, int header, int nameLength) {
+        memory.putInt(header + NAME_LENGTH, nameLength);
+    }
+
+    static int flags(ByteBuffer memory, int header) {
+        return memory.getInt(header + FLAGS);
+    }
+
+    static int datagramLength(ByteBuffer memory, int header) {
+        return memory.getInt(header + DATAGRAM_LENGTH);
+    }
+}
