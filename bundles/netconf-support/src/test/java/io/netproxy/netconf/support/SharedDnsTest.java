@@ -35,6 +35,8 @@ class SharedDnsTest {
 
     private Path bin;
     private Path resolvConf;
+    /** The resolver file as process 1 sees it. */
+    private Path initialResolvConf;
     private Path resolvedRuntime;
     private Path mountInfo;
     private Path toolLog;
@@ -45,6 +47,7 @@ class SharedDnsTest {
         bin = Files.createDirectories(tempDir.resolve("bin"));
         resolvConf = tempDir.resolve("resolv.conf");
         Files.write(resolvConf, ORIGINAL);
+        initialResolvConf = resolvConf;
         resolvedRuntime = tempDir.resolve("resolve");
         mountInfo = tempDir.resolve("mountinfo");
         Files.writeString(mountInfo, "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n");
@@ -60,7 +63,8 @@ class SharedDnsTest {
 
     private SharedDns dns(NetworkNamespace namespace) {
         SystemTools tools = new SystemTools(new CommandRunner(List.of(), Duration.ofSeconds(10)), List.of(bin));
-        return new SharedDns(journals, tools, new NamespaceResolver(tools, namespace, resolvConf, resolvedRuntime, mountInfo));
+        return new SharedDns(journals, tools, new NamespaceResolver(tools, namespace, resolvConf, initialResolvConf, resolvedRuntime,
+                mountInfo));
     }
 
     private boolean live(String holder) {
@@ -108,6 +112,12 @@ class SharedDnsTest {
         assertArrayEquals(ORIGINAL, Files.readAllBytes(resolvConf), "untouched");
         assertFalse(Files.exists(dns.stateFile()), "nothing held");
 
+        // a mount that process 1 sees too (a container's resolver file): still the one every namespace uses
+        Files.writeString(mountInfo, "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n"
+                + "40 22 8:1 /containers/x/resolv.conf " + resolvConf + " rw - ext4 /dev/sda1 rw\n");
+        assertThrows(IOException.class, () -> dns(NAMED).hold("t.nftables", NP0));
+        assertArrayEquals(ORIGINAL, Files.readAllBytes(resolvConf), "untouched");
+
         // what 'ip netns exec blue' does: a mount on the resolver file (a space in the path, escaped by the kernel)
         Path spaced = Files.createDirectories(tempDir.resolve("net ns")).resolve("resolv.conf");
         Files.write(spaced, ORIGINAL);
@@ -122,6 +132,18 @@ class SharedDnsTest {
         own.release("t.nftables");
         assertArrayEquals(ORIGINAL, Files.readAllBytes(spaced));
         assertEquals(inode, Files.getAttribute(spaced, "unix:ino"));
+        assertArrayEquals(ORIGINAL, Files.readAllBytes(initialResolvConf), "process 1's file untouched");
+    }
+
+    @Test
+    void aContainersMountedResolverFileIsWrittenInPlace() throws IOException {
+        Files.writeString(mountInfo, "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n"
+                + "40 22 8:1 /containers/x/resolv.conf " + resolvConf + " rw - ext4 /dev/sda1 rw\n");
+        SharedDns dns = dns(HOST);
+        dns.hold("t.nftables", NP0);
+        assertEquals("file-in-place", dns.state().orElseThrow().method().word());
+        dns.release("t.nftables");
+        assertArrayEquals(ORIGINAL, Files.readAllBytes(resolvConf));
     }
 
     @Test
