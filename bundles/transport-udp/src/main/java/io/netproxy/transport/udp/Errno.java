@@ -9,6 +9,7 @@ import java.net.SocketException;
 final class Errno {
     static final int EPERM = 1;
     static final int EINTR = 4;
+    static final int EIO = 5;
     static final int EBADF = 9;
     static final int EAGAIN = 11;
     static final int ENOMEM = 12;
@@ -40,6 +41,7 @@ final class Errno {
         return switch (errno) {
             case EPERM -> "EPERM";
             case EINTR -> "EINTR";
+            case EIO -> "EIO";
             case EBADF -> "EBADF";
             case EAGAIN -> "EAGAIN";
             case ENOMEM -> "ENOMEM";

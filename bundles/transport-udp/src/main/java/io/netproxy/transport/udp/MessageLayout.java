@@ -25,6 +25,13 @@ final class MessageLayout {
     private static final int IOVEC_BASE = 0;
     private static final int IOVEC_LENGTH = 8;
 
+    /** CMSG_SPACE of a UDP_SEGMENT control message: a struct cmsghdr and its uint16 segment size, padded. */
+    static final int SEGMENT_CONTROL_SPACE = 24;
+    private static final int CMSG_LENGTH = 0;
+    private static final int CMSG_LEVEL = 8;
+    private static final int CMSG_TYPE = 12;
+    private static final int CMSG_DATA = 16;
+
     private MessageLayout() {
     }
 
@@ -41,14 +48,18 @@ final class MessageLayout {
         return Pointer.nativeValue(Native.getDirectBufferPointer(direct));
     }
 
-    /** A header for one datagram in one buffer; {@code name} 0 means no address (a connected socket's peer). */
-    static void writeHeader(ByteBuffer memory, int header, long name, int nameLength, long iovec) {
+    /**
+     * A header for one buffer; {@code name} 0 means no address (a connected socket's peer), {@code control} 0 no
+     * control messages.
+     */
+    static void writeHeader(ByteBuffer memory, int header, long name, int nameLength, long iovec, long control,
+            int controlLength) {
         memory.putLong(header + NAME, name);
         memory.putInt(header + NAME_LENGTH, nameLength);
         memory.putLong(header + IOV, iovec);
         memory.putLong(header + IOV_LENGTH, 1);
-        memory.putLong(header + CONTROL, 0);
-        memory.putLong(header + CONTROL_LENGTH, 0);
+        memory.putLong(header + CONTROL, control);
+        memory.putLong(header + CONTROL_LENGTH, controlLength);
         memory.putInt(header + FLAGS, 0);
         memory.putInt(header + DATAGRAM_LENGTH, 0);
     }
@@ -56,6 +67,14 @@ final class MessageLayout {
     static void writeIovec(ByteBuffer memory, int iovec, long base, long length) {
         memory.putLong(iovec + IOVEC_BASE, base);
         memory.putLong(iovec + IOVEC_LENGTH, length);
+    }
+
+    /** A UDP_SEGMENT control message of {@link #SEGMENT_CONTROL_SPACE} bytes at {@code at}. */
+    static void writeSegmentSize(ByteBuffer memory, int at, int segmentSize) {
+        memory.putLong(at + CMSG_LENGTH, CMSG_DATA + Short.BYTES);
+        memory.putInt(at + CMSG_LEVEL, SocketCalls.SOL_UDP);
+        memory.putInt(at + CMSG_TYPE, SocketCalls.UDP_SEGMENT);
+        memory.putShort(at + CMSG_DATA, (short) segmentSize);
     }
 
     /** The kernel writes back the sender's sockaddr length, so each receive gives the full room again. */

@@ -32,7 +32,7 @@ final class ReceiveBuffers {
         this.messages = MessageLayout.addressOf(memory);
         for (int slot = 0; slot < slots; slot++) {
             MessageLayout.writeHeader(memory, slot * HEADER_SIZE, messages + sockaddrs + slot * SocketAddresses.ROOM,
-                    SocketAddresses.ROOM, messages + iovecs + slot * IOVEC_SIZE);
+                    SocketAddresses.ROOM, messages + iovecs + slot * IOVEC_SIZE, 0, 0);
             MessageLayout.writeIovec(memory, iovecs + slot * IOVEC_SIZE, messages + payloads + slot * payloadStride, room);
         }
     }

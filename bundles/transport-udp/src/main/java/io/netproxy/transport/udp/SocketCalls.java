@@ -20,6 +20,9 @@ final class SocketCalls {
     static final int SO_REUSEPORT = 15;
     static final int IPPROTO_IPV6 = 41;
     static final int IPV6_V6ONLY = 26;
+    static final int SOL_UDP = 17;
+    /** Linux 4.18+: the kernel splits one large send into datagrams of this size (UDP GSO). */
+    static final int UDP_SEGMENT = 103;
 
     static final int MSG_TRUNC = 0x20;
     static final int MSG_NOSIGNAL = 0x4000;

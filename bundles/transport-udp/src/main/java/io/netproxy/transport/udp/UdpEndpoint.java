@@ -8,23 +8,27 @@ import java.net.SocketException;
 
 /**
  * A UDP socket that moves whole batches with one system call: recvmmsg fills a batch with what is queued,
- * sendmmsg sends one. Unconnected on a server, connected to the server on a client. One thread receives, any
- * number send, each with buffers of its own.
+ * sendmmsg sends one, with runs of datagrams to one peer segmented by the kernel (UDP GSO) where it can. Unconnected
+ * on a server, connected to the server on a client. One thread receives, any number send, each with buffers of its
+ * own.
  */
 final class UdpEndpoint implements TransportEndpoint {
     private final UdpSocket socket;
     private final InetSocketAddress localAddress;
     private final SendBuffersPool sendBuffers;
+    /** 1 without UDP GSO: a kernel before 4.18, or a device that cannot checksum the segments (EIO). */
+    private volatile int maxSegments;
 
     /** The receiving thread's own. */
     private final SenderAddressCache senders = new SenderAddressCache();
     private ReceiveBuffers receiveBuffers;
 
-    UdpEndpoint(UdpSocket socket, boolean connected, InetSocketAddress localAddress) {
+    UdpEndpoint(UdpSocket socket, boolean connected, InetSocketAddress localAddress, boolean segmentation) {
         this.socket = socket;
         this.localAddress = localAddress;
         this.sendBuffers = new SendBuffersPool(Runtime.getRuntime().availableProcessors(),
                 () -> new SendBuffers(socket.family(), connected));
+        this.maxSegments = segmentation ? SendBuffers.MAX_SEGMENTS : 1;
     }
 
     @Override
@@ -47,17 +51,10 @@ final class UdpEndpoint implements TransportEndpoint {
 
     @Override
     public void send(PacketBatch batch) throws IOException {
-        int bytes = 0;
-        for (int slot = 0; slot < batch.size(); slot++) {
-            bytes += batch.length(slot);
-        }
         SendBuffers buffers = sendBuffers.take();
         try {
-            buffers.reset(batch.size(), bytes);
-            for (int slot = 0; slot < batch.size(); slot++) {
-                buffers.add(batch.buffer(slot), batch.offset(slot), batch.length(slot), batch.address(slot));
-            }
-            sendAll(buffers);
+            buffers.fill(batch, 0, maxSegments);
+            sendAll(buffers, batch);
         } finally {
             sendBuffers.give(buffers);
         }
@@ -67,39 +64,48 @@ final class UdpEndpoint implements TransportEndpoint {
     public void send(byte[] buf, int off, int len, InetSocketAddress to) throws IOException {
         SendBuffers buffers = sendBuffers.take();
         try {
-            buffers.reset(1, len);
-            buffers.add(buf, off, len, to);
-            sendAll(buffers);
+            buffers.fill(buf, off, len, to);
+            sendAll(buffers, null);
         } finally {
             sendBuffers.give(buffers);
         }
     }
 
     /**
-     * Calls sendmmsg until every datagram went out or was refused. A refusal concerns that datagram alone (no route
-     * to its peer, too long, a firewall): it is lost like any UDP datagram and the rest still go; the caller learns
-     * of it afterwards.
+     * Calls sendmmsg until every message went out or was refused. A refused datagram is lost like any UDP datagram
+     * and the rest still go; the caller learns of it afterwards. A refused segmented message is sent again as
+     * single datagrams, from {@code batch}, the one the buffers were filled from (null for a single datagram).
      */
-    private void sendAll(SendBuffers buffers) throws IOException {
-        int count = buffers.count();
+    private void sendAll(SendBuffers buffers, PacketBatch batch) throws IOException {
         int next = 0;
         int refused = 0;
-        SocketException firstRefusal = null;
-        while (next < count) {
-            try {
-                next += socket.send(buffers.messages(next), count - next);
-            } catch (SocketException e) {
+        int firstRefusal = 0;
+        while (next < buffers.count()) {
+            int sent = socket.send(buffers.messages(next), buffers.count() - next);
+            if (sent > 0) {
+                next += sent;
+            } else if (buffers.datagrams(next) > 1) {
+                // EIO: the device cannot checksum segments, which will not change; others (a path MTU below the
+                // segment size) concern this destination, and a datagram sent alone may still go or be refused alone
+                if (-sent == Errno.EIO) {
+                    maxSegments = 1;
+                }
+                buffers.fill(batch, buffers.firstSlot(next), 1);
+                next = 0;
+            } else {
                 refused++;
                 next++;
-                if (firstRefusal == null) {
-                    firstRefusal = e;
+                if (firstRefusal == 0) {
+                    firstRefusal = -sent;
                 }
             }
         }
-        if (firstRefusal != null) {
-            SocketException failure = new SocketException(refused + " of " + count + " datagrams not sent; the first: "
-                    + firstRefusal.getMessage());
-            failure.initCause(firstRefusal);
+        if (refused > 0) {
+            int datagrams = batch == null ? 1 : batch.size();
+            SocketException cause = Errno.exception("sendmmsg", firstRefusal);
+            SocketException failure = new SocketException(refused + " of " + datagrams
+                    + " datagrams not sent; the first: " + cause.getMessage());
+            failure.initCause(cause);
             throw failure;
         }
     }

@@ -155,9 +155,10 @@ final class UdpSocket implements Closeable {
     }
 
     /**
-     * sendmmsg of up to {@code count} headers at {@code messages}. Returns how many were sent, at least one.
+     * sendmmsg of up to {@code count} headers at {@code messages}. Returns how many were sent, or minus the errno
+     * with which the kernel refused the first: that refusal concerns that message alone (no route to its
+     * destination, too long, a firewall, a segmentation the device cannot do).
      *
-     * @throws java.net.SocketException when the first datagram is refused (no route, too long, a firewall...)
      * @throws AsynchronousCloseException when the socket was closed meanwhile
      */
     int send(long messages, int count) throws IOException {
@@ -175,9 +176,19 @@ final class UdpSocket implements Closeable {
                 // ECONNREFUSED reports (and clears) an ICMP error for an earlier datagram on a connected socket;
                 // this one was not sent yet.
                 if (errno != Errno.EINTR && errno != Errno.EAGAIN && errno != Errno.ECONNREFUSED) {
-                    throw Errno.exception("sendmmsg", errno);
+                    return -errno;
                 }
             }
+        } finally {
+            leave();
+        }
+    }
+
+    /** Whether the kernel knows the option, which it tells by reading it. */
+    boolean hasOption(int level, int name) throws ClosedChannelException {
+        enter();
+        try {
+            return SocketCalls.getsockopt(fd, level, name, new int[1], new int[] {Integer.BYTES}) == 0;
         } finally {
             leave();
         }

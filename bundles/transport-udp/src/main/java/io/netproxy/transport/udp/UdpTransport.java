@@ -4,6 +4,8 @@ import static io.netproxy.transport.udp.SocketCalls.SOL_SOCKET;
 import static io.netproxy.transport.udp.SocketCalls.SO_RCVBUF;
 import static io.netproxy.transport.udp.SocketCalls.SO_REUSEPORT;
 import static io.netproxy.transport.udp.SocketCalls.SO_SNDBUF;
+import static io.netproxy.transport.udp.SocketCalls.SOL_UDP;
+import static io.netproxy.transport.udp.SocketCalls.UDP_SEGMENT;
 
 import io.netproxy.api.Transport;
 import io.netproxy.api.TransportEndpoint;
@@ -54,9 +56,9 @@ public final class UdpTransport implements Transport {
             // Linux only shares the port between sockets of one user that all set this option.
             socket.setOption(SOL_SOCKET, SO_REUSEPORT, 1);
             socket.bind(local);
-            UdpEndpoint endpoint = new UdpEndpoint(socket, false, socket.localAddress());
+            UdpEndpoint endpoint = new UdpEndpoint(socket, false, socket.localAddress(), segmentation(socket));
             if (LOG.isDebugEnabled()) {
-                LOG.debug("UDP listening on {} ({})", endpoint.localAddress(), socketBuffers(socket));
+                LOG.debug("UDP listening on {} ({})", endpoint.localAddress(), capabilities(socket));
             }
             return endpoint;
         } catch (IOException | RuntimeException e) {
@@ -70,9 +72,9 @@ public final class UdpTransport implements Transport {
         UdpSocket socket = openWithLargeBuffers(remote);
         try {
             socket.connect(remote);
-            UdpEndpoint endpoint = new UdpEndpoint(socket, true, socket.localAddress());
+            UdpEndpoint endpoint = new UdpEndpoint(socket, true, socket.localAddress(), segmentation(socket));
             if (LOG.isDebugEnabled()) {
-                LOG.debug("UDP {} connected to {} ({})", endpoint.localAddress(), remote, socketBuffers(socket));
+                LOG.debug("UDP {} connected to {} ({})", endpoint.localAddress(), remote, capabilities(socket));
             }
             return endpoint;
         } catch (IOException | RuntimeException e) {
@@ -97,10 +99,18 @@ public final class UdpTransport implements Transport {
         return socket;
     }
 
-    /** What the kernel granted: at most net.core.[rw]mem_max, reported doubled by Linux for its bookkeeping. */
-    private static String socketBuffers(UdpSocket socket) throws IOException {
+    /** UDP GSO came with Linux 4.18; a device that cannot do it is found on the first send it refuses. */
+    private static boolean segmentation(UdpSocket socket) throws IOException {
+        return socket.hasOption(SOL_UDP, UDP_SEGMENT);
+    }
+
+    /**
+     * The buffers the kernel granted (at most net.core.[rw]mem_max, reported doubled by Linux for its bookkeeping)
+     * and whether it segments.
+     */
+    private static String capabilities(UdpSocket socket) throws IOException {
         return "SO_RCVBUF " + socket.option(SOL_SOCKET, SO_RCVBUF)
                 + ", SO_SNDBUF " + socket.option(SOL_SOCKET, SO_SNDBUF)
-                + " of " + SOCKET_BUFFER_BYTES + " asked";
+                + " of " + SOCKET_BUFFER_BYTES + " asked, UDP GSO " + (segmentation(socket) ? "on" : "unsupported");
     }
 }

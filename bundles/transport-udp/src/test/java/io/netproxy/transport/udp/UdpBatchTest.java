@@ -165,6 +165,55 @@ class UdpBatchTest {
         assertEquals(2, receiveFrom(receiver).getData()[0]);
     }
 
+    /** Sent as segmented messages (UDP GSO) where the kernel can; the receiver cannot tell. */
+    @Test
+    void runsOfEqualDatagramsArriveOneByOneAsSent() throws Exception {
+        TransportEndpoint server = listen(new InetSocketAddress(LOOPBACK, 0));
+        List<DatagramSocket> receivers = List.of(jdkSocket(LOOPBACK), jdkSocket(LOOPBACK));
+        PacketBatch outgoing = new PacketBatch(64, HEADROOM + 2048, HEADROOM);
+        int[] sent = new int[receivers.size()];
+        for (int slot = 0; slot < outgoing.capacity(); slot++) {
+            int receiver = slot < 40 ? 0 : 1;
+            int length = slot == 39 || slot == 63 ? 300 : 1400;
+            Arrays.fill(outgoing.buffer(slot), HEADROOM, HEADROOM + length, (byte) slot);
+            outgoing.set(slot, HEADROOM, length, (InetSocketAddress) receivers.get(receiver).getLocalSocketAddress());
+            sent[receiver]++;
+        }
+        outgoing.setSize(outgoing.capacity());
+
+        server.send(outgoing);
+
+        int slot = 0;
+        for (int receiver = 0; receiver < receivers.size(); receiver++) {
+            for (int i = 0; i < sent[receiver]; i++, slot++) {
+                DatagramPacket packet = receiveFrom(receivers.get(receiver));
+                byte[] expected = new byte[outgoing.length(slot)];
+                Arrays.fill(expected, (byte) slot);
+                assertArrayEquals(expected, Arrays.copyOf(packet.getData(), packet.getLength()), "slot " + slot);
+            }
+        }
+    }
+
+    @Test
+    void aRefusedRunIsSentAgainDatagramByDatagram() throws Exception {
+        TransportEndpoint server = listen(new InetSocketAddress(LOOPBACK, 0));
+        DatagramSocket receiver = jdkSocket(LOOPBACK);
+        InetSocketAddress to = (InetSocketAddress) receiver.getLocalSocketAddress();
+        InetSocketAddress unreachable = new InetSocketAddress(InetAddress.getByName("::1"), to.getPort());
+        PacketBatch outgoing = new PacketBatch(9, HEADROOM + 100, HEADROOM);
+        for (int slot = 0; slot < 9; slot++) {
+            outgoing.buffer(slot)[HEADROOM] = (byte) slot;
+            outgoing.set(slot, HEADROOM, 1, slot / 3 == 1 ? unreachable : to);
+        }
+        outgoing.setSize(9);
+
+        SocketException refused = assertThrows(SocketException.class, () -> server.send(outgoing));
+        assertTrue(refused.getMessage().startsWith("3 of 9 datagrams not sent"), refused.getMessage());
+        for (int expected : new int[] {0, 1, 2, 6, 7, 8}) {
+            assertEquals(expected, receiveFrom(receiver).getData()[0]);
+        }
+    }
+
     @Test
     void aDatagramTooLongForTheBatchIsDroppedNotCutShort() throws Exception {
         TransportEndpoint server = listen(new InetSocketAddress(LOOPBACK, 0));
