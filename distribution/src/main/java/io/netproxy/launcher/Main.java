@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,9 +23,15 @@ public final class Main {
             "  serve [--port P] [--password-file F | --key F --peer PUBKEY...] [--pool CIDR] [--mtu N] [--dns IP]... [-d]",
             "  connect HOST[:PORT] [--port P] [--password-file F | --key F --server-key PUBKEY] [--route CIDR]... [--no-dns] [-d]",
             "                         uses the DNS servers the server pushes while connected; --no-dns keeps the host's",
+            "  run                    the tunnels of etc/io.netproxy.tunnel-*.cfg and nothing else, in the foreground",
+            "                         until SIGTERM or Ctrl-C (then every host change is reverted and it exits 0), for",
+            "                         service managers; exits 2 with the file, line and problem when a file is bad or",
+            "                         there is none",
             "  disconnect [NAME]      stop a tunnel of the running instance (the only one when NAME is left out)",
-            "  status                 tunnels, peers and counters of the running instance",
-            "  peers [NAME]           peers of a tunnel",
+            "  status [--json]        tunnels and peers of the running instance, like wg show; exits 1 when a tunnel",
+            "                         that should be up is not (a server not listening, a client not connected, a file",
+            "                         of etc/ whose tunnel does not run) or no instance runs in this namespace",
+            "  peers [NAME] [--json]  peers of a tunnel",
             "  swap [NAME] KIND IMPL  move a running tunnel to another transport, cipher, tun or netconf implementation",
             "  genkey FILE            write a new private key to FILE (0600) and its public key to FILE.pub",
             "  cleanup                revert host changes that a killed instance left behind",
@@ -69,6 +76,10 @@ public final class Main {
             case "connect":
                 Root.require();
                 return startTunnel(args, layout, control);
+            case "run":
+                Root.require();
+                if (args.size() != 1) return usageError("run takes no arguments: it runs the tunnels of " + layout.etc());
+                return runConfigured(layout, control);
             case "disconnect":
             case "status":
             case "peers":
@@ -118,6 +129,44 @@ public final class Main {
         if (code == 0) code = control.call(List.of("wait-idle"), null, System.out, System.err);
         runtime.stop();
         return code;
+    }
+
+    /**
+     * {@code run}: the tunnels of etc/ and nothing else, in this process until SIGTERM or SIGINT (or the framework is
+     * stopped from its shell), logging to standard error. Exit code 0 after a signal, once every tunnel has stopped
+     * and reverted its host changes; 2 when etc/ defines no tunnel or a file is bad (the instance says which, with
+     * its line and what is wrong).
+     */
+    private static int runConfigured(Layout layout, ControlClient control) throws IOException, InterruptedException {
+        if (control.isServing()) {
+            throw new IOException("an instance already runs in " + layout.namespace().describe() + " (it answers on "
+                    + layout.controlSocket() + "); stop it first, or see 'netproxy status'");
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        StopSignals.onStop(stop::countDown);
+        FelixRuntime runtime = startRuntime(layout, false, true);
+        addShutdownHook(runtime);
+        Thread frameworkStopped = new Thread(() -> {
+            try {
+                runtime.awaitStop();
+            } catch (InterruptedException e) {
+                return;
+            }
+            stop.countDown();
+        }, "netproxy-framework-stopped");
+        frameworkStopped.setDaemon(true);
+        frameworkStopped.start();
+        try {
+            awaitControlSocket(control, null, layout);
+            int code = control.call(List.of("await-configured"), null, System.out, System.err);
+            if (code != 0) return code;
+            System.out.println("running the tunnels of " + layout.etc() + " until SIGTERM");
+            stop.await();
+            return 0;
+        } finally {
+            shuttingDown = true;
+            runtime.stop();
+        }
     }
 
     private static int startDetached(List<String> args, char[] secret, Layout layout, ControlClient control)

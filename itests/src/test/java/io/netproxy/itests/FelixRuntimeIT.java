@@ -258,7 +258,7 @@ class FelixRuntimeIT {
         assertEquals(AES_GCM, new TestHandshake(PASSWORD).handshake(new InetSocketAddress("127.0.0.1", 16768), AES_GCM));
         // An edit is applied live: the tunnel restarts on the new port.
         Files.writeString(cfg, "role = server\nport = 16769\npool = 198.18.3.0/24\npasswordFile = " + password + "\n");
-        waitFor(() -> gogo("netproxy:status").contains("endpoint *:16769"), "tunnel moved to the edited port");
+        waitFor(() -> gogo("netproxy:status").contains("listening on: *:16769"), "tunnel moved to the edited port");
         assertEquals(AES_GCM, new TestHandshake(PASSWORD).handshake(new InetSocketAddress("127.0.0.1", 16769), AES_GCM));
 
         // A bad edit is refused whole, with the file, key, value and what is allowed, and the tunnel runs on untouched.
@@ -280,7 +280,7 @@ class FelixRuntimeIT {
         } finally {
             log.removeHandler(capture);
         }
-        assertTrue(gogo("netproxy:status").contains("endpoint *:16769"), "still on its port");
+        assertTrue(gogo("netproxy:status").contains("listening on: *:16769"), "still on its port");
         assertEquals(AES_GCM, new TestHandshake(PASSWORD).handshake(new InetSocketAddress("127.0.0.1", 16769), AES_GCM));
         Files.delete(cfg);
         waitFor(() -> !gogo("netproxy:status").contains("fromfile"), "tunnel stopped when its file went away");

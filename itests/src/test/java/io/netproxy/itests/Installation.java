@@ -17,25 +17,42 @@ import java.util.regex.Pattern;
 /**
  * A copy of the built distribution of its own (its own etc/ and deploy/) with run and state directories, used in
  * one namespace: what an operator who unzipped netproxy there has. Or, where a test needs nothing of its own in
- * etc/ or deploy/, the built distribution itself with run and state directories of its own.
+ * etc/ or deploy/, the built distribution itself with run and state directories of its own. Or a copy that uses the
+ * default directories of its namespace, as a newcomer's {@code ip netns exec NS bin/netproxy ...} does.
  */
 final class Installation {
     final String namespace;
     final Path home;
     final Path runDir;
     final Path stateDir;
+    /** Where the console of a foreground instance goes. */
+    private final Path dir;
+    private final boolean defaultDirectories;
     private Process foreground;
 
-    private Installation(String namespace, Path home, Path dir) {
+    private Installation(String namespace, Path home, Path dir, boolean defaultDirectories) {
         this.namespace = namespace;
         this.home = home;
-        this.runDir = dir.resolve("run");
-        this.stateDir = dir.resolve("state");
+        this.dir = dir;
+        this.defaultDirectories = defaultDirectories;
+        this.runDir = defaultDirectories ? Path.of("/run/netproxy/netns", namespace) : dir.resolve("run");
+        this.stateDir = defaultDirectories ? Path.of("/var/lib/netproxy/netns", namespace) : dir.resolve("state");
     }
 
     /** A copy of the distribution in {@code dir}, with the run and state directories beside it. */
     static Installation in(String namespace, Path dir) throws Exception {
-        Installation installation = new Installation(namespace, Files.createDirectories(dir).resolve("netproxy"), dir);
+        return copy(new Installation(namespace, Files.createDirectories(dir).resolve("netproxy"), dir, false));
+    }
+
+    /**
+     * A copy of the distribution in {@code dir} with the default run and state directories of its namespace
+     * (/run/netproxy/netns/NS, /var/lib/netproxy/netns/NS), which {@link #stop} removes.
+     */
+    static Installation withDefaultDirectories(String namespace, Path dir) throws Exception {
+        return copy(new Installation(namespace, Files.createDirectories(dir).resolve("netproxy"), dir, true));
+    }
+
+    private static Installation copy(Installation installation) throws Exception {
         Namespaces.Result copied = Namespaces.run(List.of("cp", "-a", Prerequisites.distribution().toString(),
                 installation.home.toString()));
         assertTrue(copied.ok(), copied.output());
@@ -44,10 +61,11 @@ final class Installation {
 
     /** The built distribution itself, shared with other instances, with the run and state directories in {@code dir}. */
     static Installation shared(String namespace, Path dir) throws IOException {
-        return new Installation(namespace, Prerequisites.distribution(), Files.createDirectories(dir));
+        return new Installation(namespace, Prerequisites.distribution(), Files.createDirectories(dir), false);
     }
 
     Map<String, String> env() {
+        if (defaultDirectories) return Map.of();
         return Map.of("NETPROXY_RUN_DIR", runDir.toString(), "NETPROXY_STATE_DIR", stateDir.toString());
     }
 
@@ -76,20 +94,32 @@ final class Installation {
     Process serve(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("serve"));
         command.addAll(List.of(args));
+        return inForeground("serving tunnel", command.toArray(String[]::new));
+    }
+
+    /**
+     * Starts {@code bin/netproxy run} as a service manager does, and waits until it has taken up the tunnel files of
+     * etc/ (their tunnels may still be starting).
+     */
+    Process runConfigured() throws Exception {
+        return inForeground("running the tunnels of", "run");
+    }
+
+    private Process inForeground(String ready, String... args) throws Exception {
         Path log = foregroundLog();
-        ProcessBuilder builder = new ProcessBuilder(command(command.toArray(String[]::new))).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command(args)).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().putAll(env());
         Process process = builder.start();
         foreground = process;
-        Namespaces.waitFor(() -> Files.readString(log).contains("serving tunnel") || !process.isAlive(), 60, "server start");
-        assertTrue(process.isAlive(), "server exited: " + Files.readString(log));
+        Namespaces.waitFor(() -> Files.readString(log).contains(ready) || !process.isAlive(), 60, String.join(" ", args));
+        assertTrue(process.isAlive(), String.join(" ", args) + " exited: " + Files.readString(log));
         return process;
     }
 
-    /** Where the instance started by {@link #serve} writes its console, log lines included. */
+    /** Where an instance started in the foreground writes its console, log lines included. */
     Path foregroundLog() {
-        return runDir.getParent().resolve("foreground.log");
+        return dir.resolve("foreground.log");
     }
 
     /** The instance's log (a detached instance's file, or a foreground one's console). */
@@ -140,14 +170,21 @@ final class Installation {
 
     /** The TUN device of the first tunnel of a {@code status} output. */
     static String deviceOf(String status) {
-        Matcher m = Pattern.compile("(?:client|server) \\S+, (\\S+) ").matcher(status);
-        assertTrue(m.find(), status);
-        return m.group(1);
+        return firstOf("device: (\\S+) ", status);
+    }
+
+    /** The cipher suite of the first peer of a {@code status} or {@code peers} output. */
+    static String cipherOf(String status) {
+        return firstOf("cipher: (\\S+)", status);
     }
 
     /** The network configurator of the first tunnel of a {@code status} output. */
     static String netconfOf(String status) {
-        Matcher m = Pattern.compile("network configurator (\\S+)").matcher(status);
+        return firstOf("network configurator (\\S+)", status);
+    }
+
+    private static String firstOf(String pattern, String status) {
+        Matcher m = Pattern.compile(pattern).matcher(status);
         assertTrue(m.find(), status);
         return m.group(1);
     }
@@ -157,7 +194,10 @@ final class Installation {
         return Long.parseLong(Files.readString(runDir.resolve("netproxy.pid")).trim());
     }
 
-    /** Stops what runs of this installation, by pid: the foreground server, a detached instance. */
+    /**
+     * Stops what runs of this installation, by pid: the foreground instance, a detached instance; then removes the
+     * default directories it used, if it did.
+     */
     void stop() throws Exception {
         if (foreground != null) Namespaces.stop(foreground);
         if (Files.exists(runDir.resolve("netproxy.pid"))) {
@@ -165,6 +205,12 @@ final class Installation {
                 p.destroy();
                 p.onExit().orTimeout(30, TimeUnit.SECONDS).join();
             });
+        }
+        if (defaultDirectories) {
+            for (Path directory : List.of(runDir, stateDir)) {
+                Namespaces.Result removed = Namespaces.run(List.of("rm", "-rf", "--one-file-system", directory.toString()));
+                assertTrue(removed.ok(), removed.output());
+            }
         }
     }
 }

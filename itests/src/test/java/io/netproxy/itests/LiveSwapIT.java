@@ -75,17 +75,17 @@ class LiveSwapIT extends OnTopology {
 
     @Test
     void cipherSuites() throws Exception {
-        String first = cipherOf(server.ok("peers"));
+        String first = Installation.cipherOf(server.ok("peers"));
         String other = first.equals("aes-256-gcm") ? "chacha20-poly1305" : "aes-256-gcm";
         swap("client: the bundle of its suite " + first + " updated in place (felix:update; it handshakes again at once)",
                 () -> update(client, first.equals("aes-256-gcm") ? "io.netproxy.cipher-aes-gcm" : "io.netproxy.cipher-chacha20poly1305"));
         assertTrue(client.ok("status").contains("client connected"), client.ok("status"));
         swap("server: cipher -> " + first + " only (swap command; the client handshakes at once)",
                 () -> server.ok("swap", "cipher", first));
-        Namespaces.waitFor(() -> first.equals(cipherOf(server.ok("peers"))), 10, "the session on " + first);
+        Namespaces.waitFor(() -> first.equals(Installation.cipherOf(server.ok("peers"))), 10, "the session on " + first);
         swap("server: cipher " + first + " -> " + other + " (swap command; the client handshakes at once)",
                 () -> server.ok("swap", "cipher", other));
-        Namespaces.waitFor(() -> other.equals(cipherOf(server.ok("peers"))), 10, "the session on " + other);
+        Namespaces.waitFor(() -> other.equals(Installation.cipherOf(server.ok("peers"))), 10, "the session on " + other);
     }
 
     @Test
@@ -154,11 +154,5 @@ class LiveSwapIT extends OnTopology {
                 .matcher(instance.bundles());
         assertTrue(id.find(), symbolicName + " in felix:lb -s");
         instance.shell("felix:update " + id.group(1));
-    }
-
-    private static String cipherOf(String peers) {
-        Matcher m = Pattern.compile("tunnel address \\S+, (\\S+),").matcher(peers);
-        assertTrue(m.find(), peers);
-        return m.group(1);
     }
 }

@@ -62,7 +62,7 @@ abstract class OnTopology {
         return work.resolve(host + "-" + (++directories));
     }
 
-    private Installation stoppedAfterTest(Installation installation) {
+    Installation stoppedAfterTest(Installation installation) {
         installations.add(installation);
         return installation;
     }

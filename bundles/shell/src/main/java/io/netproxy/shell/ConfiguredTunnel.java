@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * A tunnel defined in {@code etc/io.netproxy.tunnel-NAME.cfg} (a ConfigAdmin factory configuration that
  * FileInstall feeds, described by {@link TunnelConfiguration}): started when the file appears, restarted when it
  * changes, stopped when it goes. The values go through the same {@link TunnelSettings} as the command line's
- * options. A tunnel of the same name started elsewhere (the command line) is never shared or stopped: the file
- * waits until that name is free.
+ * options, and every message names the file and the line of the bad key. A tunnel of the same name started elsewhere
+ * (the command line) is never shared or stopped: the file waits until that name is free. What became of the file is
+ * reported to {@link ConfiguredTunnels}.
  */
 @Component(configurationPid = ConfiguredTunnel.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = TunnelConfiguration.class, factory = true)
@@ -39,6 +40,9 @@ public final class ConfiguredTunnel {
     @Reference
     TunnelService tunnels; // package-private for tests
 
+    @Reference
+    ConfiguredTunnels outcomes; // package-private for tests
+
     /** Pause between attempts; a field so tests can shorten it. (Plugins still binding at boot are waited for
      *  by the engine itself.) */
     long retryMs = RETRY_MS;
@@ -47,6 +51,7 @@ public final class ConfiguredTunnel {
     private boolean started;  // guarded by this: true once this component started its tunnel
     private Thread starter;
     private String name;
+    private String source;
 
     /**
      * Only the role and the keys are checked here; the values are checked (and password or key files read) by
@@ -54,30 +59,32 @@ public final class ConfiguredTunnel {
      */
     @Activate
     void activate(Map<String, Object> config) {
-        String source = source(config);
+        source = SettingLocation.source(config);
+        name = name(config);
         try {
             role(config);
             unknownKeys(config);
         } catch (IllegalArgumentException e) {
-            LOG.error("{}: tunnel not started: {}", source, e.getMessage());
+            LOG.error("tunnel {} not started: {}", name, e.getMessage());
+            outcomes.report(source, name, ConfiguredTunnels.State.REFUSED, e.getMessage());
             return;
         }
-        name = name(config);
         synchronized (this) {
             active = true;
         }
-        starter = new Thread(() -> startWithRetries(config, source), "netproxy-config-" + name);
+        starter = new Thread(() -> startWithRetries(config), "netproxy-config-" + name);
         starter.setDaemon(true);
         starter.start();
     }
 
-    private void startWithRetries(Map<String, Object> config, String source) {
+    private void startWithRetries(Map<String, Object> config) {
         while (isActive()) {
             try {
-                if (tryStart(config, source)) return;
+                if (tryStart(config)) return;
             } catch (RuntimeException e) {
                 // Caught so that this thread never ends silently while the file still asks for a tunnel.
                 LOG.error("{}: tunnel {} did not start; retrying in {} s", source, name, retryMs / 1000, e);
+                outcomes.report(source, name, ConfiguredTunnels.State.FAILED, source + ": " + e);
             }
             try {
                 Thread.sleep(retryMs);
@@ -88,12 +95,14 @@ public final class ConfiguredTunnel {
     }
 
     /** One attempt; true when there is nothing left to retry (started, or a configuration error). */
-    private boolean tryStart(Map<String, Object> config, String source) {
+    private boolean tryStart(Map<String, Object> config) {
         String retry = "; retrying in " + retryMs / 1000 + " s";
         if (tunnels.tunnel(name).isPresent()) {
             // Not ours (the command line's default names are "server" and "client"): never share or stop it.
-            LOG.error("{}: a tunnel named '{}' is already running (started from the command line or another file);"
-                    + " set another 'name' in this file{}", source, name, retry);
+            String problem = SettingLocation.prefix(config, "name") + "a tunnel named '" + name + "' is already running"
+                    + " (started from the command line or another file); set another 'name' in this file";
+            LOG.error("tunnel {} not started: {}{}", name, problem, retry);
+            outcomes.report(source, name, ConfiguredTunnels.State.REFUSED, problem);
             return false;
         }
         TunnelSpec spec;
@@ -101,16 +110,20 @@ public final class ConfiguredTunnel {
             spec = spec(config);
         } catch (IllegalArgumentException e) {
             // Bad options do not get better by waiting; editing the file re-activates this component.
-            LOG.error("{}: tunnel {} not started: {}", source, name, e.getMessage());
+            LOG.error("tunnel {} not started: {}", name, e.getMessage());
+            outcomes.report(source, name, ConfiguredTunnels.State.REFUSED, e.getMessage());
             return true;
         } catch (IOException e) {
-            LOG.error("{}: tunnel {} did not start: {}{}", source, name, e.getMessage(), retry);
+            LOG.error("tunnel {} not started: {}{}", name, e.getMessage(), retry);
+            outcomes.report(source, name, ConfiguredTunnels.State.REFUSED, e.getMessage());
             return false;
         }
+        outcomes.report(source, name, ConfiguredTunnels.State.STARTING, null);
         try {
             tunnels.start(spec);
         } catch (IOException e) {
             LOG.error("{}: tunnel {} did not start: {}{}", source, name, e.getMessage(), retry);
+            outcomes.report(source, name, ConfiguredTunnels.State.FAILED, source + ": tunnel did not start: " + e.getMessage());
             return false;
         } finally {
             spec.wipe();
@@ -119,6 +132,7 @@ public final class ConfiguredTunnel {
             if (active) {
                 started = true;
                 LOG.info("{}: tunnel {} started", source, name);
+                outcomes.report(source, name, ConfiguredTunnels.State.RUNNING, null);
                 return true;
             }
         }
@@ -134,7 +148,6 @@ public final class ConfiguredTunnel {
      */
     @Modified
     void modified(Map<String, Object> config) {
-        String source = source(config);
         if (!isStarted()) {
             // nothing runs to keep (the file was bad, or its tunnel still waits for a file or a name): start over
             LOG.info("{}: edited; tunnel {} starts over with the new settings", source, name);
@@ -146,7 +159,7 @@ public final class ConfiguredTunnel {
         try {
             spec = spec(config);
         } catch (IOException | RuntimeException e) {
-            LOG.error("{}: edit not applied, tunnel {} keeps its settings: {}", source, name, e.getMessage());
+            LOG.error("edit not applied, tunnel {} keeps its settings: {}", name, e.getMessage());
             return;
         }
         try {
@@ -177,7 +190,10 @@ public final class ConfiguredTunnel {
     void deactivate() {
         boolean ours;
         synchronized (this) {
-            if (!active) return;
+            if (!active) {
+                if (source != null) outcomes.remove(source); // a file refused at activation
+                return;
+            }
             active = false;
             ours = started;
         }
@@ -187,6 +203,7 @@ public final class ConfiguredTunnel {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        outcomes.remove(source);
         if (ours) stopTunnel();
     }
 
@@ -199,11 +216,16 @@ public final class ConfiguredTunnel {
     }
 
     private static TunnelSpec.Role role(Map<String, Object> config) {
-        String role = String.valueOf(config.getOrDefault("role", "")).trim().toLowerCase();
+        if (!config.containsKey("role")) {
+            throw new IllegalArgumentException(SettingLocation.prefix(config) + "no role; add a line 'role = server' or"
+                    + " 'role = client'");
+        }
+        String role = String.valueOf(config.get("role")).trim().toLowerCase();
         return switch (role) {
             case "server" -> TunnelSpec.Role.SERVER;
             case "client" -> TunnelSpec.Role.CLIENT;
-            default -> throw new IllegalArgumentException("role: '" + role + "' is not allowed; expected server or client");
+            default -> throw new IllegalArgumentException(SettingLocation.prefix(config, "role") + "role: '" + role
+                    + "' is not allowed; expected server or client");
         };
     }
 
@@ -211,29 +233,46 @@ public final class ConfiguredTunnel {
     private static void unknownKeys(Map<String, Object> config) {
         for (String key : config.keySet()) {
             if (!key.contains(".") && !KEYS.contains(key)) {
-                throw new IllegalArgumentException(key + ": unknown setting; the settings are " + String.join(", ", KEYS));
+                throw new IllegalArgumentException(SettingLocation.prefix(config, key) + key
+                        + ": unknown setting; the settings are " + String.join(", ", KEYS));
             }
         }
     }
 
     /**
-     * The file's settings as a spec, through the same checks as the command line's; a message names the key, the
-     * value and what is allowed, and the caller puts the file in front.
+     * The file's settings as a spec, through the same checks as the command line's; a message starts with the file
+     * and the line of the key ({@code FILE:LINE: port: '99999' is not allowed; ...}), then the value and what is
+     * allowed.
      */
     static TunnelSpec spec(Map<String, Object> config) throws IOException {
         TunnelSpec.Role role = role(config);
         unknownKeys(config);
         TunnelSettings settings = new TunnelSettings(role, TunnelSettings.FILE_KEYS);
         try {
-            settings.set("name", name(config), "name");
+            set(settings, config, "name", List.of(name(config)));
             for (String key : KEYS) {
                 if (key.equals("role") || key.equals("name")) continue;
-                for (String value : values(config.get(key))) settings.set(key, value, key);
+                set(settings, config, key, values(config.get(key)));
             }
-            return settings.build();
+            try {
+                return settings.build();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(SettingLocation.prefix(config) + e.getMessage(), e);
+            }
         } catch (IOException | RuntimeException e) {
             settings.wipe();
             throw e;
+        }
+    }
+
+    private static void set(TunnelSettings settings, Map<String, Object> config, String key, List<String> values)
+            throws IOException {
+        try {
+            for (String value : values) settings.set(key, value, key);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(SettingLocation.prefix(config, key) + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IOException(SettingLocation.prefix(config, key) + key + ": " + e.getMessage(), e);
         }
     }
 
@@ -244,12 +283,6 @@ public final class ConfiguredTunnel {
                 : value instanceof Collection<?> collection ? collection.stream()
                 : Arrays.stream(String.valueOf(value).split(","));
         return items.map(String::valueOf).map(String::trim).filter(item -> !item.isEmpty()).toList();
-    }
-
-    /** The file, for messages: its path rather than FileInstall's URL, or the PID of a configuration made otherwise. */
-    private static String source(Map<String, Object> config) {
-        Object file = config.get("felix.fileinstall.filename");
-        return file == null ? String.valueOf(config.get("service.pid")) : String.valueOf(file).replaceFirst("^file:", "");
     }
 
     static String name(Map<String, Object> config) {

@@ -46,9 +46,14 @@ import org.slf4j.LoggerFactory;
 public final class ControlSocket {
     private static final Logger LOG = LoggerFactory.getLogger(ControlSocket.class);
 
+    /** How long {@code run} waits for FileInstall and the tunnel components to take up the files of etc/. */
+    private static final long CONFIGURED_TIMEOUT_MS = 60_000;
+
     @Reference
     private TunnelService tunnels;
 
+    @Reference
+    private ConfiguredTunnels configured;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -65,7 +70,7 @@ public final class ControlSocket {
     @Activate
     void activate(BundleContext context) throws IOException {
         this.context = context;
-        this.operations = new Operations(tunnels);
+        this.operations = new Operations(tunnels, configured, java.time.InstantSource.system());
         this.home = NetworkNamespace.current();
         Path runDir = Path.of(property(context, "netproxy.run.dir", "/run/netproxy"));
         RunDirectory.prepare(runDir);
@@ -195,17 +200,28 @@ public final class ControlSocket {
             case "serve": return operations.serve(rest, secret, out, err);
             case "connect": return operations.connect(rest, secret, out, err);
             case "disconnect": return operations.disconnect(rest, out, err);
-            case "status": return operations.status(out);
+            case "status": return operations.status(rest, out, err);
             case "peers": return operations.peers(rest, out, err);
             case "swap": return operations.swap(rest, out, err);
             case "cleanup": return operations.cleanup(out, err);
             case "wait-idle": return operations.waitIdle();
+            case "await-configured": return awaitConfigured(out, err);
             case "shutdown": return shutdown(out);
             case "gogo": return gogo(String.join(" ", rest), out, err);
             default:
                 err.println("netproxy: unknown control command '" + args.get(0) + "'");
                 return 2;
         }
+    }
+
+    /** {@code netproxy run}'s check of the tunnel files in the directory FileInstall watches. */
+    private int awaitConfigured(PrintWriter out, PrintWriter err) throws InterruptedException {
+        String etc = context.getProperty("felix.fileinstall.dir");
+        if (etc == null) {
+            err.println("netproxy: this instance reads no configuration directory (felix.fileinstall.dir is not set)");
+            return 2;
+        }
+        return operations.awaitConfigured(Path.of(etc), CONFIGURED_TIMEOUT_MS, out, err);
     }
 
     private int shutdown(PrintWriter out) {

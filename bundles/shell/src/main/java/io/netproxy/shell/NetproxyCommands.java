@@ -26,12 +26,14 @@ public final class NetproxyCommands {
     @Reference
     private TunnelService tunnels;
 
+    @Reference
+    private ConfiguredTunnels configured;
 
     private Operations operations;
 
     @Activate
     void activate() {
-        operations = new Operations(tunnels);
+        operations = new Operations(tunnels, configured, java.time.InstantSource.system());
     }
 
     @Descriptor("start a server: [--port P] [--password-file F | --key F --peer PUBKEY...] [--pool CIDR]")
@@ -49,12 +51,12 @@ public final class NetproxyCommands {
         return run(out -> operations.disconnect(Arrays.asList(args), out, out));
     }
 
-    @Descriptor("show tunnels, peers and counters")
-    public String status() {
-        return run(operations::status);
+    @Descriptor("show tunnels, peers and counters like wg show: [--json]")
+    public String status(String... args) {
+        return run(out -> operations.status(Arrays.asList(args), out, out));
     }
 
-    @Descriptor("show the peers of a tunnel [NAME]")
+    @Descriptor("show the peers of a tunnel: [NAME] [--json]")
     public String peers(String... args) {
         return run(out -> operations.peers(Arrays.asList(args), out, out));
     }

@@ -1,18 +1,18 @@
 package io.netproxy.shell;
 
-import io.netproxy.api.tunnel.PeerStatus;
 import io.netproxy.api.tunnel.PluginKind;
 import io.netproxy.api.tunnel.TunnelService;
 import io.netproxy.api.tunnel.TunnelSpec;
 import io.netproxy.api.tunnel.TunnelStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.text.SimpleDateFormat;
-import java.util.Date;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,11 +21,17 @@ import java.util.concurrent.TimeUnit;
  */
 final class Operations {
     static final long IDLE_POLL_MS = 500;
+    /** The files of etc/ that define tunnels, as FileInstall names factory configurations of {@link ConfiguredTunnel#PID}. */
+    static final String TUNNEL_FILES = ConfiguredTunnel.PID + "-*.cfg";
 
     private final TunnelService tunnels;
+    private final ConfiguredTunnels configured;
+    private final InstantSource clock;
 
-    Operations(TunnelService tunnels) {
+    Operations(TunnelService tunnels, ConfiguredTunnels configured, InstantSource clock) {
         this.tunnels = tunnels;
+        this.configured = configured;
+        this.clock = clock;
     }
 
     int serve(List<String> args, char[] secret, PrintWriter out, PrintWriter err) {
@@ -110,45 +116,101 @@ final class Operations {
         return Optional.empty();
     }
 
-    int status(PrintWriter out) {
-        List<TunnelStatus> all = tunnels.tunnels();
-        if (all.isEmpty()) out.println("no tunnels");
-        for (TunnelStatus t : all) {
-            out.printf("tunnel %s: %s %s, %s %s, endpoint %s (%s)%n", t.name(), t.role().name().toLowerCase(), t.state(),
-                    t.tunInterface(), t.tunAddress(), t.endpoint(), t.transport());
-            out.printf("  transport %s, TUN backend %s, network configurator %s%n", t.transport(), t.tunBackend(),
-                    t.netconf());
-            if (t.publicKey() != null) out.println("  public key " + t.publicKey());
-            t.network().forEach(line -> out.println("  host: " + line));
-            printPeers(t, out);
-            Map<String, Long> counters = new TreeMap<>(t.counters());
-            StringBuilder line = new StringBuilder("  counters:");
-            counters.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
-            out.println(line);
-        }
-        return 0;
+    /**
+     * {@code status [--json]}: every tunnel and peer, like {@code wg show}. Exit code 0 when every tunnel that should
+     * be up is (see {@link StatusReport}), 1 otherwise, so that it serves as a health check.
+     */
+    int status(List<String> args, PrintWriter out, PrintWriter err) {
+        Optional<Boolean> json = jsonOption(args, 0, "status [--json]", err);
+        if (json.isEmpty()) return 2;
+        StatusReport report = StatusReport.of(tunnels.tunnels(), configured.entries(), clock.instant());
+        if (json.get()) out.println(StatusJson.of(report));
+        else StatusText.write(report, out);
+        report.problems().forEach(problem -> err.println("netproxy: " + problem));
+        return report.healthy() ? 0 : 1;
     }
 
+    /** {@code peers [NAME] [--json]}: the peers of a tunnel. */
     int peers(List<String> args, PrintWriter out, PrintWriter err) {
-        Optional<String> name = args.isEmpty() ? onlyTunnel(err) : Optional.of(args.get(0));
+        Optional<Boolean> json = jsonOption(args, 1, "peers [NAME] [--json]", err);
+        if (json.isEmpty()) return 2;
+        List<String> rest = args.stream().filter(arg -> !arg.equals("--json")).toList();
+        Optional<String> name = rest.isEmpty() ? onlyTunnel(err) : Optional.of(rest.get(0));
         if (name.isEmpty()) return 1;
         Optional<TunnelStatus> tunnel = tunnels.tunnel(name.get());
         if (tunnel.isEmpty()) {
             err.println("netproxy: no tunnel named '" + name.get() + "'");
             return 1;
         }
-        printPeers(tunnel.get(), out);
+        if (json.get()) out.println(StatusJson.peers(tunnel.get(), clock.instant()));
+        else StatusText.peers(tunnel.get(), clock.instant(), out);
         return 0;
     }
 
-    private static void printPeers(TunnelStatus t, PrintWriter out) {
-        if (t.peers().isEmpty()) out.println("  no peers");
-        SimpleDateFormat time = new SimpleDateFormat("yyyy-MM-dd HH:mm:ss");
-        for (PeerStatus p : t.peers()) {
-            out.printf("  peer %s at %s: tunnel address %s, %s, handshake %s, rx %d B, tx %d B%n", p.publicKey(),
-                    p.endpoint(), p.tunnelAddress(), p.cipher(), time.format(new Date(p.lastHandshakeEpochMs())),
-                    p.rxBytes(), p.txBytes());
+    /** Whether {@code --json} is among the arguments; empty (and the usage said) when there are others than it and {@code names}. */
+    private static Optional<Boolean> jsonOption(List<String> args, int names, String usage, PrintWriter err) {
+        List<String> rest = args.stream().filter(arg -> !arg.equals("--json")).toList();
+        if (rest.size() > names || rest.stream().anyMatch(arg -> arg.startsWith("-"))) {
+            err.println("netproxy: usage: " + usage);
+            return Optional.empty();
         }
+        return Optional.of(rest.size() < args.size());
+    }
+
+    /**
+     * For {@code netproxy run}: waits until every tunnel file of {@code etc} has been read and checked, and says what
+     * became of each. A good file's tunnel starts (or retries a failed start on its own, as any tunnel of etc/ does).
+     *
+     * @return 0 when there are tunnel files and all are good; 2 when there is none, or one is bad (its file, line and
+     *         what is wrong are printed) or was not read within {@code timeoutMs}
+     */
+    int awaitConfigured(Path etc, long timeoutMs, PrintWriter out, PrintWriter err) throws InterruptedException {
+        List<Path> files;
+        try {
+            files = tunnelFiles(etc);
+        } catch (IOException e) {
+            err.println("netproxy: cannot read the configuration directory " + etc + ": " + e.getMessage());
+            return 2;
+        }
+        if (files.isEmpty()) {
+            err.println("netproxy: no tunnel is configured: " + etc + " has no " + TUNNEL_FILES + " file; copy "
+                    + etc.resolve("io.netproxy.tunnel-example.cfg.sample") + " to " + etc.resolve("io.netproxy.tunnel-NAME.cfg")
+                    + " and edit it");
+            return 2;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        List<Path> unread = files;
+        while (!(unread = unread(files)).isEmpty() && System.nanoTime() < deadline) Thread.sleep(100);
+        for (Path file : unread) {
+            err.println("netproxy: " + file + ": not taken up within " + timeoutMs / 1000 + " s; is it a readable"
+                    + " properties file?");
+        }
+        int code = unread.isEmpty() ? 0 : 2;
+        for (ConfiguredTunnels.Entry entry : configured.entries()) {
+            if (!files.contains(Path.of(entry.source()))) continue;
+            if (entry.state() == ConfiguredTunnels.State.REFUSED) {
+                err.println("netproxy: " + entry.problem());
+                code = 2;
+            } else {
+                out.println("tunnel " + entry.name() + " of " + entry.source() + ": " + entry.state().name().toLowerCase());
+            }
+        }
+        return code;
+    }
+
+    private static List<Path> tunnelFiles(Path etc) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> matching = Files.newDirectoryStream(etc, TUNNEL_FILES)) {
+            for (Path file : matching) files.add(file.toAbsolutePath().normalize());
+        }
+        files.sort(null);
+        return files;
+    }
+
+    /** The files no {@link ConfiguredTunnel} has reported on yet. */
+    private List<Path> unread(List<Path> files) {
+        List<Path> reported = configured.entries().stream().map(e -> Path.of(e.source())).toList();
+        return files.stream().filter(file -> !reported.contains(file)).toList();
     }
 
     /** Reverts what killed instances left on the host, through every installed configurator. */

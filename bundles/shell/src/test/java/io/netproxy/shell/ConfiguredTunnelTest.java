@@ -20,9 +20,11 @@ class ConfiguredTunnelTest {
 
     private final FakeTunnelService tunnels = new FakeTunnelService();
     private final ConfiguredTunnel component = new ConfiguredTunnel();
+    private final ConfiguredTunnels outcomes = new ConfiguredTunnels();
 
     ConfiguredTunnelTest() {
         component.tunnels = tunnels;
+        component.outcomes = outcomes;
         component.retryMs = 50;
     }
 
@@ -83,6 +85,7 @@ class ConfiguredTunnelTest {
 
         ConfiguredTunnel again = new ConfiguredTunnel();
         again.tunnels = tunnels;
+        again.outcomes = outcomes;
         again.retryMs = 50;
         again.activate(config(pw));
         Thread.sleep(200);
@@ -106,6 +109,7 @@ class ConfiguredTunnelTest {
 
         ConfiguredTunnel badRole = new ConfiguredTunnel();
         badRole.tunnels = tunnels;
+        badRole.outcomes = outcomes;
         config.put("role", "router");
         badRole.activate(config);
         badRole.deactivate();
@@ -133,5 +137,43 @@ class ConfiguredTunnelTest {
         component.modified(bad);
         assertEquals(2, tunnels.started.size());
         assertEquals(List.of("client"), tunnels.stopped, "a bad edit leaves the tunnel running");
+    }
+
+    @Test
+    void aBadFileIsReportedWithItsFileAndTheLineOfTheBadKey() throws Exception {
+        Path pw = Files.writeString(dir.resolve("pw"), "secret\n");
+        Path file = Files.writeString(dir.resolve("io.netproxy.tunnel-office.cfg"),
+                "# office link\nrole = client\nhost = 192.0.2.1\nport = 99999\npasswordFile = " + pw + "\n");
+        Map<String, Object> config = config(pw);
+        config.put("felix.fileinstall.filename", file.toUri().toString());
+        config.put("port", "99999");
+        component.activate(config);
+        await(() -> !outcomes.entries().isEmpty());
+        ConfiguredTunnels.Entry entry = outcomes.entries().get(0);
+        assertEquals(new ConfiguredTunnels.Entry(file.toString(), "office", ConfiguredTunnels.State.REFUSED,
+                file + ":4: port: '99999' is not allowed; expected a whole number from 1 to 65535 (port)"), entry);
+
+        config.put("port", "6767");
+        config.put("pasword", "x");
+        ConfiguredTunnel misspelt = new ConfiguredTunnel();
+        misspelt.tunnels = tunnels;
+        misspelt.outcomes = outcomes;
+        Files.writeString(file, "role = client\nhost = 192.0.2.1\npasword = x\n");
+        misspelt.activate(config);
+        assertTrue(outcomes.entries().get(0).problem().startsWith(file + ":3: pasword: unknown setting"),
+                outcomes.entries().toString());
+        misspelt.deactivate();
+        assertTrue(outcomes.entries().isEmpty(), "a removed file is forgotten");
+    }
+
+    @Test
+    void aGoodFileIsReportedStartingThenRunning() throws Exception {
+        Path pw = Files.writeString(dir.resolve("pw"), "secret\n");
+        component.activate(config(pw));
+        await(() -> !outcomes.entries().isEmpty()
+                && outcomes.entries().get(0).state() == ConfiguredTunnels.State.RUNNING);
+        assertEquals("client", outcomes.entries().get(0).name());
+        component.deactivate();
+        assertTrue(outcomes.entries().isEmpty());
     }
 }

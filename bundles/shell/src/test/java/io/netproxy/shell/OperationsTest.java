@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class OperationsTest {
     private final FakeTunnelService tunnels = new FakeTunnelService();
-    private final Operations operations = new Operations(tunnels);
+    private final Operations operations = new Operations(tunnels, new ConfiguredTunnels(), java.time.InstantSource.system());
     private final java.io.StringWriter out = new java.io.StringWriter();
     private final java.io.StringWriter err = new java.io.StringWriter();
 
@@ -47,7 +47,7 @@ class OperationsTest {
     void waitIdlePollsInsteadOfSpinningOnAStoppedTunnel() throws Exception {
         FakeTunnelService tunnels = new FakeTunnelService();
         tunnels.running.put("client", FakeTunnelService.status("client", "stopped"));
-        Operations operations = new Operations(tunnels);
+        Operations operations = new Operations(tunnels, new ConfiguredTunnels(), java.time.InstantSource.system());
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
             Future<Integer> idle = executor.submit(operations::waitIdle);
@@ -59,5 +59,32 @@ class OperationsTest {
         } finally {
             executor.shutdownNow();
         }
+    }
+
+    @Test
+    void runWaitsForEveryTunnelFileAndRefusesABadOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path etc)
+            throws Exception {
+        ConfiguredTunnels configured = new ConfiguredTunnels();
+        Operations run = new Operations(tunnels, configured, java.time.InstantSource.system());
+        java.io.PrintWriter o = new java.io.PrintWriter(out, true);
+        java.io.PrintWriter e = new java.io.PrintWriter(err, true);
+        java.nio.file.Files.writeString(etc.resolve("io.netproxy.tunnel-example.cfg.sample"), "");
+        assertEquals(2, run.awaitConfigured(etc, 100, o, e));
+        assertTrue(err.toString().contains("no tunnel is configured: " + etc + " has no io.netproxy.tunnel-*.cfg file"),
+                err.toString());
+
+        String office = java.nio.file.Files.writeString(etc.resolve("io.netproxy.tunnel-office.cfg"), "").toString();
+        String home = java.nio.file.Files.writeString(etc.resolve("io.netproxy.tunnel-home.cfg"), "").toString();
+        configured.report(office, "office", ConfiguredTunnels.State.STARTING, null);
+        assertEquals(2, run.awaitConfigured(etc, 200, o, e));
+        assertTrue(err.toString().contains(home + ": not taken up within"), err.toString());
+
+        configured.report(home, "home", ConfiguredTunnels.State.FAILED, home + ": tunnel did not start: no answer");
+        assertEquals(0, run.awaitConfigured(etc, 200, o, e), "a start that failed is retried, not a bad file");
+        assertTrue(out.toString().contains("tunnel office of " + office + ": starting"), out.toString());
+
+        configured.report(home, "home", ConfiguredTunnels.State.REFUSED, home + ":2: port: '0' is not allowed");
+        assertEquals(2, run.awaitConfigured(etc, 200, o, e));
+        assertTrue(err.toString().contains("netproxy: " + home + ":2: port: '0' is not allowed"), err.toString());
     }
 }
