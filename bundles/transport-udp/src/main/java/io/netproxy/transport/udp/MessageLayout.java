@@ -25,7 +25,10 @@ final class MessageLayout {
     private static final int IOVEC_BASE = 0;
     private static final int IOVEC_LENGTH = 8;
 
-    /** CMSG_SPACE of a UDP_SEGMENT control message: a struct cmsghdr and its uint16 segment size, padded. */
+    /**
+     * CMSG_SPACE of a UDP_SEGMENT or UDP_GRO control message: a struct cmsghdr and its segment size (a uint16 to
+     * send, an int received), padded.
+     */
     static final int SEGMENT_CONTROL_SPACE = 24;
     private static final int CMSG_LENGTH = 0;
     private static final int CMSG_LEVEL = 8;
@@ -77,9 +80,23 @@ final class MessageLayout {
         memory.putShort(at + CMSG_DATA, (short) segmentSize);
     }
 
-    /** The kernel writes back the sender's sockaddr length, so each receive gives the full room again. */
-    static void setNameLength(ByteBuffer memory, int header, int nameLength) {
+    /**
+     * The segment size of a UDP_GRO control message the kernel wrote for the header at {@code header}, whose
+     * control buffer is at {@code control}; 0 when it wrote none (a datagram that was not coalesced).
+     */
+    static int receivedSegmentSize(ByteBuffer memory, int header, int control) {
+        boolean written = memory.getLong(header + CONTROL_LENGTH) >= CMSG_DATA + Integer.BYTES;
+        if (written && memory.getInt(control + CMSG_LEVEL) == SocketCalls.SOL_UDP
+                && memory.getInt(control + CMSG_TYPE) == SocketCalls.UDP_GRO) {
+            return memory.getInt(control + CMSG_DATA);
+        }
+        return 0;
+    }
+
+    /** The kernel writes back the lengths of the sockaddr and control messages; each receive gives full room again. */
+    static void setNameAndControlLengths(ByteBuffer memory, int header, int nameLength, int controlLength) {
         memory.putInt(header + NAME_LENGTH, nameLength);
+        memory.putLong(header + CONTROL_LENGTH, controlLength);
     }
 
     static int flags(ByteBuffer memory, int header) {

@@ -2,38 +2,58 @@ package io.netproxy.transport.udp;
 
 import static io.netproxy.transport.udp.MessageLayout.HEADER_SIZE;
 import static io.netproxy.transport.udp.MessageLayout.IOVEC_SIZE;
+import static io.netproxy.transport.udp.MessageLayout.SEGMENT_CONTROL_SPACE;
 
 import io.netproxy.api.PacketBatch;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
 /**
  * Native memory that one recvmmsg call fills for a batch of a given shape: per slot a header pointing at its own
- * iovec, sockaddr and payload room, which is what the batch's slot holds after its headroom. Written once; after a
- * call only the sockaddr lengths the kernel changed are given back.
+ * iovec, sockaddr, control buffer and payload room. Written once; after a call only the lengths the kernel changed
+ * are given back. With UDP GRO a message may hold a run of datagrams of one sender, each {@code segment size}
+ * long but the last, in up to 64 KiB; they are split into the batch's slots, and what does not fit waits for the
+ * next batch.
  */
 final class ReceiveBuffers {
+    /** The most a coalesced datagram carries: one IP packet of 64 KiB. */
+    private static final int COALESCED_ROOM = 65_535;
+
     private final int slots;
     private final int room;
     private final ByteBuffer memory;
     private final long messages;
+    private final int controls;
     private final int sockaddrs;
     private final int payloads;
     private final int payloadStride;
 
-    /** For a batch of {@code slots} slots of {@code room} bytes each after the headroom. */
-    ReceiveBuffers(int slots, int room) {
+    /** Messages the last call filled, the first of them not yet moved into a batch, and where in it. */
+    private int received;
+    private int next;
+    private int nextOffset;
+
+    /**
+     * For a batch of {@code slots} slots of {@code room} bytes each after the headroom; {@code coalescing} when the
+     * socket has UDP_GRO on.
+     */
+    ReceiveBuffers(int slots, int room, boolean coalescing) {
         this.slots = slots;
         this.room = room;
+        int messageRoom = coalescing ? Math.max(room, COALESCED_ROOM) : room;
         int iovecs = slots * HEADER_SIZE;
-        this.sockaddrs = iovecs + slots * IOVEC_SIZE;
+        this.controls = iovecs + slots * IOVEC_SIZE;
+        this.sockaddrs = controls + slots * SEGMENT_CONTROL_SPACE;
         this.payloads = sockaddrs + slots * SocketAddresses.ROOM;
-        this.payloadStride = (room + 63) & ~63; // each payload on its own cache lines
+        this.payloadStride = (messageRoom + 63) & ~63; // each payload on its own cache lines
         this.memory = MessageLayout.allocate(payloads + slots * payloadStride);
         this.messages = MessageLayout.addressOf(memory);
         for (int slot = 0; slot < slots; slot++) {
             MessageLayout.writeHeader(memory, slot * HEADER_SIZE, messages + sockaddrs + slot * SocketAddresses.ROOM,
-                    SocketAddresses.ROOM, messages + iovecs + slot * IOVEC_SIZE, 0, 0);
-            MessageLayout.writeIovec(memory, iovecs + slot * IOVEC_SIZE, messages + payloads + slot * payloadStride, room);
+                    SocketAddresses.ROOM, messages + iovecs + slot * IOVEC_SIZE,
+                    messages + controls + slot * SEGMENT_CONTROL_SPACE, SEGMENT_CONTROL_SPACE);
+            MessageLayout.writeIovec(memory, iovecs + slot * IOVEC_SIZE, messages + payloads + slot * payloadStride,
+                    messageRoom);
         }
     }
 
@@ -54,27 +74,60 @@ final class ReceiveBuffers {
         return slots;
     }
 
+    /** Whether every datagram of the last call is in a batch: the next needs a call. */
+    boolean drained() {
+        return next >= received;
+    }
+
+    /** Takes the {@code count} messages a recvmmsg call filled. */
+    void received(int count) {
+        received = count;
+        next = 0;
+        nextOffset = 0;
+    }
+
     /**
-     * Copies the {@code received} datagrams into the batch's slots at its headroom, each with its sender, and sets
-     * the batch's size. A datagram longer than the room was cut short by the kernel (MSG_TRUNC) and is dropped
-     * here: delivered, it could only fail to open. Returns how many the batch holds.
+     * Copies received datagrams into the batch's slots at its headroom, each with its sender, as many as fit, and
+     * sets the batch's size. A datagram longer than the batch's room is dropped: cut short (MSG_TRUNC), it could
+     * only fail to open. Returns how many the batch holds.
      */
-    int moveInto(PacketBatch batch, int received, SenderAddressCache senders) {
-        int headroom = batch.headroom();
+    int moveInto(PacketBatch batch, SenderAddressCache senders) {
         int kept = 0;
-        for (int message = 0; message < received; message++) {
-            int header = message * HEADER_SIZE;
-            int sockaddr = sockaddrs + message * SocketAddresses.ROOM;
-            MessageLayout.setNameLength(memory, header, SocketAddresses.ROOM);
-            if ((MessageLayout.flags(memory, header) & SocketCalls.MSG_TRUNC) != 0) {
-                continue;
+        while (next < received && kept < batch.capacity()) {
+            int header = next * HEADER_SIZE;
+            if ((MessageLayout.flags(memory, header) & SocketCalls.MSG_TRUNC) == 0) {
+                kept = moveSegments(batch, kept, senders);
+                if (kept == batch.capacity() && nextOffset < MessageLayout.datagramLength(memory, header)) {
+                    break; // the rest of this run waits for the next batch
+                }
             }
-            int length = MessageLayout.datagramLength(memory, header);
-            memory.get(payloads + message * payloadStride, batch.buffer(kept), headroom, length);
-            batch.set(kept, headroom, length, senders.lookup(memory, sockaddr));
-            kept++;
+            MessageLayout.setNameAndControlLengths(memory, header, SocketAddresses.ROOM, SEGMENT_CONTROL_SPACE);
+            next++;
+            nextOffset = 0;
         }
         batch.setSize(kept);
+        return kept;
+    }
+
+    /** Moves the datagrams of message {@link #next} from {@link #nextOffset} on into the batch from slot {@code kept}. */
+    private int moveSegments(PacketBatch batch, int kept, SenderAddressCache senders) {
+        int header = next * HEADER_SIZE;
+        int length = MessageLayout.datagramLength(memory, header);
+        int segmentSize = MessageLayout.receivedSegmentSize(memory, header, controls + next * SEGMENT_CONTROL_SPACE);
+        if (segmentSize <= 0) {
+            segmentSize = length;
+        }
+        InetSocketAddress sender = senders.lookup(memory, sockaddrs + next * SocketAddresses.ROOM);
+        int payload = payloads + next * payloadStride;
+        do {
+            int segment = Math.min(segmentSize, length - nextOffset);
+            if (segment <= room) {
+                memory.get(payload + nextOffset, batch.buffer(kept), batch.headroom(), segment);
+                batch.set(kept, batch.headroom(), segment, sender);
+                kept++;
+            }
+            nextOffset += segment;
+        } while (nextOffset < length && kept < batch.capacity());
         return kept;
     }
 }

@@ -23,6 +23,8 @@ final class SocketCalls {
     static final int SOL_UDP = 17;
     /** Linux 4.18+: the kernel splits one large send into datagrams of this size (UDP GSO). */
     static final int UDP_SEGMENT = 103;
+    /** Linux 5.0+: the kernel may hand over runs of datagrams of one sender as one, with their size (UDP GRO). */
+    static final int UDP_GRO = 104;
 
     static final int MSG_TRUNC = 0x20;
     static final int MSG_NOSIGNAL = 0x4000;

@@ -7,10 +7,10 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 
 /**
- * A UDP socket that moves whole batches with one system call: recvmmsg fills a batch with what is queued,
- * sendmmsg sends one, with runs of datagrams to one peer segmented by the kernel (UDP GSO) where it can. Unconnected
- * on a server, connected to the server on a client. One thread receives, any number send, each with buffers of its
- * own.
+ * A UDP socket that moves whole batches with one system call: recvmmsg fills a batch with what is queued (runs of
+ * one sender's datagrams coalesced by the kernel, UDP GRO, where it can), sendmmsg sends one (runs to one peer
+ * segmented by the kernel, UDP GSO, where it can). Unconnected on a server, connected to the server on a client.
+ * One thread receives, any number send, each with buffers of its own.
  */
 final class UdpEndpoint implements TransportEndpoint {
     private final UdpSocket socket;
@@ -18,17 +18,24 @@ final class UdpEndpoint implements TransportEndpoint {
     private final SendBuffersPool sendBuffers;
     /** 1 without UDP GSO: a kernel before 4.18, or a device that cannot checksum the segments (EIO). */
     private volatile int maxSegments;
+    private final boolean coalescing;
 
     /** The receiving thread's own. */
     private final SenderAddressCache senders = new SenderAddressCache();
     private ReceiveBuffers receiveBuffers;
 
-    UdpEndpoint(UdpSocket socket, boolean connected, InetSocketAddress localAddress, boolean segmentation) {
+    /**
+     * @param segmentation whether the kernel segments what this endpoint sends (UDP_SEGMENT)
+     * @param coalescing   whether the socket has UDP_GRO on
+     */
+    UdpEndpoint(UdpSocket socket, boolean connected, InetSocketAddress localAddress, boolean segmentation,
+            boolean coalescing) {
         this.socket = socket;
         this.localAddress = localAddress;
         this.sendBuffers = new SendBuffersPool(Runtime.getRuntime().availableProcessors(),
                 () -> new SendBuffers(socket.family(), connected));
         this.maxSegments = segmentation ? SendBuffers.MAX_SEGMENTS : 1;
+        this.coalescing = coalescing;
     }
 
     @Override
@@ -36,12 +43,16 @@ final class UdpEndpoint implements TransportEndpoint {
         batch.clear();
         ReceiveBuffers buffers = receiveBuffers;
         if (buffers == null || !buffers.fits(batch)) {
-            buffers = new ReceiveBuffers(batch.capacity(), ReceiveBuffers.room(batch));
+            buffers = new ReceiveBuffers(batch.capacity(), ReceiveBuffers.room(batch), coalescing);
             receiveBuffers = buffers;
         }
         while (true) {
-            int received = socket.receive(buffers.messages(), buffers.slots());
-            int kept = buffers.moveInto(batch, received, senders);
+            if (buffers.drained()) {
+                buffers.received(socket.receive(buffers.messages(), buffers.slots()));
+            } else {
+                socket.checkOpen();
+            }
+            int kept = buffers.moveInto(batch, senders);
             if (kept > 0) {
                 return kept;
             }

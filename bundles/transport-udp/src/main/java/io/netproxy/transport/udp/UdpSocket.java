@@ -212,6 +212,13 @@ final class UdpSocket implements Closeable {
         }
     }
 
+    /** For work that needs no call, such as handing over datagrams an earlier call received. */
+    void checkOpen() throws ClosedChannelException {
+        if (closing()) {
+            throw new ClosedChannelException();
+        }
+    }
+
     private void enter() throws ClosedChannelException {
         if ((callsInProgress.getAndIncrement() & CLOSING) != 0) {
             callsInProgress.decrementAndGet();

@@ -5,12 +5,14 @@ import static io.netproxy.transport.udp.SocketCalls.SO_RCVBUF;
 import static io.netproxy.transport.udp.SocketCalls.SO_REUSEPORT;
 import static io.netproxy.transport.udp.SocketCalls.SO_SNDBUF;
 import static io.netproxy.transport.udp.SocketCalls.SOL_UDP;
+import static io.netproxy.transport.udp.SocketCalls.UDP_GRO;
 import static io.netproxy.transport.udp.SocketCalls.UDP_SEGMENT;
 
 import io.netproxy.api.Transport;
 import io.netproxy.api.TransportEndpoint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,10 +58,8 @@ public final class UdpTransport implements Transport {
             // Linux only shares the port between sockets of one user that all set this option.
             socket.setOption(SOL_SOCKET, SO_REUSEPORT, 1);
             socket.bind(local);
-            UdpEndpoint endpoint = new UdpEndpoint(socket, false, socket.localAddress(), segmentation(socket));
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("UDP listening on {} ({})", endpoint.localAddress(), capabilities(socket));
-            }
+            UdpEndpoint endpoint = endpoint(socket, false);
+            LOG.debug("UDP listening on {}", endpoint.localAddress());
             return endpoint;
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -72,10 +72,8 @@ public final class UdpTransport implements Transport {
         UdpSocket socket = openWithLargeBuffers(remote);
         try {
             socket.connect(remote);
-            UdpEndpoint endpoint = new UdpEndpoint(socket, true, socket.localAddress(), segmentation(socket));
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("UDP {} connected to {} ({})", endpoint.localAddress(), remote, capabilities(socket));
-            }
+            UdpEndpoint endpoint = endpoint(socket, true);
+            LOG.debug("UDP {} connected to {}", endpoint.localAddress(), remote);
             return endpoint;
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -99,18 +97,25 @@ public final class UdpTransport implements Transport {
         return socket;
     }
 
-    /** UDP GSO came with Linux 4.18; a device that cannot do it is found on the first send it refuses. */
-    private static boolean segmentation(UdpSocket socket) throws IOException {
-        return socket.hasOption(SOL_UDP, UDP_SEGMENT);
-    }
-
     /**
-     * The buffers the kernel granted (at most net.core.[rw]mem_max, reported doubled by Linux for its bookkeeping)
-     * and whether it segments.
+     * An endpoint on the socket with what its kernel offers: UDP GSO (Linux 4.18; a device that cannot do it is found
+     * on the first send it refuses) and UDP GRO (Linux 5.0).
      */
-    private static String capabilities(UdpSocket socket) throws IOException {
-        return "SO_RCVBUF " + socket.option(SOL_SOCKET, SO_RCVBUF)
-                + ", SO_SNDBUF " + socket.option(SOL_SOCKET, SO_SNDBUF)
-                + " of " + SOCKET_BUFFER_BYTES + " asked, UDP GSO " + (segmentation(socket) ? "on" : "unsupported");
+    private static UdpEndpoint endpoint(UdpSocket socket, boolean connected) throws IOException {
+        boolean segmentation = socket.hasOption(SOL_UDP, UDP_SEGMENT);
+        boolean coalescing;
+        try {
+            socket.setOption(SOL_UDP, UDP_GRO, 1);
+            coalescing = true;
+        } catch (SocketException e) {
+            coalescing = false;
+        }
+        if (LOG.isDebugEnabled()) {
+            // the buffers are at most net.core.[rw]mem_max, and reported doubled by Linux for its bookkeeping
+            LOG.debug("UDP socket: SO_RCVBUF {}, SO_SNDBUF {} of {} asked, UDP GSO {}, UDP GRO {}",
+                    socket.option(SOL_SOCKET, SO_RCVBUF), socket.option(SOL_SOCKET, SO_SNDBUF), SOCKET_BUFFER_BYTES,
+                    segmentation ? "on" : "unsupported", coalescing ? "on" : "unsupported");
+        }
+        return new UdpEndpoint(socket, connected, socket.localAddress(), segmentation, coalescing);
     }
 }

@@ -194,6 +194,54 @@ class UdpBatchTest {
         }
     }
 
+    /** On loopback a run sent segmented reaches a socket with UDP GRO as one: split, it spans several batches. */
+    @Test
+    void aRunLongerThanTheBatchIsHandedOverAcrossReceives() throws Exception {
+        TransportEndpoint server = listen(new InetSocketAddress(LOOPBACK, 0));
+        TransportEndpoint client = transport.connect(server.localAddress());
+        opened.add(client);
+        PacketBatch outgoing = new PacketBatch(40, HEADROOM + 2048, HEADROOM);
+        for (int slot = 0; slot < 40; slot++) {
+            int length = slot == 39 ? 99 : 1200;
+            Arrays.fill(outgoing.buffer(slot), HEADROOM, HEADROOM + length, (byte) slot);
+            outgoing.set(slot, HEADROOM, length, null);
+        }
+        outgoing.setSize(40);
+        client.send(outgoing);
+        Thread.sleep(QUEUEING_MILLIS);
+
+        PacketBatch batch = new PacketBatch(16, HEADROOM + 2048, HEADROOM);
+        int slot = 0;
+        for (int expected : new int[] {16, 16, 8}) {
+            assertEquals(expected, server.receive(batch));
+            for (int i = 0; i < expected; i++, slot++) {
+                byte[] bytes = new byte[outgoing.length(slot)];
+                Arrays.fill(bytes, (byte) slot);
+                assertArrayEquals(bytes, payload(batch, i), "datagram " + slot);
+                assertEquals(client.localAddress(), batch.address(i));
+            }
+        }
+    }
+
+    @Test
+    void aRunOfDatagramsTooLongForTheBatchIsDropped() throws Exception {
+        TransportEndpoint server = listen(new InetSocketAddress(LOOPBACK, 0));
+        TransportEndpoint client = transport.connect(server.localAddress());
+        opened.add(client);
+        PacketBatch outgoing = new PacketBatch(6, HEADROOM + 2048, HEADROOM);
+        for (int slot = 0; slot < 6; slot++) {
+            outgoing.set(slot, HEADROOM, 1400, null);
+        }
+        outgoing.setSize(6);
+        client.send(outgoing);
+        client.send(new byte[10], 0, 10, null);
+        Thread.sleep(QUEUEING_MILLIS);
+
+        PacketBatch batch = new PacketBatch(8, HEADROOM + 1000, HEADROOM);
+        assertEquals(1, server.receive(batch));
+        assertEquals(10, batch.length(0));
+    }
+
     @Test
     void aRefusedRunIsSentAgainDatagramByDatagram() throws Exception {
         TransportEndpoint server = listen(new InetSocketAddress(LOOPBACK, 0));
@@ -266,6 +314,20 @@ class UdpBatchTest {
 
         ExecutionException failure = assertThrows(ExecutionException.class, () -> receiving.get(1, TimeUnit.SECONDS));
         assertInstanceOf(AsynchronousCloseException.class, failure.getCause().getCause());
+    }
+
+    @Test
+    void datagramsLeftFromAnEarlierCallAreNotHandedOverAfterClose() throws Exception {
+        TransportEndpoint server = listen(new InetSocketAddress(LOOPBACK, 0));
+        DatagramSocket sender = jdkSocket(LOOPBACK);
+        for (int i = 0; i < 3; i++) {
+            sender.send(new DatagramPacket(new byte[] {(byte) i}, 1, server.localAddress()));
+        }
+        Thread.sleep(QUEUEING_MILLIS);
+        PacketBatch batch = new PacketBatch(3, HEADROOM + 100, HEADROOM);
+        assertEquals(3, server.receive(batch));
+        server.close();
+        assertThrows(ClosedChannelException.class, () -> server.receive(batch));
     }
 
     @Test
