@@ -4,46 +4,46 @@ import io.netproxy.host.NetworkNamespace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Finds how the resolver of this network namespace is configured, so that {@link SharedDns} gives it the tunnel's
  * DNS servers the way it expects. systemd-resolved and resolvconf serve the host's network namespace only (they
  * keep their state in the /run that all namespaces share), so another namespace is only ever given DNS servers
- * through an /etc/resolv.conf of its own: a mount in this process's mount namespace (what {@code ip netns exec}
- * makes) that is not the file process 1 sees there. Where that cannot be told, nothing is written.
+ * through the /etc/resolv.conf of its own that {@code ip netns exec NAME} mounts from
+ * {@code /etc/netns/NAME/resolv.conf}, and never where that mount is missing (the file is the host's then).
  */
 final class NamespaceResolver {
     private final SystemTools tools;
     private final NetworkNamespace namespace;
     private final Path resolvConf;
-    private final Path initialResolvConf;
     private final Path resolvedRuntime;
     private final Path mountInfo;
 
     /**
-     * @param resolvConf        the resolver file, {@code /etc/resolv.conf}
-     * @param initialResolvConf the same file as process 1 sees it, {@code /proc/1/root/etc/resolv.conf}
-     * @param resolvedRuntime   systemd-resolved's runtime directory, which exists while it runs
-     * @param mountInfo         this process's mount table, {@code /proc/self/mountinfo}
+     * @param resolvConf      the resolver file, {@code /etc/resolv.conf}
+     * @param resolvedRuntime systemd-resolved's runtime directory, which exists while it runs
+     * @param mountInfo       this process's mount table, {@code /proc/self/mountinfo}
      */
-    NamespaceResolver(SystemTools tools, NetworkNamespace namespace, Path resolvConf, Path initialResolvConf,
-                      Path resolvedRuntime, Path mountInfo) {
+    NamespaceResolver(SystemTools tools, NetworkNamespace namespace, Path resolvConf, Path resolvedRuntime,
+                      Path mountInfo) {
         this.tools = tools;
         this.namespace = namespace;
         this.resolvConf = resolvConf;
-        this.initialResolvConf = initialResolvConf;
         this.resolvedRuntime = resolvedRuntime;
         this.mountInfo = mountInfo;
     }
 
     static NamespaceResolver onHost(SystemTools tools, NetworkNamespace namespace) {
-        return new NamespaceResolver(tools, namespace, Path.of("/etc/resolv.conf"),
-                Path.of("/proc/1/root/etc/resolv.conf"), Path.of("/run/systemd/resolve"), Path.of("/proc/self/mountinfo"));
+        return new NamespaceResolver(tools, namespace, Path.of("/etc/resolv.conf"), Path.of("/run/systemd/resolve"),
+                Path.of("/proc/self/mountinfo"));
     }
 
     DnsMethod choose() throws IOException {
         if (!namespace.initial()) {
-            if (isMountPoint() && !isInitialNamespacesFile()) return DnsMethod.FILE_IN_PLACE;
+            if (namespace.name() != null && mountedFrom().orElse("").endsWith("/" + namespace.name() + "/resolv.conf")) {
+                return DnsMethod.FILE_IN_PLACE;
+            }
             throw new IOException("cannot apply the DNS servers pushed by the server: in " + namespace.describe()
                     + ", " + resolvConf + " is the host's own; give the namespace a resolver file of its own ("
                     + (namespace.name() != null ? "/etc/netns/" + namespace.name() + "/resolv.conf, which 'ip netns exec "
@@ -53,31 +53,27 @@ final class NamespaceResolver {
         if (Files.isDirectory(resolvedRuntime) && tools.has(Tool.RESOLVECTL)) return DnsMethod.RESOLVECTL;
         if (tools.has(Tool.RESOLVCONF)) return DnsMethod.RESOLVCONF;
         // a container's resolver file is a mount, which a rename cannot replace
-        return isMountPoint() ? DnsMethod.FILE_IN_PLACE : DnsMethod.FILE;
+        return mountedFrom().isPresent() ? DnsMethod.FILE_IN_PLACE : DnsMethod.FILE;
     }
 
     ResolvConfFile file(DnsMethod method) {
         return new ResolvConfFile(resolvConf, method == DnsMethod.FILE_IN_PLACE);
     }
 
-    /** Whether the file process 1 sees as the resolver file is this one; when that cannot be told, it counts as such. */
-    private boolean isInitialNamespacesFile() {
-        try {
-            return Files.isSameFile(resolvConf, initialResolvConf);
-        } catch (IOException cannotTell) {
-            return true;
-        }
-    }
-
-    /** Whether the resolver file (where its links lead) is a mount point. */
-    private boolean isMountPoint() throws IOException {
-        if (!Files.exists(resolvConf)) return false;
+    /**
+     * Where the mount on the resolver file (where its links lead) comes from, as a path in its file system
+     * ({@code /etc/netns/NAME/resolv.conf}); empty when the file is no mount point.
+     */
+    private Optional<String> mountedFrom() throws IOException {
+        if (!Files.exists(resolvConf)) return Optional.empty();
         String real = resolvConf.toRealPath().toString();
+        Optional<String> source = Optional.empty();
         for (String line : Files.readAllLines(mountInfo)) {
             String[] fields = line.split(" ");
-            if (fields.length > 4 && unescape(fields[4]).equals(real)) return true;
+            // the last mount on a path is the one in effect
+            if (fields.length > 4 && unescape(fields[4]).equals(real)) source = Optional.of(unescape(fields[3]));
         }
-        return false;
+        return source;
     }
 
     /** The kernel writes space, tab, newline and backslash in mount points as octal escapes ({@code \040}). */

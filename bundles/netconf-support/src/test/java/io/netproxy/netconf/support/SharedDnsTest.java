@@ -35,8 +35,6 @@ class SharedDnsTest {
 
     private Path bin;
     private Path resolvConf;
-    /** The resolver file as process 1 sees it. */
-    private Path initialResolvConf;
     private Path resolvedRuntime;
     private Path mountInfo;
     private Path toolLog;
@@ -47,7 +45,6 @@ class SharedDnsTest {
         bin = Files.createDirectories(tempDir.resolve("bin"));
         resolvConf = tempDir.resolve("resolv.conf");
         Files.write(resolvConf, ORIGINAL);
-        initialResolvConf = resolvConf;
         resolvedRuntime = tempDir.resolve("resolve");
         mountInfo = tempDir.resolve("mountinfo");
         Files.writeString(mountInfo, "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n");
@@ -63,8 +60,7 @@ class SharedDnsTest {
 
     private SharedDns dns(NetworkNamespace namespace) {
         SystemTools tools = new SystemTools(new CommandRunner(List.of(), Duration.ofSeconds(10)), List.of(bin));
-        return new SharedDns(journals, tools, new NamespaceResolver(tools, namespace, resolvConf, initialResolvConf, resolvedRuntime,
-                mountInfo));
+        return new SharedDns(journals, tools, new NamespaceResolver(tools, namespace, resolvConf, resolvedRuntime, mountInfo));
     }
 
     private boolean live(String holder) {
@@ -112,7 +108,7 @@ class SharedDnsTest {
         assertArrayEquals(ORIGINAL, Files.readAllBytes(resolvConf), "untouched");
         assertFalse(Files.exists(dns.stateFile()), "nothing held");
 
-        // a mount that process 1 sees too (a container's resolver file): still the one every namespace uses
+        // a mount that is not this namespace's (a container's resolver file, which all its namespaces share)
         Files.writeString(mountInfo, "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n"
                 + "40 22 8:1 /containers/x/resolv.conf " + resolvConf + " rw - ext4 /dev/sda1 rw\n");
         assertThrows(IOException.class, () -> dns(NAMED).hold("t.nftables", NP0));
@@ -132,7 +128,7 @@ class SharedDnsTest {
         own.release("t.nftables");
         assertArrayEquals(ORIGINAL, Files.readAllBytes(spaced));
         assertEquals(inode, Files.getAttribute(spaced, "unix:ino"));
-        assertArrayEquals(ORIGINAL, Files.readAllBytes(initialResolvConf), "process 1's file untouched");
+        assertArrayEquals(ORIGINAL, Files.readAllBytes(tempDir.resolve("resolv.conf")), "the host's file untouched");
     }
 
     @Test
