@@ -97,6 +97,21 @@ class LiveSwapIT extends OnTopology {
         assertTrue(Installation.deviceOf(client.ok("status")).equals(device), "the same device: " + client.ok("status"));
         swap("server: tun-linux bundle updated in place, the device handed over (felix:update)",
                 () -> update(server, "io.netproxy.tun-linux"));
+
+        // the offloading backend cuts and merges TCP super-packets: the checked downloads run through it on both ends
+        for (Installation side : List.of(client, server)) {
+            String label = side == server ? "server" : "client";
+            swap(label + ": TUN backend linux -> linux-offload, the device handed over (swap command)",
+                    () -> side.ok("swap", "tun", "linux-offload"));
+            assertTrue(side.ok("status").contains("linux-offload"), side.ok("status"));
+            assertTrue(side.log().contains("now carries offloaded packets"), "the device changed format: " + side.log());
+        }
+        assertTrue(Installation.deviceOf(client.ok("status")).equals(device), "the same device: " + client.ok("status"));
+        for (Installation side : List.of(server, client)) {
+            String label = side == server ? "server" : "client";
+            swap(label + ": TUN backend linux-offload -> linux, the device handed over (swap command)",
+                    () -> side.ok("swap", "tun", "linux"));
+        }
     }
 
     @Test

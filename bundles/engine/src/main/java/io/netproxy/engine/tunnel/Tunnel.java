@@ -34,12 +34,19 @@ import org.slf4j.LoggerFactory;
  * What servers and clients share: the reader threads (TUN, and one per open transport endpoint), the data path
  * in both directions, the timer thread, transport hot swap and an orderly stop that reverts the host changes.
  *
- * <p>The data path allocates nothing per packet: each reader owns one {@link PacketBatch}; packets read
- * from the TUN land behind a headroom where the data header is written, and are sealed in place.
+ * <p>The data path allocates nothing per packet and works in batches: each reader owns its {@link PacketBatch}es;
+ * packets read from the TUN land behind a headroom where the data header is written, are sealed in place and leave
+ * in one send call per endpoint ({@link SendBatch}); packets opened from one receive enter the TUN in one write
+ * ({@link TunWrites}).
  */
 public abstract class Tunnel {
     static final int TAG_ROOM = 32;
-    static final int MAX_DATAGRAM = 65_535;
+    /** Packets per read and receive: a TUN device with offload hands over up to 64 KiB, about 45 segments, at once. */
+    static final int BATCH = 64;
+    /** The largest tunnel MTU the settings allow, which bounds the datagrams a peer sends. */
+    static final int MAX_TUNNEL_MTU = 9000;
+    /** Room for one received datagram: a data message of the largest MTU, and any handshake message. */
+    static final int RECEIVE_SLOT = Messages.DATA_HEADER_LENGTH + MAX_TUNNEL_MTU + TAG_ROOM;
     static final long SECOND = 1_000_000_000L;
     static final long REKEY_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(ProtocolTimers.REKEY_AFTER_MILLIS);
     static final long REJECT_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(ProtocolTimers.REJECT_AFTER_MILLIS);
@@ -354,7 +361,8 @@ public abstract class Tunnel {
     /** Reads datagrams until the carrier is closed; one bad packet never ends the loop. */
     private void socketLoop(Carrier carrier) {
         TransportEndpoint socket = carrier.endpoint();
-        PacketBatch batch = new PacketBatch(1, MAX_DATAGRAM, 0);
+        PacketBatch batch = new PacketBatch(BATCH, RECEIVE_SLOT, 0);
+        TunWrites toTun = new TunWrites(BATCH, MAX_TUNNEL_MTU, counters);
         while (running && carriers.contains(carrier)) {
             int count;
             try {
@@ -368,19 +376,28 @@ public abstract class Tunnel {
             }
             for (int i = 0; i < count; i++) {
                 try {
-                    dispatch(batch.buffer(i), batch.offset(i), batch.length(i), carrier, batch.address(i));
+                    dispatch(batch.buffer(i), batch.offset(i), batch.length(i), carrier, batch.address(i), toTun);
                 } catch (RuntimeException e) {
                     counters.increment(Counters.Counter.DROP_MALFORMED);
                     log.debug("tunnel {}: packet from {} raised {}", name, batch.address(i), e.toString());
                 }
             }
+            writeToTun(toTun);
         }
     }
 
-    private void dispatch(byte[] buf, int off, int len, Carrier via, InetSocketAddress from) {
+    private void writeToTun(TunWrites toTun) {
+        try {
+            toTun.flush(tun);
+        } catch (IOException e) {
+            if (running) log.debug("tunnel {}: TUN write failed: {}", name, e.getMessage());
+        }
+    }
+
+    private void dispatch(byte[] buf, int off, int len, Carrier via, InetSocketAddress from, TunWrites toTun) {
         int type = Messages.type(buf, off, len);
         if (type == Messages.TYPE_DATA) {
-            receiveData(buf, off, len, via, from);
+            receiveData(buf, off, len, via, from, toTun);
         } else if (type == Messages.TYPE_INITIATION || type == Messages.TYPE_RESPONSE) {
             handleHandshake(type, buf, off, len, via, from);
         } else {
@@ -388,7 +405,7 @@ public abstract class Tunnel {
         }
     }
 
-    private void receiveData(byte[] buf, int off, int len, Carrier via, InetSocketAddress from) {
+    private void receiveData(byte[] buf, int off, int len, Carrier via, InetSocketAddress from, TunWrites toTun) {
         if (len < Messages.DATA_HEADER_LENGTH + 16) {
             drop(Counters.Counter.DROP_MALFORMED, from);
             return;
@@ -433,10 +450,12 @@ public abstract class Tunnel {
             drop(Counters.Counter.DROP_SPOOFED, from);
             return;
         }
+        if (packetLength > MAX_TUNNEL_MTU) {
+            drop(Counters.Counter.DROP_OVERSIZED, from);
+            return;
+        }
         try {
-            tun.write(buf, packetOff, packetLength);
-            counters.increment(Counters.Counter.RX_PACKETS);
-            counters.add(Counters.Counter.RX_BYTES, packetLength);
+            toTun.add(tun, buf, packetOff, packetLength);
         } catch (IOException e) {
             if (running) log.debug("tunnel {}: TUN write failed: {}", name, e.getMessage());
         }
@@ -446,7 +465,8 @@ public abstract class Tunnel {
 
         int headroom = Messages.DATA_HEADER_LENGTH;
         int mtu = device.mtu();
-        PacketBatch batch = new PacketBatch(1, headroom + mtu + TAG_ROOM, headroom);
+        PacketBatch batch = new PacketBatch(BATCH, headroom + mtu + TAG_ROOM, headroom);
+        SendBatch outgoing = new SendBatch(BATCH, headroom + mtu + TAG_ROOM, counters, drops);
         int failures = 0;
         // A client that is given a new address replaces its device; this reader then ends with the old one.
         while (running && device == tun) {
@@ -487,8 +507,14 @@ public abstract class Tunnel {
                     counters.increment(Counters.Counter.DROP_NO_ROUTE);
                     continue;
                 }
-                send(session, session.dataSealer, buf, off, length);
+                int sealed = seal(session, session.dataSealer, buf, off, length);
+                if (sealed > 0) {
+                    PeerAddress peer = session.peerAddress();
+                    outgoing.add(session, peer.carrier().current().endpoint(), peer.address(), buf,
+                            off - Messages.DATA_HEADER_LENGTH, sealed, length);
+                }
             }
+            outgoing.flush();
         }
     }
 
@@ -497,32 +523,41 @@ public abstract class Tunnel {
      * The session's age is checked by the caller: {@link #route} for data, {@link #sendKeepalive} for keepalives.
      */
     protected final void send(Session session, PacketSealer sealer, byte[] buf, int payloadOff, int length) {
-        long counter = session.nextCounter();
-        if (counter >= ReplayWindow.REJECT_AFTER_MESSAGES) {
-            counters.increment(Counters.Counter.DROP_KEY_EXPIRED);
-            return;
-        }
+        int sealed = seal(session, sealer, buf, payloadOff, length);
+        if (sealed < 0) return;
         int headerOff = payloadOff - Messages.DATA_HEADER_LENGTH;
-        Messages.writeDataHeader(buf, headerOff, session.remoteIndex(), counter);
-        int sealed;
-        try {
-            sealed = sealer.seal(counter, buf, headerOff, Messages.DATA_HEADER_LENGTH, payloadOff, length);
-        } catch (RuntimeException e) {
-            // The session was retired (its keys wiped) between route() and here, or a suite is faulty: this
-            // packet is lost, the calling thread (TUN reader or timer) must not be.
-            counters.increment(Counters.Counter.SEND_ERRORS);
-            log.debug("tunnel {}: sealing for {} failed: {}", name, session.peerAddress(), e.toString());
-            return;
-        }
         PeerAddress peer = session.peerAddress();
         try {
-            peer.carrier().current().endpoint().send(buf, headerOff, Messages.DATA_HEADER_LENGTH + sealed, peer.address());
+            peer.carrier().current().endpoint().send(buf, headerOff, sealed, peer.address());
             session.sent(length);
             counters.increment(Counters.Counter.TX_PACKETS);
             counters.add(Counters.Counter.TX_BYTES, length);
         } catch (IOException e) {
             counters.increment(Counters.Counter.SEND_ERRORS);
             if (running) drops.dropped(Counters.Counter.SEND_ERRORS, peer.address());
+        }
+    }
+
+    /**
+     * Writes the data header in front of {@code buf[payloadOff .. +length)} and seals the payload in place; returns
+     * the datagram's length from the header on, or -1 when the packet is lost (counted).
+     */
+    private int seal(Session session, PacketSealer sealer, byte[] buf, int payloadOff, int length) {
+        long counter = session.nextCounter();
+        if (counter >= ReplayWindow.REJECT_AFTER_MESSAGES) {
+            counters.increment(Counters.Counter.DROP_KEY_EXPIRED);
+            return -1;
+        }
+        int headerOff = payloadOff - Messages.DATA_HEADER_LENGTH;
+        Messages.writeDataHeader(buf, headerOff, session.remoteIndex(), counter);
+        try {
+            return Messages.DATA_HEADER_LENGTH + sealer.seal(counter, buf, headerOff, Messages.DATA_HEADER_LENGTH, payloadOff, length);
+        } catch (RuntimeException e) {
+            // The session was retired (its keys wiped) between route() and here, or a suite is faulty: this
+            // packet is lost, the calling thread (TUN reader or timer) must not be.
+            counters.increment(Counters.Counter.SEND_ERRORS);
+            log.debug("tunnel {}: sealing for {} failed: {}", name, session.peerAddress(), e.toString());
+            return -1;
         }
     }
 

@@ -33,4 +33,8 @@ final class Ifreq {
         }
         return new String(ifreq, 0, length, StandardCharsets.UTF_8);
     }
+
+    static int flags(byte[] ifreq) {
+        return ByteBuffer.wrap(ifreq).order(ByteOrder.nativeOrder()).getShort(FLAGS_OFFSET) & 0xffff;
+    }
 }

@@ -3,19 +3,18 @@ package io.netproxy.tun.linux;
 import io.netproxy.api.PacketBatch;
 import io.netproxy.api.TunDevice;
 import java.io.EOFException;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.channels.FileChannel;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An open TUN device. Packets are read through the file's channel because closing a FileChannel signals
- * the thread blocked in it, which is how {@link #close()} unblocks the reader. Writes go through a second
- * channel on the same descriptor: a FileChannel holds one lock across read and write, so sharing it would
- * make every writer wait until the reader receives a packet.
+ * An open TUN device, read and written in the packet format of its backend: bare, or with offloads.
+ *
+ * <p>The kernel fixes a device's format when its first queue attaches, so a device taken over from a backend of the
+ * other format arrives in that format and keeps it while the old queue lives. At the first read, which the engine
+ * makes only after it closed the old queue, the device changes format: it keeps the device alive with TUNSETPERSIST,
+ * closes its queue and attaches a new one with its own flags, which the kernel then applies (addresses, routes and
+ * the rules naming the device stay; packets routed to it in that millisecond are lost).
  */
 final class LinuxTunDevice implements TunDevice {
     private static final Logger LOG = LoggerFactory.getLogger(LinuxTunDevice.class);
@@ -23,18 +22,22 @@ final class LinuxTunDevice implements TunDevice {
     private final String name;
     private final int mtu;
     private final boolean persistent;
-    private final FileChannel reader;
-    private final FileChannel writer;
-    private final ArrayBufferView readView = new ArrayBufferView();
-    private final ThreadLocal<ArrayBufferView> writeViews = ThreadLocal.withInitial(ArrayBufferView::new);
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final boolean offload;
+    private final Object lifecycle = new Object();
+    private volatile TunQueue queue;
+    private volatile PacketFormat format;
+    /** Set until the first read has tried to change the format (read by the reading thread only). */
+    private boolean formatToChange;
+    private boolean closed;
 
-    LinuxTunDevice(String name, int mtu, boolean persistent, RandomAccessFile file) throws IOException {
-        this.name = name;
+    LinuxTunDevice(TunQueue queue, int mtu, boolean persistent, boolean offload) {
+        this.name = queue.name;
         this.mtu = mtu;
         this.persistent = persistent;
-        this.reader = file.getChannel();
-        this.writer = new FileOutputStream(file.getFD()).getChannel();
+        this.offload = offload;
+        this.queue = queue;
+        this.format = formatOf(queue);
+        this.formatToChange = queue.virtio != offload;
     }
 
     @Override
@@ -47,45 +50,68 @@ final class LinuxTunDevice implements TunDevice {
         return mtu;
     }
 
-    /** Reads one packet per call; filling more slots (e.g. with a non-blocking drain) can come later. */
     @Override
     public int read(PacketBatch batch) throws IOException {
-        int offset = batch.headroom();
-        int n = reader.read(readView.of(batch.buffer(0), offset, batch.bufferSize() - offset));
+        if (formatToChange) {
+            formatToChange = false;
+            takeOwnFormat();
+        }
+        TunQueue current = queue;
+        int n = format.read(current.reader, batch);
         if (n < 0) {
             throw new EOFException("TUN device " + name + " was closed");
         }
-        batch.set(0, offset, n, null);
-        batch.setSize(1);
-        return 1;
+        return n;
     }
 
     @Override
     public void write(PacketBatch batch) throws IOException {
-        for (int slot = 0; slot < batch.size(); slot++) {
-            write(batch.buffer(slot), batch.offset(slot), batch.length(slot));
-        }
+        format.write(queue.writer, batch);
     }
 
     @Override
     public void write(byte[] buf, int off, int len) throws IOException {
-        int n = writer.write(writeViews.get().of(buf, off, len));
-        if (n != len) {
-            throw new IOException("TUN device " + name + " took " + n + " of " + len + " bytes of a packet");
+        format.write(queue.writer, buf, off, len);
+    }
+
+    private void takeOwnFormat() throws IOException {
+        synchronized (lifecycle) {
+            if (closed) throw new EOFException("TUN device " + name + " was closed");
+            TunQueue old = queue;
+            if (!persistent) TunIoctl.setPersist(old.fd, name, true);
+            old.close();
+            TunQueue next;
+            try {
+                next = TunQueue.attach(name, CloneDeviceBackend.flags(offload));
+            } catch (IOException e) {
+                throw new IOException("TUN device " + name + " lost its queue while changing its packet format (it "
+                        + "stays as a persistent device; `ip link del " + name + "` removes it): " + e.getMessage(), e);
+            }
+            if (!persistent) TunIoctl.setPersist(next.fd, name, false);
+            TunIoctl.setOffload(next.fd, CloneDeviceBackend.offloads(next.virtio), name);
+            queue = next;
+            format = formatOf(next);
+            if (next.virtio == offload) {
+                LOG.info("TUN {} now carries {} packets", name, offload ? "offloaded" : "bare");
+            } else {
+                // another queue is still attached, so the kernel kept the old format; this one reads it correctly
+                LOG.warn("TUN {} keeps its {} packets: another queue of it is still open", name,
+                        next.virtio ? "offloaded" : "bare");
+            }
         }
+    }
+
+    private static PacketFormat formatOf(TunQueue queue) {
+        return queue.virtio ? new OffloadedPackets() : new BarePackets();
     }
 
     /** Unblocks a reader; the kernel removes the device now unless it is persistent. */
     @Override
     public void close() throws IOException {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            // Signals a thread blocked in read(), then closes the descriptor that both channels share.
-            reader.close();
-        } finally {
-            writer.close();
+        synchronized (lifecycle) {
+            if (closed) return;
+            closed = true;
+            queue.close();
         }
         LOG.info(persistent ? "closed TUN {} (the persistent device stays)" : "closed TUN {}", name);
     }
