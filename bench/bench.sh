@@ -236,7 +236,8 @@ main() {
     NETPROXY_BENCH_JAVAS=${NETPROXY_BENCH_JAVAS:-$(detect_javas)}
     local all=$ANCHOR_SYSTEMS
     for entry in $NETPROXY_BENCH_JAVAS; do
-        all+=" netproxy-aes-jdk${entry%%=*} netproxy-chacha-jdk${entry%%=*} netproxy-tcp-aes-jdk${entry%%=*}"
+        all+=" netproxy-aes-jdk${entry%%=*} netproxy-chacha-jdk${entry%%=*} netproxy-offload-aes-jdk${entry%%=*}"
+        all+=" netproxy-offload-chacha-jdk${entry%%=*} netproxy-tcp-aes-jdk${entry%%=*}"
     done
     if ((list)); then echo "$all"; exit 0; fi
     if ((${#systems[@]} == 0)); then

@@ -10,8 +10,9 @@
 # "full" = no --route, i.e. full tunnel), NETPROXY_BENCH_WARMUP (seconds, 3),
 # NETPROXY_BENCH_START_TIMEOUT (seconds, 60), NETPROXY_BENCH_ARGS (extra args for both sides).
 #
-# Defines systems netproxy-aes-jdk<N> and netproxy-chacha-jdk<N> (UDP) and netproxy-tcp-aes-jdk<N> (the TCP
-# transport, to set beside openvpn-tcp-aes-nodelay) for every JDK in NETPROXY_BENCH_JAVAS.
+# Defines systems netproxy-aes-jdk<N> and netproxy-chacha-jdk<N> (UDP), netproxy-offload-aes-jdk<N> and
+# netproxy-offload-chacha-jdk<N> (UDP with the offloading TUN backend linux-offload) and netproxy-tcp-aes-jdk<N> (the
+# TCP transport, to set beside openvpn-tcp-aes-nodelay) for every JDK in NETPROXY_BENCH_JAVAS.
 # Functions below run inside anchors.sh's per-system subshell and use its helpers and variables
 # (ns_bg, die, log, wait_until, port_listening, NS_C, NS_S, SYS_DIR, TUN_*, UL_*, VETH_*).
 
@@ -63,8 +64,9 @@ np_launch() {
     echo "$side $NP_PID $ns" >>"$NP_SYS_SCRATCH/pids"
 }
 
-np_start() { # short-cipher jdk-feature [transport]
+np_start() { # short-cipher jdk-feature [transport [tun-backend]]
     local cipher java port=${NETPROXY_BENCH_PORT:-6767} route=${NETPROXY_BENCH_ROUTE:-$TUN_S/32} transport=${3:-udp}
+    local backend=${4:-linux}
     local tmo=${NETPROXY_BENCH_START_TIMEOUT:-60} spid
     local -a route_args=()
     [[ -n ${NETPROXY_BENCH_DIST:-} && -n ${NETPROXY_BENCH_SCRATCH:-} && -r ${NETPROXY_BENCH_PASSWORD_FILE:-} ]] ||
@@ -78,7 +80,7 @@ np_start() { # short-cipher jdk-feature [transport]
     # The bench namespaces have no default route, so the NAT egress is named (nothing is forwarded here).
     # Pool host bits name the server's address: 198.18.0.2/24 -> server .2, first client .1.
     np_launch server "$NS_S" "$java" serve --bind "$UL_S" --port "$port" --egress "$VETH_S" \
-        --password-file "$NETPROXY_BENCH_PASSWORD_FILE" --pool "$TUN_S/24" --cipher "$cipher" --transport "$transport"
+        --password-file "$NETPROXY_BENCH_PASSWORD_FILE" --pool "$TUN_S/24" --cipher "$cipher" --transport "$transport" --tun-backend "$backend"
     spid=$NP_PID
     # The JVM + Felix take a few seconds; a client started earlier would only back off and retry.
     np_wait_log "$spid" "$SYS_DIR/server.log" 'serving on' "$tmo" server
@@ -86,14 +88,14 @@ np_start() { # short-cipher jdk-feature [transport]
         die "netproxy server logged 'serving on' but has no ${transport^^} socket on $port"
 
     np_launch client "$NS_C" "$java" connect "$UL_S:$port" \
-        --password-file "$NETPROXY_BENCH_PASSWORD_FILE" --cipher "$cipher" --transport "$transport" "${route_args[@]}"
+        --password-file "$NETPROXY_BENCH_PASSWORD_FILE" --cipher "$cipher" --transport "$transport" --tun-backend "$backend" "${route_args[@]}"
     np_wait_log "$NP_PID" "$SYS_DIR/client.log" 'connected to ' "$tmo" client
-    POSTUP="np_check $cipher $java $transport"
+    POSTUP="np_check $cipher $java $transport $backend"
 }
 
 # Runs once the tunnel pings: prove the setup is what the row claims, then warm up the JIT.
-np_check() { # cipher java transport
-    local cipher=$1 java=$2 transport=$3 side pid ns actual_ns exe want_exe ver warm=${NETPROXY_BENCH_WARMUP:-3}
+np_check() { # cipher java transport tun-backend
+    local cipher=$1 java=$2 transport=$3 backend=$4 side pid ns actual_ns exe want_exe ver warm=${NETPROXY_BENCH_WARMUP:-3}
     want_exe=$(readlink -f "$java")
     while read -r side pid ns; do
         np_alive "$pid" || die "netproxy $side (pid $pid) is gone"
@@ -110,6 +112,10 @@ np_check() { # cipher java transport
     # the client's line ends with the transport it connected over ("..., aes-256-gcm over tcp")
     grep -qE "connected to .* as $TUN_C/[0-9]+ on .*, $cipher over $transport\$" "$SYS_DIR/client.log" ||
         die "client is not $TUN_C with $cipher over $transport: $(grep -E 'connected' "$SYS_DIR/client.log" | tail -1)"
+    for side in server client; do
+        grep -q "opened TUN .*(backend $backend," "$SYS_DIR/$side.log" ||
+            die "netproxy $side did not open its TUN device with backend $backend"
+    done
     ver=$("$java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.runtime.version/ { print $2; exit }')
 
     # A JVM reaches its steady state only after the JIT has compiled the packet path; a cold JVM would
@@ -118,7 +124,7 @@ np_check() { # cipher java transport
     if ((warm > 0)); then
         ip netns exec "$NS_C" ping -q -n -f -s 1372 -w "$warm" "$TUN_S" >"$SYS_DIR/warmup.txt" 2>&1 || true
     fi
-    SYS_NOTE+="java=${ver:-?} cipher=$cipher transport=$transport warmup=${warm}s "
+    SYS_NOTE+="java=${ver:-?} cipher=$cipher transport=$transport tun=$backend warmup=${warm}s "
 }
 
 # One system per (cipher, JDK): sut_start_netproxy_aes_jdk25 etc.
@@ -131,6 +137,9 @@ np_define_systems() {
             eval "sut_start_netproxy_${c}_jdk${feature}() { np_start $c $feature udp; }"
         done
         eval "sut_start_netproxy_tcp_aes_jdk${feature}() { np_start aes $feature tcp; }"
+        for c in aes chacha; do
+            eval "sut_start_netproxy_offload_${c}_jdk${feature}() { np_start $c $feature udp linux-offload; }"
+        done
     done
 }
 np_define_systems

@@ -40,21 +40,11 @@ public final class PasswordCredentials {
         if (password == null || password.length == 0) {
             throw new IllegalArgumentException("the password is empty");
         }
-        byte[] master = new byte[32];
-        byte[] passwordBytes = utf8(password);
-        try {
-            Argon2BytesGenerator argon2 = new Argon2BytesGenerator();
-            argon2.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-                    .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                    .withMemoryAsKB(ARGON2_MEMORY_KIB)
-                    .withIterations(ARGON2_ITERATIONS)
-                    .withParallelism(ARGON2_PARALLELISM)
-                    .withSalt(ARGON2_SALT.getBytes(StandardCharsets.US_ASCII))
-                    .build());
-            argon2.generateBytes(passwordBytes, master);
-        } finally {
-            Arrays.fill(passwordBytes, (byte) 0);
-        }
+        byte[] master = stretch(password);
+        // The 64 MiB of Argon2id blocks are garbage now that stretch() returned. A full collection hands them back to
+        // the OS at once (the launcher runs the serial collector without ShrinkHeapInSteps); otherwise the old
+        // generation that grew for them would stay committed, and resident, for the instance's lifetime.
+        System.gc();
         byte[][] derived = NoiseCrypto.kdf(NoiseCrypto.hash(KDF_LABEL.getBytes(StandardCharsets.US_ASCII)), master, 3);
         Arrays.fill(master, (byte) 0);
         StaticIdentity server = StaticIdentity.fromPrivateKey(derived[1]);
@@ -75,6 +65,26 @@ public final class PasswordCredentials {
     /** A copy of the 32-byte psk. */
     public byte[] psk() {
         return psk.clone();
+    }
+
+    /** Argon2id of the password: the master secret the keys are derived from. */
+    private static byte[] stretch(char[] password) {
+        byte[] master = new byte[32];
+        byte[] passwordBytes = utf8(password);
+        try {
+            Argon2BytesGenerator argon2 = new Argon2BytesGenerator();
+            argon2.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                    .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                    .withMemoryAsKB(ARGON2_MEMORY_KIB)
+                    .withIterations(ARGON2_ITERATIONS)
+                    .withParallelism(ARGON2_PARALLELISM)
+                    .withSalt(ARGON2_SALT.getBytes(StandardCharsets.US_ASCII))
+                    .build());
+            argon2.generateBytes(passwordBytes, master);
+        } finally {
+            Arrays.fill(passwordBytes, (byte) 0);
+        }
+        return master;
     }
 
     private static byte[] utf8(char[] password) {

@@ -18,8 +18,16 @@ import java.nio.ByteBuffer;
 final class ReceiveBuffers {
     /** The most a coalesced datagram carries: one IP packet of 64 KiB. */
     private static final int COALESCED_ROOM = 65_535;
+    /**
+     * Messages per call with UDP GRO, where each needs room for 64 KiB: one may carry a run of dozens of datagrams,
+     * so a few fill a batch, while room for a batch's every slot would keep 4 MiB resident per socket. Datagrams of
+     * many senders, which the kernel cannot coalesce, then take a call per 16.
+     */
+    static final int COALESCED_MESSAGES = 16;
 
     private final int slots;
+    /** Messages one call may fill. */
+    private final int messageCount;
     private final int room;
     private final ByteBuffer memory;
     private final long messages;
@@ -40,15 +48,16 @@ final class ReceiveBuffers {
     ReceiveBuffers(int slots, int room, boolean coalescing) {
         this.slots = slots;
         this.room = room;
+        this.messageCount = coalescing ? Math.min(slots, COALESCED_MESSAGES) : slots;
         int messageRoom = coalescing ? Math.max(room, COALESCED_ROOM) : room;
-        int iovecs = slots * HEADER_SIZE;
-        this.controls = iovecs + slots * IOVEC_SIZE;
-        this.sockaddrs = controls + slots * SEGMENT_CONTROL_SPACE;
-        this.payloads = sockaddrs + slots * SocketAddresses.ROOM;
+        int iovecs = messageCount * HEADER_SIZE;
+        this.controls = iovecs + messageCount * IOVEC_SIZE;
+        this.sockaddrs = controls + messageCount * SEGMENT_CONTROL_SPACE;
+        this.payloads = sockaddrs + messageCount * SocketAddresses.ROOM;
         this.payloadStride = (messageRoom + 63) & ~63; // each payload on its own cache lines
-        this.memory = MessageLayout.allocate(payloads + slots * payloadStride);
+        this.memory = MessageLayout.allocate(payloads + messageCount * payloadStride);
         this.messages = MessageLayout.addressOf(memory);
-        for (int slot = 0; slot < slots; slot++) {
+        for (int slot = 0; slot < messageCount; slot++) {
             MessageLayout.writeHeader(memory, slot * HEADER_SIZE, messages + sockaddrs + slot * SocketAddresses.ROOM,
                     SocketAddresses.ROOM, messages + iovecs + slot * IOVEC_SIZE,
                     messages + controls + slot * SEGMENT_CONTROL_SPACE, SEGMENT_CONTROL_SPACE);
@@ -65,13 +74,13 @@ final class ReceiveBuffers {
         return batch.capacity() == slots && room(batch) == room;
     }
 
-    /** The address of the first struct mmsghdr, for recvmmsg with up to {@link #slots()} of them. */
+    /** The address of the first struct mmsghdr, for recvmmsg with up to {@link #messageCount()} of them. */
     long messages() {
         return messages;
     }
 
-    int slots() {
-        return slots;
+    int messageCount() {
+        return messageCount;
     }
 
     /** Whether every datagram of the last call is in a batch: the next needs a call. */

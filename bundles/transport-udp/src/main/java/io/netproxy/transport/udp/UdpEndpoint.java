@@ -48,7 +48,7 @@ final class UdpEndpoint implements TransportEndpoint {
         }
         while (true) {
             if (buffers.drained()) {
-                buffers.received(socket.receive(buffers.messages(), buffers.slots()));
+                buffers.received(socket.receive(buffers.messages(), buffers.messageCount()));
             } else {
                 socket.checkOpen();
             }

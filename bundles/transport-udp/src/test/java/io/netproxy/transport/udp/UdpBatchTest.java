@@ -46,7 +46,7 @@ class UdpBatchTest {
     }
 
     @Test
-    void oneReceiveTakesEveryQueuedDatagramOfSeveralSendersWithItsSender() throws Exception {
+    void aReceiveTakesManyQueuedDatagramsOfSeveralSendersEachWithItsSender() throws Exception {
         TransportEndpoint server = listen(new InetSocketAddress(LOOPBACK, 0));
         List<DatagramSocket> senders = List.of(jdkSocket(LOOPBACK), jdkSocket(LOOPBACK), jdkSocket(LOOPBACK));
         for (int round = 0; round < 10; round++) {
@@ -57,15 +57,21 @@ class UdpBatchTest {
         }
         Thread.sleep(QUEUEING_MILLIS);
 
+        // datagrams of several senders take a message each: a call holds as many as it has messages (all 30 without
+        // UDP GRO, 16 with it)
         PacketBatch batch = new PacketBatch(64, HEADROOM + 2048, HEADROOM);
-        assertEquals(30, server.receive(batch), "every queued datagram in one call");
-        assertEquals(30, batch.size());
         int[] nextRound = new int[senders.size()];
-        for (int slot = 0; slot < batch.size(); slot++) {
-            assertEquals(HEADROOM, batch.offset(slot));
-            int sender = batch.buffer(slot)[HEADROOM];
-            assertEquals(senders.get(sender).getLocalSocketAddress(), batch.address(slot), "slot " + slot);
-            assertArrayEquals(datagram(sender, nextRound[sender]++), payload(batch, slot), "slot " + slot);
+        for (int received = 0, call = 0; received < 30; call++) {
+            int count = server.receive(batch);
+            assertTrue(count >= Math.min(30 - received, ReceiveBuffers.COALESCED_MESSAGES), count + " in call " + call);
+            assertEquals(count, batch.size());
+            for (int slot = 0; slot < batch.size(); slot++) {
+                assertEquals(HEADROOM, batch.offset(slot));
+                int sender = batch.buffer(slot)[HEADROOM];
+                assertEquals(senders.get(sender).getLocalSocketAddress(), batch.address(slot), "slot " + slot);
+                assertArrayEquals(datagram(sender, nextRound[sender]++), payload(batch, slot), "slot " + slot);
+            }
+            received += count;
         }
         assertArrayEquals(new int[] {10, 10, 10}, nextRound);
     }
