@@ -178,6 +178,11 @@ final class Installation {
         return firstOf("cipher: (\\S+)", status);
     }
 
+    /** The transport of the first tunnel of a {@code status} output ({@code udp+tcp} for a server on both). */
+    static String transportOf(String status) {
+        return firstOf("implementations: transport (\\S+),", status);
+    }
+
     /** The network configurator of the first tunnel of a {@code status} output. */
     static String netconfOf(String status) {
         return firstOf("network configurator (\\S+)", status);

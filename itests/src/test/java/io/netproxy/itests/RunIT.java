@@ -72,6 +72,7 @@ class RunIT extends OnTopology {
         topology.checkedDownload("c1", 3_000_000);
 
         String status = client.ok("status");
+        System.out.println("status of the client's instance:\n" + status + "\nand of the server's:\n" + server.ok("status"));
         for (String line : List.of("tunnel home: client connected", "  file: " + clientFile, "  server: " + SERVER + ":6767 (",
                 "  device: np0 198.18.0.2/24", "  peer: ", "    endpoint: " + SERVER + ":6767 (udp)",
                 "    tunnel address: 198.18.0.1", "    latest handshake: ", "    transfer: ")) {

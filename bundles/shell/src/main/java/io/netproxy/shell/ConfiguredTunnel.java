@@ -66,7 +66,7 @@ public final class ConfiguredTunnel {
             unknownKeys(config);
         } catch (IllegalArgumentException e) {
             LOG.error("tunnel {} not started: {}", name, e.getMessage());
-            outcomes.report(source, name, ConfiguredTunnels.State.REFUSED, e.getMessage());
+            outcomes.report(source, name, ConfiguredTunnels.State.REFUSED, e.getMessage()); // before active: never late
             return;
         }
         synchronized (this) {
@@ -84,7 +84,7 @@ public final class ConfiguredTunnel {
             } catch (RuntimeException e) {
                 // Caught so that this thread never ends silently while the file still asks for a tunnel.
                 LOG.error("{}: tunnel {} did not start; retrying in {} s", source, name, retryMs / 1000, e);
-                outcomes.report(source, name, ConfiguredTunnels.State.FAILED, source + ": " + e);
+                report(ConfiguredTunnels.State.FAILED, source + ": " + e);
             }
             try {
                 Thread.sleep(retryMs);
@@ -102,7 +102,7 @@ public final class ConfiguredTunnel {
             String problem = SettingLocation.prefix(config, "name") + "a tunnel named '" + name + "' is already running"
                     + " (started from the command line or another file); set another 'name' in this file";
             LOG.error("tunnel {} not started: {}{}", name, problem, retry);
-            outcomes.report(source, name, ConfiguredTunnels.State.REFUSED, problem);
+            report(ConfiguredTunnels.State.REFUSED, problem);
             return false;
         }
         TunnelSpec spec;
@@ -111,19 +111,19 @@ public final class ConfiguredTunnel {
         } catch (IllegalArgumentException e) {
             // Bad options do not get better by waiting; editing the file re-activates this component.
             LOG.error("tunnel {} not started: {}", name, e.getMessage());
-            outcomes.report(source, name, ConfiguredTunnels.State.REFUSED, e.getMessage());
+            report(ConfiguredTunnels.State.REFUSED, e.getMessage());
             return true;
         } catch (IOException e) {
             LOG.error("tunnel {} not started: {}{}", name, e.getMessage(), retry);
-            outcomes.report(source, name, ConfiguredTunnels.State.REFUSED, e.getMessage());
+            report(ConfiguredTunnels.State.REFUSED, e.getMessage());
             return false;
         }
-        outcomes.report(source, name, ConfiguredTunnels.State.STARTING, null);
+        report(ConfiguredTunnels.State.STARTING, null);
         try {
             tunnels.start(spec);
         } catch (IOException e) {
             LOG.error("{}: tunnel {} did not start: {}{}", source, name, e.getMessage(), retry);
-            outcomes.report(source, name, ConfiguredTunnels.State.FAILED, source + ": tunnel did not start: " + e.getMessage());
+            report(ConfiguredTunnels.State.FAILED, source + ": tunnel did not start: " + e.getMessage());
             return false;
         } finally {
             spec.wipe();
@@ -178,6 +178,11 @@ public final class ConfiguredTunnel {
         activate(config);
     }
 
+    /** What became of the file, unless it is gone: a report after deactivate() must not bring a removed file back. */
+    private synchronized void report(ConfiguredTunnels.State state, String problem) {
+        if (active) outcomes.report(source, name, state, problem);
+    }
+
     private synchronized boolean isStarted() {
         return active && started;
     }
@@ -190,10 +195,8 @@ public final class ConfiguredTunnel {
     void deactivate() {
         boolean ours;
         synchronized (this) {
-            if (!active) {
-                if (source != null) outcomes.remove(source); // a file refused at activation
-                return;
-            }
+            if (source != null) outcomes.remove(source);
+            if (!active) return;
             active = false;
             ours = started;
         }
@@ -203,7 +206,6 @@ public final class ConfiguredTunnel {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        outcomes.remove(source);
         if (ours) stopTunnel();
     }
 
