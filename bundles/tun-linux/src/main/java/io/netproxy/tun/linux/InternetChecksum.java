@@ -9,7 +9,9 @@ import java.nio.ByteOrder;
  * leaves to its reader. Sums are kept unfolded in a long, which cannot overflow for anything an IP packet holds.
  */
 final class InternetChecksum {
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    private static final boolean NATIVE_IS_BIG = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
     private static final int IPV4_SOURCE = 12;
     private static final int IPV6_SOURCE = 8;
 
@@ -23,13 +25,24 @@ final class InternetChecksum {
 
     /** {@code initial} plus the 16-bit words of {@code buf[off .. off+len)}, an odd last byte padded with zero. */
     static long sum(byte[] buf, int off, int len, long initial) {
-        long sum = initial;
         int end = off + len;
         int i = off;
-        // 32-bit words add up to the same folded sum as their 16-bit halves (2^16 is 1 modulo 2^16 - 1)
-        for (; i + 3 < end; i += 4) {
-            sum += (int) INT.get(buf, i) & 0xffffffffL;
+        // Eight bytes per load, two sums so that the additions do not wait on each other. The words are read in the
+        // host's order: a ones' complement sum of byte-swapped words is the byte-swapped sum (RFC 1071), so one swap
+        // at the end makes it right. Two 32-bit halves per long cannot overflow a long for anything an IP packet holds.
+        long first = 0;
+        long second = 0;
+        for (; i + 15 < end; i += 16) {
+            long a = (long) LONG.get(buf, i);
+            long b = (long) LONG.get(buf, i + 8);
+            first += (a >>> 32) + (a & 0xffffffffL);
+            second += (b >>> 32) + (b & 0xffffffffL);
         }
+        for (; i + 3 < end; i += 4) {
+            first += (int) INT.get(buf, i) & 0xffffffffL;
+        }
+        int swapped = fold(first + second);
+        long sum = initial + (NATIVE_IS_BIG ? swapped : ((swapped & 0xff) << 8) | (swapped >>> 8));
         for (; i + 1 < end; i += 2) {
             sum += ((buf[i] & 0xff) << 8) | (buf[i + 1] & 0xff);
         }

@@ -34,6 +34,29 @@ class InternetChecksumTest {
         assertEquals(0xfffe, InternetChecksum.of(data, 1, 2));
     }
 
+    @Test
+    void agreesWithTheWordByWordSumAtEveryLengthAndOffset() {
+        java.util.Random random = new java.util.Random(1071);
+        byte[] data = new byte[1600];
+        random.nextBytes(data);
+        for (int off = 0; off < 9; off++) {
+            for (int len = 0; off + len <= data.length; len += len < 80 ? 1 : 97) {
+                long initial = random.nextInt(1 << 20);
+                assertEquals(InternetChecksum.fold(wordByWord(data, off, len, initial)),
+                        InternetChecksum.fold(InternetChecksum.sum(data, off, len, initial)), "offset " + off + ", length " + len);
+            }
+        }
+    }
+
+    /** RFC 1071 as written: big-endian 16-bit words, an odd last byte padded with zero. */
+    private static long wordByWord(byte[] buf, int off, int len, long initial) {
+        long sum = initial;
+        int i = off;
+        for (; i + 1 < off + len; i += 2) sum += ((buf[i] & 0xff) << 8) | (buf[i + 1] & 0xff);
+        if (i < off + len) sum += (buf[i] & 0xff) << 8;
+        return sum;
+    }
+
     static byte[] hex(String text) {
         String digits = text.replace(" ", "");
         byte[] bytes = new byte[digits.length() / 2];
