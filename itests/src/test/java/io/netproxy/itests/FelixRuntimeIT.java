@@ -136,7 +136,7 @@ class FelixRuntimeIT {
     void servicesAreRegisteredByName() throws Exception {
         assertEquals(Set.of("aes-256-gcm", "chacha20-poly1305"), names("io.netproxy.api.CipherSuite", "netproxy.cipher"));
         assertEquals(Set.of("udp", "tcp"), names("io.netproxy.api.Transport", "netproxy.transport"));
-        assertEquals(Set.of("linux"), names("io.netproxy.api.TunBackend", "netproxy.tun"));
+        assertEquals(Set.of("linux", "linux-offload"), names("io.netproxy.api.TunBackend", "netproxy.tun"));
         assertEquals(Set.of("iptables", "nftables"), names("io.netproxy.api.NetworkConfigurator", "netproxy.netconf"));
         // without --netconf the highest ranking wins: nftables where nft is installed, iptables (10) otherwise
         ServiceReference<?> nftables = context.getAllServiceReferences("io.netproxy.api.NetworkConfigurator",
