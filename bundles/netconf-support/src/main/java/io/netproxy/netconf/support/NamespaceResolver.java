@@ -14,32 +14,48 @@ import java.util.Optional;
  * {@code /etc/netns/NAME/resolv.conf}, and never where that mount is missing (the file is the host's then).
  */
 final class NamespaceResolver {
+    /** Finds the namespace this process runs in, when it is first needed. */
+    @FunctionalInterface
+    interface ProcessNamespace {
+        NetworkNamespace get() throws IOException;
+    }
+
     private final SystemTools tools;
     private final NetworkNamespace namespace;
+    private final ProcessNamespace process;
     private final Path resolvConf;
     private final Path resolvedRuntime;
     private final Path mountInfo;
 
     /**
+     * @param namespace       the namespace configured
+     * @param process         the namespace this process runs in, whose files it sees (commands may enter another)
      * @param resolvConf      the resolver file, {@code /etc/resolv.conf}
      * @param resolvedRuntime systemd-resolved's runtime directory, which exists while it runs
      * @param mountInfo       this process's mount table, {@code /proc/self/mountinfo}
      */
-    NamespaceResolver(SystemTools tools, NetworkNamespace namespace, Path resolvConf, Path resolvedRuntime,
-                      Path mountInfo) {
+    NamespaceResolver(SystemTools tools, NetworkNamespace namespace, ProcessNamespace process, Path resolvConf,
+                      Path resolvedRuntime, Path mountInfo) {
         this.tools = tools;
         this.namespace = namespace;
+        this.process = process;
         this.resolvConf = resolvConf;
         this.resolvedRuntime = resolvedRuntime;
         this.mountInfo = mountInfo;
     }
 
     static NamespaceResolver onHost(SystemTools tools, NetworkNamespace namespace) {
-        return new NamespaceResolver(tools, namespace, Path.of("/etc/resolv.conf"), Path.of("/run/systemd/resolve"),
-                Path.of("/proc/self/mountinfo"));
+        return new NamespaceResolver(tools, namespace, NetworkNamespace::current, Path.of("/etc/resolv.conf"),
+                Path.of("/run/systemd/resolve"), Path.of("/proc/self/mountinfo"));
     }
 
     DnsMethod choose() throws IOException {
+        NetworkNamespace own = process.get();
+        if (own.inode() != namespace.inode()) {
+            // its commands enter the namespace, but the files it sees are those of its own
+            throw new IOException("cannot apply the DNS servers pushed by the server: this process runs in "
+                    + own.describe() + ", not in " + namespace.describe() + ", whose resolver it would set");
+        }
         if (!namespace.initial()) {
             if (namespace.name() != null && mountedFrom().orElse("").endsWith("/" + namespace.name() + "/resolv.conf")) {
                 return DnsMethod.FILE_IN_PLACE;

@@ -60,7 +60,8 @@ class SharedDnsTest {
 
     private SharedDns dns(NetworkNamespace namespace) {
         SystemTools tools = new SystemTools(new CommandRunner(List.of(), Duration.ofSeconds(10)), List.of(bin));
-        return new SharedDns(journals, tools, new NamespaceResolver(tools, namespace, resolvConf, resolvedRuntime, mountInfo));
+        return new SharedDns(journals, tools, new NamespaceResolver(tools, namespace, () -> namespace, resolvConf, resolvedRuntime,
+                mountInfo));
     }
 
     private boolean live(String holder) {
@@ -129,6 +130,17 @@ class SharedDnsTest {
         assertArrayEquals(ORIGINAL, Files.readAllBytes(spaced));
         assertEquals(inode, Files.getAttribute(spaced, "unix:ino"));
         assertArrayEquals(ORIGINAL, Files.readAllBytes(tempDir.resolve("resolv.conf")), "the host's file untouched");
+    }
+
+    @Test
+    void aProcessOutsideTheNamespaceNeverWritesItsOwnResolverFile() throws IOException {
+        SystemTools tools = new SystemTools(new CommandRunner(List.of(), Duration.ofSeconds(10)), List.of(bin));
+        // a configurator that runs the namespace's commands through 'ip netns exec' from the host's namespace
+        SharedDns dns = new SharedDns(journals, tools,
+                new NamespaceResolver(tools, NAMED, () -> HOST, resolvConf, resolvedRuntime, mountInfo));
+        IOException refused = assertThrows(IOException.class, () -> dns.hold("t.nftables", NP0));
+        assertTrue(refused.getMessage().contains("this process runs in the initial network namespace"), refused.getMessage());
+        assertArrayEquals(ORIGINAL, Files.readAllBytes(resolvConf), "untouched");
     }
 
     @Test
