@@ -84,8 +84,10 @@ final class LinuxTunDevice implements TunDevice {
             try {
                 next = TunQueue.attach(name, CloneDeviceBackend.flags(offload));
             } catch (IOException e) {
-                throw new IOException("TUN device " + name + " lost its queue while changing its packet format (it "
-                        + "stays as a persistent device; `ip link del " + name + "` removes it): " + e.getMessage(), e);
+                // without a queue the device is of no use; removed, it can be made anew by the tunnel's rebuild
+                if (!persistent) removeQuietly(e);
+                throw new IOException("TUN device " + name + " lost its queue while changing its packet format: "
+                        + e.getMessage(), e);
             }
             if (!persistent) TunIoctl.setPersist(next.fd, name, false);
             TunIoctl.setOffload(next.fd, CloneDeviceBackend.offloads(next.virtio), name);
@@ -98,6 +100,14 @@ final class LinuxTunDevice implements TunDevice {
                 LOG.warn("TUN {} keeps its {} packets: another queue of it is still open", name,
                         next.virtio ? "offloaded" : "bare");
             }
+        }
+    }
+
+    private void removeQuietly(IOException failure) {
+        try {
+            IpCommand.run("link", "del", "dev", name);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 
