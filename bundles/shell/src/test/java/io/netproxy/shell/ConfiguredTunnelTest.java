@@ -56,9 +56,14 @@ class ConfiguredTunnelTest {
         component.activate(config(pw));
         Thread.sleep(200);
         assertTrue(tunnels.started.isEmpty());
+        ConfiguredTunnels.Entry waiting = outcomes.entries().get(0);
+        assertEquals(ConfiguredTunnels.State.REFUSED, waiting.state(), "netproxy run stops at such a file");
+        assertTrue(waiting.problem().startsWith("/opt/netproxy/etc/io.netproxy.tunnel-client.cfg: passwordFile: cannot read"
+                + " password file " + pw), waiting.problem());
         Files.createDirectories(pw.getParent());
         Files.writeString(pw, "secret\n");
         await(() -> tunnels.started.contains("client"));
+        await(() -> outcomes.entries().get(0).state() == ConfiguredTunnels.State.RUNNING);
         assertArrayEquals("secret".toCharArray(), tunnels.passwords.get(0));
         component.deactivate();
         assertEquals(List.of("client"), tunnels.stopped);
