@@ -76,7 +76,10 @@ public final class JournaledConfigurator {
 
     /** Reverts every abandoned journal of this namespace, whichever configurator wrote it. */
     public synchronized List<String> recover() throws IOException {
-        if (namespaces.othersLeftRecords()) namespaces.settleOthers().forEach(LOG::info);
+        if (namespaces.othersLeftRecords()) {
+            // a resolver file outlives a reboot, unlike routes, rules and sysctls
+            namespaces.settleOthers(List.of(dns.stateFile().getFileName().toString())).forEach(LOG::info);
+        }
         if (!recovery.hasWork()) return List.of();
         Root.require();
         return recovery.recoverAll();

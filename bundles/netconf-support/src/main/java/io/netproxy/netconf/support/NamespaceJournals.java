@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -70,17 +71,21 @@ public final class NamespaceJournals {
     }
 
     /**
-     * Drops the records of namespaces that no longer exist and names those left for namespaces that do.
+     * Drops the records of namespaces that no longer exist and names those left for namespaces that do. The host's
+     * namespace is the same one after a reboot: what its earlier boot's records name in {@code lastingStateFiles}
+     * (changes of files on disk, which a reboot does not undo) is carried into its own directory, to be reverted
+     * there.
      *
      * @return one line per other namespace, for the log
      */
-    List<String> settleOthers() throws IOException {
+    List<String> settleOthers(Collection<String> lastingStateFiles) throws IOException {
         List<String> lines = new ArrayList<>();
         for (Path directory : others()) {
             String[] key = directory.getFileName().toString().substring(PREFIX.length()).split("-");
             long inode = Long.parseLong(key[0]);
             String label = label(directory);
             if (!key[1].equals(boot)) {
+                if (inode == current.inode() && current.initial()) lines.addAll(carryOver(directory, lastingStateFiles));
                 deleteTree(directory);
                 lines.add("dropped the records in " + directory + ": they are from an earlier boot of " + label
                         + ", and the reboot undid their changes");
@@ -92,6 +97,25 @@ public final class NamespaceJournals {
                 lines.add("dropped the records in " + directory + ": " + label
                         + " no longer exists, and its routes and rules went with it");
             }
+        }
+        return lines;
+    }
+
+    private List<String> carryOver(Path earlierBoot, Collection<String> stateFiles) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String name : stateFiles) {
+            Path from = earlierBoot.resolve(name);
+            if (!Files.exists(from)) continue;
+            JournalDirectory own = own();
+            own.ensureExists();
+            Path to = ownPath().resolve(name);
+            if (Files.exists(to)) {
+                lines.add("kept " + to + " rather than " + from + " of an earlier boot");
+                continue;
+            }
+            Files.move(from, to);
+            Journal.syncDirectory(ownPath());
+            lines.add("carried " + name + " over from an earlier boot, to be reverted now: a reboot does not undo it");
         }
         return lines;
     }

@@ -40,7 +40,7 @@ class NamespaceJournalsTest {
 
         NamespaceJournals here = new NamespaceJournals(netconf, HERE, BOOT);
         assertTrue(here.othersLeftRecords());
-        List<String> lines = here.settleOthers();
+        List<String> lines = here.settleOthers(List.of());
 
         Path theirs = netconf.resolve("netns-" + live.inode() + "-" + BOOT);
         assertEquals(3, lines.size(), lines.toString());
@@ -53,7 +53,22 @@ class NamespaceJournalsTest {
         assertTrue(Files.exists(theirs.resolve("theirs.iptables.journal")), "left alone");
         assertFalse(Files.exists(netconf.resolve("netns-" + GONE + "-" + BOOT)), "dropped");
         assertEquals(List.of("left the records in " + theirs + " alone: they belong to " + live.describe()
-                + ", which still exists; run 'netproxy cleanup' there to revert them"), here.settleOthers());
+                + ", which still exists; run 'netproxy cleanup' there to revert them"), here.settleOthers(List.of()));
+    }
+
+    @Test
+    void theHostsResolverStateOfAnEarlierBootIsCarriedOverToBeReverted() throws IOException {
+        NetworkNamespace host = new NetworkNamespace(Long.MAX_VALUE - 9, null, true);
+        JournalDirectory before = new NamespaceJournals(netconf, host, EARLIER_BOOT).own();
+        before.create(new JournalKey("t", "nftables")).close();
+        Files.writeString(before.directory().resolve("dns.shared"), "method file\n");
+
+        NamespaceJournals afterReboot = new NamespaceJournals(netconf, host, BOOT);
+        List<String> lines = afterReboot.settleOthers(List.of("dns.shared", "absent.shared"));
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("carried dns.shared over from an earlier boot"), lines.toString());
+        assertEquals("method file\n", Files.readString(afterReboot.own().directory().resolve("dns.shared")));
+        assertFalse(Files.exists(before.directory()), "the rest of the earlier boot's records is dropped");
     }
 
     @Test
