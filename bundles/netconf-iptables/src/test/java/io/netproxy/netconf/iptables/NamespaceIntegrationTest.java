@@ -224,7 +224,7 @@ class NamespaceIntegrationTest {
         NetworkPlan withDns = new NetworkPlan("it-dns", Role.CLIENT, TestNetwork.TUN, null, null, "198.51.100.7",
                 List.of("0.0.0.0/0"), List.of("192.0.2.53"));
         IOException e = assertThrows(IOException.class, () -> configurator.apply(withDns));
-        assertTrue(e.getMessage().contains("cannot apply the DNS servers"), e.getMessage());
+        assertTrue(e.getMessage().contains("cannot set the DNS servers"), e.getMessage());
         assertRestoredAndNoJournalLeft();
     }
 

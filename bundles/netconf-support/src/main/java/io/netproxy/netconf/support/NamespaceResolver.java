@@ -50,12 +50,7 @@ final class NamespaceResolver {
     }
 
     DnsMethod choose() throws IOException {
-        NetworkNamespace own = process.get();
-        if (own.inode() != namespace.inode()) {
-            // its commands enter the namespace, but the files it sees are those of its own
-            throw new IOException("cannot apply the DNS servers pushed by the server: this process runs in "
-                    + own.describe() + ", not in " + namespace.describe() + ", whose resolver it would set");
-        }
+        requireProcessInside();
         if (!namespace.initial()) {
             if (namespace.name() != null && mountedFrom().orElse("").endsWith("/" + namespace.name() + "/resolv.conf")) {
                 return DnsMethod.FILE_IN_PLACE;
@@ -72,8 +67,19 @@ final class NamespaceResolver {
         return mountedFrom().isPresent() ? DnsMethod.FILE_IN_PLACE : DnsMethod.FILE;
     }
 
-    ResolvConfFile file(DnsMethod method) {
+    /** The resolver file, for a method that writes it; only ever the configured namespace's. */
+    ResolvConfFile file(DnsMethod method) throws IOException {
+        requireProcessInside();
         return new ResolvConfFile(resolvConf, method == DnsMethod.FILE_IN_PLACE);
+    }
+
+    /** Its commands may enter another namespace, but the files this process sees are those of its own. */
+    private void requireProcessInside() throws IOException {
+        NetworkNamespace own = process.get();
+        if (own.inode() != namespace.inode()) {
+            throw new IOException("cannot set the DNS servers: this process runs in " + own.describe() + ", not in "
+                    + namespace.describe() + ", whose resolver it would set");
+        }
     }
 
     /**

@@ -141,6 +141,15 @@ class SharedDnsTest {
         IOException refused = assertThrows(IOException.class, () -> dns.hold("t.nftables", NP0));
         assertTrue(refused.getMessage().contains("this process runs in the initial network namespace"), refused.getMessage());
         assertArrayEquals(ORIGINAL, Files.readAllBytes(resolvConf), "untouched");
+
+        // nor does it put back a file that the namespace's own crashed instance wrote: the state waits for one inside
+        Files.writeString(mountInfo, "40 22 8:1 /etc/netns/blue/resolv.conf " + resolvConf + " rw - ext4 /dev/sda1 rw\n");
+        dns(NAMED).hold("t.nftables", NP0);
+        byte[] written = Files.readAllBytes(resolvConf);
+        assertThrows(IOException.class, () -> dns.recover(this::live));
+        assertArrayEquals(written, Files.readAllBytes(resolvConf));
+        assertEquals(1, dns(NAMED).recover(this::live).size(), "put back from inside");
+        assertArrayEquals(ORIGINAL, Files.readAllBytes(resolvConf));
     }
 
     @Test
