@@ -428,7 +428,7 @@ record Outcome(double seconds, int completed, int invalid, int unanswered, long 
     /** A human summary on stderr, and one line of key=value on stdout for scripts. */
     void print() {
         double rate = completed / seconds;
-        double cpuMillisPerHandshake = serverCpuSeconds * 1000 / Math.max(1, completed);
+        double cpuMillisPerHandshake = completed == 0 ? Double.NaN : serverCpuSeconds * 1000 / completed;
         System.err.printf("%.1f s measured: %d handshakes completed (%.0f/s), %d unanswered (%.0f/s), %d invalid,"
                         + " %d stray responses; latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                 seconds, completed, rate, unanswered, unanswered / seconds, invalid, stray,

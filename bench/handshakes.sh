@@ -130,8 +130,9 @@ run_phase() {
     [[ $phase == limited ]] && limits="default (20/s, burst 40 per source)"
     local note=""
     [[ ${r[exhausted]} == true ]] && note=" (initiations ran out early)"
-    printf '| %s | %s | %s%s | %s | %s / %s / %s | %s | %s | %s |\n' \
+    printf '| %s | %s | %s%s | %s | %s | %s / %s / %s | %s | %s | %s |\n' \
         "$([[ $phase == key ]] && echo key || echo password)" "$limits" "${r[rate]}" "$note" "${r[unanswered_rate]}" \
+        "${r[invalid]}" \
         "${r[p50_ms]}" "${r[p99_ms]}" "${r[max_ms]}" "${r[server_cpu_ms_per_handshake]}" "${r[server_core_busy]}" \
         "$drops" >>"$SCRATCH/rows"
 }
@@ -187,8 +188,8 @@ main() {
         echo "- server: \`serve --bind $SERVER --pool $POOL\` in its namespace under \`taskset -c $SERVER_CPU\` (the whole JVM on one CPU), JDK $SERVER_JDK; generator: bench/HandshakeLoad.java (JDK $("$LOAD_JAVA" -version 2>&1 | awk -F'"' 'NR == 1 { print $2 }')) under \`taskset -c $LOAD_CPU\` in a client namespace, one source address, $CLIENTS handshakes in flight, initiations built before and responses checked after the run"
         echo "- server CPU is utime + stime of the JVM (all threads) over the measured window; 'core busy' near 1.00 means the server was the limit"
         echo
-        echo "| mode | rate limit | handshakes/s | unanswered/s | latency p50 / p99 / max ms | server CPU ms per handshake | server core busy | server drops |"
-        echo "|---|---|---|---|---|---|---|---|"
+        echo "| mode | rate limit | handshakes/s | unanswered/s | responses that failed the check | latency p50 / p99 / max ms | server CPU ms per handshake | server core busy | server drops |"
+        echo "|---|---|---|---|---|---|---|---|---|"
         cat "$SCRATCH/rows"
     )
     echo "$report"
