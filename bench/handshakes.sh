@@ -32,7 +32,8 @@ PORT=6767
 # a pool far larger than the simulated clients: each keeps its lease across its handshakes, none runs out
 POOL=198.18.0.0/16
 # the rate limiter's ceilings (EngineConfiguration): one source address may then send far more than one core answers
-RAISED_LIMITS=$'handshakesPerSecond = 10000\nhandshakeBurst = 100000'
+RAISED_RATE=10000
+RAISED_BURST=100000
 DIST=""
 SCRATCH=""
 SERVER_PID=""
@@ -82,7 +83,8 @@ start_server() {
     if [[ $phase == limited ]]; then
         rm -f "$SCRATCH/dist/etc/io.netproxy.engine.cfg"
     else
-        echo "$RAISED_LIMITS" >"$SCRATCH/dist/etc/io.netproxy.engine.cfg"
+        printf 'handshakesPerSecond = %s\nhandshakeBurst = %s\n' "$RAISED_RATE" "$RAISED_BURST" \
+            >"$SCRATCH/dist/etc/io.netproxy.engine.cfg"
     fi
     # ip netns exec, taskset and bin/netproxy all exec (not a shell function, which would fork): the pid of this job is the server's JVM
     ip netns exec "$PREFIX-srv" taskset -c "$SERVER_CPU" "$SCRATCH/dist/bin/netproxy" "${args[@]}" \
@@ -118,7 +120,7 @@ run_phase() {
     # the server's drop counters (only those above zero are listed), e.g. rate-limited:120,overload:3
     local drops="?"
     if ns srv "$SCRATCH/dist/bin/netproxy" status --json >"$SCRATCH/$phase.status" 2>&1; then
-        drops=$(tr -d '\n' <"$SCRATCH/$phase.status" | grep -o '"drops": *{[^}]*}' | sed 's/"drops": *//; s/[{}" ]//g' | head -1)
+        drops=$(tr -d '\n' <"$SCRATCH/$phase.status" | grep -o '"drops": *{[^}]*}' | sed 's/"drops": *//; s/[{}" ]//g' | head -1) || true
         drops=${drops:-none}
     fi
     stop_server
@@ -126,7 +128,7 @@ run_phase() {
     local -A r
     local pair
     for pair in $(cat "$SCRATCH/$phase.result"); do r[${pair%%=*}]=${pair#*=}; done
-    local limits="raised (10000/s, burst 100000 per source)"
+    local limits="raised ($RAISED_RATE/s, burst $RAISED_BURST per source)"
     [[ $phase == limited ]] && limits="default (20/s, burst 40 per source)"
     local note=""
     [[ ${r[exhausted]} == true ]] && note=" (initiations ran out early)"
