@@ -183,6 +183,11 @@ final class Installation {
         return firstOf("implementations: transport (\\S+),", status);
     }
 
+    /** The TUN backend of the first tunnel of a {@code status} output. */
+    static String tunBackendOf(String status) {
+        return firstOf("TUN backend (\\S+),", status);
+    }
+
     /** The network configurator of the first tunnel of a {@code status} output. */
     static String netconfOf(String status) {
         return firstOf("network configurator (\\S+)", status);

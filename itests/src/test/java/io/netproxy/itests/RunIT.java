@@ -59,14 +59,14 @@ class RunIT extends OnTopology {
         Installation server = newcomer("srv");
         server.configure("io.netproxy.tunnel-office.cfg", "role = server\npool = 198.18.0.0/24\npasswordFile = " + password + "\n");
         Process serverRun = server.runConfigured();
-        Namespaces.waitFor(() -> server.run("status").exitCode() == 0, 30, "the server's tunnel up");
+        awaitUp(server, 30, "the server's tunnel up");
 
         Installation client = newcomer("c1");
         Path clientFile = client.home.resolve("etc/io.netproxy.tunnel-home.cfg");
         client.configure(clientFile.getFileName().toString(), "role = client\nhost = " + SERVER + "\npasswordFile = " + password + "\n");
         Process clientRun = client.runConfigured();
         // status is the health check: it fails until the client is connected
-        Namespaces.waitFor(() -> client.run("status").exitCode() == 0, 40, "the client's tunnel up");
+        awaitUp(client, 40, "the client's tunnel up");
 
         assertEquals(SERVER, topology.whatIsMyIp("c1"), "the client's traffic leaves through the server");
         topology.checkedDownload("c1", 3_000_000);
@@ -154,5 +154,15 @@ class RunIT extends OnTopology {
                 work.resolve("newcomer-" + host + "-" + (++copies)));
         stoppedAfterTest(installation);
         return installation;
+    }
+
+    /** Waits until {@code status} succeeds; a timeout shows what status and the instance's console said. */
+    private static void awaitUp(Installation instance, int seconds, String what) throws Exception {
+        try {
+            Namespaces.waitFor(() -> instance.run("status").exitCode() == 0, seconds, what);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nstatus:\n" + instance.run("status").output() + "\nconsole:\n"
+                    + Files.readString(instance.foregroundLog()), e);
+        }
     }
 }

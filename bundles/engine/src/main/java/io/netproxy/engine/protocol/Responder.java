@@ -18,7 +18,10 @@ import static io.netproxy.engine.protocol.Messages.RESPONSE_SENDER_OFFSET;
 import static io.netproxy.engine.protocol.Messages.TYPE_INITIATION;
 import static io.netproxy.engine.protocol.Messages.TYPE_RESPONSE;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -36,6 +39,12 @@ public final class Responder {
     private final boolean passwordMode;
     private final Mac1 mac1;
     private final TimestampTable timestamps = new TimestampTable(TimestampTable.DEFAULT_CAPACITY);
+    /**
+     * DH(our static key, an allowed initiator's static key): the same in every handshake of that peer, so computed
+     * once (as WireGuard and our Initiator do), which saves a quarter of a handshake's cost. Only keys that passed
+     * {@link #isAllowedInitiator} get here, so the map holds at most one entry per configured peer.
+     */
+    private final Map<ByteBuffer, byte[]> staticShared = new ConcurrentHashMap<>();
     private static final byte[] NO_CLIENT_ID = new byte[InitiationPayload.CLIENT_ID_LENGTH];
 
     /**
@@ -86,7 +95,7 @@ public final class Responder {
             throw new HandshakeException(HandshakeException.UNKNOWN_PEER);
         }
         SymmetricState.Opened encryptedPayload = initiatorStatic.state()
-                .mixKey(local.agree(initiatorPublicKey))
+                .mixKey(staticSharedWith(initiatorPublicKey))
                 .decrypt(buf, off + INITIATION_PAYLOAD_OFFSET, INITIATION_PAYLOAD_LENGTH);
         PayloadCodec.DecodedInitiation decoded = PayloadCodec.decodeInitiation(encryptedPayload.plaintext());
 
@@ -101,6 +110,16 @@ public final class Responder {
         }
         return new Initiation(senderIndex, initiatorPublicKey, initiatorEphemeral, decoded.payload(),
                 encryptedPayload.state());
+    }
+
+    private byte[] staticSharedWith(byte[] initiatorPublicKey) throws HandshakeException {
+        ByteBuffer peer = ByteBuffer.wrap(initiatorPublicKey.clone());
+        byte[] shared = staticShared.get(peer);
+        if (shared == null) {
+            shared = local.agree(initiatorPublicKey);
+            staticShared.put(peer, shared);
+        }
+        return shared;
     }
 
     /**
