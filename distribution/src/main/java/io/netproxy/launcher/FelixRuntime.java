@@ -66,19 +66,11 @@ final class FelixRuntime {
             }
         }
         framework.start();
-        Bundle fileInstall = null;
         for (Bundle bundle : installed) {
             if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) continue;
-            if (FILEINSTALL.equals(bundle.getSymbolicName())) {
-                fileInstall = bundle;
-                continue;
-            }
+            if (!watchEtc && FILEINSTALL.equals(bundle.getSymbolicName())) continue;
             bundle.start();
         }
-        // Last, once every built-in part is registered: a tunnel of etc/ that names no configurator (or backend)
-        // takes the best one there is, and the order of a directory listing must not decide which that is (iptables
-        // registered after nftables on a host without nft made the tunnel fail with "nft not found").
-        if (watchEtc && fileInstall != null) fileInstall.start();
         return new FelixRuntime(framework);
     }
 
