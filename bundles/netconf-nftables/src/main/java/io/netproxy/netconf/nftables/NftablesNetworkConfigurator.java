@@ -26,15 +26,16 @@ import org.slf4j.LoggerFactory;
  * {@link ServerTable}), created in one {@code nft -f} transaction and removed by deleting it. The journal,
  * recovery and client routes are shared with the other configurators (see {@link JournaledConfigurator}).
  *
- * <p>Registers itself rather than through DS, because its rank depends on the host: {@value #RANKING_WITH_NFT}
- * when {@code nft} is installed at activation, above iptables' 10, so that tunnels naming no configurator use
- * nftables; {@value #RANKING_WITHOUT_NFT} otherwise, so a host with only iptables keeps using iptables.
+ * <p>Registers itself rather than through DS, because whether it is offered depends on the host: with
+ * {@value #RANKING} (above iptables' 10, so that tunnels naming no configurator use nftables) when {@code nft} is
+ * installed at activation, and not at all otherwise. A configurator that cannot work must not be there to be picked:
+ * a tunnel naming none takes the best registered when it starts, and bundles start in no fixed order, so on a host
+ * with only iptables a low-ranked nftables could still be the only one registered at that moment.
  */
 @Component(service = {}, immediate = true)
 public final class NftablesNetworkConfigurator implements NetworkConfigurator {
     static final String NAME = "nftables";
-    static final int RANKING_WITH_NFT = 20;
-    static final int RANKING_WITHOUT_NFT = 5;
+    static final int RANKING = 20;
     private static final List<Tool> SERVER_TOOLS = List.of(Tool.IP, Tool.NFT, Tool.SYSCTL);
 
     private static final Logger LOG = LoggerFactory.getLogger(NftablesNetworkConfigurator.class);
@@ -47,16 +48,14 @@ public final class NftablesNetworkConfigurator implements NetworkConfigurator {
     @Activate
     public NftablesNetworkConfigurator(BundleContext context) throws IOException {
         this(new SystemTools(CommandRunner.onHost()), NamespaceJournals.inStateDirectory(context.getProperty("netproxy.state.dir")));
-        int ranking = ranking();
-        if (ranking == RANKING_WITH_NFT) {
-            LOG.info("nft is installed: nftables is the default network configurator (service.ranking {})", ranking);
-        } else {
-            LOG.info("nft is not installed ({}): nftables ranks below iptables (service.ranking {})",
-                    Tool.NFT.installHint(), ranking);
+        if (!offered()) {
+            LOG.info("nft is not installed ({}): the nftables network configurator is not offered", Tool.NFT.installHint());
+            return;
         }
+        LOG.info("nft is installed: nftables is the default network configurator (service.ranking {})", RANKING);
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(NetworkConfigurator.PROPERTY, NAME);
-        properties.put(Constants.SERVICE_RANKING, ranking);
+        properties.put(Constants.SERVICE_RANKING, RANKING);
         registration = context.registerService(NetworkConfigurator.class, this, properties);
     }
 
@@ -72,13 +71,14 @@ public final class NftablesNetworkConfigurator implements NetworkConfigurator {
         });
     }
 
-    int ranking() {
-        return tools.has(Tool.NFT) ? RANKING_WITH_NFT : RANKING_WITHOUT_NFT;
+    /** Whether this host can use it: nft is installed. */
+    boolean offered() {
+        return tools.has(Tool.NFT);
     }
 
     @Deactivate
     void deactivate() {
-        registration.unregister();
+        if (registration != null) registration.unregister();
     }
 
     @Override

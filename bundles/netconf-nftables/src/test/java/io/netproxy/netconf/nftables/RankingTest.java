@@ -1,6 +1,7 @@
 package io.netproxy.netconf.nftables;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netproxy.host.CommandRunner;
 import io.netproxy.host.NetworkNamespace;
@@ -14,23 +15,24 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** nftables is the default only where nft is installed; iptables ranks 10. */
+/** nftables is offered only where nft is installed (and then ranks above iptables' 10). */
 class RankingTest {
     @TempDir
     Path temp;
 
-    private int rankingWith(Path bin) throws IOException {
+    private boolean offeredWith(Path bin) throws IOException {
         SystemTools tools = new SystemTools(CommandRunner.onHost(), List.of(bin));
         return new NftablesNetworkConfigurator(tools, new NamespaceJournals(temp.resolve("netconf"), NetworkNamespace.current()))
-                .ranking();
+                .offered();
     }
 
     @Test
-    void aboveIptablesWithNftBelowWithout() throws IOException {
+    void offeredWithNftOnly() throws IOException {
         Path bin = Files.createDirectories(temp.resolve("bin"));
-        assertEquals(5, rankingWith(bin));
+        assertFalse(offeredWith(bin));
         Path nft = Files.writeString(bin.resolve("nft"), "#!/bin/sh\n");
         Files.setPosixFilePermissions(nft, PosixFilePermissions.fromString("rwx------"));
-        assertEquals(20, rankingWith(bin));
+        assertTrue(offeredWith(bin));
+        assertTrue(NftablesNetworkConfigurator.RANKING > 10, "above iptables");
     }
 }
