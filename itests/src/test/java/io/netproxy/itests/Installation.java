@@ -1,6 +1,7 @@
 package io.netproxy.itests;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -113,7 +114,11 @@ final class Installation {
         Process process = builder.start();
         foreground = process;
         Namespaces.waitFor(() -> Files.readString(log).contains(ready) || !process.isAlive(), 60, String.join(" ", args));
-        assertTrue(process.isAlive(), String.join(" ", args) + " exited: " + Files.readString(log));
+        // the sockets of the namespace too: a port that is in use names its holder
+        if (!process.isAlive()) {
+            fail(String.join(" ", args) + " exited: " + Files.readString(log) + "\nsockets in " + namespace + ":\n"
+                    + Namespaces.inNamespace(namespace, "ss", "-tuanp").output());
+        }
         return process;
     }
 
