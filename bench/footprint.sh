@@ -12,6 +12,8 @@ set -euo pipefail
 umask 077
 
 REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+# shellcheck source=bench/demo-network.sh
+source "$REPO/bench/demo-network.sh"
 OUT=${NETPROXY_BENCH_OUT:-$REPO/bench/results}
 ROUNDS=${ROUNDS:-5}
 TRANSFER_SECONDS=${TRANSFER_SECONDS:-10}
@@ -26,12 +28,9 @@ EXTRA=()
 SCRATCH=""
 SERVER_PID=""
 IPERF_PID=""
-# the default directories that were there before, which clean-up leaves even when empty
-EXISTED=""
 
 log() { printf '[%s] footprint: %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
-ns() { local n=$1; shift; ip netns exec "$PREFIX-$n" "$@"; }
 
 cleanup() {
     local rc=$?
@@ -41,14 +40,8 @@ cleanup() {
         ns c1 "$DIST/bin/netproxy" disconnect >/dev/null 2>&1
         ns srv "$DIST/bin/netproxy" disconnect >/dev/null 2>&1
     fi
-    # ends whatever still runs in the namespaces by pid, then deletes them
-    "$REPO/scripts/netns-topology.sh" down "$PREFIX" >/dev/null 2>&1
-    # the instances' default run and state directories of these namespaces
-    rm -rf "/run/netproxy/netns/$PREFIX-"* "/var/lib/netproxy/netns/$PREFIX-"*
-    local dir
-    for dir in /run/netproxy/netns /run/netproxy /var/lib/netproxy/netns /var/lib/netproxy; do
-        [[ " $EXISTED " == *" $dir "* ]] || rmdir "$dir" 2>/dev/null
-    done
+    # ends iperf3 and whatever else still runs in the namespaces by pid
+    demo_network_down
     [[ -n $SCRATCH ]] && rm -rf "$SCRATCH"
     exit "$rc"
 }
@@ -98,17 +91,13 @@ main() {
     for tool in ip ping iperf3 awk; do
         command -v "$tool" >/dev/null || die "$tool is missing: apt-get install iproute2 iputils-ping iperf3 gawk"
     done
-    local dir
-    for dir in /run/netproxy/netns /run/netproxy /var/lib/netproxy/netns /var/lib/netproxy; do
-        [[ -d $dir ]] && EXISTED+=" $dir"
-    done
     trap cleanup EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
     SCRATCH=$(mktemp -d /tmp/netproxy-footprint.XXXXXX)
     head -c 24 /dev/urandom | base64 >"$SCRATCH/password"
 
-    "$REPO/scripts/netns-topology.sh" up "$PREFIX" >/dev/null
+    demo_network_up
     ns net iperf3 -s -D -I "$SCRATCH/iperf.pid" >/dev/null
     ns srv "$DIST/bin/netproxy" serve --password-file "$SCRATCH/password" --pool 198.18.0.0/24 "${EXTRA[@]}" >"$SCRATCH/server.log" 2>&1 &
     local i

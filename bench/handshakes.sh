@@ -18,6 +18,8 @@ set -euo pipefail
 umask 077
 
 REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+# shellcheck source=bench/demo-network.sh
+source "$REPO/bench/demo-network.sh"
 OUT=${NETPROXY_BENCH_OUT:-$REPO/bench/results}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
@@ -37,25 +39,18 @@ RAISED_BURST=100000
 DIST=""
 SCRATCH=""
 SERVER_PID=""
-EXISTED=""
 SERVER_JDK="?"
 
 log() { printf '[%s] handshakes: %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
-ns() { local n=$1; shift; ip netns exec "$PREFIX-$n" "$@"; }
 
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     set +e
     stop_server
-    # ends whatever still runs in the namespaces (the generator too) by pid, then deletes them
-    "$REPO/scripts/netns-topology.sh" down "$PREFIX" >/dev/null 2>&1
-    rm -rf "/run/netproxy/netns/$PREFIX-"* "/var/lib/netproxy/netns/$PREFIX-"*
-    local dir
-    for dir in /run/netproxy/netns /run/netproxy /var/lib/netproxy/netns /var/lib/netproxy; do
-        [[ " $EXISTED " == *" $dir "* ]] || rmdir "$dir" 2>/dev/null
-    done
+    # ends the generator and whatever else still runs in the namespaces by pid
+    demo_network_down
     [[ -n $SCRATCH ]] && rm -rf "$SCRATCH"
     exit "$rc"
 }
@@ -160,10 +155,6 @@ main() {
         command -v "$tool" >/dev/null || die "$tool is missing: apt-get install iproute2 util-linux libc-bin openjdk-17-jdk-headless"
     done
     (($(nproc) >= 2)) || die "needs two CPUs: one for the server, one for the load generator"
-    local dir
-    for dir in /run/netproxy/netns /run/netproxy /var/lib/netproxy/netns /var/lib/netproxy; do
-        [[ -d $dir ]] && EXISTED+=" $dir"
-    done
     trap cleanup EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
@@ -172,7 +163,7 @@ main() {
     cp -a "$DIST" "$SCRATCH/dist"
     CLASSPATH_LOAD=$(ls "$SCRATCH"/dist/bundle/{engine,api,bcprov}-*.jar | paste -sd: -)
     head -c 24 /dev/urandom | base64 >"$SCRATCH/password"
-    "$REPO/scripts/netns-topology.sh" up "$PREFIX" >/dev/null
+    demo_network_up
     if [[ " ${phases[*]} " == *" key "* ]]; then
         load keys "$SCRATCH/server.key" 1 >"$SCRATCH/server.pub"
         load keys "$SCRATCH/clients.key" "$CLIENTS" >"$SCRATCH/clients.pub"

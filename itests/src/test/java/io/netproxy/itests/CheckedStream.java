@@ -6,7 +6,7 @@ import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An endless download of the internet host's pattern (byte i is (i * 31) % 251) through a host's tunnel, read and
+ * An endless download of the internet host's pattern ({@link Topology#patternByte}) through a host's tunnel, read and
  * checked byte by byte by this test as it arrives, until closed. Traffic so runs for exactly as long as whatever a
  * test does meanwhile, however fast or slow the tunnel is: a download of a fixed size, sized by a measurement made
  * earlier, could end before a swap began or after it ended on a machine whose speed changed in between.
@@ -61,8 +61,9 @@ final class CheckedStream implements AutoCloseable {
             long at = 0;
             for (int n; (n = in.read(buffer)) > 0; ) {
                 for (int i = 0; i < n; i++) {
-                    if (buffer[i] != (byte) ((at + i) * 31 % 251)) {
-                        failure = "byte " + (at + i) + " is " + (buffer[i] & 0xff) + ", not " + ((at + i) * 31 % 251);
+                    byte expected = Topology.patternByte(at + i);
+                    if (buffer[i] != expected) {
+                        failure = "byte " + (at + i) + " is " + (buffer[i] & 0xff) + ", not " + (expected & 0xff);
                         return;
                     }
                 }

@@ -90,7 +90,7 @@ final class Topology implements AutoCloseable {
         byte[] chunk = new byte[8192];
         for (long sent = 0; sent < size; ) {
             int n = (int) Math.min(chunk.length, size - sent);
-            for (int i = 0; i < n; i++) chunk[i] = (byte) ((sent + i) * 31 % 251);
+            for (int i = 0; i < n; i++) chunk[i] = patternByte(sent + i);
             sha.update(chunk, 0, n);
             sent += n;
         }
@@ -99,6 +99,11 @@ final class Topology implements AutoCloseable {
 
     void checkedDownload(String host, long size) throws Exception {
         check(startDownload(host, size), size);
+    }
+
+    /** Byte {@code index} of what the internet host's service sends (scripts/WhatIsMyIp.java). */
+    static byte patternByte(long index) {
+        return (byte) (index * 31 % 251);
     }
 
     /** An endless download from the internet host through {@code host}'s tunnel, checked as it arrives. */

@@ -4,6 +4,7 @@ import io.netproxy.api.PacketBatch;
 import io.netproxy.api.TransportEndpoint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 
 /**
  * Sealed datagrams from one TUN read on their way out: those that follow each other to one transport endpoint leave
@@ -58,7 +59,7 @@ final class SendBatch {
             counters.add(Counters.Counter.SEND_ERRORS, size);
             drops.dropped(Counters.Counter.SEND_ERRORS, batch.address(0));
         } finally {
-            java.util.Arrays.fill(sessions, 0, size, null);
+            Arrays.fill(sessions, 0, size, null);
             batch.clear();
             endpoint = null;
         }

@@ -183,7 +183,8 @@ class NamespaceIntegrationTest {
 
         IOException e = assertThrows(IOException.class, () -> failing.apply(serverPlan("it-fail")));
         assertTrue(e.getMessage().contains("simulated failure"), e.getMessage());
-        assertEquals(0, e.getSuppressed().length, "the rollback found the table not there and counted that as done");
+        assertEquals(0, e.getSuppressed().length, "the rollback found the table not there and counted that as done: "
+                + java.util.Arrays.toString(e.getSuppressed()));
         assertRestoredAndNoJournalLeft();
     }
 

@@ -147,13 +147,7 @@ final class SharedSysctl implements SharedSetting {
     }
 
     private Optional<State> read() throws IOException {
-        Optional<String> text = file.read();
-        if (text.isEmpty()) return Optional.empty();
-        try {
-            return Optional.of(parse(text.get()));
-        } catch (IOException e) {
-            throw new IOException("cannot read " + stateFile() + ", left in place: " + e.getMessage(), e);
-        }
+        return file.read(SharedSysctl::parse);
     }
 
     static State parse(String text) throws IOException {

@@ -55,8 +55,24 @@ final class StateFile {
         }
     }
 
+    @FunctionalInterface
+    interface Parser<T> {
+        T parse(String text) throws IOException;
+    }
+
+    /** The recorded state, if any; a file that does not parse is reported with its path and left in place. */
+    <T> Optional<T> read(Parser<T> parser) throws IOException {
+        Optional<String> text = read();
+        if (text.isEmpty()) return Optional.empty();
+        try {
+            return Optional.of(parser.parse(text.get()));
+        } catch (IOException e) {
+            throw new IOException("cannot read " + path() + ", left in place: " + e.getMessage(), e);
+        }
+    }
+
     /** The recorded text, if any. */
-    Optional<String> read() throws IOException {
+    private Optional<String> read() throws IOException {
         try {
             return Optional.of(Files.readString(path(), UTF_8));
         } catch (NoSuchFileException e) {

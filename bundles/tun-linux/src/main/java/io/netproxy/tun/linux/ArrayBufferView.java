@@ -1,18 +1,27 @@
 package io.netproxy.tun.linux;
 
 import java.nio.ByteBuffer;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
- * A ByteBuffer over a caller's array, kept between calls so that the packet path allocates only when the
- * array changes (a batch keeps its arrays). Used by one thread at a time.
+ * ByteBuffers over a caller's arrays, one per array and kept between calls, so that the packet path allocates only
+ * when it meets an array it has not seen: a batch keeps its arrays, and a batch write goes through all of them in
+ * turn. Used by one thread at a time.
  */
 final class ArrayBufferView {
-    private ByteBuffer buffer = ByteBuffer.allocate(0);
+    /** More arrays than any reader or writer cycles through; reaching it means the old batches are gone. */
+    private static final int MAX_ARRAYS = 256;
+
+    private final Map<byte[], ByteBuffer> buffers = new IdentityHashMap<>();
 
     /** A buffer whose remaining bytes are {@code array[off .. off+len)}. */
     ByteBuffer of(byte[] array, int off, int len) {
-        if (buffer.array() != array) {
+        ByteBuffer buffer = buffers.get(array);
+        if (buffer == null) {
+            if (buffers.size() == MAX_ARRAYS) buffers.clear();
             buffer = ByteBuffer.wrap(array);
+            buffers.put(array, buffer);
         }
         buffer.clear().position(off).limit(off + len);
         return buffer;

@@ -35,4 +35,16 @@ class ArrayBufferViewTest {
         assertSame(other, second.array());
         assertEquals(3, second.remaining());
     }
+
+    @Test
+    void keepsOneBufferPerArrayOfABatch() {
+        ArrayBufferView view = new ArrayBufferView();
+        byte[][] slots = {new byte[8], new byte[8], new byte[8]};
+        ByteBuffer[] first = new ByteBuffer[slots.length];
+        for (int i = 0; i < slots.length; i++) first[i] = view.of(slots[i], 0, 8);
+
+        for (int i = 0; i < slots.length; i++) {
+            assertSame(first[i], view.of(slots[i], 1, 2), "slot " + i + " again, after the others");
+        }
+    }
 }
