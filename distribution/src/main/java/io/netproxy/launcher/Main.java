@@ -21,8 +21,11 @@ public final class Main {
     private static final String USAGE = String.join("\n",
             "usage: netproxy COMMAND [OPTIONS]",
             "  serve [--port P] [--password-file F | --key F --peer PUBKEY...] [--pool CIDR] [--mtu N] [--dns IP]... [-d]",
-            "  connect HOST[:PORT] [--port P] [--password-file F | --key F --server-key PUBKEY] [--route CIDR]... [--no-dns] [-d]",
-            "                         uses the DNS servers the server pushes while connected; --no-dns keeps the host's",
+            "  connect HOST[:PORT] [--port P] [--password-file F | --key F --server-key PUBKEY] [--route CIDR]... [--no-dns]",
+            "          [--kill-switch [--allow-lan]] [-d]",
+            "                         uses the DNS servers the server pushes while connected; --no-dns keeps the host's;",
+            "                         --kill-switch drops what would leave outside the tunnel until disconnect (after a",
+            "                         crash, until cleanup); --allow-lan keeps the directly connected networks reachable",
             "  run                    the tunnels of etc/io.netproxy.tunnel-*.cfg and nothing else, in the foreground",
             "                         until SIGTERM or Ctrl-C (then every host change is reverted and it exits 0), for",
             "                         service managers; exits 2 with the file, line and problem when a file is bad or",
@@ -34,7 +37,7 @@ public final class Main {
             "  peers [NAME] [--json]  peers of a tunnel",
             "  swap [NAME] KIND IMPL  move a running tunnel to another transport, cipher, tun or netconf implementation",
             "  genkey FILE            write a new private key to FILE (0600) and its public key to FILE.pub",
-            "  cleanup                revert host changes that a killed instance left behind",
+            "  cleanup                revert host changes that a killed instance left behind, its kill switch included",
             "  shell                  Gogo shell of the running instance, or of a fresh one",
             "A password is read from --password-file, the NETPROXY_PASSWORD environment variable or a prompt.");
     private static final long STARTUP_TIMEOUT_MS = 60_000;

@@ -26,9 +26,35 @@ public interface NetworkConfigurator {
     AppliedNetworkPlan apply(NetworkPlan plan) throws IOException;
 
     /**
-     * Reverts what earlier runs journaled and did not revert (a crash or {@code kill -9}).
+     * Reverts what earlier runs journaled and did not revert (a crash or {@code kill -9}). Every instance calls it
+     * when it starts, so it leaves kill switches in place: a client's kill switch is to outlive the client's process
+     * until {@link #cleanup()} or the tunnel's next kill switch replaces it.
      *
      * @return a description of each reverted change, empty when there was nothing to do
      */
     java.util.List<String> recover() throws IOException;
+
+    /**
+     * Makes the host drop what would leave it outside the tunnel (see {@link KillSwitch}), journaled like a plan, so
+     * that it stays after the client's process dies. A kill switch left by an earlier run of the same tunnel is
+     * replaced. A configurator that cannot do it keeps this default, which refuses.
+     *
+     * @return a handle whose {@link AppliedNetworkPlan#close()} lifts the kill switch
+     * @throws IOException naming the tool to install or the privilege missing, or that this configurator has none
+     * @since 1.1
+     */
+    default AppliedNetworkPlan applyKillSwitch(KillSwitch killSwitch) throws IOException {
+        throw new IOException("the network configurator " + name() + " has no kill switch; use one that has "
+                + "(iptables, nftables)");
+    }
+
+    /**
+     * What {@code netproxy cleanup} does: {@link #recover()}, and also lifts the kill switches of clients that no
+     * longer run.
+     *
+     * @since 1.1
+     */
+    default java.util.List<String> cleanup() throws IOException {
+        return recover();
+    }
 }

@@ -7,7 +7,7 @@
  * <p>Data moves in {@link io.netproxy.api.PacketBatch batches} of pooled heap buffers so that an
  * implementation can use vectored system calls without an API change.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 package io.netproxy.api;
 
 import org.osgi.annotation.versioning.Version;

@@ -241,7 +241,8 @@ public final class TunnelManager implements TunnelService {
         List<String> failures = new java.util.ArrayList<>();
         for (NetworkConfigurator configurator : configurators.all()) {
             try {
-                for (String reverted : configurator.recover()) lines.add(configurator.name() + ": reverted " + reverted);
+                // unlike recover() at start, this also lifts the kill switches of clients that died
+                for (String reverted : configurator.cleanup()) lines.add(configurator.name() + ": reverted " + reverted);
             } catch (IOException | RuntimeException e) {
                 failures.add(configurator.name() + ": " + e.getMessage());
             }

@@ -41,7 +41,7 @@ public final class NetproxyCommands {
         return run(out -> operations.serve(Arrays.asList(args), environmentPassword(args), out, out));
     }
 
-    @Descriptor("connect to a server: HOST[:PORT] [--password-file F | --key F --server-key PUBKEY] [--route CIDR]... [--no-dns]")
+    @Descriptor("connect to a server: HOST[:PORT] [--password-file F | --key F --server-key PUBKEY] [--route CIDR]... [--no-dns] [--kill-switch [--allow-lan]]")
     public String connect(String... args) {
         return run(out -> operations.connect(Arrays.asList(args), environmentPassword(args), out, out));
     }

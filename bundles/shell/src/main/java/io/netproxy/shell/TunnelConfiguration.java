@@ -63,6 +63,15 @@ public @interface TunnelConfiguration {
             + "the DNS servers the server pushes are used while the tunnel runs, and the host's are put back after")
     boolean noDns() default false;
 
+    @AttributeDefinition(required = false, description = "Client: true drops everything that would leave the host "
+            + "outside the tunnel (IPv4 and IPv6, except to the server), from connect until disconnect, also while it "
+            + "reconnects and after its process died, until 'netproxy cleanup'; default false")
+    boolean killSwitch() default false;
+
+    @AttributeDefinition(required = false, description = "Client, with killSwitch: true keeps the directly connected "
+            + "networks reachable; default false")
+    boolean allowLan() default false;
+
     @AttributeDefinition(required = false, description = "Acceptable cipher suites, preferred first; default: all installed")
     String[] ciphers();
 

@@ -40,9 +40,10 @@ final class TunnelSettings {
             Map.entry("routes", "--route"), Map.entry("pushRoutes", "--push-route"), Map.entry("dns", "--dns"),
             Map.entry("ciphers", "--cipher"), Map.entry("mtu", "--mtu"), Map.entry("timeout", "--timeout"),
             Map.entry("tun", "--tun"), Map.entry("transport", "--transport"), Map.entry("tunBackend", "--tun-backend"),
-            Map.entry("netconf", "--netconf"), Map.entry("noDns", "--no-dns"));
+            Map.entry("netconf", "--netconf"), Map.entry("noDns", "--no-dns"),
+            Map.entry("killSwitch", "--kill-switch"), Map.entry("allowLan", "--allow-lan"));
     /** Settings whose command-line option takes no value: given means true. */
-    static final java.util.Set<String> FLAGS = java.util.Set.of("noDns");
+    static final java.util.Set<String> FLAGS = java.util.Set.of("noDns", "killSwitch", "allowLan");
     static final Spelling OPTIONS = key -> OPTION_OF.getOrDefault(key, key);
     static final Spelling FILE_KEYS = key -> "'" + key + "'";
 
@@ -56,7 +57,8 @@ final class TunnelSettings {
             Map.entry("pushRoutes", TunnelSpec.Role.SERVER), Map.entry("dns", TunnelSpec.Role.SERVER),
             Map.entry("host", TunnelSpec.Role.CLIENT), Map.entry("serverKey", TunnelSpec.Role.CLIENT),
             Map.entry("routes", TunnelSpec.Role.CLIENT), Map.entry("timeout", TunnelSpec.Role.CLIENT),
-            Map.entry("noDns", TunnelSpec.Role.CLIENT));
+            Map.entry("noDns", TunnelSpec.Role.CLIENT), Map.entry("killSwitch", TunnelSpec.Role.CLIENT),
+            Map.entry("allowLan", TunnelSpec.Role.CLIENT));
 
     private final TunnelSpec.Role role;
     private final Spelling spelling;
@@ -80,6 +82,8 @@ final class TunnelSettings {
     private String tunBackend;
     private String netconf;
     private boolean noDns;
+    private boolean killSwitch;
+    private boolean allowLan;
 
     TunnelSettings(TunnelSpec.Role role, Spelling spelling) {
         this.role = role;
@@ -123,6 +127,8 @@ final class TunnelSettings {
             case "tunBackend" -> tunBackend = matching(text, PLUGIN, where, "a TUN backend name such as linux");
             case "netconf" -> netconf = matching(text, PLUGIN, where, "a network configurator name such as iptables");
             case "noDns" -> noDns = bool(text, where);
+            case "killSwitch" -> killSwitch = bool(text, where);
+            case "allowLan" -> allowLan = bool(text, where);
             default -> throw new IllegalArgumentException(where + ": unknown setting");
         }
     }
@@ -153,6 +159,9 @@ final class TunnelSettings {
             throw new IllegalArgumentException("no secret: give " + spelling.of("passwordFile")
                     + (spelling == OPTIONS ? ", set NETPROXY_PASSWORD," : "") + " or " + spelling.of("keyFile"));
         }
+        if (allowLan && !killSwitch) {
+            throw new IllegalArgumentException(spelling.of("allowLan") + " only applies with " + spelling.of("killSwitch"));
+        }
         if (privateKey != null && peers.isEmpty()) {
             throw new IllegalArgumentException(role == TunnelSpec.Role.SERVER
                     ? "key mode needs at least one " + spelling.of("peers") + " (a client's public key)"
@@ -161,7 +170,7 @@ final class TunnelSettings {
         TunnelSpec spec = TunnelSpec.builder(name, role).host(host).port(port).password(password).privateKey(privateKey)
                 .peerPublicKeys(peers).pool(pool).egress(egress).routes(routes).pushRoutes(pushRoutes).dns(dns).mtu(mtu)
                 .tunName(tun).transport(transport).tunBackend(tunBackend).netconf(netconf).ciphers(ciphers)
-                .handshakeTimeoutSeconds(timeout).noDns(noDns).build();
+                .handshakeTimeoutSeconds(timeout).noDns(noDns).killSwitch(killSwitch).allowLan(allowLan).build();
         password = null;
         privateKey = null;
         return spec;

@@ -17,7 +17,8 @@ import java.util.Map;
  * the host's), so that the configurator changes that namespace as it would the one of a netproxy instance. It makes
  * the subclass through its no-argument constructor, the configurator through
  * {@link NetworkConfiguratorContract#newConfigurator(Path)}, and then takes one command a line on stdin:
- * {@code describe}, {@code apply ID server}, {@code apply ID client ROUTE,...}, {@code close ID}, {@code recover}.
+ * {@code describe}, {@code apply ID server}, {@code apply ID client ROUTE,...}, {@code killswitch ID lan|nolan} (whose
+ * handle {@code close ks:ID} closes), {@code close ID}, {@code recover}, {@code cleanup}.
  * It answers each with one line: {@code OK} and what the configurator said, or {@code ERR} and the exception.
  *
  * <p>Arguments: contract class, state directory.
@@ -47,11 +48,18 @@ public final class ConfiguratorDriver {
                         applied.put(words[1], plan);
                         yield plan.describe();
                     }
+                    case "killswitch" -> {
+                        AppliedNetworkPlan killSwitch = configurator.applyKillSwitch(
+                                NetworkConfiguratorContract.killSwitch(words[1], words[2].equals("lan")));
+                        applied.put("ks:" + words[1], killSwitch);
+                        yield killSwitch.describe();
+                    }
                     case "close" -> {
                         applied.get(words[1]).close();
                         yield List.of();
                     }
                     case "recover" -> configurator.recover();
+                    case "cleanup" -> configurator.cleanup();
                     default -> throw new IllegalArgumentException("unknown command " + line);
                 };
                 System.out.println("OK" + (answer.isEmpty() ? "" : " " + String.join(SEPARATOR, answer)));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.netproxy.api.KillSwitch;
 import io.netproxy.api.NetworkConfigurator;
 import io.netproxy.api.NetworkPlan;
 import io.netproxy.api.NetworkPlan.Role;
@@ -27,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * once closed, leave the namespace exactly as before (routes of every table, policy rules, links, iptables and
  * nftables rules, forwarding sysctls); a plan that fails halfway reverts what it did and leaves the user's own
  * route alone; after a {@code kill -9} of the process that applied plans, {@link NetworkConfigurator#recover()}
- * in a new process reverts them, and a second recover finds nothing to do.
+ * in a new process reverts them, and a second recover finds nothing to do. A client's kill switch drops what would
+ * leave outside the tunnel, IPv4 and IPv6, lets the tunnel, the server, loopback and (when asked) the LAN through,
+ * survives a {@code kill -9} and the next {@code recover()}, and goes with {@code cleanup()} or when closed.
  *
  * <p>Everything runs in a network namespace the contract creates for the test (an uplink with a default route
  * via 192.0.2.1, a TUN device {@value #TUN}, a few rules of "the user") and deletes afterwards. The configurator
@@ -43,6 +46,12 @@ public abstract class NetworkConfiguratorContract {
     static final String UPLINK = "npup0";
     static final String GATEWAY = "192.0.2.1";
     static final String SERVER = "198.51.100.7";
+    static final String IPV6_GATEWAY = "2001:db8:2::1";
+    /** Somewhere on the internet, reached through the uplink's default routes. */
+    private static final String ELSEWHERE = "203.0.113.9";
+    private static final String ELSEWHERE_IPV6 = "2001:db8:99::9";
+    /** Routed into the TUN device by the tests that need it. */
+    private static final String THROUGH_TUNNEL = "198.18.50.1";
     private static final String POOL = "198.18.100.0/24";
     /** A route of "the user" that a client plan also asks for. */
     private static final String USERS_ROUTE = "198.18.200.0/24";
@@ -69,6 +78,10 @@ public abstract class NetworkConfiguratorContract {
         return new NetworkPlan(tunnelId, Role.CLIENT, TUN, null, null, SERVER, routes, List.of());
     }
 
+    static KillSwitch killSwitch(String tunnelId, boolean allowLan) {
+        return new KillSwitch(tunnelId, TUN, SERVER, allowLan);
+    }
+
     @BeforeEach
     final void createNamespace() throws Exception {
         HostPrerequisites.requireRootAndTools("ip", "sysctl");
@@ -79,6 +92,8 @@ public abstract class NetworkConfiguratorContract {
         namespace.inside("ip", "link", "set", UPLINK, "up");
         namespace.inside("ip", "link", "set", "npup1", "up");
         namespace.inside("ip", "route", "add", "default", "via", GATEWAY);
+        namespace.inside("ip", "addr", "add", "2001:db8:2::2/64", "dev", UPLINK, "nodad");
+        namespace.inside("ip", "-6", "route", "add", "default", "via", IPV6_GATEWAY);
         namespace.inside("ip", "tuntap", "add", "dev", TUN, "mode", "tun");
         namespace.inside("ip", "link", "set", TUN, "up");
         if (HostPrerequisites.onPath("iptables")) {
@@ -86,6 +101,13 @@ public abstract class NetworkConfiguratorContract {
             namespace.inside("iptables", "-A", "FORWARD", "-s", "203.0.113.0/24", "-j", "DROP");
             namespace.inside("iptables", "-t", "nat", "-A", "POSTROUTING", "-s", "203.0.113.0/24", "-j", "RETURN");
             namespace.inside("iptables", "-t", "mangle", "-A", "FORWARD", "-s", "203.0.113.0/24", "-j", "RETURN");
+            namespace.inside("iptables", "-A", "OUTPUT", "-p", "tcp", "--dport", "25", "-j", "DROP");
+        }
+        if (HostPrerequisites.onPath("ip6tables")) {
+            // The kill switch jumps from ip6tables' OUTPUT and FORWARD too. iptables-nft makes a table or built-in
+            // chain at its first use and leaves it, empty, when the last rule goes: "the user's" rules make them first.
+            namespace.inside("ip6tables", "-A", "FORWARD", "-s", "2001:db8:203::/48", "-j", "DROP");
+            namespace.inside("ip6tables", "-A", "OUTPUT", "-p", "tcp", "--dport", "25", "-j", "DROP");
         }
         awaitSettledIpv6();
         before = snapshot();
@@ -167,6 +189,81 @@ public abstract class NetworkConfiguratorContract {
             assertEquals("", next.ok("recover"), "a second recover finds nothing to do");
         }
         assertEquals(before, snapshot());
+    }
+
+    @Test
+    void aKillSwitchLetsOnlyTheTunnelAndTheServerOutAndLiftingItLeavesTheNamespaceAsBefore() throws Exception {
+        namespace.inside("ip", "route", "add", "198.18.50.0/24", "dev", TUN);
+        before = snapshot();
+        assertAllLeave("before the kill switch", ELSEWHERE, ELSEWHERE_IPV6, GATEWAY, SERVER, THROUGH_TUNNEL);
+        try (Driver driver = new Driver()) {
+            driver.ok("killswitch kit-ks nolan");
+            assertNoneLeaves("with the kill switch", ELSEWHERE, ELSEWHERE_IPV6, GATEWAY, IPV6_GATEWAY);
+            assertAllLeave("with the kill switch", SERVER, THROUGH_TUNNEL, "127.0.0.1", "::1");
+            driver.ok("close ks:kit-ks");
+            assertEquals(before, snapshot(), "lifting the kill switch reverts everything it did");
+            assertAllLeave("after the kill switch", ELSEWHERE, ELSEWHERE_IPV6, GATEWAY, SERVER);
+        }
+    }
+
+    @Test
+    void aKillSwitchThatAllowsTheLanLetsTheConnectedNetworksOut() throws Exception {
+        try (Driver driver = new Driver()) {
+            driver.ok("killswitch kit-lan lan");
+            assertAllLeave("with the LAN allowed", GATEWAY, "192.0.2.77", IPV6_GATEWAY, "224.0.0.251");
+            assertNoneLeaves("with the LAN allowed", ELSEWHERE, ELSEWHERE_IPV6);
+            driver.ok("close ks:kit-lan");
+            assertEquals(before, snapshot());
+        }
+    }
+
+    @Test
+    void aKillSwitchOutlivesAKilledClientAndRecoverUntilCleanup() throws Exception {
+        try (Driver crashing = new Driver()) {
+            crashing.ok("killswitch kit-ks-crash nolan");
+            crashing.kill();
+        }
+        try (Driver next = new Driver()) {
+            next.ok("recover");
+            assertNoneLeaves("after kill -9 and the next instance's recover", ELSEWHERE, ELSEWHERE_IPV6);
+            assertNotEquals("", next.ok("cleanup"), "cleanup says what it reverted");
+            assertEquals(before, snapshot(), "cleanup lifts the dead client's kill switch");
+            assertEquals("", next.ok("cleanup"), "a second cleanup finds nothing to do");
+        }
+    }
+
+    @Test
+    void aKillSwitchReplacesTheOneAnEarlierRunOfTheTunnelLeft() throws Exception {
+        try (Driver crashing = new Driver()) {
+            crashing.ok("killswitch kit-ks-again nolan");
+            crashing.kill();
+        }
+        try (Driver next = new Driver()) {
+            next.ok("killswitch kit-ks-again nolan");
+            assertNoneLeaves("with the new kill switch", ELSEWHERE);
+            next.ok("close ks:kit-ks-again");
+            assertEquals(before, snapshot(), "the new run's kill switch took the old one's place; closing it leaves none");
+        }
+    }
+
+    /** Sends one UDP datagram to each address from the namespace; a locally dropped packet fails the send (EPERM). */
+    private void assertAllLeave(String when, String... addresses) throws IOException {
+        for (String address : addresses) {
+            TestNamespace.Result sent = sendUdp(address);
+            assertTrue(sent.ok(), when + ", a datagram to " + address + " leaves: " + sent);
+        }
+    }
+
+    private void assertNoneLeaves(String when, String... addresses) throws IOException {
+        for (String address : addresses) {
+            TestNamespace.Result sent = sendUdp(address);
+            assertTrue(!sent.ok() && sent.output().contains("Operation not permitted"),
+                    when + ", a datagram to " + address + " is dropped: " + sent);
+        }
+    }
+
+    private TestNamespace.Result sendUdp(String address) throws IOException {
+        return namespace.run("bash", "-c", "echo probe > /dev/udp/" + address + "/9");
     }
 
     /**

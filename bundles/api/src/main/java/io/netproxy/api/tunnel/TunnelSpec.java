@@ -27,6 +27,8 @@ public final class TunnelSpec {
     private final List<String> pushRoutes;
     private final List<String> dns;
     private final boolean noDns;
+    private final boolean killSwitch;
+    private final boolean allowLan;
     private final int mtu;
     private final String tunName;
     private final String transport;
@@ -48,6 +50,8 @@ public final class TunnelSpec {
         if (b.role == Role.CLIENT && (b.host == null || b.host.isBlank())) {
             throw new IllegalArgumentException("a client needs the server's host");
         }
+        if (b.killSwitch && b.role != Role.CLIENT) throw new IllegalArgumentException("a kill switch is for clients");
+        if (b.allowLan && !b.killSwitch) throw new IllegalArgumentException("allowing the LAN needs the kill switch");
         this.name = b.name;
         this.role = b.role;
         this.host = b.host;
@@ -61,6 +65,8 @@ public final class TunnelSpec {
         this.pushRoutes = List.copyOf(b.pushRoutes);
         this.dns = List.copyOf(b.dns);
         this.noDns = b.noDns;
+        this.killSwitch = b.killSwitch;
+        this.allowLan = b.allowLan;
         this.mtu = b.mtu;
         this.tunName = b.tunName;
         this.transport = b.transport;
@@ -89,6 +95,8 @@ public final class TunnelSpec {
         b.pushRoutes = pushRoutes;
         b.dns = dns;
         b.noDns = noDns;
+        b.killSwitch = killSwitch;
+        b.allowLan = allowLan;
         b.mtu = mtu;
         b.tunName = tunName;
         b.transport = transport;
@@ -145,6 +153,18 @@ public final class TunnelSpec {
      */
     public boolean noDns() { return noDns; }
 
+    /**
+     * Client: from the moment the tunnel is configured until it is stopped (or {@code cleanup} runs after its process
+     * died), the host drops what would leave it outside the tunnel, except to the server and, with {@link #allowLan()},
+     * the local networks.
+     *
+     * @since 1.1
+     */
+    public boolean killSwitch() { return killSwitch; }
+
+    /** Client, with {@link #killSwitch()}: the directly connected networks stay reachable. @since 1.1 */
+    public boolean allowLan() { return allowLan; }
+
     /** TUN MTU, 0 for the default. */
     public int mtu() { return mtu; }
 
@@ -196,6 +216,8 @@ public final class TunnelSpec {
         private List<String> pushRoutes = List.of();
         private List<String> dns = List.of();
         private boolean noDns;
+        private boolean killSwitch;
+        private boolean allowLan;
         private int mtu;
         private String tunName;
         private String transport;
@@ -233,6 +255,12 @@ public final class TunnelSpec {
 
         /** @since 1.1 */
         public Builder noDns(boolean noDns) { this.noDns = noDns; return this; }
+
+        /** @since 1.1 */
+        public Builder killSwitch(boolean killSwitch) { this.killSwitch = killSwitch; return this; }
+
+        /** @since 1.1 */
+        public Builder allowLan(boolean allowLan) { this.allowLan = allowLan; return this; }
 
         public Builder mtu(int mtu) { this.mtu = mtu; return this; }
 

@@ -1,6 +1,7 @@
 package io.netproxy.engine.tunnel;
 
 import io.netproxy.api.CipherSuite;
+import io.netproxy.api.KillSwitch;
 import io.netproxy.api.NetworkPlan;
 import io.netproxy.api.Transport;
 import io.netproxy.api.TransportEndpoint;
@@ -71,6 +72,9 @@ public final class ClientTunnel extends Tunnel {
     private final List<String> routeOverride;
     /** Keep the host's DNS: the servers the server pushes are not applied. */
     private final boolean noDns;
+    /** Whether the host drops what would leave outside the tunnel, and whether the LAN is exempt. */
+    private final boolean killSwitch;
+    private final boolean allowLan;
     /** What the server pushed in the latest handshake that the TUN device and routes are set up for. */
     private volatile ResponsePayload configuration;
 
@@ -83,6 +87,8 @@ public final class ClientTunnel extends Tunnel {
         this.mtuOverride = spec.mtu();
         this.routeOverride = spec.routes();
         this.noDns = spec.noDns();
+        this.killSwitch = spec.killSwitch();
+        this.allowLan = spec.allowLan();
         this.clientId = ClientIds.forTunnel(plugins.stateDirectory(), spec.name());
         this.installedCiphers = plugins.ciphers();
     }
@@ -161,6 +167,10 @@ public final class ClientTunnel extends Tunnel {
         tun = tunBackend.open(new TunSettings(tunName, mtu, List.of(address), false));
         List<String> routes = routeOverride.isEmpty()
                 ? pushed.routes().stream().map(ClientTunnel::cidr).toList() : routeOverride;
+        if (killSwitch) {
+            // before the routes: from here on nothing leaves outside the tunnel, until stop() or cleanup
+            holdKillSwitch(new KillSwitch(name, tun.name(), server.getAddress().getHostAddress(), allowLan));
+        }
         applyPlan(new NetworkPlan(name, NetworkPlan.Role.CLIENT, tun.name(), null, null,
                 server.getAddress().getHostAddress(), routes, dnsServers(pushed)));
         // status shows the new address only once its routes are in place

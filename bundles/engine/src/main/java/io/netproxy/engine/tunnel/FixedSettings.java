@@ -35,7 +35,7 @@ final class FixedSettings {
     static FixedSettings of(TunnelSpec spec) {
         return new FixedSettings(Arrays.asList(spec.name(), spec.role(), spec.host(), spec.port(), secretMac(spec),
                 spec.peerPublicKeys().stream().map(Base64.getEncoder()::encodeToString).toList(), spec.pool(),
-                spec.egress(), spec.routes(), spec.noDns(), spec.mtu(), spec.tunName(), spec.handshakeTimeoutSeconds()));
+                spec.egress(), spec.routes(), spec.noDns(), spec.killSwitch(), spec.allowLan(), spec.mtu(), spec.tunName(), spec.handshakeTimeoutSeconds()));
     }
 
     private static String secretMac(TunnelSpec spec) {

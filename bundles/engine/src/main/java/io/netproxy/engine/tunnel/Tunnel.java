@@ -2,6 +2,7 @@ package io.netproxy.engine.tunnel;
 
 import io.netproxy.api.AppliedNetworkPlan;
 import io.netproxy.api.CipherSuite;
+import io.netproxy.api.KillSwitch;
 import io.netproxy.api.NetworkConfigurator;
 import io.netproxy.api.NetworkPlan;
 import io.netproxy.api.PacketBatch;
@@ -83,6 +84,9 @@ public abstract class Tunnel {
     protected volatile AppliedNetworkPlan network;
     /** The plan {@link #network} applied, for a configurator that takes over. */
     private volatile NetworkPlan plan;
+    /** A client's kill switch while it holds (null without one); it outlives device rebuilds and reconnects. */
+    private volatile AppliedNetworkPlan killSwitch;
+    private volatile KillSwitch killSwitchSpec;
     /** The thread reading the TUN device; one at a time, since it alone uses the sessions' data sealers. */
     private volatile Thread tunReader;
     /** The TUN backend and configurator settings it runs with (null for the highest ranked). */
@@ -181,6 +185,22 @@ public abstract class Tunnel {
         plan = next;
     }
 
+    /**
+     * Puts the kill switch in force through the tunnel's configurator, unless the same one already is: a device
+     * rebuilt under another name needs its own, which then replaces the old one.
+     */
+    protected final synchronized void holdKillSwitch(KillSwitch next) throws IOException {
+        if (next.equals(killSwitchSpec)) return;
+        AppliedNetworkPlan old = killSwitch;
+        if (old != null) {
+            killSwitch = null;
+            killSwitchSpec = null;
+            old.close();
+        }
+        killSwitch = netconf.applyKillSwitch(next);
+        killSwitchSpec = next;
+    }
+
     public TunBackend tunBackend() { return tunBackend; }
 
     public NetworkConfigurator netconf() { return netconf; }
@@ -240,13 +260,24 @@ public abstract class Tunnel {
         if (next == netconf) return;
         NetworkPlan current = plan;
         AppliedNetworkPlan old = network;
+        AppliedNetworkPlan oldKillSwitch = killSwitch;
         if (current == null) throw new IOException("the tunnel has no network plan applied yet");
-        AppliedNetworkPlan applied = next.apply(current);
+        // the kill switch first, so that it never lapses; undone if the plan cannot follow
+        AppliedNetworkPlan nextKillSwitch = killSwitchSpec == null ? null : next.applyKillSwitch(killSwitchSpec);
+        AppliedNetworkPlan applied;
+        try {
+            applied = next.apply(current);
+        } catch (IOException | RuntimeException e) {
+            if (nextKillSwitch != null) closeReporting(nextKillSwitch, e);
+            throw e;
+        }
         String before = netconf.name();
         netconf = next;
         network = applied;
+        if (nextKillSwitch != null) killSwitch = nextKillSwitch;
         try {
             if (old != null) old.close();
+            if (nextKillSwitch != null && oldKillSwitch != null) oldKillSwitch.close();
         } catch (IOException | RuntimeException e) {
             log.warn("tunnel {}: reverting the plan of {} failed in part: {}", name, before, e.getMessage());
         }
@@ -765,6 +796,19 @@ public abstract class Tunnel {
         } catch (RuntimeException e) {
             revertFailure = new IOException("reverting the host changes failed: " + e, e);
         } finally {
+            // the kill switch last: nothing leaves outside the tunnel until the routes into it are gone
+            AppliedNetworkPlan heldKillSwitch = killSwitch;
+            killSwitch = null;
+            killSwitchSpec = null;
+            if (heldKillSwitch != null) {
+                try {
+                    heldKillSwitch.close();
+                } catch (IOException | RuntimeException e) {
+                    IOException failure = new IOException("lifting the kill switch failed: " + e.getMessage(), e);
+                    if (revertFailure == null) revertFailure = failure;
+                    else revertFailure.addSuppressed(failure);
+                }
+            }
             for (Carrier carrier : carriers) closeQuietly(carrier.endpoint());
             closeQuietly(tun);
             synchronized (threads) {
@@ -839,7 +883,19 @@ public abstract class Tunnel {
     }
 
     protected List<String> networkDescription() {
-        AppliedNetworkPlan plan = network;
-        return plan == null ? List.of() : plan.describe();
+        List<String> lines = new ArrayList<>();
+        AppliedNetworkPlan held = killSwitch;
+        if (held != null) lines.addAll(held.describe());
+        AppliedNetworkPlan applied = network;
+        if (applied != null) lines.addAll(applied.describe());
+        return lines;
+    }
+
+    private void closeReporting(AppliedNetworkPlan applied, Exception failure) {
+        try {
+            applied.close();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 }

@@ -11,12 +11,12 @@ import java.util.HexFormat;
  * {@code iptables-restore --noflush} input flushes an existing chain of that name; a hash keeps the name
  * within the 28 characters iptables allows whatever the tunnel id.
  */
-record ChainNames(String forward, String nat, String mss) {
+record ChainNames(String forward, String nat, String mss, String killSwitch) {
     static final String PREFIX = "NETPROXY-";
 
     static ChainNames forTunnel(String tunnelId) {
         String base = PREFIX + shortHash(tunnelId);
-        return new ChainNames(base + "-FWD", base + "-NAT", base + "-MSS");
+        return new ChainNames(base + "-FWD", base + "-NAT", base + "-MSS", base + "-KS");
     }
 
     private static String shortHash(String tunnelId) {

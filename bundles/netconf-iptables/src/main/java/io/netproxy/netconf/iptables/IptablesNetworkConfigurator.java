@@ -1,6 +1,7 @@
 package io.netproxy.netconf.iptables;
 
 import io.netproxy.api.AppliedNetworkPlan;
+import io.netproxy.api.KillSwitch;
 import io.netproxy.api.NetworkConfigurator;
 import io.netproxy.api.NetworkPlan;
 import io.netproxy.host.CommandRunner;
@@ -25,6 +26,7 @@ import org.osgi.service.component.annotations.Component;
 public final class IptablesNetworkConfigurator implements NetworkConfigurator {
     static final String NAME = "iptables";
     private static final List<Tool> SERVER_TOOLS = List.of(Tool.IP, Tool.IPTABLES_RESTORE, Tool.SYSCTL);
+    private static final List<Tool> KILL_SWITCH_TOOLS = List.of(Tool.IPTABLES_RESTORE, Tool.IP6TABLES_RESTORE);
 
     private final JournaledConfigurator host;
 
@@ -46,6 +48,15 @@ public final class IptablesNetworkConfigurator implements NetworkConfigurator {
                     () -> tools.run(Tool.IPTABLES_RESTORE, List.of("-n"), rules.install().render()),
                     "iptables chains " + chainList + ": forward " + plan.tunInterface() + ", masquerade "
                             + plan.tunnelSubnet() + " out of " + egress + ", clamp TCP MSS to the path MTU");
+        }, KILL_SWITCH_TOOLS, (killSwitch, applied) -> {
+            KillSwitchRules rules = new KillSwitchRules(killSwitch);
+            String remove = rules.remove().render();
+            applied.make(new UndoStep(Tool.IPTABLES_RESTORE, List.of("-n"), remove, "remove iptables chain " + rules.chain()),
+                    () -> tools.run(Tool.IPTABLES_RESTORE, List.of("-n"), rules.installIpv4().render()),
+                    "iptables chain " + rules.chain() + " (OUTPUT, FORWARD)");
+            applied.make(new UndoStep(Tool.IP6TABLES_RESTORE, List.of("-n"), remove, "remove ip6tables chain " + rules.chain()),
+                    () -> tools.run(Tool.IP6TABLES_RESTORE, List.of("-n"), rules.installIpv6().render()),
+                    "ip6tables chain " + rules.chain() + " (OUTPUT, FORWARD), " + killSwitch.describe());
         });
     }
 
@@ -60,7 +71,17 @@ public final class IptablesNetworkConfigurator implements NetworkConfigurator {
     }
 
     @Override
+    public AppliedNetworkPlan applyKillSwitch(KillSwitch killSwitch) throws IOException {
+        return host.applyKillSwitch(killSwitch);
+    }
+
+    @Override
     public List<String> recover() throws IOException {
         return host.recover();
+    }
+
+    @Override
+    public List<String> cleanup() throws IOException {
+        return host.cleanup();
     }
 }

@@ -1,6 +1,7 @@
 package io.netproxy.netconf.nftables;
 
 import io.netproxy.api.AppliedNetworkPlan;
+import io.netproxy.api.KillSwitch;
 import io.netproxy.api.NetworkConfigurator;
 import io.netproxy.api.NetworkPlan;
 import io.netproxy.host.CommandRunner;
@@ -37,6 +38,7 @@ public final class NftablesNetworkConfigurator implements NetworkConfigurator {
     static final String NAME = "nftables";
     static final int RANKING = 20;
     private static final List<Tool> SERVER_TOOLS = List.of(Tool.IP, Tool.NFT, Tool.SYSCTL);
+    private static final List<Tool> KILL_SWITCH_TOOLS = List.of(Tool.NFT);
 
     private static final Logger LOG = LoggerFactory.getLogger(NftablesNetworkConfigurator.class);
 
@@ -68,6 +70,10 @@ public final class NftablesNetworkConfigurator implements NetworkConfigurator {
                     "nftables table " + ServerTable.FAMILY + " " + table.name() + ": forward " + plan.tunInterface()
                             + ", masquerade " + plan.tunnelSubnet() + " out of " + egress
                             + ", clamp TCP MSS to the path MTU");
+        }, KILL_SWITCH_TOOLS, (killSwitch, applied) -> {
+            KillSwitchTable table = new KillSwitchTable(killSwitch);
+            applied.make(table.remove(), () -> tools.run(Tool.NFT, List.of("-f", "-"), table.install()),
+                    "nftables table " + KillSwitchTable.FAMILY + " " + table.name() + ", " + killSwitch.describe());
         });
     }
 
@@ -92,7 +98,17 @@ public final class NftablesNetworkConfigurator implements NetworkConfigurator {
     }
 
     @Override
+    public AppliedNetworkPlan applyKillSwitch(KillSwitch killSwitch) throws IOException {
+        return host.applyKillSwitch(killSwitch);
+    }
+
+    @Override
     public List<String> recover() throws IOException {
         return host.recover();
+    }
+
+    @Override
+    public List<String> cleanup() throws IOException {
+        return host.cleanup();
     }
 }

@@ -1,6 +1,7 @@
 package io.netproxy.netconf.support;
 
 import io.netproxy.api.AppliedNetworkPlan;
+import io.netproxy.api.KillSwitch;
 import io.netproxy.api.NetworkPlan;
 import io.netproxy.api.NetworkPlan.Role;
 import io.netproxy.host.Root;
@@ -16,10 +17,15 @@ import org.slf4j.LoggerFactory;
  * holds IPv4 forwarding (shared with the namespace's other server tunnels) and then applies its
  * {@link ServerFirewall}; a client gets routes through the TUN device, a pinned route to the server and the DNS
  * servers its server pushed.
+ *
+ * <p>A kill switch is journaled in a directory of its own, {@value #KILL_SWITCH_DIRECTORY} below the namespace's:
+ * {@link #recover()}, which every instance runs when it starts, leaves those journals alone, so a dead client's kill
+ * switch holds until {@link #cleanup()} or the tunnel's next kill switch.
  */
 public final class JournaledConfigurator {
     private static final Logger LOG = LoggerFactory.getLogger(JournaledConfigurator.class);
     private static final List<Tool> CLIENT_TOOLS = List.of(Tool.IP);
+    static final String KILL_SWITCH_DIRECTORY = "kill-switch";
 
     private final String name;
     private final SystemTools tools;
@@ -31,20 +37,33 @@ public final class JournaledConfigurator {
     private final JournalRecovery recovery;
     private final SharedSysctl ipForward;
     private final SharedDns dns;
+    private final List<Tool> killSwitchTools;
+    private final KillSwitchFirewall killSwitchFirewall;
+    private final JournalDirectory killSwitchJournals;
+    private final JournalRecovery killSwitchRecovery;
 
-    /** @param name the configurator's name, which names its journals */
+    /**
+     * @param name            the configurator's name, which names its journals
+     * @param killSwitchTools the tools {@code killSwitchFirewall} runs
+     */
     public JournaledConfigurator(String name, SystemTools tools, NamespaceJournals namespaces, List<Tool> serverTools,
-                                 ServerFirewall firewall) {
+                                 ServerFirewall firewall, List<Tool> killSwitchTools,
+                                 KillSwitchFirewall killSwitchFirewall) {
         this.name = name;
         this.tools = tools;
         this.serverTools = List.copyOf(serverTools);
         this.firewall = firewall;
+        this.killSwitchTools = List.copyOf(killSwitchTools);
+        this.killSwitchFirewall = killSwitchFirewall;
         this.namespaces = namespaces;
         this.journals = namespaces.own();
         this.reverter = new Reverter(tools);
         this.ipForward = SharedSysctl.ipForward(journals, tools);
         this.dns = new SharedDns(journals, tools, NamespaceResolver.onHost(tools, namespaces.namespace()));
         this.recovery = new JournalRecovery(journals, reverter, List.of(ipForward, dns));
+        this.killSwitchJournals = new JournalDirectory(journals.directory().resolve(KILL_SWITCH_DIRECTORY),
+                namespaces.namespace().describe());
+        this.killSwitchRecovery = new JournalRecovery(killSwitchJournals, reverter, List.of());
     }
 
     public synchronized AppliedNetworkPlan apply(NetworkPlan plan) throws IOException {
@@ -74,7 +93,43 @@ public final class JournaledConfigurator {
         }
     }
 
-    /** Reverts every abandoned journal of this namespace, whichever configurator wrote it. */
+    /**
+     * Applies a client's kill switch, after lifting the one an earlier run of the tunnel left (of any configurator);
+     * reverts what it made when a step fails.
+     */
+    public synchronized AppliedNetworkPlan applyKillSwitch(KillSwitch killSwitch) throws IOException {
+        tools.require(CLIENT_TOOLS);
+        ValidatedKillSwitch checked = ValidatedKillSwitch.of(killSwitch,
+                killSwitch.allowLan() ? ConnectedNetworks.of(tools, killSwitch.tunInterface()) : null);
+        tools.require(killSwitchTools);
+        Root.require();
+        JournalKey key = new JournalKey(checked.tunnelId(), name);
+        killSwitchRecovery.recoverTunnel(key);
+        JournaledPlan applied = new JournaledPlan(key, killSwitchJournals.create(key), reverter);
+        try {
+            killSwitchFirewall.apply(checked, applied);
+            return applied;
+        } catch (IOException | RuntimeException e) {
+            try {
+                applied.close();
+            } catch (IOException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw e;
+        }
+    }
+
+    /** {@link #recover()}, then the kill switches whose clients no longer run. */
+    public synchronized List<String> cleanup() throws IOException {
+        List<String> reverted = new java.util.ArrayList<>(recover());
+        if (killSwitchRecovery.hasWork()) {
+            Root.require();
+            reverted.addAll(killSwitchRecovery.recoverAll());
+        }
+        return reverted;
+    }
+
+    /** Reverts every abandoned journal of this namespace but kill switches, whichever configurator wrote it. */
     public synchronized List<String> recover() throws IOException {
         if (namespaces.othersLeftRecords()) {
             // a resolver file outlives a reboot, unlike routes, rules and sysctls

@@ -45,7 +45,7 @@ final class Reverter {
             LOG.info("reverted: {}", step.description());
         } catch (CommandFailedException e) {
             if (!step.tool().saysAlreadyGone(e.stderr())) throw e;
-            if (step.tool() == Tool.IPTABLES_RESTORE && IptablesScript.parse(step.input()).statementCount() > 1) {
+            if ((step.tool() == Tool.IPTABLES_RESTORE || step.tool() == Tool.IP6TABLES_RESTORE) && IptablesScript.parse(step.input()).statementCount() > 1) {
                 revertStatementByStatement(step);
             } else {
                 LOG.info("already reverted: {} ({})", step.description(), e.stderr().strip());

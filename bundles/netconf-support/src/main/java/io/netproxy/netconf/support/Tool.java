@@ -8,14 +8,20 @@ import java.util.List;
  */
 public enum Tool {
     IP("ip", "iproute2", List.of("No such process", "Cannot find device", "No such device")),
-    IPTABLES_RESTORE("iptables-restore", "iptables",
-            List.of("does a matching rule exist", "No chain/target/match by that name", "does not exist")),
+    IPTABLES_RESTORE("iptables-restore", "iptables", Gone.IPTABLES),
+    IP6TABLES_RESTORE("ip6tables-restore", "iptables", Gone.IPTABLES),
     SYSCTL("sysctl", "procps", List.of()),
     /** A missing table makes the kernel answer ENOENT. */
     NFT("nft", "nftables", List.of("No such file or directory")),
     /** systemd-resolved's per-link DNS; a link that went away took its settings with it. */
     RESOLVECTL("resolvectl", "systemd-resolved", List.of("No such device")),
     RESOLVCONF("resolvconf", "resolvconf", List.of());
+
+    /** Enum constants cannot refer to the enum's own static fields. */
+    private static final class Gone {
+        static final List<String> IPTABLES =
+                List.of("does a matching rule exist", "No chain/target/match by that name", "does not exist");
+    }
 
     private final String command;
     private final String debianPackage;

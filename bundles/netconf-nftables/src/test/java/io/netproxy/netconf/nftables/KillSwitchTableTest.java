@@ -1,0 +1,35 @@
+package io.netproxy.netconf.nftables;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netproxy.netconf.support.Ipv4Address;
+import io.netproxy.netconf.support.ValidatedKillSwitch;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class KillSwitchTableTest {
+    private static final Ipv4Address SERVER = new Ipv4Address(0xc6336407); // 198.51.100.7
+
+    @Test
+    void oneInetTableOfItsOwnWhoseChainsDropWhatTheyDoNotPass() {
+        KillSwitchTable table = new KillSwitchTable(new ValidatedKillSwitch("home", "np0", SERVER, false, List.of(), List.of()));
+        assertEquals(ServerTable.nameOf("home").replace("netproxy_", "netproxy_ks_"), table.name());
+        String text = table.install();
+        assertTrue(text.startsWith("table inet " + table.name() + "\ndelete table inet " + table.name() + "\n"), text);
+        assertTrue(text.contains("type filter hook output priority -1; policy accept;"), text);
+        assertTrue(text.contains("type filter hook forward priority -1; policy accept;"), text);
+        assertTrue(text.contains("oifname \"np0\" accept") && text.contains("ip daddr 198.51.100.7 accept"), text);
+        assertEquals(2, text.split("counter drop", -1).length - 1, "each chain ends in a drop: " + text);
+        assertTrue(!text.contains("224.0.0.0/4"), "no LAN without allowLan: " + text);
+        assertEquals(List.of("delete", "table", "inet", table.name()), table.remove().args());
+    }
+
+    @Test
+    void allowingTheLanPassesEachNetworkInARuleOfItsOwn() {
+        String text = new KillSwitchTable(new ValidatedKillSwitch("home", "np0", SERVER, true, List.of("192.0.2.0/24"),
+                List.of("2001:db8:2:0:0:0:0:0/64"))).install();
+        assertTrue(text.contains("ip daddr 192.0.2.0/24 accept") && text.contains("ip daddr 224.0.0.0/4 accept")
+                && text.contains("ip6 daddr 2001:db8:2:0:0:0:0:0/64 accept") && text.contains("ip6 daddr ff00::/8 accept"), text);
+    }
+}
