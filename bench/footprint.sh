@@ -6,6 +6,7 @@
 #
 #   sudo bench/footprint.sh                      # 5 connects, the built distribution
 #   sudo ROUNDS=9 bench/footprint.sh --dist DIR --tun-backend linux-offload
+#   sudo bench/footprint.sh --metrics            # both ends serve Prometheus metrics, scraped once a second
 #
 # Prints a markdown report and writes it to bench/results/netproxy-footprint-<stamp>.md.
 set -euo pipefail
@@ -28,6 +29,8 @@ EXTRA=()
 SCRATCH=""
 SERVER_PID=""
 IPERF_PID=""
+METRICS=false
+SCRAPERS=()
 
 log() { printf '[%s] footprint: %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -36,6 +39,8 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     set +e
+    local pid
+    for pid in "${SCRAPERS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
     if [[ -n $SCRATCH ]]; then
         ns c1 "$DIST/bin/netproxy" disconnect >/dev/null 2>&1
         ns srv "$DIST/bin/netproxy" disconnect >/dev/null 2>&1
@@ -59,6 +64,16 @@ instance_pid() {
     return 1
 }
 
+# Scrapes the metrics endpoint of a namespace's instance once a second, as Prometheus would, for at most 20 minutes.
+scrape_loop() {
+    local i
+    for ((i = 0; i < 1200; i++)); do
+        ns "$1" bash -c 'exec 3<>/dev/tcp/127.0.0.1/9586 && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3' \
+            >/dev/null 2>&1
+        sleep 1
+    done
+}
+
 # Seconds from launching connect until the first ping reply from the server's tunnel address.
 connect_seconds() {
     local start end
@@ -78,7 +93,8 @@ main() {
         case $1 in
             --dist) DIST=${2:?--dist needs a directory}; shift 2 ;;
             --tun-backend | --transport | --cipher) EXTRA+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
-            -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+            --metrics) METRICS=true; EXTRA+=(--metrics 127.0.0.1:9586); shift ;;
+            -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
             *) die "unknown argument $1" ;;
         esac
     done
@@ -106,6 +122,12 @@ main() {
         sleep 0.1
     done
     SERVER_PID=$(instance_pid srv) || die "the server did not start: $(tail -5 "$SCRATCH/server.log")"
+    if $METRICS; then
+        scrape_loop srv &
+        SCRAPERS+=($!)
+        scrape_loop c1 &
+        SCRAPERS+=($!)
+    fi
 
     local times=() t client
     for ((i = 1; i <= ROUNDS; i++)); do
@@ -142,7 +164,7 @@ main() {
         echo "# netproxy footprint, $(date '+%Y-%m-%d %H:%M:%S %Z')"
         echo
         echo "- command: \`$0 ${EXTRA[*]}\` (ROUNDS=$ROUNDS), distribution \`$DIST\`, JDK $java, $(nproc) CPUs"
-        echo "- setup: scripts/netns-topology.sh; \`serve --password-file F --pool 198.18.0.0/24 ${EXTRA[*]}\` in srv, \`connect $SERVER --password-file F -d ${EXTRA[*]}\` in c1, default directories and JVM options"
+        echo "- setup: scripts/netns-topology.sh; \`serve --password-file F --pool 198.18.0.0/24 ${EXTRA[*]}\` in srv, \`connect $SERVER --password-file F -d ${EXTRA[*]}\` in c1, default directories and JVM options$($METRICS && echo "; each end's /metrics scraped once a second")"
         echo
         echo "| measure | value |"
         echo "|---|---|"

@@ -39,8 +39,12 @@ public final class Main {
             "  genkey FILE            write a new private key to FILE (0600) and its public key to FILE.pub",
             "  cleanup                revert host changes that a killed instance left behind, its kill switch included",
             "  shell                  Gogo shell of the running instance, or of a fresh one",
-            "A password is read from --password-file, the NETPROXY_PASSWORD environment variable or a prompt.");
+            "A password is read from --password-file, the NETPROXY_PASSWORD environment variable or a prompt.",
+            "serve, connect and run take --metrics HOST:PORT: Prometheus metrics on http://HOST:PORT/metrics (a PORT",
+            "alone listens on 127.0.0.1); etc/io.netproxy.metrics.cfg does the same for every start.");
     private static final long STARTUP_TIMEOUT_MS = 60_000;
+    /** Where {@code --metrics} goes; the metrics bundle reads it (BundleContext.getProperty falls back to it). */
+    private static final String METRICS_PROPERTY = "netproxy.metrics";
     /** Options whose value is a file the instance reads: made absolute, as the instance may have another working directory. */
     private static final List<String> FILE_OPTIONS = List.of("--password-file", "--key");
 
@@ -68,6 +72,10 @@ public final class Main {
             return args.isEmpty() ? 2 : 0;
         }
         String command = args.get(0);
+        if (command.equals("serve") || command.equals("connect") || command.equals("run")) {
+            String problem = takeMetricsOption(args);
+            if (problem != null) return usageError(problem);
+        }
         // During shutdown the instance closing the connection is expected, not an error to report.
         ControlClient control = new ControlClient(layout.controlSocket(), () -> shuttingDown);
         switch (command) {
@@ -114,6 +122,10 @@ public final class Main {
         absoluteFileOptions(args);
         char[] secret = Secrets.namedInArguments(args) ? null : Secrets.passwordFromEnvironmentOrPrompt();
         try {
+            if (control.isServing() && System.getProperty(METRICS_PROPERTY) != null) {
+                return usageError("--metrics is for the instance that starts; one already runs in "
+                        + layout.namespace().describe() + ": set etc/io.netproxy.metrics.cfg, or leave --metrics out");
+            }
             if (control.isServing()) return control.call(args, secret, System.out, System.err);
             if (detach) return startDetached(args, secret, layout, control);
             return runInForeground(args, secret, layout, control);
@@ -180,6 +192,8 @@ public final class Main {
         command.add("setsid");
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        String metrics = System.getProperty(METRICS_PROPERTY);
+        if (metrics != null) command.add("-D" + METRICS_PROPERTY + "=" + metrics);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
@@ -249,6 +263,21 @@ public final class Main {
             shuttingDown = true;
             runtime.stop();
         }, "netproxy-shutdown"));
+    }
+
+    /**
+     * Removes {@code --metrics HOST:PORT} from the arguments into the system property that the metrics bundle reads
+     * through the framework (where it overrides etc/io.netproxy.metrics.cfg). Returns what is wrong, or null.
+     */
+    static String takeMetricsOption(List<String> args) {
+        int at = args.indexOf("--metrics");
+        if (at < 0) return null;
+        if (at + 1 >= args.size() || args.get(at + 1).isBlank() || args.get(at + 1).startsWith("-")) {
+            return "--metrics needs HOST:PORT (or a PORT, on 127.0.0.1)";
+        }
+        System.setProperty(METRICS_PROPERTY, args.get(at + 1));
+        args.subList(at, at + 2).clear();
+        return args.contains("--metrics") ? "--metrics is given twice" : null;
     }
 
     /** Makes the values of --password-file and --key absolute, against this process's working directory. */

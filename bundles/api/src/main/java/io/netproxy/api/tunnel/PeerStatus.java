@@ -12,6 +12,8 @@ public final class PeerStatus {
     private final long lastHandshakeEpochMs;
     private final long rxBytes;
     private final long txBytes;
+    private final long rxPackets;
+    private final long txPackets;
 
     private PeerStatus(Builder b) {
         this.publicKey = b.publicKey;
@@ -21,6 +23,8 @@ public final class PeerStatus {
         this.lastHandshakeEpochMs = b.lastHandshakeEpochMs;
         this.rxBytes = b.rxBytes;
         this.txBytes = b.txBytes;
+        this.rxPackets = b.rxPackets;
+        this.txPackets = b.txPackets;
     }
 
     public static Builder builder() {
@@ -48,6 +52,12 @@ public final class PeerStatus {
     /** Payload bytes sent to the peer. */
     public long txBytes() { return txBytes; }
 
+    /** Packets with a payload received from the peer, counted as {@link #rxBytes()} is. @since 1.2 */
+    public long rxPackets() { return rxPackets; }
+
+    /** Packets with a payload sent to the peer, counted as {@link #txBytes()} is. @since 1.2 */
+    public long txPackets() { return txPackets; }
+
     @Override
     public String toString() {
         return "PeerStatus[" + publicKey + " at " + endpoint + " " + tunnelAddress + " " + cipher + "]";
@@ -62,6 +72,8 @@ public final class PeerStatus {
         private long lastHandshakeEpochMs;
         private long rxBytes;
         private long txBytes;
+        private long rxPackets;
+        private long txPackets;
 
         private Builder() {}
 
@@ -78,6 +90,12 @@ public final class PeerStatus {
         public Builder rxBytes(long rxBytes) { this.rxBytes = rxBytes; return this; }
 
         public Builder txBytes(long txBytes) { this.txBytes = txBytes; return this; }
+
+        /** @since 1.2 */
+        public Builder rxPackets(long rxPackets) { this.rxPackets = rxPackets; return this; }
+
+        /** @since 1.2 */
+        public Builder txPackets(long txPackets) { this.txPackets = txPackets; return this; }
 
         public PeerStatus build() {
             return new PeerStatus(this);

@@ -22,6 +22,7 @@ public final class TunnelStatus {
     private final List<PeerStatus> peers;
     private final Map<String, Long> counters;
     private final List<String> network;
+    private final Histogram handshakeSeconds;
 
     private TunnelStatus(Builder b) {
         this.name = Objects.requireNonNull(b.name, "name");
@@ -37,6 +38,7 @@ public final class TunnelStatus {
         this.peers = List.copyOf(b.peers);
         this.counters = Map.copyOf(b.counters);
         this.network = List.copyOf(b.network);
+        this.handshakeSeconds = Objects.requireNonNull(b.handshakeSeconds, "handshakeSeconds");
     }
 
     public static Builder builder(String name, TunnelSpec.Role role) {
@@ -74,11 +76,24 @@ public final class TunnelStatus {
     /** The connected peers; each names its cipher suite. */
     public List<PeerStatus> peers() { return peers; }
 
-    /** Packet and byte counters, drops by reason. */
+    /**
+     * Packet and byte counters, drops by reason. Keys: {@code rx.packets}, {@code rx.bytes}, {@code tx.packets},
+     * {@code tx.bytes}, {@code handshakes} (completed), {@code send-errors}, {@code drop.REASON} (dropped packets) and,
+     * since 1.2, {@code handshake-failed.REASON} (handshakes that did not complete, by the reason they stopped). A
+     * reason is a short token such as {@code replay} or {@code bad-mac1}; later versions may add keys.
+     */
     public Map<String, Long> counters() { return counters; }
 
     /** The host changes in force, one line each. */
     public List<String> network() { return network; }
+
+    /**
+     * How long completed handshakes took: a client from sending its initiation to accepting the response, a server
+     * from receiving an initiation to sending its response. Empty when the engine does not measure it.
+     *
+     * @since 1.2
+     */
+    public Histogram handshakeSeconds() { return handshakeSeconds; }
 
     @Override
     public String toString() {
@@ -101,6 +116,7 @@ public final class TunnelStatus {
         private List<PeerStatus> peers = List.of();
         private Map<String, Long> counters = Map.of();
         private List<String> network = List.of();
+        private Histogram handshakeSeconds = Histogram.empty();
 
         private Builder(String name, TunnelSpec.Role role) {
             this.name = name;
@@ -128,6 +144,12 @@ public final class TunnelStatus {
         public Builder counters(Map<String, Long> counters) { this.counters = counters; return this; }
 
         public Builder network(List<String> network) { this.network = network; return this; }
+
+        /** @since 1.2 */
+        public Builder handshakeSeconds(Histogram handshakeSeconds) {
+            this.handshakeSeconds = handshakeSeconds;
+            return this;
+        }
 
         public TunnelStatus build() {
             return new TunnelStatus(this);

@@ -367,6 +367,7 @@ public final class ClientTunnel extends Tunnel {
     @Override
     protected void handleHandshake(int type, byte[] buf, int off, int len, Carrier via, InetSocketAddress from) {
         Initiator initiator = pending;
+        long initiatedNanos = lastInitiationNanos;
         if (type != Messages.TYPE_RESPONSE || initiator == null || len < 12
                 || Messages.responseReceiverIndex(buf, off) != pendingIndex) {
             drop(Counters.Counter.DROP_UNEXPECTED, from);
@@ -377,12 +378,14 @@ public final class ClientTunnel extends Tunnel {
             result = initiator.consumeResponse(buf, off, len);
         } catch (HandshakeException e) {
             drop(Counters.Counter.DROP_HANDSHAKE, from);
+            counters.handshakeFailed(e.reason());
             log.debug("tunnel {}: response from {} rejected: {}", name, from, e.reason());
             return;
         }
         CipherSuite suite = ciphers.apply(result.payload().cipherWireId());
         if (suite == null) {
             drop(Counters.Counter.DROP_HANDSHAKE, from);
+            counters.handshakeFailed("no-common-cipher");
             log.warn("tunnel {}: the server chose cipher {}, which is not installed here", name, result.payload().cipherWireId());
             return;
         }
@@ -413,6 +416,7 @@ public final class ClientTunnel extends Tunnel {
             }
         }
         counters.increment(Counters.Counter.HANDSHAKES);
+        counters.handshakeTook(clock.nanoTime() - initiatedNanos);
         if (configuration == null) {
             configuration = result.payload();
             firstSession.complete(session);
@@ -443,6 +447,7 @@ public final class ClientTunnel extends Tunnel {
         long now = clock.nanoTime();
         Session session = current;
         boolean retryDue = pending != null && now - lastInitiationNanos > retryAfterNanos();
+        if (retryDue) counters.handshakeFailed("unanswered");
         if (retryDue && probe != null && pendingVia == probe) {
             // the preferred transport still gets no answer: stay on the fallback, try again later
             giveUpProbe();
@@ -583,7 +588,7 @@ public final class ClientTunnel extends Tunnel {
                     .tunnelAddress(configuration == null ? null
                             : Ipv4.format(Ipv4.fromBytes(configuration.serverTunnelAddress())))
                     .cipher(s.suite().name()).lastHandshakeEpochMs(s.createdEpochMs()).rxBytes(s.rxBytes())
-                    .txBytes(s.txBytes()).build());
+                    .txBytes(s.txBytes()).rxPackets(s.rxPackets()).txPackets(s.txPackets()).build());
         }
         return statusBuilder().tunAddress(tunAddress).endpoint(format(server))
                 .transport(active == null ? "-" : active.transport().name())

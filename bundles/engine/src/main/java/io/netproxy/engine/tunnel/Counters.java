@@ -2,9 +2,14 @@ package io.netproxy.engine.tunnel;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Packet counters of one tunnel, cheap enough for the data path (no maps, no boxing when counting). */
+/**
+ * Packet counters of one tunnel, cheap enough for the data path (no maps, no boxing when counting); and, off the data
+ * path, failed handshakes by reason and how long completed ones took.
+ */
 final class Counters {
     enum Counter {
         RX_PACKETS("rx.packets"), RX_BYTES("rx.bytes"), TX_PACKETS("tx.packets"), TX_BYTES("tx.bytes"),
@@ -22,6 +27,9 @@ final class Counters {
     }
 
     private final LongAdder[] values = new LongAdder[Counter.values().length];
+    /** By reason: a HandshakeException token or one of the tunnels' own; a small, fixed set of keys. */
+    private final Map<String, LongAdder> handshakeFailures = new ConcurrentHashMap<>();
+    private final HandshakeTimes handshakeTimes = new HandshakeTimes();
 
     Counters() {
         for (int i = 0; i < values.length; i++) values[i] = new LongAdder();
@@ -33,12 +41,21 @@ final class Counters {
 
     long get(Counter counter) { return values[counter.ordinal()].sum(); }
 
+    void handshakeFailed(String reason) {
+        handshakeFailures.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
+    void handshakeTook(long nanos) { handshakeTimes.observe(nanos); }
+
+    HandshakeTimes handshakeTimes() { return handshakeTimes; }
+
     Map<String, Long> snapshot() {
         Map<String, Long> out = new LinkedHashMap<>();
         for (Counter c : Counter.values()) {
             long v = get(c);
             if (v != 0 || !c.label.startsWith("drop.")) out.put(c.label, v);
         }
+        new TreeMap<>(handshakeFailures).forEach((reason, n) -> out.put("handshake-failed." + reason, n.sum()));
         return out;
     }
 }

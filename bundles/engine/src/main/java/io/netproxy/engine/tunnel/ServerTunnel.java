@@ -259,10 +259,13 @@ public final class ServerTunnel extends Tunnel {
         // Cheap checks on the reader thread; Diffie-Hellman on the handshake thread.
         if (!responder.mac1Valid(buf, off, len)) {
             drop(Counters.Counter.DROP_HANDSHAKE, from);
+            counters.handshakeFailed(HandshakeException.BAD_MAC1);
             return;
         }
-        if (!rateLimiter.allow(from.getAddress(), clock.nanoTime())) {
+        long receivedNanos = clock.nanoTime();
+        if (!rateLimiter.allow(from.getAddress(), receivedNanos)) {
             drop(Counters.Counter.DROP_RATE_LIMITED, from);
+            counters.handshakeFailed("rate-limited");
             return;
         }
         byte[] copy = Arrays.copyOfRange(buf, off, off + len);
@@ -270,10 +273,11 @@ public final class ServerTunnel extends Tunnel {
         try {
             handshakes.execute(() -> {
                 try {
-                    answer(copy, via, from);
+                    answer(copy, via, from, receivedNanos);
                 } catch (RuntimeException e) {
                     // One bad handshake costs that handshake, never the handshake thread.
                     drop(Counters.Counter.DROP_HANDSHAKE, from);
+                    counters.handshakeFailed("internal-error");
                     log.warn("tunnel {}: answering {} failed: {}", name, format(from), e.toString());
                 } finally {
                     handshakesInFlight.decrementAndGet();
@@ -282,6 +286,7 @@ public final class ServerTunnel extends Tunnel {
         } catch (RejectedExecutionException e) {
             handshakesInFlight.decrementAndGet();
             drop(Counters.Counter.DROP_OVERLOAD, from);
+            counters.handshakeFailed("overload");
         }
     }
 
@@ -290,18 +295,21 @@ public final class ServerTunnel extends Tunnel {
         return handshakesInFlight.get() == 0;
     }
 
-    private void answer(byte[] message, Carrier via, InetSocketAddress from) {
+    /** @param receivedNanos when the initiation arrived, for the handshake's duration */
+    private void answer(byte[] message, Carrier via, InetSocketAddress from, long receivedNanos) {
         Responder.Initiation initiation;
         try {
             initiation = responder.consumeInitiation(message, 0, message.length, clock.epochMillis());
         } catch (HandshakeException e) {
             drop(Counters.Counter.DROP_HANDSHAKE, from);
+            counters.handshakeFailed(e.reason());
             log.debug("tunnel {}: handshake from {} rejected: {}", name, from, e.reason());
             return;
         }
         CipherSuite suite = chooseCipher(initiation.payload().cipherWireIds());
         if (suite == null) {
             drop(Counters.Counter.DROP_HANDSHAKE, from);
+            counters.handshakeFailed("no-common-cipher");
             log.info("tunnel {}: client at {} offers no cipher suite this server accepts", name, from);
             return;
         }
@@ -317,7 +325,7 @@ public final class ServerTunnel extends Tunnel {
             synchronized (client) {
                 // The timer may have expired this client between the lookup and the lock: start over.
                 if (clients.get(clientKey) != client) continue;
-                admit(client, clientKey, keyLabel, initiation, suite, new PeerAddress(via, from));
+                admit(client, clientKey, keyLabel, initiation, suite, new PeerAddress(via, from), receivedNanos);
                 return;
             }
         }
@@ -325,13 +333,14 @@ public final class ServerTunnel extends Tunnel {
 
     /** Leases the address, creates the session and answers. Called with the client's monitor held. */
     private void admit(Client client, AddressPool.ClientKey clientKey, String keyLabel, Responder.Initiation initiation,
-                       CipherSuite suite, PeerAddress peerAddress) {
+                       CipherSuite suite, PeerAddress peerAddress, long receivedNanos) {
         InetSocketAddress from = peerAddress.address();
         int address;
         try {
             address = pool.lease(clientKey);
         } catch (IllegalStateException exhausted) {
             drop(Counters.Counter.DROP_HANDSHAKE, from);
+            counters.handshakeFailed("pool-exhausted");
             log.warn("tunnel {}: {}; client at {} refused", name, exhausted.getMessage(), from);
             if (client.current == null && client.others.isEmpty()) clients.remove(clientKey, client);
             return;
@@ -341,6 +350,7 @@ public final class ServerTunnel extends Tunnel {
             localIndex = indices.allocate();
         } catch (IllegalStateException full) {
             drop(Counters.Counter.DROP_OVERLOAD, from);
+            counters.handshakeFailed("overload");
             if (client.current == null && client.others.isEmpty()) {
                 clients.remove(clientKey, client);
                 pool.release(clientKey);
@@ -372,6 +382,7 @@ public final class ServerTunnel extends Tunnel {
         }
         sendHandshake(response, peerAddress.carrier(), from);
         counters.increment(Counters.Counter.HANDSHAKES);
+        counters.handshakeTook(clock.nanoTime() - receivedNanos);
         if (first) log.info("tunnel {}: client {} connected from {}, address {}, {}", name, keyLabel, peerAddress,
                 Ipv4.format(address), suite.name());
     }
@@ -475,7 +486,8 @@ public final class ServerTunnel extends Tunnel {
             if (s == null) continue;
             peers.add(PeerStatus.builder().publicKey(s.peer().publicKey()).endpoint(s.peerAddress().toString())
                     .tunnelAddress(Ipv4.format(s.peer().tunnelAddress())).cipher(s.suite().name())
-                    .lastHandshakeEpochMs(s.createdEpochMs()).rxBytes(s.rxBytes()).txBytes(s.txBytes()).build());
+                    .lastHandshakeEpochMs(s.createdEpochMs()).rxBytes(s.rxBytes()).txBytes(s.txBytes())
+                    .rxPackets(s.rxPackets()).txPackets(s.txPackets()).build());
         }
         return statusBuilder().tunAddress(Ipv4.format(pool.serverAddress()) + "/" + pool.cidr().prefixLength())
                 .endpoint(format(listenAddress()))

@@ -40,6 +40,8 @@ final class Session {
     private volatile boolean confirmed;
     private final LongAdder rxBytes = new LongAdder();
     private final LongAdder txBytes = new LongAdder();
+    private final LongAdder rxPackets = new LongAdder();
+    private final LongAdder txPackets = new LongAdder();
 
     Session(SessionKeys keys, CipherSuite suite, Peer peer, PeerAddress peerAddress, EngineClock clock) {
         this.clock = clock;
@@ -68,6 +70,8 @@ final class Session {
     long createdEpochMs() { return createdEpochMs; }
     long rxBytes() { return rxBytes.sum(); }
     long txBytes() { return txBytes.sum(); }
+    long rxPackets() { return rxPackets.sum(); }
+    long txPackets() { return txPackets.sum(); }
     boolean confirmed() { return confirmed; }
     void confirm() { confirmed = true; }
 
@@ -107,6 +111,7 @@ final class Session {
         if (payloadBytes > 0) lastDataReceiveNanos = now;
         if (unansweredSinceNanos.get() != 0) unansweredSinceNanos.set(0);
         rxBytes.add(payloadBytes);
+        if (payloadBytes > 0) rxPackets.increment();
         if (!peerAddress.is(via, from)) peerAddress = new PeerAddress(via, from);
     }
 
@@ -116,6 +121,7 @@ final class Session {
         // 0 is the "nothing owed" mark; a clock that reads 0 (a fake one at its origin) starts owing a tick later
         if (payloadBytes > 0 && unansweredSinceNanos.get() == 0) unansweredSinceNanos.compareAndSet(0, now == 0 ? 1 : now);
         txBytes.add(payloadBytes);
+        if (payloadBytes > 0) txPackets.increment();
     }
 
     void close() {

@@ -124,7 +124,8 @@ public abstract class Tunnel {
         TunDevice device = tun;
         return TunnelStatus.builder(name, role()).state(state).tunInterface(device == null ? null : device.name())
                 .transport(transportNames()).tunBackend(tunBackend.name()).netconf(netconf.name())
-                .counters(counters.snapshot()).network(networkDescription());
+                .counters(counters.snapshot()).handshakeSeconds(counters.handshakeTimes().snapshot())
+                .network(networkDescription());
     }
 
     /** The transports of the open endpoints. */

@@ -90,6 +90,12 @@ class PasswordModeTunnelTest {
                 assertEquals("aes-256-gcm", peer.cipher());
                 assertEquals(request.length, peer.rxBytes());
                 assertEquals(reply.length, peer.txBytes());
+                assertEquals(1, peer.rxPackets(), "the keepalive carries no payload and is not counted");
+                assertEquals(1, peer.txPackets());
+                // both sides timed their one handshake
+                assertEquals(1, serverStatus.handshakeSeconds().count());
+                assertEquals(1, client.tunnel.status().handshakeSeconds().count());
+                assertTrue(serverStatus.handshakeSeconds().sum() > 0);
                 assertEquals("192.0.2.1:6767", serverStatus.endpoint());
                 assertEquals("10.67.0.1/24", serverStatus.tunAddress());
             });
@@ -116,6 +122,8 @@ class PasswordModeTunnelTest {
                         () -> server.counter("drop.handshake") >= 1);
                 assertEquals(0, server.counter("handshakes"));
                 assertTrue(server.tunnel.status().peers().isEmpty());
+                assertTrue(server.counter("handshake-failed.bad-mac1") >= 1, () -> "by reason: " + server.counters());
+                assertEquals(0, server.tunnel.status().handshakeSeconds().count(), "only completed handshakes are timed");
 
                 // A failed start leaves nothing behind.
                 assertTrue(client.endpoint().isClosed(), "the client endpoint is closed");
