@@ -51,6 +51,8 @@ final class TunnelSettings {
     private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.:%-]{1,15}");
     private static final Pattern PLUGIN = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+    /** Integer.parseInt alone would also take a sign and other scripts' digits, which the engine then refuses. */
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
     private static final Map<String, TunnelSpec.Role> ONLY_FOR = Map.ofEntries(
             Map.entry("bind", TunnelSpec.Role.SERVER), Map.entry("peers", TunnelSpec.Role.SERVER),
             Map.entry("pool", TunnelSpec.Role.SERVER), Map.entry("egress", TunnelSpec.Role.SERVER),
@@ -209,11 +211,9 @@ final class TunnelSettings {
     }
 
     private static int number(String text, String where, int min, int max, String unit) {
-        try {
+        if (DIGITS.matcher(text).matches()) {
             int value = Integer.parseInt(text);
             if (value >= min && value <= max) return value;
-        } catch (NumberFormatException e) {
-            // reported below
         }
         throw bad(where, text, "is not allowed; expected a whole number from " + min + " to " + max + " (" + unit + ")");
     }
@@ -230,13 +230,9 @@ final class TunnelSettings {
 
     private static String cidr(String text, String where, int minPrefix, int maxPrefix, String expected) {
         int slash = text.indexOf('/');
-        if (slash > 0 && isIpv4(text.substring(0, slash))) {
-            try {
-                int prefix = Integer.parseInt(text.substring(slash + 1));
-                if (prefix >= minPrefix && prefix <= maxPrefix) return text;
-            } catch (NumberFormatException e) {
-                // reported below
-            }
+        if (slash > 0 && isIpv4(text.substring(0, slash)) && DIGITS.matcher(text.substring(slash + 1)).matches()) {
+            int prefix = Integer.parseInt(text.substring(slash + 1));
+            if (prefix >= minPrefix && prefix <= maxPrefix) return text;
         }
         throw bad(where, text, "is not allowed; expected " + expected + " (prefix length " + minPrefix + " to "
                 + maxPrefix + ")");

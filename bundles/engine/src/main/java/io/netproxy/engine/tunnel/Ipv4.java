@@ -11,7 +11,7 @@ final class Ipv4 {
         if (parts.length != 4) throw new IllegalArgumentException("not an IPv4 address: " + dotted);
         int value = 0;
         for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
+            if (part.isEmpty() || part.length() > 3 || !asciiDigits(part)) {
                 throw new IllegalArgumentException("not an IPv4 address: " + dotted);
             }
             int octet = Integer.parseInt(part);
@@ -19,6 +19,11 @@ final class Ipv4 {
             value = value << 8 | octet;
         }
         return value;
+    }
+
+    /** Only 0-9: Character.isDigit and Integer.parseInt also take other scripts' digits, and parseInt a sign. */
+    private static boolean asciiDigits(String text) {
+        return text.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     static String format(int address) {
@@ -43,12 +48,11 @@ final class Ipv4 {
         static Cidr parse(String text) {
             int slash = text.indexOf('/');
             if (slash < 0) throw new IllegalArgumentException("not a CIDR (a.b.c.d/n): " + text);
-            int prefix;
-            try {
-                prefix = Integer.parseInt(text.substring(slash + 1));
-            } catch (NumberFormatException e) {
+            String digits = text.substring(slash + 1);
+            if (digits.isEmpty() || digits.length() > 9 || !asciiDigits(digits)) {
                 throw new IllegalArgumentException("not a CIDR (a.b.c.d/n): " + text);
             }
+            int prefix = Integer.parseInt(digits);
             if (prefix < 0 || prefix > 32) throw new IllegalArgumentException("prefix length out of 0..32: " + text);
             return new Cidr(Ipv4.parse(text.substring(0, slash)) & mask(prefix), prefix);
         }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /** Reads the output of {@code ip -4 route get} and {@code ip -4 route show default}. */
 final class RouteOutputParser {
@@ -72,7 +73,7 @@ final class RouteOutputParser {
                 continue;
             }
             try {
-                ours.add(valueAfter(words, "metric").map(Integer::parseInt).orElse(0));
+                ours.add(valueAfter(words, "metric").map(RouteOutputParser::metric).orElse(0));
             } catch (NumberFormatException e) {
                 others = true;
             }
@@ -84,8 +85,16 @@ final class RouteOutputParser {
     record ExistingRoutes(List<Integer> netproxyMetrics, boolean others) {
         /** A metric none of netproxy's routes there has: 0 when there are none, else one above the highest. */
         int freeMetric() {
-            return netproxyMetrics.stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+            int highest = netproxyMetrics.stream().mapToInt(Integer::intValue).max().orElse(-1);
+            if (highest < Integer.MAX_VALUE) return highest + 1;
+            return IntStream.rangeClosed(0, Integer.MAX_VALUE).filter(m -> !netproxyMetrics.contains(m)).findFirst().orElseThrow();
         }
+    }
+
+    /** A metric as ip prints it, 0 to 2^32-1; one beyond an int (netproxy writes small ones) or signed is not ours. */
+    private static int metric(String text) {
+        if (!text.matches("[0-9]{1,10}")) throw new NumberFormatException("not a metric: " + text);
+        return Integer.parseInt(text);
     }
 
     private static Optional<String> valueAfter(List<String> words, String key) {

@@ -26,8 +26,7 @@ final class Connection {
     private SelectionKey key;
 
     // receiving thread only
-    private final ByteBuffer in = ByteBuffer.allocate(Framing.HEADER_BYTES + Framing.MAX_DATAGRAM);
-    private int frameStart;
+    private final FrameReader frames = new FrameReader();
     private volatile long lastFrameNanos;
     private volatile boolean heardFrame;
 
@@ -59,13 +58,7 @@ final class Connection {
 
     /** Reads what the socket has; false at the end of the stream. */
     boolean read() throws IOException {
-        if (frameStart > 0) {
-            // move the partial frame to the front, so a whole frame always fits behind it
-            in.limit(in.position()).position(frameStart);
-            in.compact();
-            frameStart = 0;
-        }
-        return channel.read(in) >= 0;
+        return frames.read(channel);
     }
 
     /**
@@ -74,29 +67,14 @@ final class Connection {
      * @throws IOException when the next frame's length is not allowed: the stream cannot be parsed past it
      */
     boolean hasFrame() throws IOException {
-        int buffered = in.position() - frameStart;
-        if (buffered < Framing.HEADER_BYTES) return false;
-        int length = in.getShort(frameStart) & 0xFFFF;
-        if (length == 0 || length > Framing.MAX_DATAGRAM) {
-            throw new IOException("frame of " + length + " bytes from " + remote + " (allowed: 1 to "
-                    + Framing.MAX_DATAGRAM + "); closing the connection");
-        }
-        return buffered >= Framing.HEADER_BYTES + length;
+        return frames.hasFrame(remote);
     }
 
     /** Copies the next whole frame's datagram into the batch's slot, behind its headroom. Call after hasFrame(). */
     void takeFrame(PacketBatch batch, int slot, long nowNanos) {
-        int length = in.getShort(frameStart) & 0xFFFF;
         int headroom = batch.headroom();
-        // a datagram longer than the batch's room is cut, as a kernel cuts a UDP datagram; the AEAD then drops it
-        int kept = Math.min(length, batch.bufferSize() - headroom);
-        System.arraycopy(in.array(), frameStart + Framing.HEADER_BYTES, batch.buffer(slot), headroom, kept);
+        int kept = frames.take(batch.buffer(slot), headroom, batch.bufferSize() - headroom);
         batch.set(slot, headroom, kept, remote);
-        frameStart += Framing.HEADER_BYTES + length;
-        if (frameStart == in.position()) {
-            in.clear();
-            frameStart = 0;
-        }
         heardFrame = true;
         lastFrameNanos = nowNanos;
     }
