@@ -136,19 +136,21 @@ final class Namespaces {
         return tables.toString();
     }
 
-    /** Routes (all tables), firewall rules (iptables' and nftables' tables, without counters and comments) and forwarding of a namespace. */
+    /** Routes (all tables), firewall rules (iptables', ip6tables' and nftables' tables, without counters and comments) and forwarding of a namespace. */
     static String snapshot(String ns) throws IOException, InterruptedException {
         StringBuilder state = new StringBuilder();
         // netns-topology.sh waits for IPv6 to settle on its links, so every route counts
         state.append(inNamespace(ns, "ip", "route", "show", "table", "all").output());
         // Rules and chains, by table. The first iptables-restore creates empty tables with ACCEPT policies that
         // stay after everything in them is removed; an empty table with default policies is no change.
-        String table = "";
-        for (String line : inNamespace(ns, "iptables-save").output().split("\n")) {
-            if (line.startsWith("*")) table = line;
-            boolean builtinAccept = line.startsWith(":") && line.matches(":\\S+ ACCEPT .*");
-            if (line.startsWith("-") || line.startsWith(":") && !builtinAccept) {
-                state.append(table).append(' ').append(line.replaceAll("\\[\\d+:\\d+\\]", "")).append('\n');
+        for (String save : List.of("iptables-save", "ip6tables-save")) {
+            String table = "";
+            for (String line : inNamespace(ns, save).output().split("\n")) {
+                if (line.startsWith("*")) table = save + " " + line;
+                boolean builtinAccept = line.startsWith(":") && line.matches(":\\S+ ACCEPT .*");
+                if (line.startsWith("-") || line.startsWith(":") && !builtinAccept) {
+                    state.append(table).append(' ').append(line.replaceAll("\\[\\d+:\\d+\\]", "")).append('\n');
+                }
             }
         }
         state.append(nftTables(ns));

@@ -52,6 +52,32 @@ class TunnelArgumentsTest {
     }
 
     @Test
+    void killSwitchAndAllowLanAreFlagsOfConnectAndKeysOfClientFiles() throws IOException {
+        TunnelSpec plain = TunnelArguments.parse(TunnelSpec.Role.CLIENT, List.of("198.51.100.1"), "pw".toCharArray());
+        assertFalse(plain.killSwitch() || plain.allowLan(), "no kill switch unless asked");
+        TunnelSpec spec = TunnelArguments.parse(TunnelSpec.Role.CLIENT,
+                List.of("198.51.100.1", "--kill-switch", "--allow-lan"), "pw".toCharArray());
+        assertTrue(spec.killSwitch() && spec.allowLan());
+        IllegalArgumentException lanAlone = assertThrows(IllegalArgumentException.class,
+                () -> TunnelArguments.parse(TunnelSpec.Role.CLIENT, List.of("198.51.100.1", "--allow-lan"), "pw".toCharArray()));
+        assertEquals("--allow-lan only applies with --kill-switch", lanAlone.getMessage());
+        IllegalArgumentException server = assertThrows(IllegalArgumentException.class,
+                () -> TunnelArguments.parse(TunnelSpec.Role.SERVER, List.of("--kill-switch"), "pw".toCharArray()));
+        assertTrue(server.getMessage().contains("applies to a client only"), server.getMessage());
+
+        Path password = dir.resolve("pw");
+        Files.writeString(password, "pw\n");
+        java.util.Map<String, Object> file = new java.util.HashMap<>(java.util.Map.of("role", "client",
+                "host", "198.51.100.1", "passwordFile", password.toString(), "killSwitch", "true"));
+        assertTrue(ConfiguredTunnel.spec(file).killSwitch());
+        file.put("allowLan", "true");
+        assertTrue(ConfiguredTunnel.spec(file).allowLan());
+        file.put("killSwitch", "false");
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> ConfiguredTunnel.spec(file));
+        assertEquals("'allowLan' only applies with 'killSwitch'", bad.getMessage());
+    }
+
+    @Test
     void explicitPortWinsOverHostPort() throws IOException {
         TunnelSpec spec = TunnelArguments.parse(TunnelSpec.Role.CLIENT,
                 List.of("198.51.100.1:7000", "--port", "7001"), "pw".toCharArray());

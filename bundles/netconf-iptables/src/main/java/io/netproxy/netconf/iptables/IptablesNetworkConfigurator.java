@@ -51,10 +51,12 @@ public final class IptablesNetworkConfigurator implements NetworkConfigurator {
         }, KILL_SWITCH_TOOLS, (killSwitch, applied) -> {
             KillSwitchRules rules = new KillSwitchRules(killSwitch);
             String remove = rules.remove().render();
-            applied.make(new UndoStep(Tool.IPTABLES_RESTORE, List.of("-n"), remove, "remove iptables chain " + rules.chain()),
+            applied.make(new UndoStep(Tool.IPTABLES_RESTORE, List.of("-n"), remove,
+                            "lift the kill switch: remove iptables chain " + rules.chain()),
                     () -> tools.run(Tool.IPTABLES_RESTORE, List.of("-n"), rules.installIpv4().render()),
                     "iptables chain " + rules.chain() + " (OUTPUT, FORWARD)");
-            applied.make(new UndoStep(Tool.IP6TABLES_RESTORE, List.of("-n"), remove, "remove ip6tables chain " + rules.chain()),
+            applied.make(new UndoStep(Tool.IP6TABLES_RESTORE, List.of("-n"), remove,
+                            "lift the kill switch: remove ip6tables chain " + rules.chain()),
                     () -> tools.run(Tool.IP6TABLES_RESTORE, List.of("-n"), rules.installIpv6().render()),
                     "ip6tables chain " + rules.chain() + " (OUTPUT, FORWARD), " + killSwitch.describe());
         });

@@ -41,7 +41,8 @@ final class KillSwitchTable {
     }
 
     UndoStep remove() {
-        return new UndoStep(Tool.NFT, List.of("delete", "table", FAMILY, name), "", "delete nftables table " + FAMILY + " " + name);
+        return new UndoStep(Tool.NFT, List.of("delete", "table", FAMILY, name), "",
+                "lift the kill switch: delete nftables table " + FAMILY + " " + name);
     }
 
     private List<String> passes(boolean output) {
