@@ -43,8 +43,12 @@ class MetricsIT extends OnTopology {
         server.serve("--password-file", password.toString(), "--pool", "198.18.0.0/24",
                 "--metrics", "127.0.0.1:" + METRICS_PORT);
         Installation client = sharedInstallation("c1");
-        Namespaces.Result connected = client.run(60, "connect", SERVER, "-d", "--password-file", password.toString());
+        // the detached client too, with a port alone: loopback of its own namespace
+        Namespaces.Result connected = client.run(60, "connect", SERVER, "-d", "--password-file", password.toString(),
+                "--metrics", Integer.toString(METRICS_PORT));
         assertTrue(connected.ok(), "connect failed: " + connected.output());
+        assertTrue(scrape("c1", METRICS_PORT).contains(
+                "netproxy_tunnel_info{tunnel=\"client\",role=\"client\",state=\"connected\""), "the client's endpoint");
 
         String scrape = scrape("srv", METRICS_PORT);
         assertTrue(scrape.contains("netproxy_active_sessions{tunnel=\"server\"} 1\n"), scrape);
@@ -70,6 +74,11 @@ class MetricsIT extends OnTopology {
             assertTrue(value(query("netproxy_handshake_duration_seconds_count{tunnel=\"server\"}")) >= 1,
                     "a handshake was timed");
             assertEquals(1.0, value(query("up{job=\"netproxy\"}")), "the scrape target is up");
+            String received = "netproxy_received_bytes_total{tunnel=\"client\"} ";
+            String clientScrape = scrape("c1", METRICS_PORT);
+            long clientReceived = clientScrape.lines().filter(l -> l.startsWith(received))
+                    .mapToLong(l -> Long.parseLong(l.substring(received.length()))).findFirst().orElse(-1);
+            assertTrue(clientReceived >= TRANSFER, "the client received the download: " + clientScrape);
         } finally {
             stop(prometheus);
         }
@@ -79,8 +88,12 @@ class MetricsIT extends OnTopology {
     @Test
     void theConfigurationFileOpensTheEndpointOnLoopbackAndNothingListensWithoutIt() throws Exception {
         Installation server = installation("srv");
-        server.serve("--password-file", topology.secret("password", "metrics file").toString(), "--pool", "198.18.0.0/24");
+        String password = topology.secret("password", "metrics file").toString();
+        server.serve("--password-file", password, "--pool", "198.18.0.0/24");
         assertFalse(listening("srv").contains(":" + METRICS_PORT), "off by default: " + listening("srv"));
+        Namespaces.Result late = server.run("serve", "--password-file", password, "--port", "6768", "--metrics", "9587");
+        assertEquals(2, late.exitCode(), late.output());
+        assertTrue(late.output().contains("--metrics is for the instance that starts"), late.output());
 
         // a port alone: loopback, never every address
         server.configure("io.netproxy.metrics.cfg", "address = " + METRICS_PORT + "\n");
