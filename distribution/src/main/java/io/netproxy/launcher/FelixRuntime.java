@@ -29,10 +29,12 @@ final class FelixRuntime {
     private FelixRuntime(Framework framework) { this.framework = framework; }
 
     /**
-     * @param watchEtc false to leave FileInstall installed but not started, so that the tunnels defined in
-     *                 {@code etc/} do not start (ConfigAdmin holds nothing else: the cache is cleaned at each start)
+     * @param watchEtc   false to leave FileInstall installed but not started, so that the tunnels defined in
+     *                   {@code etc/} do not start (ConfigAdmin holds nothing else: the cache is cleaned at each start)
+     * @param onlyTunnel the NAME of the one tunnel file {@code io.netproxy.tunnel-NAME.cfg} of etc/ to take up, beside
+     *                   the files that define no tunnel; null for every file
      */
-    static FelixRuntime start(Layout layout, boolean interactiveConsole, boolean watchEtc)
+    static FelixRuntime start(Layout layout, boolean interactiveConsole, boolean watchEtc, String onlyTunnel)
             throws IOException, BundleException {
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, layout.felixCache().toString());
@@ -43,7 +45,7 @@ final class FelixRuntime {
                 "org.slf4j.event;version=" + SLF4J_VERSION,
                 "org.slf4j.helpers;version=" + SLF4J_VERSION));
         config.put("felix.fileinstall.dir", layout.etc().toString());
-        config.put("felix.fileinstall.filter", ".*\\.cfg");
+        config.put("felix.fileinstall.filter", configurationFiles(onlyTunnel));
         config.put("felix.fileinstall.poll", "1000");
         config.put("felix.fileinstall.noInitialDelay", "true");
         config.put("felix.fileinstall.log.level", "2");
@@ -72,6 +74,15 @@ final class FelixRuntime {
             bundle.start();
         }
         return new FelixRuntime(framework);
+    }
+
+    /**
+     * The files of etc/ that FileInstall takes up (it matches the whole name): every {@code .cfg}, or for one tunnel
+     * every one but the other tunnels' files.
+     */
+    static String configurationFiles(String onlyTunnel) {
+        if (onlyTunnel == null) return ".*\\.cfg";
+        return "(?!io\\.netproxy\\.tunnel-).*\\.cfg|io\\.netproxy\\.tunnel-" + java.util.regex.Pattern.quote(onlyTunnel) + "\\.cfg";
     }
 
     /** Stops every bundle (tunnels close and revert their host changes) and waits for the framework. Idempotent. */

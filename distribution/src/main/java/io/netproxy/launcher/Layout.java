@@ -2,6 +2,7 @@ package io.netproxy.launcher;
 
 import io.netproxy.host.NetworkNamespace;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -28,7 +29,20 @@ record Layout(Path home, Path runDir, Path stateDir, NetworkNamespace namespace)
         return namespace.initial() ? base : base.resolve("netns").resolve(namespace.directoryKey());
     }
 
-    Path etc() { return home.resolve("etc"); }
+    /**
+     * The configuration directory, {@code etc/} of the installation. Where that is a symbolic link (the Debian package
+     * links /opt/netproxy/etc to /etc/netproxy), the directory it leads to, so that messages and {@code status} name
+     * the files where they are.
+     */
+    Path etc() {
+        Path etc = home.resolve("etc");
+        if (!Files.isSymbolicLink(etc)) return etc;
+        try {
+            return etc.toRealPath();
+        } catch (IOException dangling) {
+            return etc;
+        }
+    }
     Path bundles() { return home.resolve("bundle"); }
     Path controlSocket() { return runDir.resolve("control.sock"); }
     Path pidFile() { return runDir.resolve("netproxy.pid"); }

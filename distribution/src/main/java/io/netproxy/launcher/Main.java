@@ -26,10 +26,11 @@ public final class Main {
             "                         uses the DNS servers the server pushes while connected; --no-dns keeps the host's;",
             "                         --kill-switch drops what would leave outside the tunnel until disconnect (after a",
             "                         crash, until cleanup); --allow-lan keeps the directly connected networks reachable",
-            "  run                    the tunnels of etc/io.netproxy.tunnel-*.cfg and nothing else, in the foreground",
-            "                         until SIGTERM or Ctrl-C (then every host change is reverted and it exits 0), for",
-            "                         service managers; exits 2 with the file, line and problem when a file is bad or",
-            "                         there is none",
+            "  run [NAME]             the tunnels of etc/io.netproxy.tunnel-*.cfg (or of io.netproxy.tunnel-NAME.cfg",
+            "                         alone) and nothing else, in the foreground until SIGTERM or Ctrl-C (then every",
+            "                         host change is reverted and it exits 0), for service managers (sd_notify READY=1",
+            "                         once every tunnel is up); exits 2 with the file, line and problem when a file is",
+            "                         bad or there is none, or when an instance already runs in this namespace",
             "  disconnect [NAME]      stop a tunnel of the running instance (the only one when NAME is left out)",
             "  status [--json]        tunnels and peers of the running instance, like wg show; exits 1 when a tunnel",
             "                         that should be up is not (a server not listening, a client not connected, a file",
@@ -45,6 +46,8 @@ public final class Main {
     private static final long STARTUP_TIMEOUT_MS = 60_000;
     /** Where {@code --metrics} goes; the metrics bundle reads it (BundleContext.getProperty falls back to it). */
     private static final String METRICS_PROPERTY = "netproxy.metrics";
+    /** The NAME of {@code run NAME}: a tunnel file's name between {@code io.netproxy.tunnel-} and {@code .cfg}. */
+    private static final java.util.regex.Pattern TUNNEL_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
     /** Options whose value is a file the instance reads: made absolute, as the instance may have another working directory. */
     private static final List<String> FILE_OPTIONS = List.of("--password-file", "--key");
 
@@ -89,8 +92,13 @@ public final class Main {
                 return startTunnel(args, layout, control);
             case "run":
                 Root.require();
-                if (args.size() != 1) return usageError("run takes no arguments: it runs the tunnels of " + layout.etc());
-                return runConfigured(layout, control);
+                if (args.size() > 2) return usageError("run takes at most one NAME: it runs the tunnels of " + layout.etc());
+                String only = args.size() == 2 ? args.get(1) : null;
+                if (only != null && !TUNNEL_NAME.matcher(only).matches()) {
+                    return usageError("run NAME: '" + only + "' is not the NAME of a file " + layout.etc()
+                            + "/io.netproxy.tunnel-NAME.cfg (letters, digits, '.', '_', '-')");
+                }
+                return runConfigured(layout, control, only);
             case "disconnect":
             case "status":
             case "peers":
@@ -147,19 +155,23 @@ public final class Main {
     }
 
     /**
-     * {@code run}: the tunnels of etc/ and nothing else, in this process until SIGTERM or SIGINT (or the framework is
-     * stopped from its shell), logging to standard error. Exit code 0 after a signal, once every tunnel has stopped
-     * and reverted its host changes; 2 when etc/ defines no tunnel or a file is bad (the instance says which, with
-     * its line and what is wrong).
+     * {@code run [NAME]}: the tunnels of etc/ (or the one of {@code io.netproxy.tunnel-NAME.cfg}) and nothing else, in
+     * this process until SIGTERM or SIGINT (or the framework is stopped from its shell), logging to standard error. Exit
+     * code 0 after a signal, once every tunnel has stopped and reverted its host changes; 2 when etc/ defines no tunnel
+     * (or has no file NAME), a file is bad (the instance says which, with its line and what is wrong), or an instance
+     * already runs in this namespace. Under a service manager ({@code NOTIFY_SOCKET} set, a systemd unit of
+     * {@code Type=notify}) it says READY=1 once every tunnel is up, and STOPPING=1 when it stops.
      */
-    private static int runConfigured(Layout layout, ControlClient control) throws IOException, InterruptedException {
+    private static int runConfigured(Layout layout, ControlClient control, String only)
+            throws IOException, InterruptedException {
         if (control.isServing()) {
-            throw new IOException("an instance already runs in " + layout.namespace().describe() + " (it answers on "
+            System.err.println("netproxy: an instance already runs in " + layout.namespace().describe() + " (it answers on "
                     + layout.controlSocket() + "); stop it first, or see 'netproxy status'");
+            return 2;
         }
         CountDownLatch stop = new CountDownLatch(1);
         StopSignals.onStop(stop::countDown);
-        FelixRuntime runtime = startRuntime(layout, false, true);
+        FelixRuntime runtime = startRuntime(layout, false, true, only);
         addShutdownHook(runtime);
         Thread frameworkStopped = new Thread(() -> {
             try {
@@ -171,15 +183,24 @@ public final class Main {
         }, "netproxy-framework-stopped");
         frameworkStopped.setDaemon(true);
         frameworkStopped.start();
+        ServiceNotifier notifier = null;
         try {
             awaitControlSocket(control, null, layout);
-            int code = control.call(List.of("await-configured"), null, System.out, System.err);
+            List<String> check = new ArrayList<>(List.of("await-configured"));
+            if (only != null) check.add(only);
+            int code = control.call(check, null, System.out, System.err);
             if (code != 0) return code;
-            System.out.println("running the tunnels of " + layout.etc() + " until SIGTERM");
+            System.out.println("running the tunnels of " + (only == null ? layout.etc()
+                    : layout.etc().resolve("io.netproxy.tunnel-" + only + ".cfg")) + " until SIGTERM");
+            if (ServiceNotifier.requested()) {
+                notifier = new ServiceNotifier(control);
+                notifier.start();
+            }
             stop.await();
             return 0;
         } finally {
             shuttingDown = true;
+            if (notifier != null) notifier.stopping();
             runtime.stop();
         }
     }
@@ -201,6 +222,7 @@ public final class Main {
         ProcessBuilder builder = new ProcessBuilder(command);
         // The secret travels over the control socket; the daemon and every ip/iptables it runs must not inherit it.
         builder.environment().remove(Secrets.PASSWORD_ENV);
+        builder.environment().remove(ServiceNotifier.SOCKET_ENV); // nor say that it is ready: it is not a unit's process
         Process daemon = builder
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.logFile().toFile()))
                 .redirectErrorStream(true)
@@ -249,10 +271,16 @@ public final class Main {
      */
     private static FelixRuntime startRuntime(Layout layout, boolean interactiveConsole, boolean tunnelsFromEtc)
             throws IOException {
+        return startRuntime(layout, interactiveConsole, tunnelsFromEtc, null);
+    }
+
+    /** @param only the NAME of the one tunnel file of etc/ to start ({@code run NAME}), or null for all */
+    private static FelixRuntime startRuntime(Layout layout, boolean interactiveConsole, boolean tunnelsFromEtc, String only)
+            throws IOException {
         RunDirectory.prepare(layout.runDir());
         Files.createDirectories(layout.stateDir());
         try {
-            return FelixRuntime.start(layout, interactiveConsole, tunnelsFromEtc);
+            return FelixRuntime.start(layout, interactiveConsole, tunnelsFromEtc, only);
         } catch (org.osgi.framework.BundleException e) {
             throw new IOException("the OSGi framework did not start: " + e.getMessage(), e);
         }

@@ -106,11 +106,26 @@ final class Installation {
         return inForeground("running the tunnels of", "run");
     }
 
+    /**
+     * Starts {@code bin/netproxy run ARGS...} as a systemd unit of {@code Type=notify} does, with {@code NOTIFY_SOCKET}
+     * set, and waits until it has taken up its tunnel files.
+     */
+    Process runAsUnit(String notifySocket, String... runArgs) throws Exception {
+        List<String> args = new ArrayList<>(List.of("run"));
+        args.addAll(List.of(runArgs));
+        return inForeground(Map.of("NOTIFY_SOCKET", notifySocket), "running the tunnels of", args.toArray(String[]::new));
+    }
+
     private Process inForeground(String ready, String... args) throws Exception {
+        return inForeground(Map.of(), ready, args);
+    }
+
+    private Process inForeground(Map<String, String> extraEnv, String ready, String... args) throws Exception {
         Path log = foregroundLog();
         ProcessBuilder builder = new ProcessBuilder(command(args)).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().putAll(env());
+        builder.environment().putAll(extraEnv);
         Process process = builder.start();
         foreground = process;
         Namespaces.waitFor(() -> Files.readString(log).contains(ready) || !process.isAlive(), 60, String.join(" ", args));

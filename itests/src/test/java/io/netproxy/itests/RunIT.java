@@ -11,7 +11,9 @@ import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -146,6 +148,63 @@ class RunIT extends OnTopology {
         assertEquals(2, refused.exitCode(), refused.output());
         assertTrue(refused.output().contains(bad + ":3: port: '99999' is not allowed; expected a whole number from 1 to 65535"),
                 refused.output());
+    }
+
+    /**
+     * {@code run NAME} as {@code netproxy@NAME.service} (Type=notify) runs it: with {@code NOTIFY_SOCKET} set to a
+     * datagram socket of the test's own, a client whose server is not up yet tells its status but not READY=1; READY=1
+     * comes once it is connected ({@code status} exits 0 then), and STOPPING=1 on SIGTERM. It runs the tunnel of its
+     * file alone, not the other tunnel file beside it.
+     */
+    @Test
+    void underAServiceManagerRunSaysReadyOnlyOnceItsTunnelIsUp() throws Exception {
+        Path password = topology.secret("password", "ready when up");
+        Installation client = newcomer("c1");
+        client.configure("io.netproxy.tunnel-home.cfg", "role = client\nhost = " + SERVER + "\npasswordFile = " + password + "\n");
+        client.configure("io.netproxy.tunnel-lab.cfg", "role = server\nport = 7001\npool = 198.18.7.0/24\npasswordFile = "
+                + password + "\n");
+        Path sockets = Files.createTempDirectory("netproxy-notify");
+        try (NotifySocket manager = new NotifySocket(sockets.resolve("c1"))) {
+            Process clientRun = client.runAsUnit(manager.path.toString(), "home");
+            // no server yet: the client is not up, and says so without READY=1
+            Optional<String> status = manager.awaitLine("READY=1", Duration.ofSeconds(6));
+            assertTrue(status.isEmpty(), "READY=1 before the server runs: " + manager.received);
+            assertTrue(manager.received.stream().anyMatch(m -> m.startsWith("STATUS=tunnel home: ")), manager.received.toString());
+            assertEquals(1, client.run("status").exitCode(), "the client is not up yet");
+
+            Installation server = newcomer("srv");
+            server.configure("io.netproxy.tunnel-office.cfg", "role = server\npool = 198.18.0.0/24\npasswordFile = " + password + "\n");
+            server.runConfigured();
+            Optional<String> ready = manager.awaitLine("READY=1", Duration.ofSeconds(60));
+            assertTrue(ready.isPresent(), "no READY=1 once the server runs: " + manager.received + "\nconsole:\n"
+                    + Files.readString(client.foregroundLog()));
+            Namespaces.Result up = client.run("status");
+            assertEquals(0, up.exitCode(), "READY=1 came before the tunnel was up: " + up.output());
+            assertTrue(ready.get().contains("STATUS=tunnel home: client connected"), ready.get());
+            assertFalse(up.output().contains("tunnel lab"), "run home took up the other tunnel file: " + up.output());
+            assertEquals(SERVER, topology.whatIsMyIp("c1"), "the client's traffic leaves through the server");
+
+            clientRun.destroy();
+            assertTrue(clientRun.waitFor(60, TimeUnit.SECONDS), "run stopped on SIGTERM");
+            assertEquals(0, clientRun.exitValue(), Files.readString(client.foregroundLog()));
+            assertTrue(manager.awaitLine("STOPPING=1", Duration.ofSeconds(5)).isPresent()
+                    || manager.received.stream().anyMatch(m -> m.lines().anyMatch("STOPPING=1"::equals)),
+                    "no STOPPING=1: " + manager.received);
+        } finally {
+            Files.deleteIfExists(sockets);
+        }
+    }
+
+    @Test
+    void runOfANameThatHasNoFileStopsAtOnceSayingWhich() throws Exception {
+        Installation server = newcomer("srv");
+        Namespaces.Result none = server.run(90, "run", "office");
+        assertEquals(2, none.exitCode(), none.output());
+        assertTrue(none.output().contains("no tunnel is configured: " + server.home.resolve("etc")
+                + " has no io.netproxy.tunnel-office.cfg file"), none.output());
+        Namespaces.Result bad = server.run(30, "run", "../x");
+        assertEquals(2, bad.exitCode(), bad.output());
+        assertTrue(bad.output().contains("'../x' is not the NAME of a file"), bad.output());
     }
 
     /** A copy of the distribution of its own in {@code host}'s namespace with that namespace's default directories. */

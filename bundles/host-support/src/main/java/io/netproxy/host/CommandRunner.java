@@ -16,10 +16,13 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The one way netproxy runs host tools (ip, iptables-restore, sysctl): with optional stdin, its output captured,
- * in the C locale so that error texts can be matched, and failing on a non-zero exit or after a timeout.
+ * in the C locale so that error texts can be matched, without the service manager's NOTIFY_SOCKET, and failing on a
+ * non-zero exit or after a timeout.
  */
 public final class CommandRunner {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** Where systemd takes readiness notifications (sd_notify(3)); never handed on to the host tools. */
+    public static final String NOTIFY_SOCKET = "NOTIFY_SOCKET";
 
     private final List<String> prefix;
     private final Duration timeout;
@@ -45,6 +48,8 @@ public final class CommandRunner {
         ProcessBuilder builder = new ProcessBuilder(commandLine);
         // Error texts are matched to tell "already removed" from real failures, so they must not be translated.
         builder.environment().put("LC_ALL", "C");
+        // Under a service manager, only the unit's main process (the JVM) may say that the unit is ready or stopping.
+        builder.environment().remove(NOTIFY_SOCKET);
         Process process = builder.start();
         CompletableFuture<String> stdout = drain(process.getInputStream());
         CompletableFuture<String> stderr = drain(process.getErrorStream());

@@ -37,6 +37,15 @@ class CommandRunnerTest {
     }
 
     @Test
+    void theServiceManagersNotifySocketIsNotHandedOn() throws IOException {
+        // surefire sets it for this module's tests, as systemd does for a Type=notify unit
+        assertEquals("/run/netproxy-test/notify-unused", System.getenv(CommandRunner.NOTIFY_SOCKET));
+        String environment = runner.run(List.of("env"), "");
+        assertTrue(environment.contains("LC_ALL=C\n"), environment);
+        assertTrue(!environment.contains("NOTIFY_SOCKET"), environment);
+    }
+
+    @Test
     void largeOutputDoesNotBlock() throws IOException {
         assertEquals(1_000_000, runner.run(List.of("head", "-c", "1000000", "/dev/zero"), "").length());
     }

@@ -66,6 +66,8 @@ public final class ControlSocket {
     private Path socketPath;
     private Operations operations;
     private NetworkNamespace home;
+    /** The inode of the listening socket, by which {@link PeerCredentials} may recognise this namespace. */
+    private long listenerInode;
 
     @Activate
     void activate(BundleContext context) throws IOException {
@@ -79,6 +81,12 @@ public final class ControlSocket {
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
         Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
+        try {
+            listenerInode = PeerCredentials.inode(server);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("the control socket's inode is unknown ({}): commands are only taken from processes whose"
+                    + " network namespace this instance may look at", e.getMessage());
+        }
         Thread acceptor = new Thread(this::acceptLoop, "netproxy-control");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -161,7 +169,7 @@ public final class ControlSocket {
             if (args.isEmpty() && line == null) return;
             String refusal;
             try {
-                refusal = PeerCredentials.of(client).refusal(home);
+                refusal = PeerCredentials.of(client).refusal(home, listenerInode);
             } catch (IOException | RuntimeException | LinkageError e) {
                 // fail closed, but say why: a JVM without the flag, or JNA missing
                 refusal = "netproxy: cannot check who sent the command, so it is refused: " + e.getMessage();
@@ -205,7 +213,9 @@ public final class ControlSocket {
             case "swap": return operations.swap(rest, out, err);
             case "cleanup": return operations.cleanup(out, err);
             case "wait-idle": return operations.waitIdle();
-            case "await-configured": return awaitConfigured(out, err);
+            case "await-configured": return awaitConfigured(rest, out, err);
+            case "health": return operations.health(out);
+            case "sd-notify": return notifyServiceManager(rest, err);
             case "shutdown": return shutdown(out);
             case "gogo": return gogo(String.join(" ", rest), out, err);
             default:
@@ -214,14 +224,40 @@ public final class ControlSocket {
         }
     }
 
-    /** {@code netproxy run}'s check of the tunnel files in the directory FileInstall watches. */
-    private int awaitConfigured(PrintWriter out, PrintWriter err) throws InterruptedException {
+    /** {@code netproxy run [NAME]}'s check of the tunnel files (or file) in the directory FileInstall watches. */
+    private int awaitConfigured(List<String> args, PrintWriter out, PrintWriter err) throws InterruptedException {
         String etc = context.getProperty("felix.fileinstall.dir");
         if (etc == null) {
             err.println("netproxy: this instance reads no configuration directory (felix.fileinstall.dir is not set)");
             return 2;
         }
-        return operations.awaitConfigured(Path.of(etc), CONFIGURED_TIMEOUT_MS, out, err);
+        if (args.size() > 1) {
+            err.println("netproxy: await-configured [NAME]");
+            return 2;
+        }
+        return operations.awaitConfigured(Path.of(etc), args.isEmpty() ? null : args.get(0), CONFIGURED_TIMEOUT_MS, out, err);
+    }
+
+    /**
+     * {@code sd-notify NAME=value...}: {@code netproxy run} under a service manager tells it through this process (the
+     * unit's main process, whose JNA sends the datagram) that the tunnels are up (READY=1), how they are (STATUS=...)
+     * and that it is stopping (STOPPING=1).
+     */
+    private int notifyServiceManager(List<String> assignments, PrintWriter err) {
+        SystemdNotifier notifier = SystemdNotifier.fromEnvironment();
+        if (notifier == null) {
+            err.println("netproxy: this instance was not started by a service manager (" + SystemdNotifier.SOCKET_ENV
+                    + " is not set)");
+            return 1;
+        }
+        try {
+            notifier.send(assignments);
+            LOG.debug("told the service manager at {}: {}", notifier, assignments);
+            return 0;
+        } catch (IOException | RuntimeException | LinkageError e) {
+            err.println("netproxy: cannot notify the service manager: " + e.getMessage());
+            return 1;
+        }
     }
 
     private int shutdown(PrintWriter out) {

@@ -23,6 +23,8 @@ final class Operations {
     static final long IDLE_POLL_MS = 500;
     /** The files of etc/ that define tunnels, as FileInstall names factory configurations of {@link ConfiguredTunnel#PID}. */
     static final String TUNNEL_FILES = ConfiguredTunnel.PID + "-*.cfg";
+    /** The NAME of a tunnel file that {@code run NAME} may name: nothing a glob or a path would read otherwise. */
+    static final java.util.regex.Pattern TUNNEL_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
 
     private final TunnelService tunnels;
     private final ConfiguredTunnels configured;
@@ -130,6 +132,16 @@ final class Operations {
         return report.healthy() ? 0 : 1;
     }
 
+    /**
+     * For {@code netproxy run} under a service manager: {@link StatusReport#summary} on one line, and 0 when every
+     * tunnel that should be up is (the health of {@code status}), else 1.
+     */
+    int health(PrintWriter out) {
+        StatusReport report = StatusReport.of(tunnels.tunnels(), configured.entries(), clock.instant());
+        out.println(report.summary());
+        return report.healthy() ? 0 : 1;
+    }
+
     /** {@code peers [NAME] [--json]}: the peers of a tunnel. */
     int peers(List<String> args, PrintWriter out, PrintWriter err) {
         Optional<Boolean> json = jsonOption(args, 1, "peers [NAME] [--json]", err);
@@ -161,20 +173,28 @@ final class Operations {
      * For {@code netproxy run}: waits until every tunnel file of {@code etc} has been read and checked, and says what
      * became of each. A good file's tunnel starts (or retries a failed start on its own, as any tunnel of etc/ does).
      *
+     * @param only the NAME of the one file {@code io.netproxy.tunnel-NAME.cfg} that {@code run NAME} starts (the
+     *             launcher has FileInstall leave the other tunnel files alone), or null for all of them
      * @return 0 when there are tunnel files and all are good; 2 when there is none, or one is bad (its file, line and
      *         what is wrong are printed) or was not read within {@code timeoutMs}
      */
-    int awaitConfigured(Path etc, long timeoutMs, PrintWriter out, PrintWriter err) throws InterruptedException {
+    int awaitConfigured(Path etc, String only, long timeoutMs, PrintWriter out, PrintWriter err) throws InterruptedException {
+        String pattern = only == null ? TUNNEL_FILES : ConfiguredTunnel.PID + "-" + only + ".cfg";
+        if (only != null && !TUNNEL_NAME.matcher(only).matches()) {
+            err.println("netproxy: '" + only + "' is not a tunnel file's NAME (letters, digits, '.', '_', '-')");
+            return 2;
+        }
         List<Path> files;
         try {
-            files = tunnelFiles(etc);
+            files = tunnelFiles(etc, pattern);
         } catch (IOException e) {
             err.println("netproxy: cannot read the configuration directory " + etc + ": " + e.getMessage());
             return 2;
         }
         if (files.isEmpty()) {
-            err.println("netproxy: no tunnel is configured: " + etc + " has no " + TUNNEL_FILES + " file; copy "
-                    + etc.resolve("io.netproxy.tunnel-example.cfg.sample") + " to " + etc.resolve("io.netproxy.tunnel-NAME.cfg")
+            String file = only == null ? "io.netproxy.tunnel-NAME.cfg" : pattern;
+            err.println("netproxy: no tunnel is configured: " + etc + " has no " + pattern + " file; copy "
+                    + etc.resolve("io.netproxy.tunnel-example.cfg.sample") + " to " + etc.resolve(file)
                     + " and edit it");
             return 2;
         }
@@ -198,9 +218,9 @@ final class Operations {
         return code;
     }
 
-    private static List<Path> tunnelFiles(Path etc) throws IOException {
+    private static List<Path> tunnelFiles(Path etc, String pattern) throws IOException {
         List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> matching = Files.newDirectoryStream(etc, TUNNEL_FILES)) {
+        try (DirectoryStream<Path> matching = Files.newDirectoryStream(etc, pattern)) {
             for (Path file : matching) files.add(file.toAbsolutePath().normalize());
         }
         files.sort(null);

@@ -48,6 +48,21 @@ record StatusReport(List<Tunnel> tunnels, List<ConfiguredTunnels.Entry> notRunni
         return notRunning.isEmpty() && tunnels.stream().allMatch(Tunnel::up);
     }
 
+    /**
+     * One line for a service manager's status ({@code systemctl status}): each tunnel and what it is, as the first line
+     * of its block in {@code status}, e.g. {@code tunnel office: server listening; tunnel home: client handshaking}.
+     */
+    String summary() {
+        List<String> parts = new java.util.ArrayList<>();
+        for (Tunnel t : tunnels) {
+            parts.add("tunnel " + t.status().name() + ": " + t.status().role().name().toLowerCase() + " " + t.status().state());
+        }
+        for (ConfiguredTunnels.Entry e : notRunning) {
+            parts.add("tunnel " + e.name() + ": " + (e.state() == ConfiguredTunnels.State.STARTING ? "starting" : "not running"));
+        }
+        return parts.isEmpty() ? "no tunnels" : String.join("; ", parts);
+    }
+
     /** One line for each tunnel that should be up and is not. */
     List<String> problems() {
         List<String> problems = new java.util.ArrayList<>();

@@ -69,22 +69,59 @@ class OperationsTest {
         java.io.PrintWriter o = new java.io.PrintWriter(out, true);
         java.io.PrintWriter e = new java.io.PrintWriter(err, true);
         java.nio.file.Files.writeString(etc.resolve("io.netproxy.tunnel-example.cfg.sample"), "");
-        assertEquals(2, run.awaitConfigured(etc, 100, o, e));
+        assertEquals(2, run.awaitConfigured(etc, null, 100, o, e));
         assertTrue(err.toString().contains("no tunnel is configured: " + etc + " has no io.netproxy.tunnel-*.cfg file"),
                 err.toString());
 
         String office = java.nio.file.Files.writeString(etc.resolve("io.netproxy.tunnel-office.cfg"), "").toString();
         String home = java.nio.file.Files.writeString(etc.resolve("io.netproxy.tunnel-home.cfg"), "").toString();
         configured.report(office, "office", ConfiguredTunnels.State.STARTING, null);
-        assertEquals(2, run.awaitConfigured(etc, 200, o, e));
+        assertEquals(2, run.awaitConfigured(etc, null, 200, o, e));
         assertTrue(err.toString().contains(home + ": not taken up within"), err.toString());
 
         configured.report(home, "home", ConfiguredTunnels.State.FAILED, home + ": tunnel did not start: no answer");
-        assertEquals(0, run.awaitConfigured(etc, 200, o, e), "a start that failed is retried, not a bad file");
+        assertEquals(0, run.awaitConfigured(etc, null, 200, o, e), "a start that failed is retried, not a bad file");
         assertTrue(out.toString().contains("tunnel office of " + office + ": starting"), out.toString());
 
         configured.report(home, "home", ConfiguredTunnels.State.REFUSED, home + ":2: port: '0' is not allowed");
-        assertEquals(2, run.awaitConfigured(etc, 200, o, e));
+        assertEquals(2, run.awaitConfigured(etc, null, 200, o, e));
         assertTrue(err.toString().contains("netproxy: " + home + ":2: port: '0' is not allowed"), err.toString());
+    }
+
+    @Test
+    void runOfOneTunnelWaitsForItsFileAlone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path etc) throws Exception {
+        ConfiguredTunnels configured = new ConfiguredTunnels();
+        Operations run = new Operations(tunnels, configured, java.time.InstantSource.system());
+        java.io.PrintWriter o = new java.io.PrintWriter(out, true);
+        java.io.PrintWriter e = new java.io.PrintWriter(err, true);
+        String office = java.nio.file.Files.writeString(etc.resolve("io.netproxy.tunnel-office.cfg"), "").toString();
+        java.nio.file.Files.writeString(etc.resolve("io.netproxy.tunnel-home.cfg"), "");
+        assertEquals(2, run.awaitConfigured(etc, "lab", 100, o, e));
+        assertTrue(err.toString().contains("no tunnel is configured: " + etc + " has no io.netproxy.tunnel-lab.cfg file; copy "
+                + etc.resolve("io.netproxy.tunnel-example.cfg.sample") + " to " + etc.resolve("io.netproxy.tunnel-lab.cfg")),
+                err.toString());
+        assertEquals(2, run.awaitConfigured(etc, "*", 100, o, e));
+        assertTrue(err.toString().contains("'*' is not a tunnel file's NAME"), err.toString());
+
+        // the other file (home) is never taken up in this instance, and is not waited for
+        configured.report(office, "office", ConfiguredTunnels.State.STARTING, null);
+        assertEquals(0, run.awaitConfigured(etc, "office", 200, o, e), err.toString());
+        assertTrue(out.toString().contains("tunnel office of " + office + ": starting"), out.toString());
+    }
+
+    @Test
+    void healthIsOneLineForTheServiceManager() {
+        java.io.PrintWriter o = new java.io.PrintWriter(out, true);
+        assertEquals(0, operations.health(o));
+        assertEquals("no tunnels", out.toString().strip());
+        tunnels.running.put("office", FakeTunnelService.status("office", "connected"));
+        tunnels.running.put("home", FakeTunnelService.status("home", "handshaking"));
+        out.getBuffer().setLength(0);
+        assertEquals(1, operations.health(o));
+        String line = out.toString().strip();
+        assertTrue(line.contains("tunnel office: client connected") && line.contains("tunnel home: client handshaking")
+                && !line.contains("\n"), line);
+        tunnels.running.put("home", FakeTunnelService.status("home", "connected"));
+        assertEquals(0, operations.health(new java.io.PrintWriter(new java.io.StringWriter(), true)));
     }
 }
