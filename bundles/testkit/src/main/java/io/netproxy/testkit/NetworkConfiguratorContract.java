@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * once closed, leave the namespace exactly as before (routes of every table, policy rules, links, iptables and
  * nftables rules, forwarding sysctls); a plan that fails halfway reverts what it did and leaves the user's own
  * route alone; after a {@code kill -9} of the process that applied plans, {@link NetworkConfigurator#recover()}
- * in a new process reverts them, and a second recover finds nothing to do. A client's kill switch drops what would
+ * in a new process reverts them, and a second recover finds nothing to do. A full-tunnel client plan drops IPv6
+ * egress, which the tunnel does not carry, and a split one leaves it alone. A client's kill switch drops what would
  * leave outside the tunnel, IPv4 and IPv6, lets the tunnel, the server, loopback and (when asked) the LAN through,
  * survives a {@code kill -9} and the next {@code recover()}, and goes with {@code cleanup()} or when closed.
  *
@@ -159,7 +160,20 @@ public abstract class NetworkConfiguratorContract {
             assertTrue(namespace.inside("ip", "-4", "route", "get", "198.18.50.1").contains("dev " + TUN));
             String toServer = namespace.inside("ip", "-4", "route", "get", SERVER);
             assertTrue(toServer.contains("via " + GATEWAY + " dev " + UPLINK), "the server stays reachable: " + toServer);
+            assertNoneLeaves("in a full tunnel, which carries no IPv6", ELSEWHERE_IPV6);
+            assertAllLeave("in a full tunnel", SERVER);
             driver.ok("close kit-client");
+            assertEquals(before, snapshot());
+            assertAllLeave("after the full tunnel", ELSEWHERE_IPV6);
+        }
+    }
+
+    @Test
+    void aSplitTunnelLeavesIpv6Alone() throws Exception {
+        try (Driver driver = new Driver()) {
+            driver.ok("apply kit-split client 198.18.50.0/24");
+            assertAllLeave("in a split tunnel", ELSEWHERE_IPV6, ELSEWHERE);
+            driver.ok("close kit-split");
             assertEquals(before, snapshot());
         }
     }

@@ -11,12 +11,12 @@ import java.util.HexFormat;
  * {@code iptables-restore --noflush} input flushes an existing chain of that name; a hash keeps the name
  * within the 28 characters iptables allows whatever the tunnel id.
  */
-record ChainNames(String forward, String nat, String mss, String killSwitch) {
+record ChainNames(String forward, String nat, String mss, String killSwitch, String ipv6Block) {
     static final String PREFIX = "NETPROXY-";
 
     static ChainNames forTunnel(String tunnelId) {
         String base = PREFIX + shortHash(tunnelId);
-        return new ChainNames(base + "-FWD", base + "-NAT", base + "-MSS", base + "-KS");
+        return new ChainNames(base + "-FWD", base + "-NAT", base + "-MSS", base + "-KS", base + "-V6");
     }
 
     private static String shortHash(String tunnelId) {

@@ -26,7 +26,6 @@ import org.osgi.service.component.annotations.Component;
 public final class IptablesNetworkConfigurator implements NetworkConfigurator {
     static final String NAME = "iptables";
     private static final List<Tool> SERVER_TOOLS = List.of(Tool.IP, Tool.IPTABLES_RESTORE, Tool.SYSCTL);
-    private static final List<Tool> KILL_SWITCH_TOOLS = List.of(Tool.IPTABLES_RESTORE, Tool.IP6TABLES_RESTORE);
 
     private final JournaledConfigurator host;
 
@@ -48,18 +47,7 @@ public final class IptablesNetworkConfigurator implements NetworkConfigurator {
                     () -> tools.run(Tool.IPTABLES_RESTORE, List.of("-n"), rules.install().render()),
                     "iptables chains " + chainList + ": forward " + plan.tunInterface() + ", masquerade "
                             + plan.tunnelSubnet() + " out of " + egress + ", clamp TCP MSS to the path MTU");
-        }, KILL_SWITCH_TOOLS, (killSwitch, applied) -> {
-            KillSwitchRules rules = new KillSwitchRules(killSwitch);
-            String remove = rules.remove().render();
-            applied.make(new UndoStep(Tool.IPTABLES_RESTORE, List.of("-n"), remove,
-                            "lift the kill switch: remove iptables chain " + rules.chain()),
-                    () -> tools.run(Tool.IPTABLES_RESTORE, List.of("-n"), rules.installIpv4().render()),
-                    "iptables chain " + rules.chain() + " (OUTPUT, FORWARD)");
-            applied.make(new UndoStep(Tool.IP6TABLES_RESTORE, List.of("-n"), remove,
-                            "lift the kill switch: remove ip6tables chain " + rules.chain()),
-                    () -> tools.run(Tool.IP6TABLES_RESTORE, List.of("-n"), rules.installIpv6().render()),
-                    "ip6tables chain " + rules.chain() + " (OUTPUT, FORWARD), " + killSwitch.describe());
-        });
+        }, IptablesClientFirewall.TOOLS, new IptablesClientFirewall(tools));
     }
 
     @Override

@@ -14,6 +14,8 @@ import java.util.List;
 final class KillSwitchRules {
     private static final List<String> NEIGHBOUR_DISCOVERY = List.of("router-solicitation", "router-advertisement",
             "neighbour-solicitation", "neighbour-advertisement");
+    /** What IPv6 needs on any link: neighbour discovery (hop limit 255: never routed) and DHCPv6. */
+    static final List<String> IPV6_ESSENTIALS = essentials();
 
     private final ValidatedKillSwitch killSwitch;
     private final String chain;
@@ -42,8 +44,7 @@ final class KillSwitchRules {
 
     IptablesScript installIpv6() {
         List<String> passes = new ArrayList<>(common());
-        NEIGHBOUR_DISCOVERY.forEach(type -> passes.add("-p ipv6-icmp -m icmp6 --icmpv6-type " + type + " -m hl --hl-eq 255"));
-        passes.add("-p udp -m udp --sport 546 --dport 547");
+        passes.addAll(IPV6_ESSENTIALS);
         if (killSwitch.allowLan()) {
             killSwitch.lanIpv6().forEach(network -> passes.add("-d " + network));
             ValidatedKillSwitch.LAN_EXTRAS_IPV6.forEach(network -> passes.add("-d " + network));
@@ -53,8 +54,7 @@ final class KillSwitchRules {
 
     /** The same for both families, as one script: the chain and its jumps live in the filter table. */
     IptablesScript remove() {
-        return new IptablesScript(List.of(new Table("filter", List.of(
-                "-D OUTPUT " + jump(), "-D FORWARD " + jump(), "-F " + chain, "-X " + chain))));
+        return remove(chain, comment);
     }
 
     private List<String> common() {
@@ -62,16 +62,30 @@ final class KillSwitchRules {
     }
 
     private IptablesScript install(List<String> passes) {
+        return install(chain, comment, passes);
+    }
+
+    /** A filter chain that returns what {@code passes} match and drops the rest, jumped to first from OUTPUT and FORWARD. */
+    static IptablesScript install(String chain, String comment, List<String> passes) {
         List<String> statements = new ArrayList<>();
         statements.add(":" + chain + " - [0:0]");
         passes.forEach(match -> statements.add("-A " + chain + " " + match + " -j RETURN"));
         statements.add("-A " + chain + " -j DROP");
-        statements.add("-I OUTPUT 1 " + jump());
-        statements.add("-I FORWARD 1 " + jump());
+        statements.add("-I OUTPUT 1 " + comment + " -j " + chain);
+        statements.add("-I FORWARD 1 " + comment + " -j " + chain);
         return new IptablesScript(List.of(new Table("filter", statements)));
     }
 
-    private String jump() {
-        return comment + " -j " + chain;
+    static IptablesScript remove(String chain, String comment) {
+        String jump = comment + " -j " + chain;
+        return new IptablesScript(List.of(new Table("filter", List.of(
+                "-D OUTPUT " + jump, "-D FORWARD " + jump, "-F " + chain, "-X " + chain))));
+    }
+
+    private static List<String> essentials() {
+        List<String> passes = new ArrayList<>();
+        NEIGHBOUR_DISCOVERY.forEach(type -> passes.add("-p ipv6-icmp -m icmp6 --icmpv6-type " + type + " -m hl --hl-eq 255"));
+        passes.add("-p udp -m udp --sport 546 --dport 547");
+        return List.copyOf(passes);
     }
 }

@@ -1,5 +1,6 @@
 package io.netproxy.netconf.nftables;
 
+import io.netproxy.netconf.support.ClientFirewall;
 import io.netproxy.netconf.support.Tool;
 import io.netproxy.netconf.support.UndoStep;
 import io.netproxy.netconf.support.ValidatedKillSwitch;
@@ -7,22 +8,60 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A client's kill switch as an nftables table of its own in the {@code inet} family (IPv4 and IPv6 at once): output
- * and forward chains that accept what may leave and drop the rest, created in one transaction and removed by
- * deleting the table. An accept ends only this table's chain, so the host's own rules still judge what passes; the
- * drop is final. Named like {@link ServerTable}'s, with {@code ks_}.
+ * A client's kill switch or IPv6 block as an nftables table of its own: output and forward chains that accept what
+ * may leave and drop the rest, created in one transaction and removed by deleting the table. An accept ends only this
+ * table's chain, so the host's own rules still judge what passes; the drop is final. The kill switch is an
+ * {@code inet} table (IPv4 and IPv6 at once), the IPv6 block an {@code ip6} one; both are named like
+ * {@link ServerTable}'s, with {@code ks_} and {@code v6_}.
  */
 final class KillSwitchTable {
-    static final String FAMILY = "inet";
+    private static final String NEIGHBOUR_DISCOVERY = "icmpv6 type { nd-router-solicit, nd-router-advert, "
+            + "nd-neighbor-solicit, nd-neighbor-advert } ip6 hoplimit 255";
+    private static final String DHCPV6 = "udp sport 546 udp dport 547";
 
-    private final ValidatedKillSwitch killSwitch;
+    private final String family;
     private final String name;
     private final String comment;
+    /** Matches of what may leave through the forward hook; the output hook also lets loopback through. */
+    private final List<String> passes;
 
-    KillSwitchTable(ValidatedKillSwitch killSwitch) {
-        this.killSwitch = killSwitch;
-        this.name = ServerTable.nameOf(killSwitch.tunnelId()).replace(ServerTable.PREFIX, ServerTable.PREFIX + "ks_");
-        this.comment = "comment \"netproxy " + killSwitch.tunnelId() + " kill switch\"";
+    private KillSwitchTable(String family, String name, String comment, List<String> passes) {
+        this.family = family;
+        this.name = name;
+        this.comment = comment;
+        this.passes = List.copyOf(passes);
+    }
+
+    static KillSwitchTable killSwitch(ValidatedKillSwitch killSwitch) {
+        List<String> passes = new ArrayList<>();
+        passes.add("oifname \"" + killSwitch.tunInterface() + "\"");
+        passes.add("ip daddr " + killSwitch.serverAddress());
+        passes.add("udp sport 68 udp dport 67");
+        passes.add(NEIGHBOUR_DISCOVERY);
+        passes.add(DHCPV6);
+        if (killSwitch.allowLan()) {
+            // one rule each: an anonymous set refuses overlapping intervals
+            killSwitch.lanIpv4().forEach(network -> passes.add("ip daddr " + network));
+            ValidatedKillSwitch.LAN_EXTRAS_IPV4.forEach(network -> passes.add("ip daddr " + network));
+            killSwitch.lanIpv6().forEach(network -> passes.add("ip6 daddr " + network));
+            ValidatedKillSwitch.LAN_EXTRAS_IPV6.forEach(network -> passes.add("ip6 daddr " + network));
+        }
+        return new KillSwitchTable("inet", named(killSwitch.tunnelId(), "ks_"),
+                "comment \"netproxy " + killSwitch.tunnelId() + " kill switch\"", passes);
+    }
+
+    static KillSwitchTable ipv6Block(String tunnelId, String tunInterface) {
+        return new KillSwitchTable("ip6", named(tunnelId, "v6_"), "comment \"netproxy " + tunnelId + " IPv6 block\"",
+                List.of("oifname \"" + tunInterface + "\"", "ip6 daddr " + ClientFirewall.LINK_LOCAL_UNICAST,
+                        "ip6 daddr " + ClientFirewall.LINK_LOCAL_MULTICAST, NEIGHBOUR_DISCOVERY, DHCPV6));
+    }
+
+    private static String named(String tunnelId, String kind) {
+        return ServerTable.nameOf(tunnelId).replace(ServerTable.PREFIX, ServerTable.PREFIX + kind);
+    }
+
+    String family() {
+        return family;
     }
 
     String name() {
@@ -31,7 +70,7 @@ final class KillSwitchTable {
 
     /** Input for {@code nft -f -}; declaring and deleting first replaces a leftover of the same name. */
     String install() {
-        String table = "table " + FAMILY + " " + name;
+        String table = "table " + family + " " + name;
         return table + "\n"
                 + "delete " + table + "\n"
                 + table + " {\n"
@@ -40,34 +79,18 @@ final class KillSwitchTable {
                 + "}\n";
     }
 
-    UndoStep remove() {
-        return new UndoStep(Tool.NFT, List.of("delete", "table", FAMILY, name), "",
-                "lift the kill switch: delete nftables table " + FAMILY + " " + name);
-    }
-
-    private List<String> passes(boolean output) {
-        List<String> passes = new ArrayList<>();
-        if (output) passes.add("oifname \"lo\"");
-        passes.add("oifname \"" + killSwitch.tunInterface() + "\"");
-        passes.add("ip daddr " + killSwitch.serverAddress());
-        passes.add("udp sport 68 udp dport 67");
-        passes.add("icmpv6 type { nd-router-solicit, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert } "
-                + "ip6 hoplimit 255");
-        passes.add("udp sport 546 udp dport 547");
-        if (killSwitch.allowLan()) {
-            // one rule each: an anonymous set refuses overlapping intervals
-            killSwitch.lanIpv4().forEach(network -> passes.add("ip daddr " + network));
-            ValidatedKillSwitch.LAN_EXTRAS_IPV4.forEach(network -> passes.add("ip daddr " + network));
-            killSwitch.lanIpv6().forEach(network -> passes.add("ip6 daddr " + network));
-            ValidatedKillSwitch.LAN_EXTRAS_IPV6.forEach(network -> passes.add("ip6 daddr " + network));
-        }
-        return passes;
+    UndoStep remove(String what) {
+        return new UndoStep(Tool.NFT, List.of("delete", "table", family, name), "",
+                what + "delete nftables table " + family + " " + name);
     }
 
     private String chain(String chain, String hook, boolean output) {
         StringBuilder text = new StringBuilder("\tchain ").append(chain).append(" {\n")
                 .append("\t\ttype ").append(hook).append("; policy accept;\n");
-        passes(output).forEach(match -> text.append("\t\t").append(match).append(" accept ").append(comment).append('\n'));
+        List<String> accepted = new ArrayList<>();
+        if (output) accepted.add("oifname \"lo\"");
+        accepted.addAll(passes);
+        accepted.forEach(match -> text.append("\t\t").append(match).append(" accept ").append(comment).append('\n'));
         text.append("\t\tcounter drop ").append(comment).append('\n');
         return text.append("\t}\n").toString();
     }

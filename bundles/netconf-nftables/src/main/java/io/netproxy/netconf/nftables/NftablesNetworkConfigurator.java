@@ -38,7 +38,6 @@ public final class NftablesNetworkConfigurator implements NetworkConfigurator {
     static final String NAME = "nftables";
     static final int RANKING = 20;
     private static final List<Tool> SERVER_TOOLS = List.of(Tool.IP, Tool.NFT, Tool.SYSCTL);
-    private static final List<Tool> KILL_SWITCH_TOOLS = List.of(Tool.NFT);
 
     private static final Logger LOG = LoggerFactory.getLogger(NftablesNetworkConfigurator.class);
 
@@ -70,11 +69,7 @@ public final class NftablesNetworkConfigurator implements NetworkConfigurator {
                     "nftables table " + ServerTable.FAMILY + " " + table.name() + ": forward " + plan.tunInterface()
                             + ", masquerade " + plan.tunnelSubnet() + " out of " + egress
                             + ", clamp TCP MSS to the path MTU");
-        }, KILL_SWITCH_TOOLS, (killSwitch, applied) -> {
-            KillSwitchTable table = new KillSwitchTable(killSwitch);
-            applied.make(table.remove(), () -> tools.run(Tool.NFT, List.of("-f", "-"), table.install()),
-                    "nftables table " + KillSwitchTable.FAMILY + " " + table.name() + ", " + killSwitch.describe());
-        });
+        }, NftablesClientFirewall.TOOLS, new NftablesClientFirewall(tools));
     }
 
     /** Whether this host can use it: nft is installed. */

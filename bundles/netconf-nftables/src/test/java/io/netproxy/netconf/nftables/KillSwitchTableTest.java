@@ -13,7 +13,7 @@ class KillSwitchTableTest {
 
     @Test
     void oneInetTableOfItsOwnWhoseChainsDropWhatTheyDoNotPass() {
-        KillSwitchTable table = new KillSwitchTable(new ValidatedKillSwitch("home", "np0", SERVER, false, List.of(), List.of()));
+        KillSwitchTable table = KillSwitchTable.killSwitch(new ValidatedKillSwitch("home", "np0", SERVER, false, List.of(), List.of()));
         assertEquals(ServerTable.nameOf("home").replace("netproxy_", "netproxy_ks_"), table.name());
         String text = table.install();
         assertTrue(text.startsWith("table inet " + table.name() + "\ndelete table inet " + table.name() + "\n"), text);
@@ -22,12 +22,22 @@ class KillSwitchTableTest {
         assertTrue(text.contains("oifname \"np0\" accept") && text.contains("ip daddr 198.51.100.7 accept"), text);
         assertEquals(2, text.split("counter drop", -1).length - 1, "each chain ends in a drop: " + text);
         assertTrue(!text.contains("224.0.0.0/4"), "no LAN without allowLan: " + text);
-        assertEquals(List.of("delete", "table", "inet", table.name()), table.remove().args());
+        assertEquals(List.of("delete", "table", "inet", table.name()), table.remove("").args());
+    }
+
+    @Test
+    void theIpv6BlockIsAnIp6TableThatPassesTheTunnelAndLinkLocalAddresses() {
+        KillSwitchTable table = KillSwitchTable.ipv6Block("home", "np0");
+        assertEquals("ip6", table.family());
+        assertEquals(ServerTable.nameOf("home").replace("netproxy_", "netproxy_v6_"), table.name());
+        String text = table.install();
+        assertTrue(text.contains("oifname \"np0\" accept") && text.contains("ip6 daddr fe80::/10 accept")
+                && text.contains("ip6 daddr ff02::/16 accept"), text);
     }
 
     @Test
     void allowingTheLanPassesEachNetworkInARuleOfItsOwn() {
-        String text = new KillSwitchTable(new ValidatedKillSwitch("home", "np0", SERVER, true, List.of("192.0.2.0/24"),
+        String text = KillSwitchTable.killSwitch(new ValidatedKillSwitch("home", "np0", SERVER, true, List.of("192.0.2.0/24"),
                 List.of("2001:db8:2:0:0:0:0:0/64"))).install();
         assertTrue(text.contains("ip daddr 192.0.2.0/24 accept") && text.contains("ip daddr 224.0.0.0/4 accept")
                 && text.contains("ip6 daddr 2001:db8:2:0:0:0:0:0/64 accept") && text.contains("ip6 daddr ff00::/8 accept"), text);

@@ -194,7 +194,11 @@ class NamespaceIntegrationTest {
         String routes = network.inside("ip", "-4", "route", "show");
         assertTrue(routes.contains("198.51.100.7 via " + TestNetwork.GATEWAY + " dev " + TestNetwork.UPLINK), routes);
         assertTrue(routes.contains("0.0.0.0/1 dev " + TestNetwork.TUN), routes);
-        assertEquals(usersTable.strip(), network.nftTables().strip(), "no table of netproxy's on a client");
+        String ipv6Block = KillSwitchTable.ipv6Block("it-client", TestNetwork.TUN).name();
+        String tables = network.nftTables();
+        assertTrue(tables.contains("table ip6 " + ipv6Block + " {"), "a full tunnel blocks IPv6: " + tables);
+        assertEquals(usersTable.strip(), tables.substring(0, tables.indexOf("table ip6 " + ipv6Block)).strip(),
+                "no other table of netproxy's on a client");
         applied.close();
         assertRestoredAndNoJournalLeft();
     }

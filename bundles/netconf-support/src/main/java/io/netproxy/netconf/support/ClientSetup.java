@@ -1,14 +1,18 @@
 package io.netproxy.netconf.support;
 
+import io.netproxy.api.NetworkPlan;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Client side: a host route that keeps the server reachable through its current gateway, then the tunnel's
- * routes through the TUN device, then the DNS servers the server pushed ({@link SharedDns}). Routes are added, never replaced, so a route of the user's with the same
+ * Client side: a host route that keeps the server reachable through its current gateway, in a full tunnel a block
+ * of IPv6 egress ({@link ClientFirewall#blockIpv6}), then the tunnel's routes through the TUN device, then the DNS
+ * servers the server pushed ({@link SharedDns}). Routes are added, never replaced, so a route of the user's with the same
  * destination and metric is never overwritten (and so never deleted on close); a clash fails the plan.
  *
  * <p>netproxy's routes carry the routing protocol number {@value #PROTOCOL}. Where one of them already leads to the
@@ -22,16 +26,31 @@ final class ClientSetup {
     /** The routing protocol number of netproxy's routes ({@code ip route ... proto 67}); unassigned in rt_protos. */
     static final String PROTOCOL = "67";
 
+    /** Where the kernel lists IPv6 addresses; missing when IPv6 is disabled (ipv6.disable=1). */
+    private static final Path IPV6_ADDRESSES = Path.of("/proc/net/if_inet6");
+
     private final SystemTools tools;
     private final SharedDns dns;
+    private final ClientFirewall firewall;
 
-    ClientSetup(SystemTools tools, SharedDns dns) {
+    ClientSetup(SystemTools tools, SharedDns dns, ClientFirewall firewall) {
         this.tools = tools;
         this.dns = dns;
+        this.firewall = firewall;
+    }
+
+    /** A full tunnel carries all of IPv4 and none of IPv6, which must then not leave around it. */
+    static boolean blocksIpv6(ValidatedPlan plan) {
+        return plan.role() == NetworkPlan.Role.CLIENT && plan.routes().contains(Ipv4Cidr.EVERYTHING);
     }
 
     void apply(ValidatedPlan plan, JournaledPlan applied) throws IOException {
         pinServerRoute(plan, applied);
+        if (blocksIpv6(plan)) {
+            // before the routes, so that no IPv6 slips out while IPv4 already goes through the tunnel
+            if (Files.exists(IPV6_ADDRESSES)) firewall.blockIpv6(plan.tunnelId(), plan.tunInterface(), applied);
+            else applied.note("no IPv6 block: IPv6 is disabled on this host");
+        }
         for (Ipv4Cidr route : tunnelRoutes(plan.routes())) {
             addRoute(applied, List.of(route.toString(), "dev", plan.tunInterface()), "route ");
         }

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * tunnel left, journals every change under {@code <netproxy.state.dir>/netconf/netns-<inode>-<boot>} (see
  * {@link NamespaceJournals}) before it is made, and reverts what was made when a later step fails. A server
  * holds IPv4 forwarding (shared with the namespace's other server tunnels) and then applies its
- * {@link ServerFirewall}; a client gets routes through the TUN device, a pinned route to the server and the DNS
- * servers its server pushed.
+ * {@link ServerFirewall}; a client gets routes through the TUN device, a pinned route to the server, the DNS
+ * servers its server pushed and, in a full tunnel, its {@link ClientFirewall}'s IPv6 block.
  *
  * <p>A kill switch is journaled in a directory of its own, {@value #KILL_SWITCH_DIRECTORY} below the namespace's:
  * {@link #recover()}, which every instance runs when it starts, leaves those journals alone, so a dead client's kill
@@ -37,24 +37,23 @@ public final class JournaledConfigurator {
     private final JournalRecovery recovery;
     private final SharedSysctl ipForward;
     private final SharedDns dns;
-    private final List<Tool> killSwitchTools;
-    private final KillSwitchFirewall killSwitchFirewall;
+    private final List<Tool> clientFirewallTools;
+    private final ClientFirewall clientFirewall;
     private final JournalDirectory killSwitchJournals;
     private final JournalRecovery killSwitchRecovery;
 
     /**
-     * @param name            the configurator's name, which names its journals
-     * @param killSwitchTools the tools {@code killSwitchFirewall} runs
+     * @param name                the configurator's name, which names its journals
+     * @param clientFirewallTools the tools {@code clientFirewall} runs
      */
     public JournaledConfigurator(String name, SystemTools tools, NamespaceJournals namespaces, List<Tool> serverTools,
-                                 ServerFirewall firewall, List<Tool> killSwitchTools,
-                                 KillSwitchFirewall killSwitchFirewall) {
+                                 ServerFirewall firewall, List<Tool> clientFirewallTools, ClientFirewall clientFirewall) {
         this.name = name;
         this.tools = tools;
         this.serverTools = List.copyOf(serverTools);
         this.firewall = firewall;
-        this.killSwitchTools = List.copyOf(killSwitchTools);
-        this.killSwitchFirewall = killSwitchFirewall;
+        this.clientFirewallTools = List.copyOf(clientFirewallTools);
+        this.clientFirewall = clientFirewall;
         this.namespaces = namespaces;
         this.journals = namespaces.own();
         this.reverter = new Reverter(tools);
@@ -69,6 +68,7 @@ public final class JournaledConfigurator {
     public synchronized AppliedNetworkPlan apply(NetworkPlan plan) throws IOException {
         ValidatedPlan checked = ValidatedPlan.of(plan);
         tools.require(checked.role() == Role.SERVER ? serverTools : CLIENT_TOOLS);
+        if (ClientSetup.blocksIpv6(checked)) tools.require(clientFirewallTools);
         Root.require();
         JournalKey key = new JournalKey(checked.tunnelId(), name);
         recovery.recoverTunnel(key);
@@ -80,7 +80,7 @@ public final class JournaledConfigurator {
                 applied.hold(ipForward, ipForward::hold);
                 firewall.apply(checked, egress, applied);
             } else {
-                new ClientSetup(tools, dns).apply(checked, applied);
+                new ClientSetup(tools, dns, clientFirewall).apply(checked, applied);
             }
             return applied;
         } catch (IOException | RuntimeException e) {
@@ -101,13 +101,13 @@ public final class JournaledConfigurator {
         tools.require(CLIENT_TOOLS);
         ValidatedKillSwitch checked = ValidatedKillSwitch.of(killSwitch,
                 killSwitch.allowLan() ? ConnectedNetworks.of(tools, killSwitch.tunInterface()) : null);
-        tools.require(killSwitchTools);
+        tools.require(clientFirewallTools);
         Root.require();
         JournalKey key = new JournalKey(checked.tunnelId(), name);
         killSwitchRecovery.recoverTunnel(key);
         JournaledPlan applied = new JournaledPlan(key, killSwitchJournals.create(key), reverter);
         try {
-            killSwitchFirewall.apply(checked, applied);
+            clientFirewall.killSwitch(checked, applied);
             return applied;
         } catch (IOException | RuntimeException e) {
             try {
