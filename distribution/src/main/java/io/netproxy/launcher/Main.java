@@ -103,7 +103,7 @@ public final class Main {
             case "status":
             case "peers":
             case "swap":
-                requireRunning(control, layout);
+                requireRunning(control, layout, command);
                 return control.call(args, null, System.out, System.err);
             case "cleanup":
                 Root.require();
@@ -333,11 +333,14 @@ public final class Main {
         }
     }
 
-    private static void requireRunning(ControlClient control, Layout layout) throws IOException {
+    private static void requireRunning(ControlClient control, Layout layout, String command) throws IOException {
         if (!control.isServing()) {
             throw new IOException("no running netproxy instance in " + layout.namespace().describe()
                     + " (nothing answers on " + layout.controlSocket() + "); start one with 'netproxy serve' or"
-                    + " 'netproxy connect' in this namespace");
+                    + " 'netproxy connect' in this namespace"
+                    // a killed client's kill switch outlives it, and disconnect is what its user reaches for
+                    + (command.equals("disconnect") ? "; 'netproxy cleanup' reverts what a killed one left, its kill"
+                            + " switch included" : ""));
         }
     }
 

@@ -69,6 +69,9 @@ class KillSwitchIT extends OnTopology {
             assertEquals(List.of(), leaks, "only packets to the server left the client");
         }
 
+        Namespaces.Result disconnect = client.run("disconnect");
+        assertTrue(!disconnect.ok() && disconnect.output().contains("'netproxy cleanup' reverts what a killed one left"),
+                "disconnect with no instance points to cleanup: " + disconnect.output());
         Namespaces.Result cleanup = client.run(60, "cleanup");
         assertTrue(cleanup.ok() && cleanup.output().contains("kill switch"), cleanup.output());
         assertEquals(CLIENT, topology.whatIsMyIp("c1"), "after cleanup the client reaches the internet on its own");
