@@ -46,10 +46,13 @@ public final class PeerStatus {
     /** When the current session was established (epoch milliseconds). */
     public long lastHandshakeEpochMs() { return lastHandshakeEpochMs; }
 
-    /** Payload bytes received from the peer. */
+    /**
+     * Payload bytes received from the peer, over all its sessions (they grow across rekeys): a client's since the
+     * tunnel started, a server's since the peer connected (after it timed out, from zero again).
+     */
     public long rxBytes() { return rxBytes; }
 
-    /** Payload bytes sent to the peer. */
+    /** Payload bytes sent to the peer, counted as {@link #rxBytes()} is. */
     public long txBytes() { return txBytes; }
 
     /** Packets with a payload received from the peer, counted as {@link #rxBytes()} is. @since 1.2 */

@@ -51,6 +51,8 @@ public final class ClientTunnel extends Tunnel {
     private final CompletableFuture<Session> firstSession = new CompletableFuture<>();
     private volatile Session current;
     private volatile Session previous;
+    /** What the sessions with the server carried, over the tunnel's life. */
+    private final PeerTraffic traffic = new PeerTraffic();
     private volatile Initiator pending;
     private volatile int pendingIndex;
     /** Where the pending initiation went out. */
@@ -390,7 +392,8 @@ public final class ClientTunnel extends Tunnel {
             return;
         }
         Session session = new Session(result.keys(), suite, new Session.Peer(null,
-                Base64.getEncoder().encodeToString(identities.peerKeys().get(0)), 0), new PeerAddress(via, server), clock);
+                Base64.getEncoder().encodeToString(identities.peerKeys().get(0)), 0), new PeerAddress(via, server), traffic,
+                clock);
         indices.put(session);
         synchronized (this) {
             if (pending != initiator) {
@@ -584,11 +587,10 @@ public final class ClientTunnel extends Tunnel {
         Session s = current;
         List<PeerStatus> peers = new ArrayList<>();
         if (s != null) {
-            peers.add(PeerStatus.builder().publicKey(s.peer().publicKey()).endpoint(s.peerAddress().toString())
+            peers.add(traffic.into(PeerStatus.builder()).publicKey(s.peer().publicKey()).endpoint(s.peerAddress().toString())
                     .tunnelAddress(configuration == null ? null
                             : Ipv4.format(Ipv4.fromBytes(configuration.serverTunnelAddress())))
-                    .cipher(s.suite().name()).lastHandshakeEpochMs(s.createdEpochMs()).rxBytes(s.rxBytes())
-                    .txBytes(s.txBytes()).rxPackets(s.rxPackets()).txPackets(s.txPackets()).build());
+                    .cipher(s.suite().name()).lastHandshakeEpochMs(s.createdEpochMs()).build());
         }
         return statusBuilder().tunAddress(tunAddress).endpoint(format(server))
                 .transport(active == null ? "-" : active.transport().name())

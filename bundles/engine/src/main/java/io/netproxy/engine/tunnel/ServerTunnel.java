@@ -362,7 +362,8 @@ public final class ServerTunnel extends Tunnel {
                 Ipv4.bytes(pool.serverAddress()), mtu, KEEPALIVE_SECONDS, push.routes(), push.dns());
         byte[] response = responder.respond(initiation, localIndex, payload);
         SessionKeys keys = responder.keys(initiation, localIndex);
-        Session session = new Session(keys, suite, new Session.Peer(clientKey, keyLabel, address), peerAddress, clock);
+        Session session = new Session(keys, suite, new Session.Peer(clientKey, keyLabel, address), peerAddress,
+                client.traffic, clock);
         indices.put(session);
         boolean first = client.current == null;
         if (first) {
@@ -484,10 +485,9 @@ public final class ServerTunnel extends Tunnel {
         for (Client client : clients.values()) {
             Session s = client.current;
             if (s == null) continue;
-            peers.add(PeerStatus.builder().publicKey(s.peer().publicKey()).endpoint(s.peerAddress().toString())
-                    .tunnelAddress(Ipv4.format(s.peer().tunnelAddress())).cipher(s.suite().name())
-                    .lastHandshakeEpochMs(s.createdEpochMs()).rxBytes(s.rxBytes()).txBytes(s.txBytes())
-                    .rxPackets(s.rxPackets()).txPackets(s.txPackets()).build());
+            peers.add(client.traffic.into(PeerStatus.builder()).publicKey(s.peer().publicKey())
+                    .endpoint(s.peerAddress().toString()).tunnelAddress(Ipv4.format(s.peer().tunnelAddress()))
+                    .cipher(s.suite().name()).lastHandshakeEpochMs(s.createdEpochMs()).build());
         }
         return statusBuilder().tunAddress(Ipv4.format(pool.serverAddress()) + "/" + pool.cidr().prefixLength())
                 .endpoint(format(listenAddress()))
@@ -523,9 +523,10 @@ public final class ServerTunnel extends Tunnel {
         }
     }
 
-    /** The sessions of one client: the one used for sending and older or not yet confirmed ones. */
+    /** The sessions of one client: the one used for sending and older or not yet confirmed ones; what they carried. */
     private static final class Client {
         Session current;
         final List<Session> others = new ArrayList<>();
+        final PeerTraffic traffic = new PeerTraffic();
     }
 }

@@ -8,7 +8,6 @@ import io.netproxy.engine.protocol.SessionKeys;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One set of data keys between two peers (one handshake). Sealing happens on the TUN reader thread
@@ -38,13 +37,13 @@ final class Session {
     /** When data was last received, for the passive keepalive that tells a sender we still hear it. */
     private volatile long lastDataReceiveNanos;
     private volatile boolean confirmed;
-    private final LongAdder rxBytes = new LongAdder();
-    private final LongAdder txBytes = new LongAdder();
-    private final LongAdder rxPackets = new LongAdder();
-    private final LongAdder txPackets = new LongAdder();
+    private final PeerTraffic traffic;
 
-    Session(SessionKeys keys, CipherSuite suite, Peer peer, PeerAddress peerAddress, EngineClock clock) {
+    /** @param traffic the peer's counts, which this session adds to as its predecessors did */
+    Session(SessionKeys keys, CipherSuite suite, Peer peer, PeerAddress peerAddress, PeerTraffic traffic,
+            EngineClock clock) {
         this.clock = clock;
+        this.traffic = traffic;
         this.createdNanos = clock.nanoTime();
         this.createdEpochMs = clock.epochMillis();
         this.lastReceiveNanos = createdNanos;
@@ -68,10 +67,6 @@ final class Session {
     Peer peer() { return peer; }
     PeerAddress peerAddress() { return peerAddress; }
     long createdEpochMs() { return createdEpochMs; }
-    long rxBytes() { return rxBytes.sum(); }
-    long txBytes() { return txBytes.sum(); }
-    long rxPackets() { return rxPackets.sum(); }
-    long txPackets() { return txPackets.sum(); }
     boolean confirmed() { return confirmed; }
     void confirm() { confirmed = true; }
 
@@ -110,8 +105,7 @@ final class Session {
         lastReceiveNanos = now;
         if (payloadBytes > 0) lastDataReceiveNanos = now;
         if (unansweredSinceNanos.get() != 0) unansweredSinceNanos.set(0);
-        rxBytes.add(payloadBytes);
-        if (payloadBytes > 0) rxPackets.increment();
+        traffic.received(payloadBytes);
         if (!peerAddress.is(via, from)) peerAddress = new PeerAddress(via, from);
     }
 
@@ -120,8 +114,7 @@ final class Session {
         lastSendNanos = now;
         // 0 is the "nothing owed" mark; a clock that reads 0 (a fake one at its origin) starts owing a tick later
         if (payloadBytes > 0 && unansweredSinceNanos.get() == 0) unansweredSinceNanos.compareAndSet(0, now == 0 ? 1 : now);
-        txBytes.add(payloadBytes);
-        if (payloadBytes > 0) txPackets.increment();
+        traffic.sent(payloadBytes);
     }
 
     void close() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netproxy.api.tunnel.PeerStatus;
 import io.netproxy.api.tunnel.TunnelSpec;
 import io.netproxy.engine.protocol.Messages;
 import io.netproxy.engine.protocol.StaticIdentity;
@@ -35,9 +36,11 @@ class TimersTest {
             assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
                 TunnelHarness.Node<ServerTunnel> server = server(net, TunnelHarness.POOL);
                 TunnelHarness.Node<ClientTunnel> client = alice(net);
+                long upBytes = 0;
                 for (int second = 1; second <= 250; second++) {
                     step(net, SECOND, server, client);
                     byte[] up = Packets.udp("10.67.0.2", "192.0.2.99", "up " + second);
+                    upBytes += up.length;
                     client.tun().inject(up);
                     assertArrayEquals(up, server.tun().awaitDelivered(WAIT), "client to server at " + second + " s");
                     byte[] down = Packets.udp("192.0.2.99", "10.67.0.2", "down " + second);
@@ -46,6 +49,17 @@ class TimersTest {
                 }
                 assertEquals(3, server.counter("handshakes"), "the first handshake and one rekey per two minutes");
                 assertEquals(0, client.drops() + server.drops(), "not one packet lost across the rekeys");
+                // a peer's counts span its sessions: they grow across rekeys rather than start again (a sender counts
+                // a packet once its send returned, which may be after the other side has it)
+                PeerStatus alice = server.tunnel.status().peers().get(0);
+                assertEquals(250, alice.rxPackets());
+                assertEquals(upBytes, alice.rxBytes());
+                TunnelHarness.await("the server counts its 250 packets", WAIT,
+                        () -> server.tunnel.status().peers().get(0).txPackets() == 250);
+                assertEquals(250, client.tunnel.status().peers().get(0).rxPackets());
+                long sent = upBytes;
+                TunnelHarness.await("the client counts its bytes sent", WAIT,
+                        () -> client.tunnel.status().peers().get(0).txBytes() == sent);
             });
         }
     }

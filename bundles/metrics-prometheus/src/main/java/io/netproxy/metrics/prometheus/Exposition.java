@@ -87,12 +87,9 @@ final class Exposition {
         }
     }
 
-    /**
-     * Per peer; the counts are the current session's, so they start again at a rekey (a counter reset to Prometheus,
-     * which {@code rate()} and {@code increase()} allow for).
-     */
+    /** Per peer, over all its sessions: a server's peer from zero again only when it reconnects after a timeout. */
     private void peerCounter(List<TunnelStatus> tunnels, String name, String help, Function<PeerStatus, Long> value) {
-        family(name, "counter", help + " in its current session");
+        family(name, "counter", help);
         for (TunnelStatus t : tunnels) {
             for (PeerStatus p : t.peers()) sample(name, labels("tunnel", t.name(), "peer", p.publicKey()), value.apply(p));
         }
