@@ -73,7 +73,7 @@ public final class JournaledConfigurator {
         JournalKey key = new JournalKey(checked.tunnelId(), name);
         recovery.recoverTunnel(key);
         JournaledPlan applied = new JournaledPlan(key, journals.create(key), reverter);
-        try {
+        return madeOrRolledBack(applied, () -> {
             if (checked.role() == Role.SERVER) {
                 String egress = checked.egressInterface() != null ? checked.egressInterface() : egressFromDefaultRoute();
                 // shared by every server tunnel of the namespace: set back only when the last one closes
@@ -82,15 +82,7 @@ public final class JournaledConfigurator {
             } else {
                 new ClientSetup(tools, dns, clientFirewall).apply(checked, applied);
             }
-            return applied;
-        } catch (IOException | RuntimeException e) {
-            try {
-                applied.close();
-            } catch (IOException rollbackFailure) {
-                e.addSuppressed(rollbackFailure);
-            }
-            throw e;
-        }
+        });
     }
 
     /**
@@ -99,15 +91,20 @@ public final class JournaledConfigurator {
      */
     public synchronized AppliedNetworkPlan applyKillSwitch(KillSwitch killSwitch) throws IOException {
         tools.require(CLIENT_TOOLS);
-        ValidatedKillSwitch checked = ValidatedKillSwitch.of(killSwitch,
-                killSwitch.allowLan() ? ConnectedNetworks.of(tools, killSwitch.tunInterface()) : null);
         tools.require(clientFirewallTools);
         Root.require();
+        ValidatedKillSwitch checked = ValidatedKillSwitch.of(killSwitch,
+                killSwitch.allowLan() ? ConnectedNetworks.of(tools, killSwitch.tunInterface()) : null);
         JournalKey key = new JournalKey(checked.tunnelId(), name);
         killSwitchRecovery.recoverTunnel(key);
         JournaledPlan applied = new JournaledPlan(key, killSwitchJournals.create(key), reverter);
+        return madeOrRolledBack(applied, () -> clientFirewall.killSwitch(checked, applied));
+    }
+
+    /** Makes the changes of {@code steps}, or reverts what they made when one fails. */
+    private static AppliedNetworkPlan madeOrRolledBack(JournaledPlan applied, JournaledPlan.Change steps) throws IOException {
         try {
-            clientFirewall.killSwitch(checked, applied);
+            steps.make();
             return applied;
         } catch (IOException | RuntimeException e) {
             try {
