@@ -31,7 +31,7 @@ set -euo pipefail
 
 SUITE=bookworm
 # The README's package list, plus git and ca-certificates to clone.
-PACKAGES=openjdk-17-jdk-headless,maven,iproute2,iptables,iputils-ping,procps,traceroute,git,ca-certificates
+PACKAGES=openjdk-17-jdk-headless,maven,iproute2,iptables,iputils-ping,procps,traceroute,tcpdump,git,ca-certificates
 CLONE=/root/netproxy   # the clone's path inside the root
 
 repo=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
