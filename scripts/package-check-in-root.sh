@@ -117,6 +117,7 @@ notify_socket() {
     while (defined $s->recv(my $m, 4096)) { $m =~ s/\n+$//; $m =~ s/\n/ | /g; print "$m\n"; }
   ' "$1" > "$1.notify" 2>&1 &
   pids+=($!)
+  disown $!   # ended by pid at the end, without a word from the shell
   for _ in $(seq 50); do [ -S "$1" ] && return; sleep 0.1; done
   fail "the notification socket $1 did not open"
 }
@@ -216,7 +217,26 @@ ip netns del pcc
 
 # ---- remove and purge -----------------------------------------------------------------------------------------
 rm -f "$etc/office.password" "$etc/io.netproxy.tunnel-office.cfg" "$etc/io.netproxy.tunnel-home.cfg"
-dpkg -r netproxy > /root/dpkg-r.log 2>&1 || { cat /root/dpkg-r.log; fail "dpkg -r"; }
+# What the maintainer scripts ask of systemd where it runs, with stand-ins for systemctl and deb-systemd-invoke that
+# write down their arguments (netproxy@home.service passing for a running instance): an upgrade (the same package
+# again) restarts the running units, a removal stops them before their files go.
+mkdir -p /run/systemd/system /root/stand-ins
+for tool in systemctl deb-systemd-invoke; do
+  printf '#!/bin/sh\necho "%s $*" >> /root/stand-ins/calls\n' "$tool" > "/root/stand-ins/$tool"
+  chmod 755 "/root/stand-ins/$tool"
+done
+printf 'case "$*" in *list-units*) echo "netproxy@home.service loaded active running netproxy VPN: tunnel home";; esac\n' \
+  >> /root/stand-ins/systemctl
+PATH=/root/stand-ins:$PATH dpkg -i "$deb" > /root/dpkg-upgrade.log 2>&1 || { cat /root/dpkg-upgrade.log; fail "dpkg -i again"; }
+check "an upgrade reloads systemd and restarts the running units" grep -qz \
+  'systemctl --system daemon-reload.*deb-systemd-invoke try-restart netproxy.service.*deb-systemd-invoke try-restart netproxy@home.service' \
+  /root/stand-ins/calls
+: > /root/stand-ins/calls
+PATH=/root/stand-ins:$PATH dpkg -r netproxy > /root/dpkg-r.log 2>&1 || { cat /root/dpkg-r.log; fail "dpkg -r"; }
+check "dpkg -r stops the units first (prerm), then reloads systemd (postrm)" grep -qz \
+  'deb-systemd-invoke stop netproxy.service.*deb-systemd-invoke stop netproxy@home.service.*systemctl --system daemon-reload' \
+  /root/stand-ins/calls
+rm -rf /run/systemd/system /root/stand-ins
 check "dpkg -r: /opt/netproxy, the command and the units are gone" \
   bash -c '! [ -e /opt/netproxy ] && ! [ -e /usr/bin/netproxy ] && ! ls /lib/systemd/system/netproxy* 2>/dev/null'
 check "dpkg -r: the conffiles stay" test -f "$etc/logging.properties"
