@@ -22,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ApiBaselineIT {
     private static final Path SOURCE = Path.of("..").toAbsolutePath().normalize();
     private static final String TUNNEL_SERVICE = "bundles/api/src/main/java/io/netproxy/api/tunnel/TunnelService.java";
-    private static final String NETWORK_PLAN = "bundles/api/src/main/java/io/netproxy/api/NetworkPlan.java";
     private static final String API_PACKAGE = "bundles/api/src/main/java/io/netproxy/api/package-info.java";
 
     @TempDir
@@ -55,13 +54,13 @@ class ApiBaselineIT {
     }
 
     @Test
-    void anAddedMethodNeedsAMinorBumpOfItsPackage() throws Exception {
-        // io.netproxy.api is still at the baseline's 1.0.0 (io.netproxy.api.tunnel is at 1.1.0 already)
-        edit(NETWORK_PLAN, "    public List<String> dns() { return dns; }\n",
-                "    public List<String> dns() { return dns; }\n\n    public boolean client() { return role == Role.CLIENT; }\n");
+    void additionsNeedAMinorBumpOfTheirPackage() throws Exception {
+        // io.netproxy.api 1.1 added the kill switch to the baseline's 1.0.0; back at 1.0.0 that is a missing bump
+        edit(API_PACKAGE, "@Version(\"1.1.0\")", "@Version(\"1.0.0\")");
         Namespaces.Result unbumped = build();
-        assertNotEquals(0, unbumped.exitCode(), "an addition without a bump must fail the build: " + unbumped.output());
+        assertNotEquals(0, unbumped.exitCode(), "additions without a bump must fail the build: " + unbumped.output());
         assertReports(unbumped, "MINOR\\s+PACKAGE\\s+io\\.netproxy\\.api\\s");
+        assertReports(unbumped, "ADDED\\s+METHOD\\s+applyKillSwitch");
 
         edit(API_PACKAGE, "@Version(\"1.0.0\")", "@Version(\"1.1.0\")");
         Namespaces.Result bumped = build();
