@@ -20,9 +20,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A client connected with {@code --kill-switch} sends nothing outside the tunnel: with its server gone (the client
  * reconnecting) and after the client itself was killed, a capture on the router's side of the client's link sees
- * only the client's packets to the VPN server's address, ARP and IPv6 neighbour discovery, while it tries the internet host
- * over TCP, UDP, ICMP and IPv6. {@code cleanup} (after a kill) and {@code disconnect} let everything flow again and
- * leave the namespace as it was (OnTopology compares ip6tables too).
+ * only the client's packets to the VPN server's address, ARP and IPv6 neighbour discovery, while it tries the internet
+ * host over TCP, UDP, ICMP and IPv6. {@code cleanup --keep-kill-switch} (what the systemd units run after their
+ * instance) reverts the rest and keeps the kill switch; {@code cleanup} and {@code disconnect} let everything flow again
+ * and leave the namespace as it was (OnTopology compares ip6tables too).
  */
 class KillSwitchIT extends OnTopology {
     private static final String CLIENT = "192.0.2.2";
@@ -68,6 +69,12 @@ class KillSwitchIT extends OnTopology {
             List<String> leaks = capture.packets().stream().filter(KillSwitchIT::leaks).toList();
             assertEquals(List.of(), leaks, "only packets to the server left the client");
         }
+
+        // what the systemd units run after their instance: the rest goes, the kill switch stays
+        Namespaces.Result keep = client.run(60, "cleanup", "--keep-kill-switch");
+        assertTrue(keep.ok() && keep.output().contains("delete route " + SERVER + "/32") && !keep.output().contains("kill switch"),
+                keep.output());
+        assertNothingReachesTheInternet("after cleanup --keep-kill-switch", true);
 
         Namespaces.Result disconnect = client.run("disconnect");
         assertTrue(!disconnect.ok() && disconnect.output().contains("'netproxy cleanup' reverts what a killed one left"),

@@ -237,12 +237,22 @@ public final class TunnelManager implements TunnelService {
 
     @Override
     public List<String> cleanup() throws IOException {
+        return cleanup(false);
+    }
+
+    @Override
+    public List<String> cleanupKeepingKillSwitches() throws IOException {
+        return cleanup(true);
+    }
+
+    private List<String> cleanup(boolean keepKillSwitches) throws IOException {
         List<String> lines = new java.util.ArrayList<>(revertedOnStart);
         List<String> failures = new java.util.ArrayList<>();
         for (NetworkConfigurator configurator : configurators.all()) {
             try {
-                // unlike recover() at start, this also lifts the kill switches of clients that died
-                for (String reverted : configurator.cleanup()) lines.add(configurator.name() + ": reverted " + reverted);
+                // recover(), as at start, leaves the kill switches of clients that died; cleanup() lifts them too
+                List<String> reverted = keepKillSwitches ? configurator.recover() : configurator.cleanup();
+                for (String line : reverted) lines.add(configurator.name() + ": reverted " + line);
             } catch (IOException | RuntimeException e) {
                 failures.add(configurator.name() + ": " + e.getMessage());
             }

@@ -211,7 +211,7 @@ public final class ControlSocket {
             case "status": return operations.status(rest, out, err);
             case "peers": return operations.peers(rest, out, err);
             case "swap": return operations.swap(rest, out, err);
-            case "cleanup": return operations.cleanup(out, err);
+            case "cleanup": return operations.cleanup(rest, out, err);
             case "wait-idle": return operations.waitIdle();
             case "await-configured": return awaitConfigured(rest, out, err);
             case "health": return operations.health(out);

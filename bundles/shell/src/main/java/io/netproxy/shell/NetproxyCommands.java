@@ -66,9 +66,9 @@ public final class NetproxyCommands {
         return run(out -> operations.swap(Arrays.asList(args), out, out));
     }
 
-    @Descriptor("revert host changes left behind by a killed instance")
-    public String cleanup() {
-        return run(out -> operations.cleanup(out, out));
+    @Descriptor("revert host changes left behind by a killed instance, its kill switch too unless --keep-kill-switch")
+    public String cleanup(String... args) {
+        return run(out -> operations.cleanup(Arrays.asList(args), out, out));
     }
 
     private interface Command {

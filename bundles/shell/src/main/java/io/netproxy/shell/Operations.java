@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  * to {@code out} / {@code err}, returning a process-style exit code.
  */
 final class Operations {
+    static final String KEEP_KILL_SWITCH = "--keep-kill-switch";
     static final long IDLE_POLL_MS = 500;
     /** The files of etc/ that define tunnels, as FileInstall names factory configurations of {@link ConfiguredTunnel#PID}. */
     static final String TUNNEL_FILES = ConfiguredTunnel.PID + "-*.cfg";
@@ -233,10 +234,18 @@ final class Operations {
         return files.stream().filter(file -> !reported.contains(file)).toList();
     }
 
-    /** Reverts what killed instances left on the host, through every installed configurator. */
-    int cleanup(PrintWriter out, PrintWriter err) {
+    /**
+     * {@code cleanup [--keep-kill-switch]}: reverts what killed instances left on the host, through every installed
+     * configurator; their clients' kill switches too, unless kept (what a service manager runs after its instance).
+     */
+    int cleanup(List<String> args, PrintWriter out, PrintWriter err) {
+        boolean keepKillSwitches = args.equals(List.of(KEEP_KILL_SWITCH));
+        if (!args.isEmpty() && !keepKillSwitches) {
+            err.println("netproxy: cleanup [" + KEEP_KILL_SWITCH + "]");
+            return 2;
+        }
         try {
-            List<String> reverted = tunnels.cleanup();
+            List<String> reverted = keepKillSwitches ? tunnels.cleanupKeepingKillSwitches() : tunnels.cleanup();
             reverted.forEach(out::println);
             if (reverted.isEmpty()) out.println("nothing to revert: no killed run left changes in this network namespace");
             return 0;

@@ -90,6 +90,11 @@ class FakeTunnelService implements TunnelService {
 
     @Override
     public List<String> cleanup() {
-        return List.of();
+        return List.of("reverted a kill switch");
+    }
+
+    @Override
+    public List<String> cleanupKeepingKillSwitches() {
+        return List.of("reverted routes");
     }
 }

@@ -124,4 +124,15 @@ class OperationsTest {
         tunnels.running.put("home", FakeTunnelService.status("home", "connected"));
         assertEquals(0, operations.health(new java.io.PrintWriter(new java.io.StringWriter(), true)));
     }
+
+    @Test
+    void cleanupLiftsKillSwitchesUnlessAskedToKeepThem() {
+        java.io.PrintWriter o = new java.io.PrintWriter(out, true);
+        java.io.PrintWriter e = new java.io.PrintWriter(err, true);
+        assertEquals(0, operations.cleanup(java.util.List.of(), o, e));
+        assertEquals(0, operations.cleanup(java.util.List.of("--keep-kill-switch"), o, e));
+        assertEquals("reverted a kill switch\nreverted routes\n", out.toString().replace("\r", ""));
+        assertEquals(2, operations.cleanup(java.util.List.of("--all"), o, e));
+        assertEquals("netproxy: cleanup [--keep-kill-switch]\n", err.toString().replace("\r", ""));
+    }
 }

@@ -68,7 +68,7 @@ public interface TunnelService {
 
     /**
      * Reverts the host changes that killed runs left behind, through every installed network configurator
-     * ({@code NetworkConfigurator.recover()}), and reports it.
+     * ({@code NetworkConfigurator.cleanup()}: their kill switches included), and reports it.
      *
      * @return what was reverted, one line each, with the configurator's name; also what this instance reverted
      *         on its own when it started (said as such, with the time), so that a cleanup right after a start
@@ -76,4 +76,13 @@ public interface TunnelService {
      * @throws IOException when a configurator could not revert something (everything else is still reverted)
      */
     List<String> cleanup() throws IOException;
+
+    /**
+     * As {@link #cleanup()}, but the kill switches of clients that died stay in force ({@code
+     * NetworkConfigurator.recover()}, what every instance does when it starts): what a service manager runs after its
+     * instance ended, so that a client it restarts, or gives up on, never goes without its kill switch.
+     *
+     * @since 1.2
+     */
+    List<String> cleanupKeepingKillSwitches() throws IOException;
 }
