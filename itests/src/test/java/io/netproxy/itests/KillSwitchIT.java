@@ -52,6 +52,13 @@ class KillSwitchIT extends OnTopology {
         assertEquals(SERVER, topology.whatIsMyIp("c1"), "through the tunnel");
         String status = client.ok("status");
         assertTrue(status.contains("kill switch"), status);
+        if (Prerequisites.onPath("nft")) {
+            // the kill switch moves with the plan, make before break, and the rest of the test runs on the other one
+            String other = netconf.equals("iptables") ? "nftables" : "iptables";
+            assertTrue(client.run("swap", "netconf", other).ok());
+            assertTrue(hasKillSwitch(other) && !hasKillSwitch(netconf), "the kill switch is " + other + "'s alone");
+            assertEquals(SERVER, topology.whatIsMyIp("c1"), "still through the tunnel");
+        }
 
         String mac = Namespaces.inNamespace(topology.ns("c1"), "cat", "/sys/class/net/eth0/address").output().strip();
         try (Capture capture = Capture.onRouterSideOf("c1", "ether src " + mac, topology, work.resolve("c1-" + netconf + ".pcap"))) {
@@ -110,6 +117,14 @@ class KillSwitchIT extends OnTopology {
         Namespaces.Result udp = Namespaces.inNamespace(c1, "bash", "-c", "echo probe > /dev/udp/" + INTERNET + "/53");
         if (clientGone) assertRefused(when + ": UDP", udp);
         assertRefused(when + ": IPv6", Namespaces.inNamespace(c1, "bash", "-c", "echo probe > /dev/udp/" + ROUTER_IPV6 + "/53"));
+    }
+
+    /** Whether c1 has the kill switch rules of this configurator: its chain (iptables) or its inet table (nftables). */
+    private boolean hasKillSwitch(String netconf) throws Exception {
+        String ns = topology.ns("c1");
+        return netconf.equals("iptables")
+                ? Namespaces.inNamespace(ns, "iptables-save").output().matches("(?s).*:NETPROXY-\\w+-KS .*")
+                : Namespaces.inNamespace(ns, "nft", "list", "tables").output().contains("table inet netproxy_ks_");
     }
 
     private static void assertRefused(String what, Namespaces.Result sent) {

@@ -1,7 +1,6 @@
 package io.netproxy.netconf.nftables;
 
 import io.netproxy.netconf.support.ClientFirewall;
-import io.netproxy.netconf.support.Tool;
 import io.netproxy.netconf.support.UndoStep;
 import io.netproxy.netconf.support.ValidatedKillSwitch;
 import java.util.ArrayList;
@@ -68,30 +67,24 @@ final class KillSwitchTable {
         return name;
     }
 
-    /** Input for {@code nft -f -}; declaring and deleting first replaces a leftover of the same name. */
+    /** Input for {@code nft -f -} (see {@link TableScript#replacing}). */
     String install() {
-        String table = "table " + family + " " + name;
-        return table + "\n"
-                + "delete " + table + "\n"
-                + table + " {\n"
-                + chain("output", "filter hook output priority " + ServerTable.FILTER_PRIORITY, true)
-                + chain("forward", "filter hook forward priority " + ServerTable.FILTER_PRIORITY, false)
-                + "}\n";
+        String priority = " priority " + ServerTable.FILTER_PRIORITY;
+        return TableScript.replacing(family, name,
+                TableScript.chain("output", "filter hook output" + priority, rules(true), comment),
+                TableScript.chain("forward", "filter hook forward" + priority, rules(false), comment));
     }
 
     UndoStep remove(String what) {
-        return new UndoStep(Tool.NFT, List.of("delete", "table", family, name), "",
-                what + "delete nftables table " + family + " " + name);
+        return TableScript.removal(family, name, what);
     }
 
-    private String chain(String chain, String hook, boolean output) {
-        StringBuilder text = new StringBuilder("\tchain ").append(chain).append(" {\n")
-                .append("\t\ttype ").append(hook).append("; policy accept;\n");
-        List<String> accepted = new ArrayList<>();
-        if (output) accepted.add("oifname \"lo\"");
-        accepted.addAll(passes);
-        accepted.forEach(match -> text.append("\t\t").append(match).append(" accept ").append(comment).append('\n'));
-        text.append("\t\tcounter drop ").append(comment).append('\n');
-        return text.append("\t}\n").toString();
+    /** The output hook also lets loopback through. */
+    private List<String> rules(boolean output) {
+        List<String> rules = new ArrayList<>();
+        if (output) rules.add("oifname \"lo\" accept");
+        passes.forEach(match -> rules.add(match + " accept"));
+        rules.add("counter drop");
+        return rules;
     }
 }

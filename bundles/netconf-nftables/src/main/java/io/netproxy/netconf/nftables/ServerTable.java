@@ -3,7 +3,6 @@ package io.netproxy.netconf.nftables;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.netproxy.netconf.support.Ipv4Cidr;
-import io.netproxy.netconf.support.Tool;
 import io.netproxy.netconf.support.UndoStep;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -62,34 +61,20 @@ final class ServerTable {
         return name;
     }
 
-    /**
-     * Input for {@code nft -f -}. Declaring and deleting the table first makes the transaction replace a leftover
-     * of the same name (whose journal was lost) rather than add rules to it.
-     */
+    /** Input for {@code nft -f -} (see {@link TableScript#replacing}). */
     String install() {
-        String table = "table " + FAMILY + " " + name;
-        return table + "\n"
-                + "delete " + table + "\n"
-                + table + " {\n"
-                + chain("forward", "filter hook forward priority " + FILTER_PRIORITY, List.of(
+        return TableScript.replacing(FAMILY, name,
+                TableScript.chain("forward", "filter hook forward priority " + FILTER_PRIORITY, List.of(
                         "iifname \"" + tun + "\" accept",
-                        "oifname \"" + tun + "\" ct state established,related accept"))
-                + chain("mss", "filter hook forward priority " + MANGLE_PRIORITY, List.of(
+                        "oifname \"" + tun + "\" ct state established,related accept"), comment),
+                TableScript.chain("mss", "filter hook forward priority " + MANGLE_PRIORITY, List.of(
                         "iifname \"" + tun + "\" " + CLAMP_SYN,
-                        "oifname \"" + tun + "\" " + CLAMP_SYN))
-                + chain("postrouting", "nat hook postrouting priority " + SRCNAT_PRIORITY, List.of(
-                        "ip saddr " + subnet + " oifname \"" + egress + "\" masquerade"))
-                + "}\n";
+                        "oifname \"" + tun + "\" " + CLAMP_SYN), comment),
+                TableScript.chain("postrouting", "nat hook postrouting priority " + SRCNAT_PRIORITY, List.of(
+                        "ip saddr " + subnet + " oifname \"" + egress + "\" masquerade"), comment));
     }
 
     UndoStep remove() {
-        return new UndoStep(Tool.NFT, List.of("delete", "table", FAMILY, name), "", "delete nftables table " + FAMILY + " " + name);
-    }
-
-    private String chain(String chain, String hook, List<String> rules) {
-        StringBuilder text = new StringBuilder("\tchain ").append(chain).append(" {\n")
-                .append("\t\ttype ").append(hook).append("; policy accept;\n");
-        rules.forEach(rule -> text.append("\t\t").append(rule).append(' ').append(comment).append('\n'));
-        return text.append("\t}\n").toString();
+        return TableScript.removal(FAMILY, name, "");
     }
 }
