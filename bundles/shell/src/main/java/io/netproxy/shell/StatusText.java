@@ -46,6 +46,10 @@ final class StatusText {
         out.println("  transfer: " + transfer(counter(counters, "rx.bytes"), counter(counters, "tx.bytes")) + "; "
                 + counter(counters, "rx.packets") + " packets received, " + counter(counters, "tx.packets") + " sent");
         out.println("  handshakes: " + counter(counters, "handshakes") + ", send errors: " + counter(counters, "send-errors"));
+        if (counter(counters, "under-load") > 0 || counter(counters, "cookies.received") > 0) {
+            out.println("  under load: " + counter(counters, "under-load") + " times; cookie replies: "
+                    + counter(counters, "cookies.sent") + " sent, " + counter(counters, "cookies.received") + " received");
+        }
         out.println("  drops: " + drops(counters));
         t.network().forEach(line -> out.println("  host: " + line));
         if (t.peers().isEmpty()) out.println("  no peers");

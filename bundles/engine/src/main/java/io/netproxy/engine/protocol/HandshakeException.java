@@ -14,8 +14,13 @@ public final class HandshakeException extends Exception {
     public static final String BAD_TYPE = "bad-type";
     /** mac1 does not match: not meant for this key (or a wrong password in password mode). */
     public static final String BAD_MAC1 = "bad-mac1";
-    /** mac2 is not zero; cookies are reserved in v1, so nobody legitimately sets it. */
+    /**
+     * An initiation to a server under load whose mac2 is neither zero nor valid for its source address (an expired
+     * cookie, another address's, or forged); a response whose mac2 is not zero.
+     */
     public static final String BAD_MAC2 = "bad-mac2";
+    /** An initiation without mac2 to a server under load: answered with a cookie reply instead of a handshake. */
+    public static final String MAC2_MISSING = "mac2-missing";
     /** A Diffie-Hellman result was all zeros: the peer sent a low-order point. */
     public static final String BAD_KEY = "bad-key";
     /** An AEAD tag did not verify. */
@@ -28,9 +33,9 @@ public final class HandshakeException extends Exception {
     public static final String REPLAYED = "replayed";
     /** Password mode: the timestamp is too far from the responder's clock. */
     public static final String STALE_TIMESTAMP = "stale-timestamp";
-    /** The response is addressed to another handshake. */
+    /** The response or cookie reply is addressed to another handshake. */
     public static final String WRONG_INDEX = "wrong-index";
-    /** A response arrived while no initiation was outstanding. */
+    /** A response or cookie reply arrived while no initiation was outstanding. */
     public static final String UNEXPECTED_RESPONSE = "unexpected-response";
 
     private final String reason;

@@ -1,8 +1,10 @@
 package io.netproxy.engine.protocol;
 
+import static io.netproxy.engine.protocol.Messages.COOKIE_REPLY_LENGTH;
 import static io.netproxy.engine.protocol.Messages.INITIATION_EPHEMERAL_OFFSET;
 import static io.netproxy.engine.protocol.Messages.INITIATION_LENGTH;
 import static io.netproxy.engine.protocol.Messages.INITIATION_MAC1_OFFSET;
+import static io.netproxy.engine.protocol.Messages.INITIATION_MAC2_OFFSET;
 import static io.netproxy.engine.protocol.Messages.INITIATION_PAYLOAD_OFFSET;
 import static io.netproxy.engine.protocol.Messages.INITIATION_SENDER_OFFSET;
 import static io.netproxy.engine.protocol.Messages.INITIATION_STATIC_OFFSET;
@@ -13,6 +15,7 @@ import static io.netproxy.engine.protocol.Messages.RESPONSE_MAC2_OFFSET;
 import static io.netproxy.engine.protocol.Messages.RESPONSE_PAYLOAD_LENGTH;
 import static io.netproxy.engine.protocol.Messages.RESPONSE_PAYLOAD_OFFSET;
 import static io.netproxy.engine.protocol.Messages.RESPONSE_SENDER_OFFSET;
+import static io.netproxy.engine.protocol.Messages.TYPE_COOKIE;
 import static io.netproxy.engine.protocol.Messages.TYPE_INITIATION;
 import static io.netproxy.engine.protocol.Messages.TYPE_RESPONSE;
 
@@ -20,9 +23,9 @@ import java.util.Arrays;
 
 /**
  * The client side of one handshake attempt: {@link #initiation} builds message 1, {@link #consumeResponse}
- * checks message 2 and yields the session. A retry is a new Initiator (new ephemeral key, new index).
- * A response that fails any check leaves the Initiator untouched, so a forged response cannot stop the
- * genuine one from completing the handshake. Methods are synchronized; the timer and the receive thread
+ * checks message 2 and yields the session, {@link #consumeCookieReply} takes a cookie reply to message 1 instead.
+ * A retry is a new Initiator (new ephemeral key, new index). A response or cookie reply that fails any check leaves
+ * the Initiator untouched, so a forged one cannot stop the genuine response from completing the handshake. Methods are synchronized; the timer and the receive thread
  * may both touch it.
  */
 public final class Initiator {
@@ -37,6 +40,8 @@ public final class Initiator {
     private final Mac1 ownMac1;
 
     private boolean initiated;
+    /** The mac1 of the initiation sent: a cookie reply to it is encrypted with it as associated data. */
+    private byte[] sentMac1;
     /** The transcript after message 1; null before it is sent and after the response completed the handshake. */
     private SymmetricState awaitingResponse;
 
@@ -69,8 +74,18 @@ public final class Initiator {
         this.ownMac1 = new Mac1(local.publicKeyUnsafe());
     }
 
-    /** Message type 1, timestamped with the given clock. Only one per Initiator. */
-    public synchronized byte[] initiation(long nowEpochMillis) {
+    /** Message type 1, timestamped with the given clock, without mac2. Only one per Initiator. */
+    public byte[] initiation(long nowEpochMillis) {
+        return initiation(nowEpochMillis, null, 0);
+    }
+
+    /**
+     * Message type 1, timestamped with the given clock, with mac2 from {@code cookies} when it holds a fresh cookie.
+     * Only one per Initiator.
+     *
+     * @param cookies the cookie of the socket or connection the message goes out on, or null
+     */
+    public synchronized byte[] initiation(long nowEpochMillis, CookieJar cookies, long nowNanos) {
         if (initiated) {
             throw new IllegalStateException("an Initiator sends one initiation; use a new one to retry");
         }
@@ -91,7 +106,8 @@ public final class Initiator {
                 .encrypt(PayloadCodec.encodeInitiation(nowEpochMillis, payload));
         copy(encryptedPayload.ciphertext(), message, INITIATION_PAYLOAD_OFFSET);
         responderMac1.write(message, INITIATION_MAC1_OFFSET);
-        // mac2 stays zero: it is reserved for cookies.
+        sentMac1 = Arrays.copyOfRange(message, INITIATION_MAC1_OFFSET, INITIATION_MAC2_OFFSET);
+        if (cookies != null) cookies.writeMac2(message, INITIATION_MAC2_OFFSET, nowNanos);
         awaitingResponse = encryptedPayload.state();
         return message;
     }
@@ -137,6 +153,27 @@ public final class Initiator {
         Arrays.fill(staticShared, (byte) 0);
         awaitingResponse = null;
         return new Result(new SessionKeys(transportKeys[0], transportKeys[1], localIndex, remoteIndex), response);
+    }
+
+    /**
+     * Checks a cookie reply (type 3) to this Initiator's initiation and stores its cookie in {@code cookies}; the
+     * caller then retries with a new Initiator, whose initiation carries mac2. Changes nothing when a check fails.
+     */
+    public synchronized void consumeCookieReply(byte[] buf, int off, int len, CookieJar cookies, long nowNanos)
+            throws HandshakeException {
+        if (awaitingResponse == null) {
+            throw new HandshakeException(HandshakeException.UNEXPECTED_RESPONSE);
+        }
+        if (len != COOKIE_REPLY_LENGTH) {
+            throw new HandshakeException(HandshakeException.BAD_LENGTH);
+        }
+        if (Messages.type(buf, off, len) != TYPE_COOKIE) {
+            throw new HandshakeException(HandshakeException.BAD_TYPE);
+        }
+        if (Messages.cookieReceiverIndex(buf, off) != localIndex) {
+            throw new HandshakeException(HandshakeException.WRONG_INDEX);
+        }
+        cookies.consume(buf, off, sentMac1, nowNanos);
     }
 
     /** The session and what the server pushed. */

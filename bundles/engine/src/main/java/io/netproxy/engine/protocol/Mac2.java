@@ -1,8 +1,8 @@
 package io.netproxy.engine.protocol;
 
 /**
- * mac2 is reserved for a cookie (message type 3) in a later version. v1 never sends cookies, so a
- * legitimate v1 message always carries sixteen zero bytes there; anything else is tampering.
+ * mac2 carries a cookie (message type 3) in initiations to a server under load, and is zero otherwise; responses
+ * never carry one, since only servers send cookie replies.
  */
 final class Mac2 {
     private Mac2() {

@@ -7,7 +7,7 @@ package io.netproxy.engine.protocol;
 public final class Messages {
     public static final int TYPE_INITIATION = 1;
     public static final int TYPE_RESPONSE = 2;
-    /** Reserved for a cookie reply under load; v1 never sends it and {@link #type} reports it as -1. */
+    /** A cookie reply: a server under load answers an initiation without a valid mac2 with it (PROTOCOL.md 4.3). */
     public static final int TYPE_COOKIE = 3;
     public static final int TYPE_DATA = 4;
 
@@ -37,6 +37,17 @@ public final class Messages {
     /** 204 bytes. */
     public static final int RESPONSE_LENGTH = RESPONSE_MAC2_OFFSET + MAC_LENGTH;
 
+    // Cookie reply: type, reserved, receiver index, nonce, encrypted cookie (cookie and tag).
+    static final int COOKIE_RECEIVER_OFFSET = 4;
+    static final int COOKIE_NONCE_OFFSET = 8;
+    static final int COOKIE_NONCE_LENGTH = NoiseCrypto.XNONCE_LENGTH;
+    /** The cookie itself, a MAC of the initiator's source address. */
+    static final int COOKIE_LENGTH = MAC_LENGTH;
+    static final int COOKIE_ENCRYPTED_OFFSET = COOKIE_NONCE_OFFSET + COOKIE_NONCE_LENGTH;
+    static final int COOKIE_ENCRYPTED_LENGTH = COOKIE_LENGTH + NoiseCrypto.TAG_LENGTH;
+    /** 64 bytes. */
+    public static final int COOKIE_REPLY_LENGTH = COOKIE_ENCRYPTED_OFFSET + COOKIE_ENCRYPTED_LENGTH;
+
     // Data: type, reserved, receiver index, counter, then the suite's ciphertext and tag.
     static final int DATA_RECEIVER_OFFSET = 4;
     static final int DATA_COUNTER_OFFSET = 8;
@@ -48,9 +59,9 @@ public final class Messages {
 
     /**
      * The message type, or -1 when the packet cannot be a valid message of any type: shorter than its
-     * type's length (initiation and response have exactly their fixed length, data at least
+     * type's length (initiation, response and cookie reply have exactly their fixed length, data at least
      * {@link #DATA_HEADER_LENGTH}; the caller checks room for the suite's tag), a reserved byte not zero, or
-     * an unknown or reserved type (including {@link #TYPE_COOKIE}).
+     * an unknown type.
      */
     public static int type(byte[] buf, int off, int len) {
         if (len < HEADER_LENGTH || buf[off + 1] != 0 || buf[off + 2] != 0 || buf[off + 3] != 0) {
@@ -60,6 +71,7 @@ public final class Messages {
         return switch (type) {
             case TYPE_INITIATION -> len == INITIATION_LENGTH ? type : -1;
             case TYPE_RESPONSE -> len == RESPONSE_LENGTH ? type : -1;
+            case TYPE_COOKIE -> len == COOKIE_REPLY_LENGTH ? type : -1;
             case TYPE_DATA -> len >= DATA_HEADER_LENGTH ? type : -1;
             default -> -1;
         };
@@ -76,6 +88,11 @@ public final class Messages {
     /** Bytes 8..11 of a response: the sender index of the initiation it answers. */
     public static int responseReceiverIndex(byte[] buf, int off) {
         return readIntLE(buf, off + RESPONSE_RECEIVER_OFFSET);
+    }
+
+    /** Bytes 4..7 of a cookie reply: the sender index of the initiation it answers. */
+    public static int cookieReceiverIndex(byte[] buf, int off) {
+        return readIntLE(buf, off + COOKIE_RECEIVER_OFFSET);
     }
 
     /** The 64-bit counter of a data message (bytes 8..15). */

@@ -4,6 +4,7 @@ import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.digests.Blake2sDigest;
 import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.modes.ChaCha20Poly1305;
+import org.bouncycastle.crypto.modes.XChaCha20Poly1305;
 import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.math.ec.rfc7748.X25519;
@@ -19,6 +20,9 @@ final class NoiseCrypto {
     static final int TAG_LENGTH = 16;
     static final int MAC_LENGTH = 16;
     static final int DH_LENGTH = X25519.POINT_SIZE;
+    /** XChaCha20-Poly1305's nonce: long enough to be drawn at random for every message under one key. */
+    static final int XNONCE_LENGTH = 24;
+    private static final byte[] ZERO_NONCE = new byte[12];
 
     private NoiseCrypto() {
     }
@@ -82,7 +86,27 @@ final class NoiseCrypto {
 
     /** ChaCha20-Poly1305 with nonce 0 (each handshake key encrypts exactly one message). */
     static byte[] seal(byte[] key, byte[] plaintext, byte[] associatedData) {
-        ChaCha20Poly1305 aead = aead(true, key, associatedData);
+        return seal(new ChaCha20Poly1305(), key, ZERO_NONCE, plaintext, associatedData);
+    }
+
+    /** Opens {@code buf[off .. off+len)} (ciphertext and tag) sealed by {@link #seal}. */
+    static byte[] open(byte[] key, byte[] buf, int off, int len, byte[] associatedData) throws HandshakeException {
+        return open(new ChaCha20Poly1305(), key, ZERO_NONCE, buf, off, len, associatedData);
+    }
+
+    /** XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha-03) with a 24-byte nonce: the cookie reply's encryption. */
+    static byte[] xseal(byte[] key, byte[] nonce, byte[] plaintext, byte[] associatedData) {
+        return seal(new XChaCha20Poly1305(), key, nonce, plaintext, associatedData);
+    }
+
+    /** Opens {@code buf[off .. off+len)} (ciphertext and tag) sealed by {@link #xseal}. */
+    static byte[] xopen(byte[] key, byte[] nonce, byte[] buf, int off, int len, byte[] associatedData)
+            throws HandshakeException {
+        return open(new XChaCha20Poly1305(), key, nonce, buf, off, len, associatedData);
+    }
+
+    private static byte[] seal(ChaCha20Poly1305 aead, byte[] key, byte[] nonce, byte[] plaintext, byte[] associatedData) {
+        aead.init(true, new AEADParameters(new KeyParameter(key), TAG_LENGTH * 8, nonce, associatedData));
         byte[] out = new byte[plaintext.length + TAG_LENGTH];
         int written = aead.processBytes(plaintext, 0, plaintext.length, out, 0);
         try {
@@ -93,9 +117,10 @@ final class NoiseCrypto {
         return out;
     }
 
-    /** Opens {@code buf[off .. off+len)} (ciphertext and tag) sealed by {@link #seal}. */
-    static byte[] open(byte[] key, byte[] buf, int off, int len, byte[] associatedData) throws HandshakeException {
-        ChaCha20Poly1305 aead = aead(false, key, associatedData);
+    private static byte[] open(ChaCha20Poly1305 aead, byte[] key, byte[] nonce, byte[] buf, int off, int len,
+                               byte[] associatedData) throws HandshakeException {
+        if (len < TAG_LENGTH) throw new HandshakeException(HandshakeException.DECRYPT_FAILED);
+        aead.init(false, new AEADParameters(new KeyParameter(key), TAG_LENGTH * 8, nonce, associatedData));
         byte[] out = new byte[len - TAG_LENGTH];
         int written = aead.processBytes(buf, off, len, out, 0);
         try {
@@ -105,12 +130,5 @@ final class NoiseCrypto {
             throw new HandshakeException(HandshakeException.DECRYPT_FAILED);
         }
         return out;
-    }
-
-    private static ChaCha20Poly1305 aead(boolean forEncryption, byte[] key, byte[] associatedData) {
-        ChaCha20Poly1305 aead = new ChaCha20Poly1305();
-        // Nonce: 4 zero bytes then the 64-bit little-endian counter, which is 0 here.
-        aead.init(forEncryption, new AEADParameters(new KeyParameter(key), TAG_LENGTH * 8, new byte[12], associatedData));
-        return aead;
     }
 }

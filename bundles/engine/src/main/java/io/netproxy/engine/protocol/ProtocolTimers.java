@@ -29,6 +29,9 @@ public final class ProtocolTimers {
      */
     public static final long UNANSWERED_AFTER_MILLIS = 5_000;
 
+    /** A server's cookie secret is replaced, and an initiator's cookie expires, after this long. */
+    public static final long COOKIE_LIFETIME_MILLIS = 120_000;
+
     private ProtocolTimers() {
     }
 }

@@ -3,7 +3,6 @@ package io.netproxy.engine.protocol;
 import static io.netproxy.engine.protocol.Messages.INITIATION_EPHEMERAL_OFFSET;
 import static io.netproxy.engine.protocol.Messages.INITIATION_LENGTH;
 import static io.netproxy.engine.protocol.Messages.INITIATION_MAC1_OFFSET;
-import static io.netproxy.engine.protocol.Messages.INITIATION_MAC2_OFFSET;
 import static io.netproxy.engine.protocol.Messages.INITIATION_PAYLOAD_LENGTH;
 import static io.netproxy.engine.protocol.Messages.INITIATION_PAYLOAD_OFFSET;
 import static io.netproxy.engine.protocol.Messages.INITIATION_SENDER_OFFSET;
@@ -18,7 +17,9 @@ import static io.netproxy.engine.protocol.Messages.RESPONSE_SENDER_OFFSET;
 import static io.netproxy.engine.protocol.Messages.TYPE_INITIATION;
 import static io.netproxy.engine.protocol.Messages.TYPE_RESPONSE;
 
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,8 +27,9 @@ import java.util.function.Predicate;
 
 /**
  * The server side of the handshake. One instance serves every initiation of a tunnel and is thread-safe:
- * the only shared mutable state is the replay table, which is synchronized. Checks run cheapest first —
- * length, type, mac1 — so that traffic not meant for this key costs one BLAKE2s and no Diffie-Hellman.
+ * the only shared mutable state is the replay table, which is synchronized, and the cookie secret. Checks run
+ * cheapest first — length, type, mac1 (and, in the engine while it is under load, mac2) — so that traffic not meant
+ * for this key costs one BLAKE2s and no Diffie-Hellman.
  */
 public final class Responder {
     /** Password mode: initiations further than this from the responder's clock are rejected as stale. */
@@ -38,6 +40,7 @@ public final class Responder {
     private final Predicate<byte[]> isAllowedInitiator;
     private final boolean passwordMode;
     private final Mac1 mac1;
+    private final CookieChecker cookies;
     private final TimestampTable timestamps = new TimestampTable(TimestampTable.DEFAULT_CAPACITY);
     /**
      * DH(our static key, an allowed initiator's static key): the same in every handshake of that peer, so computed
@@ -59,6 +62,30 @@ public final class Responder {
         this.isAllowedInitiator = isAllowedInitiator;
         this.passwordMode = passwordMode;
         this.mac1 = new Mac1(local.publicKeyUnsafe());
+        this.cookies = new CookieChecker(local.publicKeyUnsafe(), new SecureRandom());
+    }
+
+    /** What the mac2 of an initiation proves. */
+    public enum Mac2Check {
+        /** It matches the current cookie of the source address: the initiator can receive there. */
+        VALID,
+        /** Sixteen zero bytes: the initiator holds no cookie. */
+        MISSING,
+        /** Neither: a cookie of another address, an expired one, or forged. */
+        INVALID
+    }
+
+    /**
+     * Checks the mac2 of an initiation whose mac1 {@link #mac1Valid} accepted, against the cookie of its source. A
+     * server under load takes only initiations with a {@link Mac2Check#VALID} one; otherwise mac2 is not looked at.
+     */
+    public Mac2Check checkMac2(byte[] buf, int off, InetSocketAddress source, long nowNanos) {
+        return cookies.check(buf, off, CookieChecker.source(source), nowNanos);
+    }
+
+    /** A cookie reply (type 3, 64 bytes) to an initiation whose mac1 {@link #mac1Valid} accepted. No DH. */
+    public byte[] cookieReply(byte[] buf, int off, InetSocketAddress source, long nowNanos) {
+        return cookies.reply(buf, off, CookieChecker.source(source), nowNanos);
     }
 
     /** Whether this is an initiation of the right length whose mac1 is for this responder's key. No DH. */
@@ -77,9 +104,7 @@ public final class Responder {
         if (!mac1.valid(buf, off, INITIATION_MAC1_OFFSET)) {
             throw new HandshakeException(HandshakeException.BAD_MAC1);
         }
-        if (!Mac2.isUnset(buf, off + INITIATION_MAC2_OFFSET)) {
-            throw new HandshakeException(HandshakeException.BAD_MAC2);
-        }
+        // mac2 is the engine's business: it checks it, with checkMac2, only while under load.
         int senderIndex = Messages.readIntLE(buf, off + INITIATION_SENDER_OFFSET);
         byte[] initiatorEphemeral = Arrays.copyOfRange(buf, off + INITIATION_EPHEMERAL_OFFSET,
                 off + INITIATION_EPHEMERAL_OFFSET + NoiseCrypto.DH_LENGTH);

@@ -10,6 +10,7 @@ import io.netproxy.api.tunnel.PeerStatus;
 import io.netproxy.api.tunnel.TunnelSpec;
 import io.netproxy.api.tunnel.TunnelStatus;
 import io.netproxy.engine.protocol.ControlMessages;
+import io.netproxy.engine.protocol.CookieJar;
 import io.netproxy.engine.protocol.HandshakeException;
 import io.netproxy.engine.protocol.InitiationPayload;
 import io.netproxy.engine.protocol.Initiator;
@@ -39,11 +40,17 @@ import java.util.concurrent.TimeoutException;
  * next (TCP) when the server stops answering: an initiation unanswered for {@link #FALLBACK_AFTER_NANOS} while it
  * connects, or data unanswered while connected. While on a fallback it tries the first again every
  * {@link #PROBE_INTERVAL_NANOS} with a handshake of its own (a probe), whose answer moves the tunnel back.
+ *
+ * <p>A server under load answers with a cookie reply instead: the client retries at once (at most once per
+ * {@link #COOKIE_RETRY_SPACING_NANOS}) with mac2, on the carrier the cookie came on, since it is bound to that
+ * carrier's address.
  */
 public final class ClientTunnel extends Tunnel {
     static final int DEFAULT_HANDSHAKE_TIMEOUT_SECONDS = 20;
     static final long FALLBACK_AFTER_NANOS = 3 * SECOND;
     static final long PROBE_INTERVAL_NANOS = 10 * SECOND;
+    static final long COOKIE_RETRY_SPACING_NANOS = SECOND;
+    private static final long NEVER = Long.MIN_VALUE;
 
     private final Identities identities;
     private final InetSocketAddress server;
@@ -65,6 +72,13 @@ public final class ClientTunnel extends Tunnel {
     /** The transports handshakes went out on, for the message when none answered. */
     private final java.util.Set<String> tried = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile long lastInitiationNanos;
+    /** The server's latest cookie, and the carrier it came on: the only one whose initiations carry it. */
+    private final CookieJar cookies;
+    private volatile Carrier cookieCarrier;
+    /** Whether the pending initiation carries mac2, and whether a cookie reply asks for a retry with it. */
+    private volatile boolean pendingCarriesCookie;
+    private volatile boolean cookieRetryDue;
+    private volatile long lastCookieRetryNanos = NEVER;
     private volatile int keepaliveSeconds = ServerTunnel.KEEPALIVE_SECONDS;
     private volatile String tunAddress;
     private final java.util.function.Supplier<List<CipherSuite>> installedCiphers;
@@ -93,6 +107,7 @@ public final class ClientTunnel extends Tunnel {
         this.allowLan = spec.allowLan();
         this.clientId = ClientIds.forTunnel(plugins.stateDirectory(), spec.name());
         this.installedCiphers = plugins.ciphers();
+        this.cookies = new CookieJar(identities.peerKeys().get(0));
     }
 
     /**
@@ -348,11 +363,14 @@ public final class ClientTunnel extends Tunnel {
         }
         Initiator initiator = new Initiator(identities.local(), identities.peerKeys().get(0), identities.psk(), index,
                 new InitiationPayload(clientId.clone(), wireIds));
-        byte[] message = initiator.initiation(clock.epochMillis());
+        long now = clock.nanoTime();
+        boolean withCookie = via.current() == cookieCarrier && cookies.holds(now);
+        byte[] message = initiator.initiation(clock.epochMillis(), withCookie ? cookies : null, now);
+        pendingCarriesCookie = withCookie;
         pendingIndex = index;
         pending = initiator;
         pendingVia = via;
-        lastInitiationNanos = clock.nanoTime();
+        lastInitiationNanos = now;
         tried.add(via.transport().name());
         sendHandshake(message, via, server);
     }
@@ -368,6 +386,10 @@ public final class ClientTunnel extends Tunnel {
 
     @Override
     protected void handleHandshake(int type, byte[] buf, int off, int len, Carrier via, InetSocketAddress from) {
+        if (type == Messages.TYPE_COOKIE) {
+            receiveCookie(buf, off, len, via, from);
+            return;
+        }
         Initiator initiator = pending;
         long initiatedNanos = lastInitiationNanos;
         if (type != Messages.TYPE_RESPONSE || initiator == null || len < 12
@@ -432,6 +454,45 @@ public final class ClientTunnel extends Tunnel {
         keepaliveSeconds = Math.max(0, result.payload().keepaliveSeconds());
     }
 
+    /** A cookie reply to the pending initiation: the server is under load and wants mac2. Reader thread. */
+    private void receiveCookie(byte[] buf, int off, int len, Carrier via, InetSocketAddress from) {
+        Initiator initiator = pending;
+        if (initiator == null || Messages.cookieReceiverIndex(buf, off) != pendingIndex) {
+            drop(Counters.Counter.DROP_UNEXPECTED, from);
+            return;
+        }
+        try {
+            initiator.consumeCookieReply(buf, off, len, cookies, clock.nanoTime());
+        } catch (HandshakeException e) {
+            drop(Counters.Counter.DROP_HANDSHAKE, from);
+            counters.handshakeFailed(e.reason());
+            log.debug("tunnel {}: cookie reply from {} rejected: {}", name, from, e.reason());
+            return;
+        }
+        counters.increment(Counters.Counter.COOKIES_RECEIVED);
+        cookieCarrier = via.current();
+        cookieRetryDue = true;
+        timer.execute(this::retryWithCookie);
+    }
+
+    /**
+     * Retries the pending handshake with the cookie just received, instead of waiting for the retry timer: the server
+     * answered, it is only loaded. At most once per {@link #COOKIE_RETRY_SPACING_NANOS}, which bounds what forged
+     * cookie replies can make the client send; a retry held back by it goes out at the next tick. Timer thread.
+     */
+    private synchronized void retryWithCookie() {
+        if (!cookieRetryDue) return;
+        if (pending == null) {
+            cookieRetryDue = false;
+            return;
+        }
+        long now = clock.nanoTime();
+        if (lastCookieRetryNanos != NEVER && now - lastCookieRetryNanos < COOKIE_RETRY_SPACING_NANOS) return;
+        cookieRetryDue = false;
+        lastCookieRetryNanos = now;
+        initiate(pendingVia);
+    }
+
     @Override
     protected Session route(int destination) {
         Session session = current;
@@ -447,10 +508,13 @@ public final class ClientTunnel extends Tunnel {
     /** Once a second: retries, rekeys, keepalives, noticing a silent server, and moving between transports. */
     @Override
     void tick() {
+        retryWithCookie();
         long now = clock.nanoTime();
         Session session = current;
         boolean retryDue = pending != null && now - lastInitiationNanos > retryAfterNanos();
         if (retryDue) counters.handshakeFailed("unanswered");
+        // The server may no longer take the cookie (restarted, or an older version that wants mac2 zero).
+        if (retryDue && pendingCarriesCookie) cookies.forget();
         if (retryDue && probe != null && pendingVia == probe) {
             // the preferred transport still gets no answer: stay on the fallback, try again later
             giveUpProbe();

@@ -19,7 +19,8 @@ final class Counters {
         DROP_NO_ROUTE("drop.no-route"), DROP_NOT_IPV4("drop.not-ipv4"), DROP_OVERSIZED("drop.oversized"),
         DROP_HANDSHAKE("drop.handshake"),
         DROP_RATE_LIMITED("drop.rate-limited"), DROP_OVERLOAD("drop.overload"), DROP_UNEXPECTED("drop.unexpected-type"),
-        DROP_KEY_EXPIRED("drop.key-expired"), SEND_ERRORS("send-errors");
+        DROP_KEY_EXPIRED("drop.key-expired"), DROP_UNDER_LOAD("drop.under-load"), SEND_ERRORS("send-errors"),
+        COOKIES_SENT("cookies.sent"), COOKIES_RECEIVED("cookies.received"), UNDER_LOAD("under-load");
 
         final String label;
 

@@ -34,10 +34,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * forwards between the TUN device and the clients' sessions.
  *
  * <p>Handshakes run on their own thread behind a bounded queue, after the cheap mac1 check and a
- * per-source rate limit, so a flood of initiations neither stalls the data path nor grows memory.
+ * per-source rate limit, so a flood of initiations neither stalls the data path nor grows memory. While the queue is
+ * loaded, an initiation must also carry a cookie for its source address (mac2) or it gets a cookie reply instead, so a
+ * flood from spoofed addresses costs no Diffie-Hellman.
  */
 public final class ServerTunnel extends Tunnel {
     static final int KEEPALIVE_SECONDS = io.netproxy.engine.protocol.ProtocolTimers.DEFAULT_KEEPALIVE_SECONDS;
+    /** Initiations that may wait for the handshake thread; more are dropped as overload. */
+    static final int HANDSHAKE_QUEUE = 256;
 
     private final Identities identities;
     private final Responder responder;
@@ -48,6 +52,7 @@ public final class ServerTunnel extends Tunnel {
     private final ThreadPoolExecutor handshakes;
     /** Initiations handed to the handshake thread and not answered yet. */
     private final java.util.concurrent.atomic.AtomicInteger handshakesInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final LoadGauge load;
     /** Endpoints being let go after a move to another transport, with when they close at the latest. */
     private final Map<Carrier, Long> lettingGo = new ConcurrentHashMap<>();
     static final long LET_GO_AFTER_NANOS = 10 * SECOND;
@@ -73,7 +78,8 @@ public final class ServerTunnel extends Tunnel {
         this.tunName = spec.tunName() != null ? spec.tunName() : "np%d";
         this.egress = spec.egress();
         this.pushed = Pushed.of(spec);
-        this.handshakes = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
+        this.load = new LoadGauge(counters);
+        this.handshakes = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(HANDSHAKE_QUEUE),
                 r -> {
                     Thread t = new Thread(r, "netproxy-" + spec.name() + "-handshake");
                     t.setDaemon(true);
@@ -263,6 +269,20 @@ public final class ServerTunnel extends Tunnel {
             return;
         }
         long receivedNanos = clock.nanoTime();
+        // Before the rate limiter, so that spoofed sources do not fill its table while the queue is loaded.
+        if (load.underLoad(handshakesInFlight.get(), receivedNanos)) {
+            Responder.Mac2Check mac2 = responder.checkMac2(buf, off, from, receivedNanos);
+            if (mac2 != Responder.Mac2Check.VALID) {
+                // On the reader thread: a few microseconds, no DH, and the flood takes no place in the queue.
+                if (sendHandshake(responder.cookieReply(buf, off, from, receivedNanos), via, from)) {
+                    counters.increment(Counters.Counter.COOKIES_SENT);
+                }
+                drop(Counters.Counter.DROP_UNDER_LOAD, from);
+                counters.handshakeFailed(mac2 == Responder.Mac2Check.MISSING ? HandshakeException.MAC2_MISSING
+                        : HandshakeException.BAD_MAC2);
+                return;
+            }
+        }
         if (!rateLimiter.allow(from.getAddress(), receivedNanos)) {
             drop(Counters.Counter.DROP_RATE_LIMITED, from);
             counters.handshakeFailed("rate-limited");
@@ -288,6 +308,17 @@ public final class ServerTunnel extends Tunnel {
             drop(Counters.Counter.DROP_OVERLOAD, from);
             counters.handshakeFailed("overload");
         }
+    }
+
+    /** Tests: keeps the handshake thread busy until {@code release} opens, as a long queue of handshakes would. */
+    void holdHandshakeThread(java.util.concurrent.CountDownLatch release) {
+        handshakes.execute(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     /** Whether no handshake waits or is being answered (tests on a fake clock wait for this). */
@@ -459,6 +490,7 @@ public final class ServerTunnel extends Tunnel {
             }
         }
         rateLimiter.forgetIdle(now);
+        load.report(log, name, now);
         if (!lettingGo.isEmpty()) letGoOfMovedEndpoints(now);
     }
 

@@ -430,7 +430,7 @@ public abstract class Tunnel {
         int type = Messages.type(buf, off, len);
         if (type == Messages.TYPE_DATA) {
             receiveData(buf, off, len, via, from, toTun);
-        } else if (type == Messages.TYPE_INITIATION || type == Messages.TYPE_RESPONSE) {
+        } else if (type == Messages.TYPE_INITIATION || type == Messages.TYPE_RESPONSE || type == Messages.TYPE_COOKIE) {
             handleHandshake(type, buf, off, len, via, from);
         } else {
             drop(Counters.Counter.DROP_MALFORMED, from);
@@ -626,12 +626,15 @@ public abstract class Tunnel {
         send(session, session.controlSealer, buf, Messages.DATA_HEADER_LENGTH, 0);
     }
 
-    protected final void sendHandshake(byte[] message, Carrier via, InetSocketAddress to) {
+    /** @return whether the transport took the message (a failure is counted as a send error) */
+    protected final boolean sendHandshake(byte[] message, Carrier via, InetSocketAddress to) {
         try {
             via.current().endpoint().send(message, 0, message.length, to);
+            return true;
         } catch (IOException e) {
             counters.increment(Counters.Counter.SEND_ERRORS);
             log.debug("tunnel {}: sending a handshake message to {} failed: {}", name, to, e.getMessage());
+            return false;
         }
     }
 

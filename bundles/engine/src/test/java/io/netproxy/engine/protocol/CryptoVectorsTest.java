@@ -80,4 +80,20 @@ class CryptoVectorsTest {
         assertArrayEquals(second, out[1]);
         assertArrayEquals(NoiseCrypto.hmac(prk, second, new byte[] {3}), out[2]);
     }
+
+    @Test
+    void xchacha20Poly1305MatchesDraftIrtfCfrgXchacha03SectionA31() throws HandshakeException {
+        byte[] key = Fixtures.bytes(0x80, 32);
+        byte[] nonce = Fixtures.bytes(0x40, 24);
+        byte[] ad = hex("50515253c0c1c2c3c4c5c6c7");
+        byte[] plaintext = ("Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future,"
+                + " sunscreen would be it.").getBytes(StandardCharsets.US_ASCII);
+        byte[] sealed = hex("bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb731c7f1b0b4aa6440bf3a82f4eda7e39"
+                + "ae64c6708c54c216cb96b72e1213b4522f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f76b2383565d3fff921f9664c"
+                + "97637da9768812f615c68b13b52e" + "c0875924c1c7987947deafd8780acf49");
+        assertArrayEquals(sealed, NoiseCrypto.xseal(key, nonce, plaintext, ad));
+        assertArrayEquals(plaintext, NoiseCrypto.xopen(key, nonce, sealed, 0, sealed.length, ad));
+        sealed[sealed.length - 1] ^= 1;
+        Fixtures.assertReason(HandshakeException.DECRYPT_FAILED, () -> NoiseCrypto.xopen(key, nonce, sealed, 0, sealed.length, ad));
+    }
 }

@@ -14,13 +14,13 @@ import org.junit.jupiter.api.Test;
  */
 class HandshakeKnownAnswerTest {
     private static final StaticIdentity INITIATOR_STATIC = StaticIdentity.fromPrivateKey(bytes(1, 32));
-    private static final StaticIdentity RESPONDER_STATIC = StaticIdentity.fromPrivateKey(bytes(33, 32));
+    static final StaticIdentity RESPONDER_STATIC = StaticIdentity.fromPrivateKey(bytes(33, 32));
     private static final byte[] PSK = bytes(200, 32);
     private static final int INITIATOR_INDEX = 0x11223344;
     private static final int RESPONDER_INDEX = 0x55667788;
     private static final long CLOCK = 1_700_000_000_123L;
 
-    private static final String INITIATION = "010000004433221164b101b1d0be5a8704bd078f9895001fc03e8e9f9522f188dd128d98"
+    static final String INITIATION = "010000004433221164b101b1d0be5a8704bd078f9895001fc03e8e9f9522f188dd128d98"
             + "46d48466158a0e4ca242d151ca97ab90159a98b67e616625e68b4065d357376b6598e64496dc15af67575483ee53ad5483660719"
             + "36346bfa7cf42a122639f893806d1fa6248af32b1913e1fe9268c83265b59fad6d6d5241d011c3aed71a5e14f07a0797005bc52a"
             + "e222eb1fa9c8b7476d065149c6960a079e00000000000000000000000000000000";

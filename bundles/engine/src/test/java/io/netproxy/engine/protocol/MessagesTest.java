@@ -46,8 +46,14 @@ class MessagesTest {
         assertEquals(Messages.TYPE_RESPONSE, Messages.type(response, 0, response.length));
         assertEquals(-1, Messages.type(response, 0, response.length - 1));
 
+        byte[] cookie = new byte[Messages.COOKIE_REPLY_LENGTH + 1];
+        cookie[0] = Messages.TYPE_COOKIE;
+        assertEquals(Messages.TYPE_COOKIE, Messages.type(cookie, 0, Messages.COOKIE_REPLY_LENGTH));
+        assertEquals(-1, Messages.type(cookie, 0, Messages.COOKIE_REPLY_LENGTH + 1));
+        assertEquals(-1, Messages.type(cookie, 0, Messages.COOKIE_REPLY_LENGTH - 1));
+
         byte[] other = new byte[64];
-        for (int type : new int[] {0, Messages.TYPE_COOKIE, 5, 255}) {
+        for (int type : new int[] {0, 5, 255}) {
             other[0] = (byte) type;
             assertEquals(-1, Messages.type(other, 0, other.length), "type " + type);
         }

@@ -47,6 +47,12 @@ final class Exposition {
         counter(tunnels, "netproxy_sent_bytes_total", "Bytes of the IP packets sent through the tunnel to its peers", "tx.bytes");
         counter(tunnels, "netproxy_handshakes_total", "Handshakes completed", "handshakes");
         counter(tunnels, "netproxy_send_errors_total", "Packets the transport failed to send", "send-errors");
+        counter(tunnels, "netproxy_under_load_episodes_total",
+                "Times a server's handshake queue became loaded, so that initiations needed a cookie", "under-load");
+        counter(tunnels, "netproxy_cookie_replies_sent_total",
+                "Cookie replies a server under load sent instead of handshaking", "cookies.sent");
+        counter(tunnels, "netproxy_cookie_replies_received_total",
+                "Cookie replies a client received from a server under load", "cookies.received");
         byReason(tunnels, "netproxy_handshake_failures_total", "Handshakes that did not complete, by reason", HANDSHAKE_FAILED);
         byReason(tunnels, "netproxy_dropped_packets_total", "Packets dropped, by reason", DROP);
 
