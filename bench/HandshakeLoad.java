@@ -1,3 +1,4 @@
+import io.netproxy.engine.protocol.CookieJar;
 import io.netproxy.engine.protocol.HandshakeException;
 import io.netproxy.engine.protocol.InitiationPayload;
 import io.netproxy.engine.protocol.Initiator;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,6 +48,10 @@ import java.util.stream.IntStream;
  * and again; its timestamps are 17 ms apart (more than TAI64N's 16.8 ms grain) so the server never sees a replay. A
  * client faster than 59 handshakes/s runs ahead of the clock, which password mode tolerates up to 15 minutes.
  * A handshake counts as completed when its response arrives in time and, checked after the run, completes it.
+ *
+ * <p>All simulated clients share one socket, so one cookie: a server under load (enough handshakes waiting) answers
+ * with cookie replies, after which the generator re-sends the initiation with mac2, as a client does, and puts mac2 in
+ * every initiation from then on.
  *
  * <p>Building an initiation costs three X25519 operations and checking a response two, about what the server spends
  * on a handshake: done live, the generator would be as much the limit as the server. So initiations are built
@@ -69,7 +75,7 @@ public final class HandshakeLoad {
         PreparedHandshakes prepared = PreparedHandshakes.build(credentials, options.clients, options.prepare);
         System.err.printf("prepared %d initiations for %d clients in %.1f s%n", options.prepare, options.clients,
                 (System.nanoTime() - started) / 1e9);
-        Outcome outcome = new LoadRun(options, prepared).run();
+        Outcome outcome = new LoadRun(options, prepared, new CookieJar(credentials.serverPublicKey())).run();
         outcome.print();
     }
 }
@@ -243,10 +249,15 @@ final class LoadRun {
     /** The handshake each client has in flight, -1 when none. */
     private final int[] inFlight;
     private final AtomicLong strayResponses = new AtomicLong();
+    /** The server's cookie, and the handshakes a cookie reply answered, to be sent again with mac2 at once. */
+    private final CookieJar cookies;
+    private final BlockingQueue<Integer> cookieRetries = new LinkedBlockingQueue<>();
+    private final AtomicLong cookieReplies = new AtomicLong();
 
-    LoadRun(Options options, PreparedHandshakes prepared) {
+    LoadRun(Options options, PreparedHandshakes prepared, CookieJar cookies) {
         this.options = options;
         this.prepared = prepared;
+        this.cookies = cookies;
         this.idleClients = new ArrayBlockingQueue<>(prepared.clients);
         this.inFlight = new int[prepared.clients];
         Arrays.fill(inFlight, -1);
@@ -279,6 +290,12 @@ final class LoadRun {
                     giveUpOverdue(now, timeout);
                     lastExpiry = now;
                 }
+                Integer retry = cookieRetries.poll();
+                if (retry != null) {
+                    // the server dropped it unprocessed, so the same message, now with mac2, is no replay
+                    send(channel, out, retry);
+                    continue;
+                }
                 Integer client = idleClients.poll(1, TimeUnit.MILLISECONDS);
                 if (client == null) continue;
                 int h = client + nextOfClient[client]++ * prepared.clients;
@@ -289,9 +306,7 @@ final class LoadRun {
                 inFlight[client] = h;
                 prepared.sentNanos[h] = System.nanoTime();
                 prepared.state.set(h, PreparedHandshakes.SENT);
-                out.clear();
-                out.put(prepared.initiations[h]).flip();
-                channel.write(out);
+                send(channel, out, h);
             }
             long measuredEnd = Math.min(System.nanoTime(), windowEnd);
             double cpuSeconds = cpu.seconds() - cpuAtStart;
@@ -307,9 +322,18 @@ final class LoadRun {
             if (measuredEnd <= windowStart) {
                 throw new IllegalStateException("the prepared initiations ran out during the warm-up: raise --prepare");
             }
-            return Outcome.of(prepared, windowStart, measuredEnd, exhausted, strayResponses.get(),
+            return Outcome.of(prepared, windowStart, measuredEnd, exhausted, strayResponses.get(), cookieReplies.get(),
                     cpu.available() ? cpuSeconds : Double.NaN);
         }
+    }
+
+    /** Sends handshake {@code h}, with mac2 when a cookie is held (one BLAKE2s: cheap enough to do live). */
+    private void send(DatagramChannel channel, ByteBuffer out, int h) throws IOException {
+        byte[] initiation = prepared.initiations[h];
+        cookies.writeMac2(initiation, Messages.INITIATION_LENGTH - 16, System.nanoTime());
+        out.clear();
+        out.put(initiation).flip();
+        channel.write(out);
     }
 
     /** The receiving thread: a response ends its client's handshake, which frees the client for the next one. */
@@ -326,6 +350,10 @@ final class LoadRun {
                 }
                 long now = System.nanoTime();
                 in.flip();
+                if (in.remaining() == Messages.COOKIE_REPLY_LENGTH) {
+                    cookieReply(in, now);
+                    continue;
+                }
                 // keepalives of the sessions the server already confirmed come too: they are not ours to count
                 if (in.remaining() != Messages.RESPONSE_LENGTH) continue;
                 in.get(message);
@@ -344,6 +372,22 @@ final class LoadRun {
         } catch (IOException e) {
             throw new IllegalStateException("receiving responses failed", e);
         }
+    }
+
+    /** A cookie reply to a handshake in flight: its initiation goes again, with mac2. */
+    private void cookieReply(ByteBuffer in, long now) {
+        byte[] reply = new byte[Messages.COOKIE_REPLY_LENGTH];
+        in.get(reply);
+        if (Messages.type(reply, 0, reply.length) != Messages.TYPE_COOKIE) return;
+        int h = prepared.handshakeOf(Messages.cookieReceiverIndex(reply, 0));
+        if (h < 0 || prepared.state.get(h) != PreparedHandshakes.SENT) return;
+        try {
+            prepared.initiators[h].consumeCookieReply(reply, 0, reply.length, cookies, now);
+        } catch (HandshakeException e) {
+            return;
+        }
+        cookieReplies.incrementAndGet();
+        cookieRetries.add(h);
     }
 
     private void giveUpOverdue(long now, long timeout) {
@@ -390,11 +434,11 @@ final class ServerCpu {
 }
 
 /** What the measured window saw: rates, latency and, checked now, whether every response completed its handshake. */
-record Outcome(double seconds, int completed, int invalid, int unanswered, long stray, long[] latencyNanos,
-               boolean exhausted, double serverCpuSeconds) {
+record Outcome(double seconds, int completed, int invalid, int unanswered, long stray, long cookieReplies,
+               long[] latencyNanos, boolean exhausted, double serverCpuSeconds) {
 
     static Outcome of(PreparedHandshakes prepared, long windowStart, long windowEnd, boolean exhausted, long stray,
-                      double serverCpuSeconds) {
+                      long cookieReplies, double serverCpuSeconds) {
         int completed = 0, invalid = 0, unanswered = 0;
         long[] latencies = new long[prepared.count()];
         for (int h = 0; h < prepared.count(); h++) {
@@ -415,8 +459,8 @@ record Outcome(double seconds, int completed, int invalid, int unanswered, long 
         }
         long[] sorted = Arrays.copyOf(latencies, completed);
         Arrays.sort(sorted);
-        return new Outcome((windowEnd - windowStart) / 1e9, completed, invalid, unanswered, stray, sorted, exhausted,
-                serverCpuSeconds);
+        return new Outcome((windowEnd - windowStart) / 1e9, completed, invalid, unanswered, stray, cookieReplies, sorted,
+                exhausted, serverCpuSeconds);
     }
 
     double percentileMillis(double p) {
@@ -430,8 +474,8 @@ record Outcome(double seconds, int completed, int invalid, int unanswered, long 
         double rate = completed / seconds;
         double cpuMillisPerHandshake = completed == 0 ? Double.NaN : serverCpuSeconds * 1000 / completed;
         System.err.printf("%.1f s measured: %d handshakes completed (%.0f/s), %d unanswered (%.0f/s), %d invalid,"
-                        + " %d stray responses; latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-                seconds, completed, rate, unanswered, unanswered / seconds, invalid, stray,
+                        + " %d stray responses, %d cookie replies (whole run); latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                seconds, completed, rate, unanswered, unanswered / seconds, invalid, stray, cookieReplies,
                 percentileMillis(50), percentileMillis(90), percentileMillis(99), percentileMillis(100));
         if (!Double.isNaN(serverCpuSeconds)) {
             System.err.printf("server: %.2f CPU s (%.0f%% of one core), %.3f ms per completed handshake%n",
@@ -439,9 +483,9 @@ record Outcome(double seconds, int completed, int invalid, int unanswered, long 
         }
         if (exhausted) System.err.println("warning: the prepared initiations ran out before the end: raise --prepare");
         System.out.printf(Locale.ROOT, "seconds=%.2f completed=%d rate=%.1f unanswered=%d unanswered_rate=%.1f"
-                        + " invalid=%d stray=%d p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f server_cpu_s=%.2f"
+                        + " invalid=%d stray=%d cookie_replies=%d p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f server_cpu_s=%.2f"
                         + " server_cpu_ms_per_handshake=%.3f server_core_busy=%.2f exhausted=%b%n",
-                seconds, completed, rate, unanswered, unanswered / seconds, invalid, stray, percentileMillis(50),
+                seconds, completed, rate, unanswered, unanswered / seconds, invalid, stray, cookieReplies, percentileMillis(50),
                 percentileMillis(90), percentileMillis(99), percentileMillis(100), serverCpuSeconds,
                 cpuMillisPerHandshake, serverCpuSeconds / seconds, exhausted);
     }

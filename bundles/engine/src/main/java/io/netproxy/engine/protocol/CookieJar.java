@@ -26,8 +26,12 @@ public final class CookieJar {
         this.decryptionKey = CookieChecker.encryptionKey(Initiator.requireKey(responderPublicKey, "responder public key"));
     }
 
-    /** Writes mac2 when a cookie younger than two minutes is held, and says whether it did; leaves zeros otherwise. */
-    synchronized boolean writeMac2(byte[] message, int mac2Offset, long nowNanos) {
+    /**
+     * Writes mac2 into an initiation when a cookie younger than two minutes is held, and says whether it did; leaves
+     * the field as it was otherwise. {@link Initiator#initiation(long, CookieJar, long)} calls it; a caller that built
+     * its initiations earlier (the handshake benchmark) calls it just before sending.
+     */
+    public synchronized boolean writeMac2(byte[] message, int mac2Offset, long nowNanos) {
         if (!holds(nowNanos)) return false;
         System.arraycopy(NoiseCrypto.mac(cookie, message, 0, mac2Offset), 0, message, mac2Offset, MAC_LENGTH);
         return true;
