@@ -21,6 +21,9 @@ import java.util.function.BooleanSupplier;
  * {@code EXIT <code>}. Values are single lines; the socket lives in a root-only directory.
  */
 final class ControlClient {
+    /** The exit code of a start that an exiting instance refused (the shell bundle's Operations.EXITING). */
+    static final int INSTANCE_EXITING = 75;
+
     private final Path socket;
     private final BooleanSupplier shuttingDown;
 

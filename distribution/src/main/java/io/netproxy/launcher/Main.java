@@ -136,7 +136,17 @@ public final class Main {
                 return usageError("--metrics is for the instance that starts; one already runs in "
                         + layout.namespace().describe() + ": set etc/io.netproxy.metrics.cfg, or leave --metrics out");
             }
-            if (control.isServing()) return control.call(args, secret, System.out, System.err);
+            if (control.isServing()) {
+                // The instance may be on its way out, its last tunnel just disconnected: then it refuses, and this
+                // start waits for it to go and starts a new one.
+                java.io.ByteArrayOutputStream refusal = new java.io.ByteArrayOutputStream();
+                int code = control.call(args, secret, System.out, new PrintStream(refusal, true));
+                if (code != ControlClient.INSTANCE_EXITING) {
+                    System.err.print(refusal);
+                    return code;
+                }
+                awaitGone(control, layout);
+            }
             if (detach) return startDetached(args, secret, layout, control);
             return runInForeground(args, secret, layout, control);
         } finally {
@@ -317,6 +327,18 @@ public final class Main {
                 args.set(i + 1, Path.of(args.get(i + 1)).toAbsolutePath().toString());
                 i++;
             }
+        }
+    }
+
+    /** Waits until the instance that answers on the control socket has gone. */
+    private static void awaitGone(ControlClient control, Layout layout) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + STARTUP_TIMEOUT_MS;
+        while (control.isServing()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IOException("the instance in " + layout.namespace().describe() + " is exiting but still answers"
+                        + " on " + layout.controlSocket() + " after " + STARTUP_TIMEOUT_MS / 1000 + " s; see " + layout.logFile());
+            }
+            Thread.sleep(20);
         }
     }
 

@@ -22,6 +22,11 @@ import java.util.concurrent.TimeUnit;
 final class Operations {
     static final String KEEP_KILL_SWITCH = "--keep-kill-switch";
     static final long IDLE_POLL_MS = 500;
+    /**
+     * A start refused because this instance is exiting (its last tunnel stopped): the launcher then waits for it to
+     * go and starts a new one. EX_TEMPFAIL; the launcher's ControlClient knows the same number.
+     */
+    static final int EXITING = 75;
     /** The files of etc/ that define tunnels, as FileInstall names factory configurations of {@link ConfiguredTunnel#PID}. */
     static final String TUNNEL_FILES = ConfiguredTunnel.PID + "-*.cfg";
     /** The NAME of a tunnel file that {@code run NAME} may name: nothing a glob or a path would read otherwise. */
@@ -30,6 +35,14 @@ final class Operations {
     private final TunnelService tunnels;
     private final ConfiguredTunnels configured;
     private final InstantSource clock;
+    /**
+     * Tunnel starts under way, and whether {@link #waitIdle} has let the instance go. Decided under one lock, so that
+     * a start never runs in an instance that is about to exit (a {@code connect} right after the {@code disconnect}
+     * of its last tunnel), and an instance never exits under a start.
+     */
+    private final Object idleLock = new Object();
+    private int starting;
+    private boolean exiting;
 
     Operations(TunnelService tunnels, ConfiguredTunnels configured, InstantSource clock) {
         this.tunnels = tunnels;
@@ -46,6 +59,23 @@ final class Operations {
     }
 
     private int start(TunnelSpec.Role role, List<String> args, char[] secret, PrintWriter out, PrintWriter err) {
+        synchronized (idleLock) {
+            if (exiting) {
+                err.println("netproxy: this instance is exiting: its last tunnel has stopped");
+                return EXITING;
+            }
+            starting++;
+        }
+        try {
+            return startTunnel(role, args, secret, out, err);
+        } finally {
+            synchronized (idleLock) {
+                starting--;
+            }
+        }
+    }
+
+    private int startTunnel(TunnelSpec.Role role, List<String> args, char[] secret, PrintWriter out, PrintWriter err) {
         TunnelSpec spec;
         try {
             spec = TunnelArguments.parse(role, args, secret);
@@ -265,8 +295,14 @@ final class Operations {
     int waitIdle() throws InterruptedException {
         boolean seen = false;
         while (true) {
-            List<TunnelStatus> all = tunnels.tunnels();
-            if (all.isEmpty() && seen) return 0;
+            List<TunnelStatus> all;
+            synchronized (idleLock) {
+                all = tunnels.tunnels();
+                if (all.isEmpty() && seen && starting == 0) {
+                    exiting = true;
+                    return 0;
+                }
+            }
             seen |= !all.isEmpty();
             for (TunnelStatus t : all) tunnels.awaitStopped(t.name(), 1, TimeUnit.DAYS);
             Thread.sleep(IDLE_POLL_MS);

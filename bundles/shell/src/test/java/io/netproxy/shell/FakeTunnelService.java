@@ -30,8 +30,20 @@ class FakeTunnelService implements TunnelService {
                 .netconf("iptables").build();
     }
 
+    /** When set, a start waits for it to open: a handshake that takes its time. */
+    volatile java.util.concurrent.CountDownLatch holdStart;
+
     @Override
     public TunnelStatus start(TunnelSpec spec) throws IOException {
+        java.util.concurrent.CountDownLatch hold = holdStart;
+        if (hold != null) {
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+        }
         if (startFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             RuntimeException runtime = failWith;
             if (runtime != null) throw runtime;
@@ -53,8 +65,9 @@ class FakeTunnelService implements TunnelService {
 
     @Override
     public List<TunnelStatus> tunnels() {
-        listCalls.incrementAndGet();
-        return new ArrayList<>(running.values());
+        List<TunnelStatus> all = new ArrayList<>(running.values());
+        listCalls.incrementAndGet(); // after the copy: a test that waits for a listing knows what it saw
+        return all;
     }
 
     @Override

@@ -44,6 +44,56 @@ class OperationsTest {
     }
 
     @Test
+    void anInstanceThatLetItsLastTunnelGoRefusesNewStartsSoThatTheLauncherStartsAnother() throws Exception {
+        tunnels.running.put("client", FakeTunnelService.status("client", "connected"));
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> idle = executor.submit(operations::waitIdle);
+            awaitSeen();
+            tunnels.running.clear(); // disconnect
+            assertEquals(0, idle.get(5, TimeUnit.SECONDS));
+            assertEquals(Operations.EXITING, connect());
+            assertTrue(err.toString().contains("this instance is exiting"), err.toString());
+            assertTrue(tunnels.started.isEmpty());
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void anInstanceDoesNotExitUnderAStartThatBeganAfterItsLastTunnelStopped() throws Exception {
+        tunnels.running.put("old", FakeTunnelService.status("old", "connected"));
+        tunnels.holdStart = new java.util.concurrent.CountDownLatch(1);
+        ExecutorService executor = Executors.newFixedThreadPool(2);
+        try {
+            Future<Integer> idle = executor.submit(operations::waitIdle);
+            awaitSeen();
+            tunnels.running.clear(); // disconnect, and at once a connect whose handshake takes a while
+            Future<Integer> starting = executor.submit(this::connect);
+            org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.TimeoutException.class,
+                    () -> idle.get(3 * Operations.IDLE_POLL_MS, TimeUnit.MILLISECONDS), "exited under a start");
+            tunnels.holdStart.countDown();
+            assertEquals(0, starting.get(5, TimeUnit.SECONDS), err.toString());
+            Thread.sleep(2 * Operations.IDLE_POLL_MS);
+            assertTrue(!idle.isDone(), "the new tunnel keeps the instance");
+            tunnels.running.clear();
+            assertEquals(0, idle.get(5, TimeUnit.SECONDS));
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    /** Until wait-idle has listed the tunnels once, and so seen one. */
+    private void awaitSeen() throws InterruptedException {
+        while (tunnels.listCalls.get() == 0) Thread.sleep(5);
+    }
+
+    private int connect() {
+        return operations.connect(List.of("198.51.100.1"), "pw".toCharArray(), new java.io.PrintWriter(out, true),
+                new java.io.PrintWriter(err, true));
+    }
+
+    @Test
     void waitIdlePollsInsteadOfSpinningOnAStoppedTunnel() throws Exception {
         FakeTunnelService tunnels = new FakeTunnelService();
         tunnels.running.put("client", FakeTunnelService.status("client", "stopped"));
