@@ -99,10 +99,10 @@ public final class Initiator {
         SymmetricState state = SymmetricState.initial(responderPublicKey)
                 .mixHeader(message, 0, INITIATION_EPHEMERAL_OFFSET)
                 .mixEphemeral(ephemeralPublic);
-        SymmetricState.Sealed encryptedStatic = state.mixKey(ephemeralAgree(responderPublicKey))
+        SymmetricState.Sealed encryptedStatic = state.mixKeyOfSharedSecret(ephemeralAgree(responderPublicKey))
                 .encrypt(local.publicKeyUnsafe());
         copy(encryptedStatic.ciphertext(), message, INITIATION_STATIC_OFFSET);
-        SymmetricState.Sealed encryptedPayload = encryptedStatic.state().mixKey(staticShared)
+        SymmetricState.Sealed encryptedPayload = encryptedStatic.state().mixKeyOfSharedSecret(staticShared)
                 .encrypt(PayloadCodec.encodeInitiation(nowEpochMillis, payload));
         copy(encryptedPayload.ciphertext(), message, INITIATION_PAYLOAD_OFFSET);
         responderMac1.write(message, INITIATION_MAC1_OFFSET);
@@ -138,8 +138,8 @@ public final class Initiator {
 
         SymmetricState state = awaitingResponse.mixHeader(buf, off, RESPONSE_EPHEMERAL_OFFSET)
                 .mixEphemeral(responderEphemeral)
-                .mixChainingKey(ephemeral.agree(responderEphemeral))
-                .mixChainingKey(local.agree(responderEphemeral));
+                .mixSharedSecret(ephemeral.agree(responderEphemeral))
+                .mixSharedSecret(local.agree(responderEphemeral));
         SymmetricState.Opened opened = state.mixKeyAndHash(psk)
                 .decrypt(buf, off + RESPONSE_PAYLOAD_OFFSET, RESPONSE_PAYLOAD_LENGTH);
         ResponsePayload response = PayloadCodec.decodeResponse(opened.plaintext());
@@ -174,6 +174,17 @@ public final class Initiator {
             throw new HandshakeException(HandshakeException.WRONG_INDEX);
         }
         cookies.consume(buf, off, sentMac1, nowNanos);
+    }
+
+    /**
+     * Erases this attempt's secrets (ephemeral private key, static DH result, the transcript's chaining key) when it
+     * is given up for a retry or a stop; a response or cookie reply to it is unexpected from then on. Idempotent.
+     */
+    public synchronized void abandon() {
+        ephemeral.wipe();
+        Arrays.fill(staticShared, (byte) 0);
+        if (awaitingResponse != null) awaitingResponse.wipe();
+        awaitingResponse = null;
     }
 
     /** The session and what the server pushed. */

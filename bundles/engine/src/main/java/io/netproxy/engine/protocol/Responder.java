@@ -112,7 +112,7 @@ public final class Responder {
         SymmetricState.Opened initiatorStatic = SymmetricState.initial(local.publicKeyUnsafe())
                 .mixHeader(buf, off, INITIATION_EPHEMERAL_OFFSET)
                 .mixEphemeral(initiatorEphemeral)
-                .mixKey(local.agree(initiatorEphemeral))
+                .mixKeyOfSharedSecret(local.agree(initiatorEphemeral))
                 .decrypt(buf, off + INITIATION_STATIC_OFFSET, INITIATION_STATIC_LENGTH);
         byte[] initiatorPublicKey = initiatorStatic.plaintext();
         // Before the second DH: unknown keys cost no more than the first.
@@ -179,8 +179,8 @@ public final class Responder {
             try {
                 sealed = initiation.state.mixHeader(message, 0, RESPONSE_EPHEMERAL_OFFSET)
                         .mixEphemeral(ephemeralPublic)
-                        .mixChainingKey(ephemeral.agree(initiation.initiatorEphemeral))
-                        .mixChainingKey(ephemeral.agree(initiation.initiatorPublicKey))
+                        .mixSharedSecret(ephemeral.agree(initiation.initiatorEphemeral))
+                        .mixSharedSecret(ephemeral.agree(initiation.initiatorPublicKey))
                         .mixKeyAndHash(psk)
                         .encrypt(PayloadCodec.encodeResponse(payload));
             } catch (HandshakeException e) {
@@ -231,6 +231,13 @@ public final class Responder {
             this.initiatorEphemeral = initiatorEphemeral;
             this.payload = payload;
             this.state = state;
+        }
+
+        /** Erases the handshake state (its chaining key); {@link #keys} stays. Idempotent. */
+        public void discard() {
+            synchronized (this) {
+                state.wipe();
+            }
         }
 
         /** The initiator's index, to be written as receiver index in packets sent to it. */

@@ -48,6 +48,24 @@ final class SymmetricState {
         return new SymmetricState(NoiseCrypto.kdf(chainingKey, input, 1)[0], hash);
     }
 
+    /** {@link #mixChainingKey} of a Diffie-Hellman result that has no further use: it is erased once mixed in. */
+    SymmetricState mixSharedSecret(byte[] sharedSecret) {
+        try {
+            return mixChainingKey(sharedSecret);
+        } finally {
+            Arrays.fill(sharedSecret, (byte) 0);
+        }
+    }
+
+    /** {@link #mixKey} of a Diffie-Hellman result that has no further use: it is erased once mixed in. */
+    Keyed mixKeyOfSharedSecret(byte[] sharedSecret) {
+        try {
+            return mixKey(sharedSecret);
+        } finally {
+            Arrays.fill(sharedSecret, (byte) 0);
+        }
+    }
+
     /** MixKey: returns the new state and the one-use key it produced, in that order. */
     Keyed mixKey(byte[] input) {
         byte[][] out = NoiseCrypto.kdf(chainingKey, input, 2);

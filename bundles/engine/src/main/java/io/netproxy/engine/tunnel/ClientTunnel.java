@@ -354,7 +354,7 @@ public final class ClientTunnel extends Tunnel {
     /** Sends a new initiation on {@code via}; an older pending one is abandoned. Timer thread or startup only. */
     private synchronized void initiate(Carrier via) {
         if (!running) return;
-        if (pending != null) indices.release(pendingIndex);
+        abandonPending();
         int index = indices.allocate();
         int[] wireIds = offeredCiphers().stream().mapToInt(CipherSuite::wireId).toArray();
         if (wireIds.length == 0) {
@@ -373,6 +373,14 @@ public final class ClientTunnel extends Tunnel {
         lastInitiationNanos = now;
         tried.add(via.transport().name());
         sendHandshake(message, via, server);
+    }
+
+    /** Gives up the pending handshake: its index is free again and its secrets are erased. */
+    private void abandonPending() {
+        Initiator abandoned = pending;
+        if (abandoned == null) return;
+        indices.release(pendingIndex);
+        abandoned.abandon();
     }
 
     /** What is installed now (suites come and go with their bundles), in order of preference. */
@@ -611,7 +619,7 @@ public final class ClientTunnel extends Tunnel {
     private synchronized void giveUpProbe() {
         Carrier tried = probe;
         probe = null;
-        if (pending != null) indices.release(pendingIndex);
+        abandonPending();
         pending = null;
         if (tried != null) close(tried);
     }
@@ -640,6 +648,8 @@ public final class ClientTunnel extends Tunnel {
 
     @Override
     protected void closeSessions() {
+        Initiator abandoned = pending;
+        if (abandoned != null) abandoned.abandon();
         Session s = current;
         Session p = previous;
         if (s != null) retire(s);

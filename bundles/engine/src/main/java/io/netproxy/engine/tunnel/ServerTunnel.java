@@ -337,28 +337,32 @@ public final class ServerTunnel extends Tunnel {
             log.debug("tunnel {}: handshake from {} rejected: {}", name, from, e.reason());
             return;
         }
-        CipherSuite suite = chooseCipher(initiation.payload().cipherWireIds());
-        if (suite == null) {
-            drop(Counters.Counter.DROP_HANDSHAKE, from);
-            counters.handshakeFailed("no-common-cipher");
-            log.info("tunnel {}: client at {} offers no cipher suite this server accepts", name, from);
-            return;
-        }
-        // Password-mode clients share one static key and are told apart by their id; a key-mode client is its
-        // key, so one key holder cannot take many addresses by inventing ids.
-        String keyLabel = identities.passwordMode()
-                ? "password-client-" + HexFormat.of().formatHex(initiation.payload().clientId(), 0, 4)
-                : Base64.getEncoder().encodeToString(initiation.initiatorPublicKey());
-        AddressPool.ClientKey clientKey = new AddressPool.ClientKey(keyLabel,
-                identities.passwordMode() ? HexFormat.of().formatHex(initiation.payload().clientId()) : "");
-        while (true) {
-            Client client = clients.computeIfAbsent(clientKey, k -> new Client());
-            synchronized (client) {
-                // The timer may have expired this client between the lookup and the lock: start over.
-                if (clients.get(clientKey) != client) continue;
-                admit(client, clientKey, keyLabel, initiation, suite, new PeerAddress(via, from), receivedNanos);
+        try {
+            CipherSuite suite = chooseCipher(initiation.payload().cipherWireIds());
+            if (suite == null) {
+                drop(Counters.Counter.DROP_HANDSHAKE, from);
+                counters.handshakeFailed("no-common-cipher");
+                log.info("tunnel {}: client at {} offers no cipher suite this server accepts", name, from);
                 return;
             }
+            // Password-mode clients share one static key and are told apart by their id; a key-mode client is its
+            // key, so one key holder cannot take many addresses by inventing ids.
+            String keyLabel = identities.passwordMode()
+                    ? "password-client-" + HexFormat.of().formatHex(initiation.payload().clientId(), 0, 4)
+                    : Base64.getEncoder().encodeToString(initiation.initiatorPublicKey());
+            AddressPool.ClientKey clientKey = new AddressPool.ClientKey(keyLabel,
+                    identities.passwordMode() ? HexFormat.of().formatHex(initiation.payload().clientId()) : "");
+            while (true) {
+                Client client = clients.computeIfAbsent(clientKey, k -> new Client());
+                synchronized (client) {
+                    // The timer may have expired this client between the lookup and the lock: start over.
+                    if (clients.get(clientKey) != client) continue;
+                    admit(client, clientKey, keyLabel, initiation, suite, new PeerAddress(via, from), receivedNanos);
+                    return;
+                }
+            }
+        } finally {
+            initiation.discard(); // answered or not, its transcript state is of no further use
         }
     }
 
