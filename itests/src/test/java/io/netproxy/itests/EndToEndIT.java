@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -204,13 +202,5 @@ class EndToEndIT extends OnTopology {
         Namespaces.Result result = client.run(60, command.toArray(String[]::new));
         assertTrue(result.ok(), "connect failed: " + result.output());
         return client;
-    }
-
-    private String genkey(String name) throws Exception {
-        Path netproxy = Prerequisites.distribution().resolve("bin/netproxy");
-        Namespaces.Result result = Namespaces.run(List.of(netproxy.toString(), "genkey", work.resolve(name).toString()));
-        assertTrue(result.ok(), result.output());
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve(name))));
-        return result.output().lines().reduce((a, b) -> b).orElseThrow().trim();
     }
 }

@@ -1,7 +1,12 @@
 package io.netproxy.itests;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +70,15 @@ abstract class OnTopology {
     Installation stoppedAfterTest(Installation installation) {
         installations.add(installation);
         return installation;
+    }
+
+    /** A new key pair whose private key goes to {@code name} in the work directory (mode 0600); its public key. */
+    String genkey(String name) throws Exception {
+        Path netproxy = Prerequisites.distribution().resolve("bin/netproxy");
+        Namespaces.Result result = Namespaces.run(List.of(netproxy.toString(), "genkey", work.resolve(name).toString()));
+        assertTrue(result.ok(), result.output());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve(name))));
+        return result.output().lines().reduce((a, b) -> b).orElseThrow().trim();
     }
 
     @AfterEach

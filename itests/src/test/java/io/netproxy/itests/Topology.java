@@ -130,6 +130,24 @@ final class Topology implements AutoCloseable {
         return Math.round(longest * 1000);
     }
 
+    /** Spoofed source addresses (benchmark range, disjoint from every test's tunnel pool); see {@link #sinkSpoofedSources}. */
+    static final String SPOOFED = "198.19.0.0/16";
+
+    /**
+     * Lets a client send from spoofed addresses of {@link #SPOOFED} (CookieFloodIT's flood): the router blackholes
+     * whatever goes back to them (no ICMP, no neighbour entries, nothing reaches anyone) and filters no reverse path,
+     * which would drop those sources as routed to a blackhole. A new namespace inherits the host's IPv4 defaults
+     * (Debian: rp_filter = 2) and the kernel takes the larger of "all" and the interface's value, so both go to 0.
+     * The router's namespace only; the server needs nothing (its default route via the router passes any check).
+     */
+    void sinkSpoofedSources() throws Exception {
+        for (String[] command : new String[][] {{"ip", "route", "add", "blackhole", SPOOFED},
+                {"sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.c2.rp_filter=0"}}) {
+            Namespaces.Result result = Namespaces.inNamespace(ns("rtr"), command);
+            assertTrue(result.ok(), "router: " + String.join(" ", command) + ": " + result.output());
+        }
+    }
+
     /** Inserts ({@code -I}) or deletes ({@code -D}) a rule of the router's FORWARD chain. */
     void routerRule(String action, List<String> rule) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("iptables", action, "FORWARD"));
