@@ -123,7 +123,8 @@ class CookieFloodIT extends OnTopology {
         assertTrue(counter(after, "handshakes") >= 1, "the client's handshake");
         String peers = server.ok("peers");
         assertEquals(1, peers.lines().filter(l -> l.startsWith("peer: ")).count(), peers);
-        assertTrue(cpu / wall < 0.5, String.format("the server's CPU over the flood: %.2f s in %.1f s", cpu, wall));
+        // 0.3 of a core measured (JIT compiling included); without cookies the handshake thread alone takes a whole one
+        assertTrue(cpu / wall < 0.6, String.format("the server's CPU over the flood: %.2f s in %.1f s", cpu, wall));
         assertTrue(client.run("disconnect").ok());
     }
 
