@@ -7,11 +7,14 @@
 #   limited   password mode with the engine's default rate limit (one source address, as the generator has)
 #   password  password mode with the limit raised in etc/io.netproxy.engine.cfg (the server's own capacity)
 #   key       key mode (--key, one --peer per simulated client) with the limit raised
+#   flood     the key phase while scripts/SpoofFlood.java sends FLOOD_RATE initiations/s (valid mac1, no mac2) from
+#             4096 spoofed sources of 198.19.0.0/20 in another client namespace, on the generator's CPU; the router
+#             blackholes the replies to them. The server goes under load and answers the flood with cookie replies
 #
 #   sudo bench/handshakes.sh                               # all three phases, 3 s warm-up + 10 s each
 #   sudo DURATION=3 WARMUP=1 bench/handshakes.sh password  # a quick look
 #
-# Knobs: DURATION, WARMUP (seconds), CLIENTS (simulated clients = handshakes in flight, 128), SERVER_CPU (0),
+# Knobs: DURATION, WARMUP (seconds), CLIENTS (simulated clients = handshakes in flight, 128), FLOOD_RATE (20000), SERVER_CPU (0),
 # LOAD_CPU (1), LOAD_JAVA (the generator's JDK; java on the PATH), NETPROXY_JAVA (the server's), --dist DIR.
 # Prints a markdown report and writes it to bench/results/netproxy-handshakes-<stamp>.md.
 set -euo pipefail
@@ -24,6 +27,8 @@ OUT=${NETPROXY_BENCH_OUT:-$REPO/bench/results}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
 CLIENTS=${CLIENTS:-128}
+FLOOD_RATE=${FLOOD_RATE:-20000}
+FLOOD_PID=""
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 LOAD_JAVA=${LOAD_JAVA:-java}
@@ -48,6 +53,7 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     set +e
+    stop_flood
     stop_server
     # ends the generator and whatever else still runs in the namespaces by pid
     demo_network_down
@@ -65,10 +71,37 @@ stop_server() {
     SERVER_PID=""
 }
 
+stop_flood() {
+    [[ -n $FLOOD_PID ]] || return 0
+    kill -TERM "$FLOOD_PID" 2>/dev/null || true
+    wait "$FLOOD_PID" 2>/dev/null || true
+    FLOOD_PID=""
+}
+
+# start_flood: spoofed initiations from c2 until stop_flood (the generator first spends seconds building initiations)
+start_flood() {
+    # the router drops what goes back to the spoofed sources and does not filter them by reverse path
+    ns rtr ip route replace blackhole 198.19.0.0/16
+    ns rtr sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.c2.rp_filter=0
+    local classpath
+    classpath=$(ls "$SCRATCH"/dist/bundle/{jna,bcprov}-*.jar | paste -sd: -)
+    ip netns exec "$PREFIX-c2" taskset -c "$LOAD_CPU" "$LOAD_JAVA" -cp "$classpath" "$REPO/scripts/SpoofFlood.java" \
+        --server "$SERVER:$PORT" --server-key "$(cat "$SCRATCH/server.pub")" --sources 198.19.0.0/20 \
+        --rate "$FLOOD_RATE" --seconds $((WARMUP + DURATION + 120)) >"$SCRATCH/flood.log" 2>&1 &
+    FLOOD_PID=$!
+    local i
+    for ((i = 0; i < 300; i++)); do
+        grep -q flooding "$SCRATCH/flood.log" && return 0
+        kill -0 "$FLOOD_PID" 2>/dev/null || die "the flooder exited: $(tail -5 "$SCRATCH/flood.log")"
+        sleep 0.1
+    done
+    die "the flooder did not start in 30 s"
+}
+
 # start_server PHASE: a fresh server in srv on SERVER_CPU; the phase picks the credentials and the engine's limits
 start_server() {
     local phase=$1 args=(serve --bind "$SERVER" --port "$PORT" --pool "$POOL")
-    if [[ $phase == key ]]; then
+    if [[ $phase == key || $phase == flood ]]; then
         args+=(--key "$SCRATCH/server.key")
         local peer
         while read -r peer; do args+=(--peer "$peer"); done <"$SCRATCH/clients.pub"
@@ -101,12 +134,13 @@ load() { ns c1 taskset -c "$LOAD_CPU" "$LOAD_JAVA" -cp "$CLASSPATH_LOAD" "$REPO/
 # run_phase PHASE: one server, one load run; appends a row to $SCRATCH/rows
 run_phase() {
     local phase=$1 credentials
-    if [[ $phase == key ]]; then
+    if [[ $phase == key || $phase == flood ]]; then
         credentials=(--server-key "$(cat "$SCRATCH/server.pub")" --client-keys "$SCRATCH/clients.key")
     else
         credentials=(--password-file "$SCRATCH/password")
     fi
     start_server "$phase"
+    [[ $phase == flood ]] && start_flood
     log "$phase: server pid $SERVER_PID on CPU $SERVER_CPU; $CLIENTS clients in flight, ${WARMUP} s warm-up, ${DURATION} s measured"
     load run --server "$SERVER:$PORT" "${credentials[@]}" --clients "$CLIENTS" --warmup "$WARMUP" \
         --duration "$DURATION" --server-pid "$SERVER_PID" >"$SCRATCH/$phase.result" 2>"$SCRATCH/$phase.err" ||
@@ -119,16 +153,20 @@ run_phase() {
         drops=${drops:-none}
     fi
     stop_server
+    stop_flood
     # seconds=.. completed=.. rate=.. ...: one line of key=value
     local -A r
     local pair
     for pair in $(cat "$SCRATCH/$phase.result"); do r[${pair%%=*}]=${pair#*=}; done
     local limits="raised ($RAISED_RATE/s, burst $RAISED_BURST per source)"
     [[ $phase == limited ]] && limits="default (20/s, burst 40 per source)"
+    local mode=password
+    [[ $phase == key ]] && mode=key
+    [[ $phase == flood ]] && mode="key, under a flood of $FLOOD_RATE spoofed initiations/s"
     local note=""
     [[ ${r[exhausted]} == true ]] && note=" (initiations ran out early)"
     printf '| %s | %s | %s%s | %s | %s | %s / %s / %s | %s | %s | %s |\n' \
-        "$([[ $phase == key ]] && echo key || echo password)" "$limits" "${r[rate]}" "$note" "${r[unanswered_rate]}" \
+        "$mode" "$limits" "${r[rate]}" "$note" "${r[unanswered_rate]}" \
         "${r[invalid]}" \
         "${r[p50_ms]}" "${r[p99_ms]}" "${r[max_ms]}" "${r[server_cpu_ms_per_handshake]}" "${r[server_core_busy]}" \
         "$drops" >>"$SCRATCH/rows"
@@ -139,12 +177,12 @@ main() {
     while (($#)); do
         case $1 in
             --dist) DIST=${2:?--dist needs a directory}; shift 2 ;;
-            limited | password | key) phases+=("$1"); shift ;;
+            limited | password | key | flood) phases+=("$1"); shift ;;
             -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
             *) die "unknown argument $1" ;;
         esac
     done
-    ((${#phases[@]})) || phases=(limited password key)
+    ((${#phases[@]})) || phases=(limited password key flood)
     [[ $EUID -eq 0 ]] || die "must run as root (it creates network namespaces): sudo $0"
     if [[ -z $DIST ]]; then
         DIST=$(ls -d "$REPO"/distribution/target/netproxy-*/netproxy-* 2>/dev/null | head -1)
@@ -164,7 +202,7 @@ main() {
     CLASSPATH_LOAD=$(ls "$SCRATCH"/dist/bundle/{engine,api,bcprov}-*.jar | paste -sd: -)
     head -c 24 /dev/urandom | base64 >"$SCRATCH/password"
     demo_network_up
-    if [[ " ${phases[*]} " == *" key "* ]]; then
+    if [[ " ${phases[*]} " == *" key "* || " ${phases[*]} " == *" flood "* ]]; then
         load keys "$SCRATCH/server.key" 1 >"$SCRATCH/server.pub"
         load keys "$SCRATCH/clients.key" "$CLIENTS" >"$SCRATCH/clients.pub"
     fi
