@@ -78,15 +78,15 @@ cleanup() {
   trap - EXIT INT TERM
   set +e
   if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
-    for file in "$work"/compose-*.yaml; do
-      [ -f "$file" ] && timeout 60 docker-compose -p "$project" -f "$file" down -t 2 > /dev/null 2>&1
-    done
+    if compgen -G "$work/compose-*.up" > /dev/null; then
+      (cd "$work/context/docker" && timeout 60 docker-compose -p "$project" down -t 2 > /dev/null 2>&1)
+    fi
     kill -TERM "$daemon_pid"
     for _ in $(seq 100); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$daemon_pid" 2>/dev/null
   fi
   # containerd, shims and containers, all in the namespace: by pid, until none is left
-  if ip netns list | awk '{print $1}' | grep -qx "$ns"; then
+  if [ -e "/run/netns/$ns" ]; then
     for _ in $(seq 50); do
       pids=$(ip netns pids "$ns" 2>/dev/null)
       [ -z "$pids" ] && break
@@ -110,6 +110,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 fail() { say "FAIL: $*"; exit 1; }
+# Whether TEXT occurs in OUTPUT. Not 'command | grep -q': grep -q stops reading at the first match, the command then
+# dies of SIGPIPE, and with pipefail the pipeline fails although the text was there.
+contains() { [[ $1 == *"$2"* ]]; }
 
 # ---- 1. the base image, from Debian packages -----------------------------------------------------------------
 # As scripts/pristine-root-check.sh: the host's apt proxy and sources, which is what this machine can reach.
@@ -165,10 +168,12 @@ say "images: $from imported, netproxy:latest built ($(elapsed "$phase"))"
 
 # ---- 4. compose.yaml, with each compose command there is -------------------------------------------------------
 password=$(head -c 24 /dev/urandom | base64)
-# compose.yaml beside a secrets/ of its own: the user's docker/secrets/password is never touched
-mkdir -p "$work/compose/secrets"
-(umask 077 && printf '%s\n' "$password" > "$work/compose/secrets/password")
-cp "$repo/docker/compose.yaml" "$work/compose/compose.yaml"
+# compose.yaml in the copy of the repository's layout, beside a secrets/ of its own: the user's
+# docker/secrets/password is never touched
+compose_dir=$context/docker
+mkdir -p "$compose_dir/secrets"
+(umask 077 && printf '%s\n' "$password" > "$compose_dir/secrets/password")
+cp "$repo/docker/compose.yaml" "$compose_dir/compose.yaml"
 
 compose_commands=("docker-compose")
 if docker compose version > /dev/null 2>&1; then
@@ -178,37 +183,39 @@ elif [ "${CI:-}" != true ]; then
 fi
 for compose in "${compose_commands[@]}"; do
   phase=$SECONDS
-  run() { (cd "$work/compose" && $compose -p "$project" "$@"); }
-  cp "$work/compose/compose.yaml" "$work/compose-${compose// /-}.yaml" # cleanup's handle on it
-  run up -d --no-build > "$work/up.log" 2>&1 || { cat "$work/up.log"; fail "$compose up"; }
+  run() { (cd "$compose_dir" && $compose -p "$project" "$@"); }
+  touch "$work/compose-${compose// /-}.up" # cleanup's note that it may have to bring it down
+  # --build as a user runs it: compose builds the image itself (from the cache of the build above)
+  run up -d --build > "$work/up.log" 2>&1 || { cat "$work/up.log"; fail "$compose up"; }
+  connected=false
   for _ in $(seq 120); do
-    run logs client 2>&1 | grep -q "connected tunnel 'client'" && break
+    contains "$(run logs client 2>&1)" "connected tunnel 'client'" && { connected=true; break; }
     sleep 0.5
   done
-  run logs client 2>&1 | grep -q "connected tunnel 'client'" ||
-    { run logs 2>&1 | tail -n 40; fail "$compose: the client did not connect in 60 s"; }
+  [ "$connected" = true ] || { run logs 2>&1 | tail -n 40; fail "$compose: the client did not connect in 60 s"; }
   say "$compose: up, client connected ($(elapsed "$phase"))"
 
   run exec -T client sh -c "echo through-the-tunnel | nc -q1 -w5 $INTERNET_IP 80" ||
     { run logs 2>&1 | tail -n 40; fail "$compose: the client could not reach the internet service"; }
   for _ in $(seq 50); do
-    run logs internet 2>&1 | grep -q "through-the-tunnel" && break
+    internet_log=$(run logs internet 2>&1)
+    contains "$internet_log" "through-the-tunnel" && break
     sleep 0.1
   done
-  received=$(run logs internet 2>&1 | grep -o "Connection received on [0-9.]*" | tail -1)
+  received=$(grep -o "Connection received on [0-9.]*" <<< "$internet_log" | tail -n 1 || true)
   [ "$received" = "Connection received on $SERVER_INTERNET_IP" ] ||
-    { run logs internet 2>&1; fail "$compose: the internet service saw '$received', not the server's $SERVER_INTERNET_IP"; }
-  run logs internet 2>&1 | grep -q "$CLIENT_IP" && fail "$compose: the internet service saw the client's own address"
-  run exec -T client ip route | grep -q "^0.0.0.0/1 dev np0" || fail "$compose: the client has no tunnel route"
+    { echo "$internet_log"; fail "$compose: the internet service saw '$received', not the server's $SERVER_INTERNET_IP"; }
+  contains "$internet_log" "$CLIENT_IP" && fail "$compose: the internet service saw the client's own address"
+  contains "$(run exec -T client ip route)" "0.0.0.0/1 dev np0" || fail "$compose: the client has no tunnel route"
   say "$compose: the client's request reached the internet service from the server's address $SERVER_INTERNET_IP"
 
   for container in $(run ps -q); do
-    docker inspect "$container" | grep -qF "$password" && fail "$compose: docker inspect $container shows the password"
+    contains "$(docker inspect "$container")" "$password" && fail "$compose: docker inspect $container shows the password"
   done
   say "$compose: no container's docker inspect holds the password"
 
   run down -t 5 > "$work/down.log" 2>&1 || { cat "$work/down.log"; fail "$compose down"; }
-  rm -f "$work/compose-${compose// /-}.yaml"
+  rm -f "$work/compose-${compose// /-}.up"
   [ -z "$(docker ps -aq)" ] || fail "$compose down left containers: $(docker ps -a)"
   say "$compose: down, nothing left ($(elapsed "$phase"))"
 done

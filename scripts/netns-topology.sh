@@ -19,7 +19,7 @@ namespaces=("$p-c1" "$p-c2" "$p-rtr" "$p-srv" "$p-net")
 down() {
   local ns failed=0
   for ns in "${namespaces[@]}"; do
-    ip netns list | awk '{print $1}' | grep -qx "$ns" || continue
+    [ -e "/run/netns/$ns" ] || continue # not "ip netns list | grep -q": grep quitting early fails the pipe
     end_processes "$ns" || failed=1
     ip netns del "$ns" || failed=1
   done
@@ -73,7 +73,7 @@ settle() {
 up() {
   local ns
   for ns in "${namespaces[@]}"; do
-    if ip netns list | awk '{print $1}' | grep -qx "$ns"; then
+    if [ -e "/run/netns/$ns" ]; then
       echo "$0: namespace $ns exists already; run '$0 down $p' first" >&2
       exit 1
     fi
