@@ -11,6 +11,8 @@ import static io.netproxy.transport.udp.SocketCalls.UDP_SEGMENT;
 import io.netproxy.api.Transport;
 import io.netproxy.api.TransportEndpoint;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import org.osgi.service.component.annotations.Component;
@@ -26,6 +28,8 @@ import org.slf4j.LoggerFactory;
 @Component(service = Transport.class,
         property = {Transport.PROPERTY + "=" + UdpTransport.NAME, "service.ranking:Integer=10"})
 public final class UdpTransport implements Transport {
+    private static final InetAddress IPV6_ANY = ipv6Any();
+
     static final String NAME = "udp";
 
     private static final Logger LOG = LoggerFactory.getLogger(UdpTransport.class);
@@ -38,13 +42,27 @@ public final class UdpTransport implements Transport {
     }
 
     @Override
-    public TransportEndpoint listen(InetSocketAddress local) throws IOException {
+    public TransportEndpoint listen(InetSocketAddress requested) throws IOException {
+        InetSocketAddress local = everyFamily(requested);
         // Every endpoint allows SO_REUSEPORT so a replacement can bind beside it (listenBeside); that would also
         // let a second server share the port silently, so a fresh listen first checks that the port is free.
         try (UdpSocket probe = UdpSocket.open(SocketAddresses.family(local.getAddress()))) {
             probe.bind(local);
         }
         return bind(local);
+    }
+
+    /**
+     * The IPv4 wildcard (a server that names no address) stands for every address, as for the TCP transport's
+     * listener: the IPv6 wildcard, whose dual-stack socket takes IPv4 peers too, where the host has IPv6 at all.
+     */
+    static InetSocketAddress everyFamily(InetSocketAddress requested) {
+        if (!(requested.getAddress() instanceof Inet4Address) || !requested.getAddress().isAnyLocalAddress()) return requested;
+        try (UdpSocket ipv6 = UdpSocket.open(SocketCalls.AF_INET6)) {
+            return new InetSocketAddress(IPV6_ANY, requested.getPort());
+        } catch (IOException noIpv6) {
+            return requested; // IPv6 is disabled in this kernel (ipv6.disable=1)
+        }
     }
 
     @Override
@@ -117,5 +135,13 @@ public final class UdpTransport implements Transport {
                     segmentation ? "on" : "unsupported", coalescing ? "on" : "unsupported");
         }
         return new UdpEndpoint(socket, connected, socket.localAddress(), segmentation, coalescing);
+    }
+
+    private static InetAddress ipv6Any() {
+        try {
+            return InetAddress.getByAddress(new byte[16]);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("16 bytes are always an address", e);
+        }
     }
 }

@@ -60,6 +60,33 @@ class UdpTransportTest {
     }
 
     @Test
+    void aServerThatNamesNoAddressTakesIpv4AndIpv6Peers() throws IOException {
+        TransportEndpoint everywhere = transport.listen(new InetSocketAddress(0));
+        InetSocketAddress listening = everywhere.localAddress();
+        assertInstanceOf(java.net.Inet6Address.class, listening.getAddress(), "the dual-stack wildcard: " + listening);
+        assertTrue(listening.getAddress().isAnyLocalAddress(), listening.toString());
+        InetAddress ipv6Loopback = InetAddress.getByName("::1");
+        try (TransportEndpoint overIpv4 = transport.connect(new InetSocketAddress(LOOPBACK, listening.getPort()));
+             TransportEndpoint overIpv6 = transport.connect(new InetSocketAddress(ipv6Loopback, listening.getPort()))) {
+            for (TransportEndpoint peer : new TransportEndpoint[] {overIpv4, overIpv6}) {
+                byte[] hello = ("hello from " + peer.localAddress()).getBytes(StandardCharsets.US_ASCII);
+                peer.send(hello, 0, hello.length, null);
+                PacketBatch received = new PacketBatch(1, 2048, HEADROOM);
+                assertEquals(1, everywhere.receive(received));
+                assertArrayEquals(hello, payload(received, 0));
+                // an IPv4 peer shows as IPv4 (not ::ffff:127.0.0.1), and the answer reaches it
+                assertEquals(peer.localAddress(), received.address(0));
+                everywhere.send(hello, 0, hello.length, received.address(0));
+                PacketBatch answer = new PacketBatch(1, 2048, HEADROOM);
+                assertEquals(1, peer.receive(answer));
+                assertArrayEquals(hello, payload(answer, 0));
+            }
+        } finally {
+            everywhere.close();
+        }
+    }
+
+    @Test
     void aSecondServerOnABusyPortIsRefused() {
         assertThrows(java.net.BindException.class, () -> transport.listen(server.localAddress()));
     }
