@@ -883,7 +883,8 @@ public abstract class Tunnel {
         if (address == null) return "-";
         String host = address.getAddress() == null ? address.getHostString()
                 : address.getAddress().isAnyLocalAddress() ? "*" : address.getAddress().getHostAddress();
-        return host + ":" + address.getPort();
+        // an IPv6 address in brackets, so that the port stands apart: [2001:db8:0:0:0:0:0:1]:6767
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     protected List<String> networkDescription() {

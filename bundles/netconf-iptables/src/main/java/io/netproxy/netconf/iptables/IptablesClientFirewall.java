@@ -3,6 +3,7 @@ package io.netproxy.netconf.iptables;
 import io.netproxy.netconf.support.ClientFirewall;
 import io.netproxy.netconf.support.IptablesScript;
 import io.netproxy.netconf.support.JournaledPlan;
+import io.netproxy.netconf.support.ServerAddress;
 import io.netproxy.netconf.support.SystemTools;
 import io.netproxy.netconf.support.Tool;
 import io.netproxy.netconf.support.UndoStep;
@@ -36,17 +37,18 @@ final class IptablesClientFirewall implements ClientFirewall {
     }
 
     @Override
-    public void blockIpv6(String tunnelId, String tunInterface, JournaledPlan applied) throws IOException {
+    public void blockIpv6(String tunnelId, String tunInterface, ServerAddress server, JournaledPlan applied)
+            throws IOException {
         String chain = ChainNames.forTunnel(tunnelId).ipv6Block();
         String comment = "-m comment --comment \"netproxy " + tunnelId + " IPv6 block\"";
         List<String> passes = new ArrayList<>(List.of("-o lo", "-o " + tunInterface,
                 "-d " + LINK_LOCAL_UNICAST, "-d " + LINK_LOCAL_MULTICAST));
         passes.addAll(KillSwitchRules.IPV6_ESSENTIALS);
+        if (server.isIpv6()) passes.add("-d " + server + "/128");
         IptablesScript install = KillSwitchRules.install(chain, comment, passes);
         applied.make(new UndoStep(Tool.IP6TABLES_RESTORE, List.of("-n"), KillSwitchRules.remove(chain, comment).render(),
                         "remove ip6tables chain " + chain),
                 () -> tools.run(Tool.IP6TABLES_RESTORE, List.of("-n"), install.render()),
-                "ip6tables chain " + chain + ": no IPv6 leaves but through " + tunInterface + " or to link-local "
-                        + "addresses, since the full tunnel carries IPv4 only");
+                "ip6tables chain " + chain + ": " + ClientFirewall.describeIpv6Block(tunInterface, server));
     }
 }

@@ -33,7 +33,7 @@ final class KillSwitchRules {
 
     IptablesScript installIpv4() {
         List<String> passes = new ArrayList<>(common());
-        passes.add("-d " + killSwitch.serverAddress() + "/32");
+        if (!killSwitch.serverAddress().isIpv6()) passes.add("-d " + killSwitch.serverAddress() + "/32");
         passes.add("-p udp -m udp --sport 68 --dport 67");
         if (killSwitch.allowLan()) {
             killSwitch.lanIpv4().forEach(network -> passes.add("-d " + network));
@@ -45,6 +45,7 @@ final class KillSwitchRules {
     IptablesScript installIpv6() {
         List<String> passes = new ArrayList<>(common());
         passes.addAll(IPV6_ESSENTIALS);
+        if (killSwitch.serverAddress().isIpv6()) passes.add("-d " + killSwitch.serverAddress() + "/128");
         if (killSwitch.allowLan()) {
             killSwitch.lanIpv6().forEach(network -> passes.add("-d " + network));
             ValidatedKillSwitch.LAN_EXTRAS_IPV6.forEach(network -> passes.add("-d " + network));

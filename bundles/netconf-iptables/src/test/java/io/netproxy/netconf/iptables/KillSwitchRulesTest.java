@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netproxy.netconf.support.IptablesScript;
 import io.netproxy.netconf.support.Ipv4Address;
+import io.netproxy.netconf.support.ServerAddress;
 import io.netproxy.netconf.support.ValidatedKillSwitch;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KillSwitchRulesTest {
-    private static final Ipv4Address SERVER = new Ipv4Address(0xc6336407); // 198.51.100.7
+    private static final ServerAddress SERVER = new ServerAddress(new Ipv4Address(0xc6336407), null); // 198.51.100.7
 
     @Test
     void passesTheTunnelTheServerAndDhcpThenDropsAndJumpsFromOutputAndForward() {
@@ -29,6 +30,16 @@ class KillSwitchRulesTest {
         String ipv6 = rules.installIpv6().render();
         assertTrue(ipv6.contains("--icmpv6-type neighbour-solicitation -m hl --hl-eq 255 -j RETURN"), ipv6);
         assertTrue(!ipv6.contains("198.51.100.7"), "no IPv4 address in ip6tables input: " + ipv6);
+    }
+
+    @Test
+    void aServerReachedOverIpv6PassesInIp6tablesOnly() {
+        KillSwitchRules rules = new KillSwitchRules(new ValidatedKillSwitch("home", "np0",
+                new ServerAddress(null, "2001:db8:2:0:0:0:0:10"), false, List.of(), List.of()));
+        String ipv4 = rules.installIpv4().render();
+        String ipv6 = rules.installIpv6().render();
+        assertTrue(ipv6.contains("-d 2001:db8:2:0:0:0:0:10/128 -j RETURN"), ipv6);
+        assertTrue(!ipv4.contains("2001:db8"), ipv4);
     }
 
     @Test

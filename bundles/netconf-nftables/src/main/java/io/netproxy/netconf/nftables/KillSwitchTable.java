@@ -1,6 +1,7 @@
 package io.netproxy.netconf.nftables;
 
 import io.netproxy.netconf.support.ClientFirewall;
+import io.netproxy.netconf.support.ServerAddress;
 import io.netproxy.netconf.support.UndoStep;
 import io.netproxy.netconf.support.ValidatedKillSwitch;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ final class KillSwitchTable {
     static KillSwitchTable killSwitch(ValidatedKillSwitch killSwitch) {
         List<String> passes = new ArrayList<>();
         passes.add("oifname \"" + killSwitch.tunInterface() + "\"");
-        passes.add("ip daddr " + killSwitch.serverAddress());
+        passes.add((killSwitch.serverAddress().isIpv6() ? "ip6 daddr " : "ip daddr ") + killSwitch.serverAddress());
         passes.add("udp sport 68 udp dport 67");
         passes.add(NEIGHBOUR_DISCOVERY);
         passes.add(DHCPV6);
@@ -49,10 +50,13 @@ final class KillSwitchTable {
                 "comment \"netproxy " + killSwitch.tunnelId() + " kill switch\"", passes);
     }
 
-    static KillSwitchTable ipv6Block(String tunnelId, String tunInterface) {
+    static KillSwitchTable ipv6Block(String tunnelId, String tunInterface, ServerAddress server) {
+        List<String> passes = new ArrayList<>(List.of("oifname \"" + tunInterface + "\"",
+                "ip6 daddr " + ClientFirewall.LINK_LOCAL_UNICAST, "ip6 daddr " + ClientFirewall.LINK_LOCAL_MULTICAST,
+                NEIGHBOUR_DISCOVERY, DHCPV6));
+        if (server.isIpv6()) passes.add("ip6 daddr " + server);
         return new KillSwitchTable("ip6", named(tunnelId, "v6_"), "comment \"netproxy " + tunnelId + " IPv6 block\"",
-                List.of("oifname \"" + tunInterface + "\"", "ip6 daddr " + ClientFirewall.LINK_LOCAL_UNICAST,
-                        "ip6 daddr " + ClientFirewall.LINK_LOCAL_MULTICAST, NEIGHBOUR_DISCOVERY, DHCPV6));
+                passes);
     }
 
     private static String named(String tunnelId, String kind) {

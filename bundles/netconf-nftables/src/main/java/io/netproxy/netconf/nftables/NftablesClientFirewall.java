@@ -2,6 +2,7 @@ package io.netproxy.netconf.nftables;
 
 import io.netproxy.netconf.support.ClientFirewall;
 import io.netproxy.netconf.support.JournaledPlan;
+import io.netproxy.netconf.support.ServerAddress;
 import io.netproxy.netconf.support.SystemTools;
 import io.netproxy.netconf.support.Tool;
 import io.netproxy.netconf.support.ValidatedKillSwitch;
@@ -26,10 +27,11 @@ final class NftablesClientFirewall implements ClientFirewall {
     }
 
     @Override
-    public void blockIpv6(String tunnelId, String tunInterface, JournaledPlan applied) throws IOException {
-        KillSwitchTable table = KillSwitchTable.ipv6Block(tunnelId, tunInterface);
+    public void blockIpv6(String tunnelId, String tunInterface, ServerAddress server, JournaledPlan applied)
+            throws IOException {
+        KillSwitchTable table = KillSwitchTable.ipv6Block(tunnelId, tunInterface, server);
         applied.make(table.remove(""), () -> tools.run(Tool.NFT, List.of("-f", "-"), table.install()),
-                "nftables table " + table.family() + " " + table.name() + ": no IPv6 leaves but through " + tunInterface
-                        + " or to link-local addresses, since the full tunnel carries IPv4 only");
+                "nftables table " + table.family() + " " + table.name() + ": "
+                        + ClientFirewall.describeIpv6Block(tunInterface, server));
     }
 }

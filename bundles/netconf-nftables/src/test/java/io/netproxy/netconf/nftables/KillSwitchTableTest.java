@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netproxy.netconf.support.Ipv4Address;
+import io.netproxy.netconf.support.ServerAddress;
 import io.netproxy.netconf.support.ValidatedKillSwitch;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KillSwitchTableTest {
-    private static final Ipv4Address SERVER = new Ipv4Address(0xc6336407); // 198.51.100.7
+    private static final ServerAddress SERVER = new ServerAddress(new Ipv4Address(0xc6336407), null); // 198.51.100.7
+    private static final ServerAddress IPV6_SERVER = new ServerAddress(null, "2001:db8:2:0:0:0:0:10");
 
     @Test
     void oneInetTableOfItsOwnWhoseChainsDropWhatTheyDoNotPass() {
@@ -27,12 +29,23 @@ class KillSwitchTableTest {
 
     @Test
     void theIpv6BlockIsAnIp6TableThatPassesTheTunnelAndLinkLocalAddresses() {
-        KillSwitchTable table = KillSwitchTable.ipv6Block("home", "np0");
+        KillSwitchTable table = KillSwitchTable.ipv6Block("home", "np0", SERVER);
         assertEquals("ip6", table.family());
         assertEquals(ServerTable.nameOf("home").replace("netproxy_", "netproxy_v6_"), table.name());
         String text = table.install();
         assertTrue(text.contains("oifname \"np0\" accept") && text.contains("ip6 daddr fe80::/10 accept")
                 && text.contains("ip6 daddr ff02::/16 accept"), text);
+        assertTrue(!text.contains("198.51.100.7"), text);
+    }
+
+    @Test
+    void aServerReachedOverIpv6PassesAsAnIpv6Destination() {
+        String killSwitch = KillSwitchTable.killSwitch(new ValidatedKillSwitch("home", "np0", IPV6_SERVER, false,
+                List.of(), List.of())).install();
+        assertTrue(killSwitch.contains("ip6 daddr 2001:db8:2:0:0:0:0:10 accept"), killSwitch);
+        assertTrue(!killSwitch.contains("ip daddr 2001"), killSwitch);
+        String block = KillSwitchTable.ipv6Block("home", "np0", IPV6_SERVER).install();
+        assertTrue(block.contains("ip6 daddr 2001:db8:2:0:0:0:0:10 accept"), block);
     }
 
     @Test

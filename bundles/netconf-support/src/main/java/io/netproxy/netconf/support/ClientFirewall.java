@@ -13,10 +13,17 @@ public interface ClientFirewall {
 
     /**
      * Journals and applies rules that drop IPv6 leaving the host (sent or forwarded) except through the TUN device, to
-     * loopback and to link-local destinations ({@value #LINK_LOCAL_UNICAST}, {@value #LINK_LOCAL_MULTICAST}): while a
-     * full tunnel carries all IPv4, IPv6 would otherwise take the host's own routes around it.
+     * loopback, to link-local destinations ({@value #LINK_LOCAL_UNICAST}, {@value #LINK_LOCAL_MULTICAST}) and to the
+     * server when it is reached over IPv6: while a full tunnel carries all IPv4, IPv6 would otherwise take the host's
+     * own routes around it.
      */
-    void blockIpv6(String tunnelId, String tunInterface, JournaledPlan applied) throws IOException;
+    void blockIpv6(String tunnelId, String tunInterface, ServerAddress server, JournaledPlan applied) throws IOException;
+
+    /** What an IPv6 block lets out, for the journal and status. */
+    static String describeIpv6Block(String tunInterface, ServerAddress server) {
+        return "no IPv6 leaves but through " + tunInterface + (server.isIpv6() ? ", to the server " + server : "")
+                + " or to link-local addresses, since the full tunnel carries IPv4 only";
+    }
 
     String LINK_LOCAL_UNICAST = "fe80::/10";
     String LINK_LOCAL_MULTICAST = "ff02::/16";

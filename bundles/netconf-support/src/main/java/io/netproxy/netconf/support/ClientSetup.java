@@ -48,7 +48,7 @@ final class ClientSetup {
         pinServerRoute(plan, applied);
         if (blocksIpv6(plan)) {
             // before the routes, so that no IPv6 slips out while IPv4 already goes through the tunnel
-            if (Files.exists(IPV6_ADDRESSES)) firewall.blockIpv6(plan.tunnelId(), plan.tunInterface(), applied);
+            if (Files.exists(IPV6_ADDRESSES)) firewall.blockIpv6(plan.tunnelId(), plan.tunInterface(), plan.serverAddress(), applied);
             else applied.note("no IPv6 block: IPv6 is disabled on this host");
         }
         for (Ipv4Cidr route : tunnelRoutes(plan.routes())) {
@@ -78,7 +78,12 @@ final class ClientSetup {
 
     /** Without this route the tunnel's own packets to the server would be routed into the tunnel. */
     private void pinServerRoute(ValidatedPlan plan, JournaledPlan applied) throws IOException {
-        Ipv4Address server = plan.serverAddress();
+        if (plan.serverAddress().isIpv6()) {
+            applied.note("no pinned route: the server " + plan.serverAddress() + " is reached over IPv6, which the tunnel"
+                    + " does not route");
+            return;
+        }
+        Ipv4Address server = plan.serverAddress().ipv4();
         RouteToServer current = RouteOutputParser.parseRouteGet(
                 tools.run(Tool.IP, "-4", "route", "get", server.toString()), server);
         if (current.local()) {

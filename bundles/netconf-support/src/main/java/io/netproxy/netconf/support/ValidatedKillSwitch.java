@@ -10,7 +10,7 @@ import java.util.List;
  * @param lanIpv4 IPv4 networks in CIDR notation, directly connected when the kill switch was applied
  * @param lanIpv6 IPv6 networks in CIDR notation, likewise
  */
-public record ValidatedKillSwitch(String tunnelId, String tunInterface, Ipv4Address serverAddress, boolean allowLan,
+public record ValidatedKillSwitch(String tunnelId, String tunInterface, ServerAddress serverAddress, boolean allowLan,
                                   List<String> lanIpv4, List<String> lanIpv6) {
     /** Beside the connected networks, a LAN has these: multicast and the limited broadcast of IPv4 (mDNS, SSDP...). */
     public static final List<String> LAN_EXTRAS_IPV4 = List.of("224.0.0.0/4", "255.255.255.255/32");
@@ -25,7 +25,7 @@ public record ValidatedKillSwitch(String tunnelId, String tunInterface, Ipv4Addr
     static ValidatedKillSwitch of(KillSwitch killSwitch, ConnectedNetworks lan) {
         String tunnelId = NetworkNames.requireTunnelId(killSwitch.tunnelId());
         String tun = NetworkNames.requireInterface(killSwitch.tunInterface(), "TUN interface");
-        Ipv4Address server = Ipv4Address.parse(killSwitch.serverAddress(), "server address");
+        ServerAddress server = ServerAddress.parse(killSwitch.serverAddress(), "server address");
         if (!killSwitch.allowLan()) return new ValidatedKillSwitch(tunnelId, tun, server, false, List.of(), List.of());
         return new ValidatedKillSwitch(tunnelId, tun, server, true, lan.ipv4(), lan.ipv6());
     }

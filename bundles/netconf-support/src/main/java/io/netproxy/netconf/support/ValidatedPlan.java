@@ -9,7 +9,7 @@ import java.util.List;
  * left out (null or empty).
  */
 public record ValidatedPlan(String tunnelId, Role role, String tunInterface, Ipv4Cidr tunnelSubnet,
-                     String egressInterface, Ipv4Address serverAddress, List<Ipv4Cidr> routes, List<Ipv4Address> dns) {
+                     String egressInterface, ServerAddress serverAddress, List<Ipv4Cidr> routes, List<Ipv4Address> dns) {
 
     public static ValidatedPlan of(NetworkPlan plan) {
         String tunnelId = NetworkNames.requireTunnelId(plan.tunnelId());
@@ -20,7 +20,7 @@ public record ValidatedPlan(String tunnelId, Role role, String tunInterface, Ipv
                     ? null : NetworkNames.requireInterface(plan.egressInterface(), "egress interface");
             return new ValidatedPlan(tunnelId, Role.SERVER, tun, subnet, egress, null, List.of(), List.of());
         }
-        Ipv4Address server = Ipv4Address.parse(plan.serverAddress(), "server address");
+        ServerAddress server = ServerAddress.parse(plan.serverAddress(), "server address");
         List<Ipv4Cidr> routes = plan.routes().stream().map(route -> Ipv4Cidr.parse(route, "route")).toList();
         List<Ipv4Address> dns = plan.dns().stream().map(address -> Ipv4Address.parse(address, "DNS server")).toList();
         return new ValidatedPlan(tunnelId, Role.CLIENT, tun, null, null, server, routes, dns);

@@ -40,6 +40,14 @@ class ValidatedPlanTest {
     }
 
     @Test
+    void acceptsAnIpv6ServerAddressWrittenInFull() {
+        ValidatedPlan plan = ValidatedPlan.of(client("2001:db8:2::10", List.of("0.0.0.0/0")));
+        assertTrue(plan.serverAddress().isIpv6());
+        assertEquals("2001:db8:2:0:0:0:0:10", plan.serverAddress().toString());
+        assertEquals("192.0.2.7", ValidatedPlan.of(client("::ffff:192.0.2.7", List.of())).serverAddress().toString());
+    }
+
+    @Test
     void acceptsAValidClientPlan() {
         ValidatedPlan plan = ValidatedPlan.of(client("198.51.100.7", List.of("0.0.0.0/0", "10.0.0.0/8")));
         assertEquals("198.51.100.7", plan.serverAddress().toString());
@@ -70,7 +78,11 @@ class ValidatedPlanTest {
 
     @Test
     void rejectsABadServerAddressOrRoute() {
-        assertRejected(client("vpn.example.org", List.of()), "server address 'vpn.example.org' is not an IPv4 address");
+        assertRejected(client("vpn.example.org", List.of()), "server address 'vpn.example.org' is neither an IPv4 address");
+        for (String bad : List.of("2001:db8::1 -j ACCEPT", "2001:db8::1%eth0", "2001:db8::g", "2001:db8::1/128", ":",
+                "[2001:db8::1]", "2001:db8:::1")) {
+            assertRejected(client(bad, List.of()), "server address '" + bad + "' is neither");
+        }
         assertRejected(client("198.51.100.7/32", List.of()), "server address");
         assertRejected(client("198.51.100.7", List.of("10.0.0.0/8", "10.1.2.3")), "route '10.1.2.3' has no prefix length");
     }

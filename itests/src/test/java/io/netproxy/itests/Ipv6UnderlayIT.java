@@ -1,0 +1,81 @@
+package io.netproxy.itests;
+
+import static io.netproxy.itests.Topology.SERVER;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A client reaches its server over IPv6 (issue 9, IPv6 outside): the server, naming no address, listens on both
+ * families; the client connects to its IPv6 literal in full-tunnel mode with the kill switch, for both configurators.
+ * IPv4 goes through the tunnel (the internet host sees the server's address); IPv6 reaches the server and nothing
+ * else (the IPv6 block and the kill switch let the server's IPv6 address through, and no pinned route is needed since
+ * the tunnel routes IPv4 only); after disconnect the namespace is as before (OnTopology).
+ */
+class Ipv6UnderlayIT extends OnTopology {
+    private static final String CLIENT = "192.0.2.2";
+    private static final String ROUTER_ON_CLIENT_LINK = "2001:db8:c1::1";
+    private static final String SERVER_IPV6 = "2001:db8:5e::10";
+
+    private Installation client;
+
+    Ipv6UnderlayIT() {
+        super('6');
+    }
+
+    @AfterEach
+    void liftALeftKillSwitch() throws Exception {
+        if (client != null) client.run(60, "cleanup");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"iptables", "nftables"})
+    void aClientConnectsOverIpv6AndOnlyItsServerGetsIpv6(String netconf) throws Exception {
+        Namespaces.requireConfigurator(netconf);
+        String password = topology.secret("password", "v6 password").toString();
+        Installation server = sharedInstallation("srv");
+        server.serve("--password-file", password, "--pool", "198.18.0.0/24");
+        client = sharedInstallation("c1");
+        Namespaces.Result connect = client.run(60, "connect", "[" + SERVER_IPV6 + "]", "-d", "--password-file", password,
+                "--kill-switch", "--netconf", netconf);
+        assertTrue(connect.ok(), "connect over IPv6: " + connect.output());
+        assertTrue(connect.output().contains("to [2001:db8:5e:0:0:0:0:10]:6767"), connect.output());
+        assertTrue(connect.output().contains("no pinned route"), connect.output());
+
+        assertEquals(SERVER, topology.whatIsMyIp("c1"), "IPv4 through the tunnel");
+        String peers = server.ok("peers");
+        assertTrue(peers.contains("endpoint: [2001:db8:c1:0:0:0:0:2]:"), "the server sees the client's IPv6 address: " + peers);
+        String c1 = topology.ns("c1");
+        assertTrue(Namespaces.inNamespace(c1, "ping", "-6", "-c", "1", "-W", "2", SERVER_IPV6).ok(), "IPv6 to the server");
+        Namespaces.Result elsewhere = Namespaces.inNamespace(c1, "bash", "-c",
+                "echo probe > /dev/udp/" + ROUTER_ON_CLIENT_LINK + "/53");
+        assertTrue(!elsewhere.ok() && elsewhere.output().contains("Operation not permitted"),
+                "IPv6 to anything but the server is dropped: " + elsewhere.output());
+
+        assertTrue(client.run("disconnect").ok());
+        assertEquals(CLIENT, topology.whatIsMyIp("c1"), "after disconnect the client reaches the internet on its own");
+        assertTrue(Namespaces.inNamespace(c1, "bash", "-c", "echo probe > /dev/udp/" + ROUTER_ON_CLIENT_LINK + "/53").ok(),
+                "and IPv6 flows again");
+    }
+
+    /** Before OnTopology's snapshots: IPv6 on the client's and the server's links, routed by the router. */
+    @BeforeAll
+    void ipv6Underlay() throws Exception {
+        for (List<String> command : List.of(
+                List.of(topology.ns("rtr"), "ip", "addr", "add", ROUTER_ON_CLIENT_LINK + "/64", "dev", "c1", "nodad"),
+                List.of(topology.ns("rtr"), "ip", "addr", "add", "2001:db8:5e::1/64", "dev", "srv", "nodad"),
+                List.of(topology.ns("rtr"), "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1"),
+                List.of(topology.ns("c1"), "ip", "addr", "add", "2001:db8:c1::2/64", "dev", "eth0", "nodad"),
+                List.of(topology.ns("c1"), "ip", "-6", "route", "add", "default", "via", ROUTER_ON_CLIENT_LINK),
+                List.of(topology.ns("srv"), "ip", "addr", "add", SERVER_IPV6 + "/64", "dev", "eth0", "nodad"),
+                List.of(topology.ns("srv"), "ip", "-6", "route", "add", "default", "via", "2001:db8:5e::1"))) {
+            Namespaces.Result result = Namespaces.inNamespace(command.get(0), command.subList(1, command.size()).toArray(String[]::new));
+            assertTrue(result.ok(), command + ": " + result.output());
+        }
+    }
+}
