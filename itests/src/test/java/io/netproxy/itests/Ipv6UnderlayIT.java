@@ -66,16 +66,13 @@ class Ipv6UnderlayIT extends OnTopology {
     /** Before OnTopology's snapshots: IPv6 on the client's and the server's links, routed by the router. */
     @BeforeAll
     void ipv6Underlay() throws Exception {
-        for (List<String> command : List.of(
-                List.of(topology.ns("rtr"), "ip", "addr", "add", ROUTER_ON_CLIENT_LINK + "/64", "dev", "c1", "nodad"),
-                List.of(topology.ns("rtr"), "ip", "addr", "add", "2001:db8:5e::1/64", "dev", "srv", "nodad"),
-                List.of(topology.ns("rtr"), "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1"),
-                List.of(topology.ns("c1"), "ip", "addr", "add", "2001:db8:c1::2/64", "dev", "eth0", "nodad"),
-                List.of(topology.ns("c1"), "ip", "-6", "route", "add", "default", "via", ROUTER_ON_CLIENT_LINK),
-                List.of(topology.ns("srv"), "ip", "addr", "add", SERVER_IPV6 + "/64", "dev", "eth0", "nodad"),
-                List.of(topology.ns("srv"), "ip", "-6", "route", "add", "default", "via", "2001:db8:5e::1"))) {
-            Namespaces.Result result = Namespaces.inNamespace(command.get(0), command.subList(1, command.size()).toArray(String[]::new));
-            assertTrue(result.ok(), command + ": " + result.output());
-        }
+        topology.setUp(List.of(
+                List.of("rtr", "ip", "addr", "add", ROUTER_ON_CLIENT_LINK + "/64", "dev", "c1", "nodad"),
+                List.of("rtr", "ip", "addr", "add", "2001:db8:5e::1/64", "dev", "srv", "nodad"),
+                List.of("rtr", "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1"),
+                List.of("c1", "ip", "addr", "add", "2001:db8:c1::2/64", "dev", "eth0", "nodad"),
+                List.of("c1", "ip", "-6", "route", "add", "default", "via", ROUTER_ON_CLIENT_LINK),
+                List.of("srv", "ip", "addr", "add", SERVER_IPV6 + "/64", "dev", "eth0", "nodad"),
+                List.of("srv", "ip", "-6", "route", "add", "default", "via", "2001:db8:5e::1")));
     }
 }

@@ -141,13 +141,10 @@ class KillSwitchIT extends OnTopology {
     /** Before OnTopology's snapshots: IPv6 on c1's link, so that the client has somewhere to send IPv6. */
     @BeforeAll
     void ipv6OnTheClientsLink() throws Exception {
-        for (List<String> command : List.of(
-                List.of(topology.ns("rtr"), "ip", "addr", "add", ROUTER_IPV6 + "/64", "dev", "c1", "nodad"),
-                List.of(topology.ns("c1"), "ip", "addr", "add", "2001:db8:c1::2/64", "dev", "eth0", "nodad"),
-                List.of(topology.ns("c1"), "ip", "-6", "route", "add", "default", "via", ROUTER_IPV6))) {
-            Namespaces.Result result = Namespaces.inNamespace(command.get(0), command.subList(1, command.size()).toArray(String[]::new));
-            assertTrue(result.ok(), command + ": " + result.output());
-        }
+        topology.setUp(List.of(
+                List.of("rtr", "ip", "addr", "add", ROUTER_IPV6 + "/64", "dev", "c1", "nodad"),
+                List.of("c1", "ip", "addr", "add", "2001:db8:c1::2/64", "dev", "eth0", "nodad"),
+                List.of("c1", "ip", "-6", "route", "add", "default", "via", ROUTER_IPV6)));
     }
 
     private Process startServer() throws Exception {

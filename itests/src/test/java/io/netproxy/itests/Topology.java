@@ -148,6 +148,15 @@ final class Topology implements AutoCloseable {
         }
     }
 
+    /** Runs each command in the namespace of its host (the command's first word: c1, rtr, srv...), which must succeed. */
+    void setUp(List<List<String>> commands) throws Exception {
+        for (List<String> command : commands) {
+            Namespaces.Result result = Namespaces.inNamespace(ns(command.get(0)),
+                    command.subList(1, command.size()).toArray(String[]::new));
+            assertTrue(result.ok(), command + ": " + result.output());
+        }
+    }
+
     /** Inserts ({@code -I}) or deletes ({@code -D}) a rule of the router's FORWARD chain. */
     void routerRule(String action, List<String> rule) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("iptables", action, "FORWARD"));
