@@ -70,10 +70,10 @@ class CookieTunnelTest {
                 await("a cookie reply", WAIT, () -> sentTo(victim, Messages.TYPE_COOKIE) == 1);
                 assertEquals(Messages.COOKIE_REPLY_LENGTH,
                         wire.stream().filter(d -> d.to().equals(victim)).findFirst().orElseThrow().data().length);
+                // a tap sees the reply while it is sent; the server counts it once the send returned
+                await("the reply counted", WAIT, () -> server.counter("cookies.sent") == 1
+                        && server.counter("drop.under-load") == 1 && server.counter("handshake-failed.mac2-missing") == 1);
                 assertEquals(1, server.counter("under-load"));
-                assertEquals(1, server.counter("cookies.sent"));
-                assertEquals(1, server.counter("drop.under-load"));
-                assertEquals(1, server.counter("handshake-failed.mac2-missing"));
 
                 // a forged mac2 is no cookie
                 byte[] forged = strangerInitiation(1000);
@@ -95,13 +95,15 @@ class CookieTunnelTest {
                 List<byte[]> initiations = initiationsFrom("192.0.2.2");
                 assertFalse(hasMac2(initiations.get(0)), "the first initiation has no cookie");
                 assertTrue(hasMac2(initiations.get(1)), "the retry carries the cookie");
-                assertEquals(3, server.counter("cookies.sent"));
-                assertEquals(3, server.counter("drop.under-load"), "the victim's, the forged one and the client's first");
+                // the victim's, the forged one and the client's first
+                await("three replies counted", WAIT, () -> server.counter("cookies.sent") == 3
+                        && server.counter("drop.under-load") == 3);
 
                 release.countDown();
                 client.tunnel = connecting.get();
                 assertEquals(1, client.counter("cookies.received"));
-                assertEquals(1, server.counter("handshakes"));
+                // the server counts its handshake after sending the response that let the client in
+                await("the server's handshake counted", WAIT, () -> server.counter("handshakes") == 1);
                 assertEquals(LoadGauge.THRESHOLD, server.counter("handshake-failed.unknown-peer"),
                         "the queued strangers cost a DH each, nothing more");
                 TunnelHarness.roundTrip(server, client, "after the cookie");
