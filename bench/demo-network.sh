@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# demo-network.sh - sourced by footprint.sh and handshakes.sh: the demo topology (scripts/netns-topology.sh) in
+# demo-network.sh - sourced by footprint.sh, handshakes.sh, rtt-hops.sh and clients.sh (which builds its own
+# network and uses only the directory helpers): the demo topology (scripts/netns-topology.sh) in
 # namespaces of the script's own, and netproxy's default run and state directories of those namespaces. The caller
 # sets REPO and PREFIX, calls demo_network_up before its first namespace and demo_network_down in its clean-up.
 
@@ -10,20 +11,37 @@ DEMO_PARENTS_BEFORE=""
 ns() { local n=$1; shift; ip netns exec "$PREFIX-$n" "$@"; }
 
 demo_network_up() {
+    remember_default_dirs
+    "$REPO/scripts/netns-topology.sh" up "$PREFIX" >/dev/null
+}
+
+remember_default_dirs() {
     local dir
     for dir in "${DEMO_DEFAULT_PARENTS[@]}"; do
         [[ -d $dir ]] && DEMO_PARENTS_BEFORE+=" $dir"
     done
-    "$REPO/scripts/netns-topology.sh" up "$PREFIX" >/dev/null
+    return 0
 }
 
 # Ends whatever still runs in the namespaces by pid, deletes them and the instances' default directories in them.
 demo_network_down() {
-    local dir
     "$REPO/scripts/netns-topology.sh" down "$PREFIX" >/dev/null 2>&1
+    remove_default_dirs
+}
+
+# The default run and state directories of the namespaces named PREFIX-*, and their parents unless they were there.
+remove_default_dirs() {
+    local dir
     rm -rf "/run/netproxy/netns/$PREFIX-"* "/var/lib/netproxy/netns/$PREFIX-"*
     for dir in "${DEMO_DEFAULT_PARENTS[@]}"; do
         [[ " $DEMO_PARENTS_BEFORE " == *" $dir "* ]] || rmdir "$dir" 2>/dev/null
     done
     return 0
+}
+
+# DIST, unless given: the distribution the build left under distribution/target (the caller defines die).
+require_dist() {
+    [[ -n $DIST ]] && return 0
+    DIST=$(ls -d "$REPO"/distribution/target/netproxy-*/netproxy-* 2>/dev/null | head -1)
+    [[ -n $DIST ]] || die "no distribution under distribution/target: build one with 'mvn -q package', or pass --dist"
 }

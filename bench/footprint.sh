@@ -99,10 +99,7 @@ main() {
         esac
     done
     [[ $EUID -eq 0 ]] || die "must run as root (it creates network namespaces): sudo $0"
-    if [[ -z $DIST ]]; then
-        DIST=$(ls -d "$REPO"/distribution/target/netproxy-*/netproxy-* 2>/dev/null | head -1)
-        [[ -n $DIST ]] || die "no distribution under distribution/target: build one with 'mvn -q package', or pass --dist"
-    fi
+    require_dist
     local tool
     for tool in ip ping iperf3 awk; do
         command -v "$tool" >/dev/null || die "$tool is missing: apt-get install iproute2 iputils-ping iperf3 gawk"

@@ -114,10 +114,7 @@ main() {
         esac
     done
     [[ $EUID -eq 0 ]] || die "must run as root (it creates network namespaces): sudo $0"
-    if [[ -z $DIST && -z $RELAY_MIB ]]; then
-        DIST=$(ls -d "$REPO"/distribution/target/netproxy-*/netproxy-* 2>/dev/null | head -1)
-        [[ -n $DIST ]] || die "no distribution under distribution/target: build one with 'mvn -q package', or pass --dist"
-    fi
+    [[ -n $RELAY_MIB ]] || require_dist
     local tool
     for tool in ip ping tcpdump python3; do
         command -v "$tool" >/dev/null || die "$tool is missing: apt-get install iproute2 iputils-ping tcpdump python3"

@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# clients.sh - one server, many clients: aggregate throughput, fairness and the server's CPU as the clients grow.
+# Each client is a `connect -d` in a network namespace of its own (its own underlay address on one bridge), with
+# the default directories, as users run it; all of them upload to the server's tunnel address at once with iperf3
+# (one server port each). Clients are added as the counts grow (1, then 15 more, then 48 more), so a count is
+# measured with that many tunnels up. The server's threads are listed by CPU, which shows how it spreads the work.
+#
+#   sudo bench/clients.sh                        # 1, 16 and 64 clients, 10 s each
+#   sudo DURATION=5 WARMUP=2 bench/clients.sh 1 4   # a quick look
+#   sudo bench/clients.sh --cipher chacha20-poly1305 --tun-backend linux 1 16
+#
+# Prints a markdown report and writes it to bench/results/netproxy-clients-<stamp>.md.
+set -euo pipefail
+umask 077
+
+REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+# shellcheck source=bench/demo-network.sh
+source "$REPO/bench/demo-network.sh"
+OUT=${NETPROXY_BENCH_OUT:-$REPO/bench/results}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-5}
+PREFIX=npcl$$
+PREFIX=${PREFIX:0:10}
+SERVER=192.0.2.1
+SERVER_TUNNEL=198.18.0.1
+DIST=""
+EXTRA=()
+COUNTS=()
+SCRATCH=""
+NAMESPACES=()
+CLIENTS=0
+HZ=$(getconf CLK_TCK)
+
+log() { printf '[%s] clients: %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    set +e
+    local n pid tries
+    # SIGTERM first, so that every instance reverts its changes as on a disconnect; then kill what is left, by pid
+    for n in "${NAMESPACES[@]}"; do
+        for pid in $(ip netns pids "$n" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null; done
+    done
+    for ((tries = 0; tries < 100; tries++)); do
+        local left=""
+        for n in "${NAMESPACES[@]}"; do left+=$(ip netns pids "$n" 2>/dev/null); done
+        [[ -n $left ]] || break
+        sleep 0.1
+    done
+    for n in "${NAMESPACES[@]}"; do
+        tries=0
+        while pids=$(ip netns pids "$n" 2>/dev/null) && [[ -n $pids && $tries -lt 100 ]]; do
+            for pid in $pids; do kill -9 "$pid" 2>/dev/null; done
+            tries=$((tries + 1))
+            sleep 0.05
+        done
+        ip netns del "$n" 2>/dev/null
+    done
+    remove_default_dirs
+    [[ -n $SCRATCH ]] && rm -rf "$SCRATCH"
+    exit "$rc"
+}
+
+# A namespace with one end of a veth on the switch's bridge, at ADDRESS/24.
+add_host() { # name address
+    local name=$PREFIX-$1
+    ip netns add "$name"
+    NAMESPACES+=("$name")
+    ip -n "$name" link set lo up
+    ip -n "$PREFIX-sw" link add "$1" type veth peer name eth0 netns "$name"
+    ip -n "$PREFIX-sw" link set "$1" master br0 up
+    ip -n "$name" addr add "$2/24" dev eth0
+    ip -n "$name" link set eth0 up
+}
+
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+sum_ticks() { local pid total=0; for pid; do total=$((total + $(cpu_ticks "$pid"))); done; echo "$total"; }
+
+instance_pid_in() {
+    local pid
+    for pid in $(ip netns pids "$1"); do
+        tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "io.netproxy.launcher.Main" && { echo "$pid"; return 0; }
+    done
+    return 1
+}
+
+# Client i: a tunnel from its namespace, and an iperf3 server port on the server for it.
+connect_client() {
+    local i=$1
+    ns srv iperf3 -s -D -B "$SERVER_TUNNEL" -p $((5200 + i)) >/dev/null
+    ns "c$i" "$DIST/bin/netproxy" connect "$SERVER" --password-file "$SCRATCH/password" --route "$SERVER_TUNNEL/32" \
+        -d "${EXTRA[@]}" >"$SCRATCH/connect-$i.log" 2>&1 || die "client $i did not connect: $(tail -3 "$SCRATCH/connect-$i.log")"
+    # A fresh JVM compiles its data path during its first transfer, for seconds of CPU: with many clients on one
+    # host that would be all that is measured, where clients on machines of their own would long have done it.
+    ns "c$i" iperf3 -c "$SERVER_TUNNEL" -p $((5200 + i)) -t "$WARMUP" >/dev/null
+}
+
+# Namespaces are made here, so that clean-up knows them; the connects run eight at a time.
+grow_to() {
+    local want=$1 batch i
+    log "connecting clients $((CLIENTS + 1))-$want"
+    while ((CLIENTS < want)); do
+        batch=()
+        for ((i = CLIENTS + 1; i <= want && i <= CLIENTS + 8; i++)); do
+            add_host "c$i" "192.0.2.$((i + 1))"
+            connect_client "$i" &
+            batch+=($!)
+        done
+        for i in "${batch[@]}"; do wait "$i" || die "a client failed to connect"; done
+        CLIENTS=$((CLIENTS + ${#batch[@]}))
+    done
+}
+
+# The server's threads by CPU ticks over the measurement: "tid ticks".
+thread_ticks() {
+    local t
+    for t in /proc/"$1"/task/*; do
+        printf '%s %s\n' "${t##*/}" "$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "$t/stat" 2>/dev/null)"
+    done
+}
+
+# "tid name" of a JVM's threads, with the whole Java names (the kernel keeps 15 characters); jcmd beside its java.
+thread_names() {
+    local jcmd
+    jcmd=$(dirname "$(readlink -f "/proc/$1/exe")")/jcmd
+    "$jcmd" "$1" Thread.print 2>/dev/null | sed -n 's/^"\([^"]*\)".* nid=\([0-9a-fx]*\) .*/\2 \1/p' |
+        while read -r nid name; do echo "$((nid)) ${name// /_}"; done
+    for t in /proc/"$1"/task/*; do echo "${t##*/} $(tr ' ' '_' <"$t/comm")"; done # threads jcmd does not list
+}
+
+measure() {
+    local n=$1 server_pid=$2 i before_server before_threads host_before host_after
+    log "$n clients upload for $DURATION s"
+    before_server=$(cpu_ticks "$server_pid")
+    local client_pids=() before_clients
+    for ((i = 1; i <= n; i++)); do client_pids+=("$(instance_pid_in "$PREFIX-c$i")"); done
+    before_clients=$(sum_ticks "${client_pids[@]}")
+    before_threads=$(thread_ticks "$server_pid")
+    host_before=$(awk '/^cpu / { print $2 + $3 + $4 + $6 + $7 + $8, $5 }' /proc/stat)
+    local names
+    names=$(thread_names "$server_pid")
+    local pids=()
+    for ((i = 1; i <= n; i++)); do
+        ns "c$i" iperf3 -c "$SERVER_TUNNEL" -p $((5200 + i)) -t "$DURATION" -J >"$SCRATCH/iperf-$n-$i.json" 2>&1 &
+        pids+=($!)
+    done
+    for i in "${pids[@]}"; do wait "$i" || true; done
+    host_after=$(awk '/^cpu / { print $2 + $3 + $4 + $6 + $7 + $8, $5 }' /proc/stat)
+    local server_s busy idle
+    server_s=$(awk -v a="$before_server" -v b="$(cpu_ticks "$server_pid")" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz }')
+    local clients_s
+    clients_s=$(awk -v a="$before_clients" -v b="$(sum_ticks "${client_pids[@]}")" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz }')
+    read -r busy idle <<<"$(awk -v a="$host_before" -v b="$host_after" 'BEGIN { split(a, x, " "); split(b, y, " "); print y[1] - x[1], y[2] - x[2] }')"
+    local rates
+    rates=$(for ((i = 1; i <= n; i++)); do
+        jq -r '.end.sum_received.bits_per_second // empty' "$SCRATCH/iperf-$n-$i.json" 2>/dev/null || true
+    done)
+    local got
+    got=$(grep -c . <<<"$rates" || true)
+    ((got == n)) || log "only $got of $n transfers reported a result"
+    local threads
+    threads=$(join <(sort <<<"$before_threads") <(thread_ticks "$server_pid" | sort) |
+        awk -v total="$server_s" -v hz="$HZ" '{ d = ($3 - $2) / hz; if (d > 0 && total > 0) printf "%s %.0f\n", $1, 100 * d / total }' |
+        sort -k2 -rn | head -4 | while read -r tid share; do
+            echo "$(awk -v t="$tid" '$1 == t { print $2; exit }' <<<"$names") $share%"
+        done | paste -sd, - | sed 's/,/, /g')
+    awk -v n="$n" -v server_s="$server_s" -v d="$DURATION" -v busy="$busy" -v idle="$idle" -v got="$got" -v threads="$threads" -v clients_s="$clients_s" '
+        { v[NR] = $1 / 1e6; sum += $1 / 1e9 }
+        END {
+            med = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+            printf "| %d | %.2f | %.0f / %.0f / %.0f | %.2f | %.0f | %.2f | %.2f | %.0f%% | %s |%s\n", n, sum, v[1], med, v[NR],
+                server_s / d, 1000 * server_s / d / n, (server_s > 0 ? sum * d / server_s : 0), clients_s / d,
+                100 * busy / (busy + idle), threads, (got < n ? " " got " of " n " reported" : "")
+        }' < <(sort -g <<<"$rates")
+}
+
+main() {
+    while (($#)); do
+        case $1 in
+            --dist) DIST=${2:?--dist needs a directory}; shift 2 ;;
+            --tun-backend | --transport | --cipher) EXTRA+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+            -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
+            [0-9]*) COUNTS+=("$1"); shift ;;
+            *) die "unknown argument $1" ;;
+        esac
+    done
+    ((${#COUNTS[@]})) || COUNTS=(1 16 64)
+    local n last=0
+    for n in "${COUNTS[@]}"; do
+        [[ $n =~ ^[0-9]+$ ]] && ((n > last && n <= 250)) || die "client counts must grow, from 1 to 250: ${COUNTS[*]}"
+        last=$n
+    done
+    [[ $EUID -eq 0 ]] || die "must run as root (it creates network namespaces): sudo $0"
+    require_dist
+    local tool
+    for tool in ip iperf3 jq awk; do
+        command -v "$tool" >/dev/null || die "$tool is missing: apt-get install iproute2 iperf3 jq"
+    done
+    trap cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    SCRATCH=$(mktemp -d /tmp/netproxy-clients.XXXXXX)
+    head -c 24 /dev/urandom | base64 >"$SCRATCH/password"
+    remember_default_dirs
+
+    ip netns add "$PREFIX-sw"
+    NAMESPACES+=("$PREFIX-sw")
+    ip -n "$PREFIX-sw" link add br0 type bridge
+    ip -n "$PREFIX-sw" link set br0 up
+    add_host srv "$SERVER"
+    ns srv "$DIST/bin/netproxy" serve --password-file "$SCRATCH/password" --pool "$SERVER_TUNNEL/16" --egress eth0 \
+        "${EXTRA[@]}" >"$SCRATCH/server.log" 2>&1 &
+    local i server_pid
+    for ((i = 0; i < 300; i++)); do
+        grep -q "serving" "$SCRATCH/server.log" && break
+        sleep 0.1
+    done
+    server_pid=$(instance_pid_in "$PREFIX-srv") || die "the server did not start: $(tail -5 "$SCRATCH/server.log")"
+
+    local rows=() stamp
+    for n in "${COUNTS[@]}"; do
+        grow_to "$n"
+        sleep 2
+        rows+=("$(measure "$n" "$server_pid")")
+        log "${rows[-1]}"
+    done
+    local java rss
+    rss=$(awk '/^VmRSS:/ { print int($2 / 1024) }' "/proc/$server_pid/status")
+    java=$(awk -F'"' '/^JAVA_VERSION=/ { print $2 }' "$(dirname "$(dirname "$(readlink -f "/proc/$server_pid/exe")")")/release" 2>/dev/null || echo '?')
+    stamp=$(date +%Y%m%d-%H%M%S)
+    local report
+    report=$(
+        echo "# netproxy, one server and many clients, $(date '+%Y-%m-%d %H:%M:%S %Z')"
+        echo
+        echo "- command: \`$0 ${EXTRA[*]} ${COUNTS[*]}\` (DURATION=$DURATION, WARMUP=$WARMUP), distribution \`$DIST\`, JDK $java, $(nproc) CPUs"
+        echo "- setup: a bridge in a namespace, the server at $SERVER (\`serve --password-file F --pool $SERVER_TUNNEL/16 --egress eth0 ${EXTRA[*]}\`) and each client in a namespace of its own (\`connect $SERVER --password-file F --route $SERVER_TUNNEL/32 -d ${EXTRA[*]}\`), default directories and JVM options; every client uploads to the server's tunnel address with iperf3 (one TCP stream, one server port each), all at once; each client made a WARMUP-second transfer of its own when it connected, so that no JVM is still compiling its data path"
+        echo "- everything shares the host's CPUs: the server, every client JVM, the iperf3 processes and the kernel; the server's resident memory at the end: $rss MiB"
+        echo
+        echo "| clients | aggregate Gbit/s | per client Mbit/s, min / median / max | server CPU cores | server CPU ms/s per client | Gbit per server CPU-s | client JVMs' CPU cores | host CPU busy | server threads by CPU share |"
+        echo "|---:|---:|---|---:|---:|---:|---:|---:|---|"
+        printf '%s\n' "${rows[@]}"
+    )
+    echo "$report"
+    (umask 022 && mkdir -p "$OUT" && echo "$report" >"$OUT/netproxy-clients-$stamp.md")
+    log "written to $OUT/netproxy-clients-$stamp.md"
+}
+
+main "$@"
