@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -40,8 +39,7 @@ class DnsIT extends OnTopology {
 
     private Process dnsServer;
     private Path dnsLog;
-    private Path netnsDirectory;
-    private boolean madeEtcNetns;
+    private EtcNetns etcNetns;
     private Path resolvConf;
     private Object resolvConfInode;
 
@@ -66,10 +64,8 @@ class DnsIT extends OnTopology {
 
     @BeforeEach
     void clientHasAResolverFileOfItsOwn() throws IOException {
-        Path etcNetns = Path.of("/etc/netns");
-        madeEtcNetns = !Files.exists(etcNetns);
-        netnsDirectory = Files.createDirectories(etcNetns.resolve(topology.ns("c1")));
-        resolvConf = netnsDirectory.resolve("resolv.conf");
+        etcNetns = EtcNetns.of(topology.ns("c1"));
+        resolvConf = etcNetns.file("resolv.conf");
         Files.write(resolvConf, ORIGINAL);
         Files.setPosixFilePermissions(resolvConf, PosixFilePermissions.fromString(ORIGINAL_MODE));
         resolvConfInode = Files.getAttribute(resolvConf, "unix:ino");
@@ -78,15 +74,7 @@ class DnsIT extends OnTopology {
     /** Runs before OnTopology's check; the instances have stopped by then only if the test stopped them. */
     @AfterEach
     void removeTheResolverFile() throws IOException {
-        Files.deleteIfExists(resolvConf);
-        Files.deleteIfExists(netnsDirectory);
-        if (madeEtcNetns) {
-            try {
-                Files.deleteIfExists(Path.of("/etc/netns"));
-            } catch (DirectoryNotEmptyException anotherTestUsesIt) {
-                // left to whoever else made a namespace's files there meanwhile
-            }
-        }
+        etcNetns.close();
     }
 
     @ParameterizedTest

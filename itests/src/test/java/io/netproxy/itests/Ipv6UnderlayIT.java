@@ -4,9 +4,11 @@ import static io.netproxy.itests.Topology.SERVER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -15,7 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * families; the client connects to its IPv6 literal in full-tunnel mode with the kill switch, for both configurators.
  * IPv4 goes through the tunnel (the internet host sees the server's address); IPv6 reaches the server and nothing
  * else (the IPv6 block and the kill switch let the server's IPv6 address through, and no pinned route is needed since
- * the tunnel routes IPv4 only); after disconnect the namespace is as before (OnTopology).
+ * the tunnel routes IPv4 only); after disconnect the namespace is as before (OnTopology). A host name whose only
+ * address is IPv6 works as its literal does.
  */
 class Ipv6UnderlayIT extends OnTopology {
     private static final String CLIENT = "192.0.2.2";
@@ -61,6 +64,26 @@ class Ipv6UnderlayIT extends OnTopology {
         assertEquals(CLIENT, topology.whatIsMyIp("c1"), "after disconnect the client reaches the internet on its own");
         assertTrue(Namespaces.inNamespace(c1, "bash", "-c", "echo probe > /dev/udp/" + ROUTER_ON_CLIENT_LINK + "/53").ok(),
                 "and IPv6 flows again");
+    }
+
+    /**
+     * A name with only an IPv6 address (in c1's own hosts file, which {@code ip netns exec} mounts over /etc/hosts)
+     * is looked up and connected to as the literal is.
+     */
+    @Test
+    void aClientConnectsToANameThatResolvesToIpv6() throws Exception {
+        String password = topology.secret("password", "v6 password").toString();
+        Installation server = sharedInstallation("srv");
+        server.serve("--password-file", password, "--pool", "198.18.0.0/24");
+        client = sharedInstallation("c1");
+        try (EtcNetns etc = EtcNetns.of(topology.ns("c1"))) {
+            Files.writeString(etc.file("hosts"), "127.0.0.1 localhost\n::1 localhost\n" + SERVER_IPV6 + " vpn6.example\n");
+            Namespaces.Result connect = client.run(60, "connect", "vpn6.example", "-d", "--password-file", password);
+            assertTrue(connect.ok(), "connect to a name with an IPv6 address: " + connect.output());
+            assertTrue(connect.output().contains("to [2001:db8:5e:0:0:0:0:10]:6767"), connect.output());
+            assertEquals(SERVER, topology.whatIsMyIp("c1"), "IPv4 through the tunnel");
+            assertTrue(client.run("disconnect").ok());
+        }
     }
 
     /** Before OnTopology's snapshots: IPv6 on the client's and the server's links, routed by the router. */
