@@ -11,6 +11,10 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -158,6 +162,25 @@ class FelixRuntimeIT {
     void gogoCommandsAnswer() throws Exception {
         assertEquals("no tunnels", gogo("netproxy:status"));
         assertTrue(gogo("netproxy:connect").contains("HOST"), "connect without a host explains itself");
+    }
+
+    /** The control socket reads a bounded request: a line past 64 KiB is refused, and the sender is told so. */
+    @Test
+    void theControlSocketRefusesARequestLinePastItsBound() {
+        Path socket = temp.resolve("run").resolve("control.sock");
+        assertEquals("ERR netproxy: request refused: a request line has at most 65536 characters\nEXIT 2\n",
+                control(socket, "ARG " + "x".repeat(300_000) + "\nEND\n"));
+        assertTrue(control(socket, "ARG status\nEND\n").endsWith("EXIT 0\n"), "and the next request is answered");
+    }
+
+    /** One request on the control socket, as the launcher sends it; the whole answer. */
+    private static String control(Path socket, String request) {
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
+            return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
     }
 
     @Test

@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.felix.service.command.CommandProcessor;
@@ -159,14 +158,22 @@ public final class ControlSocket {
         try (client) {
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8));
             Writer raw = new OutputStreamWriter(Channels.newOutputStream(client), StandardCharsets.UTF_8);
-            List<String> args = new ArrayList<>();
-            String line;
-            while ((line = in.readLine()) != null && !line.equals("END")) {
-                if (line.startsWith("ARG ")) args.add(line.substring(4));
-                else if (line.startsWith("SECRET ")) secret = line.substring(7).toCharArray();
+            ControlRequest request;
+            try {
+                request = ControlRequest.read(in);
+            } catch (ControlRequest.TooLarge e) {
+                LOG.warn("refused a control request: {}", e.getMessage());
+                raw.write("ERR netproxy: request refused: " + e.getMessage() + "\nEXIT 2\n");
+                raw.flush();
+                // what is left unread when the socket closes would reset it, and the sender would not see why
+                client.shutdownOutput();
+                in.skip(ControlRequest.MAX_LINE_CHARS * 16L);
+                return;
             }
+            secret = request.secret();
+            List<String> args = request.args();
             // a launcher probing whether an instance answers connects and closes without a request
-            if (args.isEmpty() && line == null) return;
+            if (args.isEmpty() && !request.ended()) return;
             String refusal;
             try {
                 refusal = PeerCredentials.of(client).refusal(home, listenerInode);
