@@ -31,6 +31,8 @@ CLIENT_IP=198.51.100.20
 INTERNET_IP=203.0.113.80
 
 repo=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+# shellcheck source=scripts/debian-root.sh
+source "$(dirname "$(readlink -f "$0")")/debian-root.sh"
 keep=0 base_dir=/var/tmp zip=""
 mirrors=()
 while [ $# -gt 0 ]; do
@@ -65,6 +67,7 @@ say() { printf '[%(%T)T] %s\n' -1 "$*"; }
 elapsed() { echo "$((SECONDS - $1)) s"; }
 export DOCKER_HOST=unix://$work/docker.sock
 
+# wider than debian-root.sh's (nft, IPv6): a Docker daemon is what would touch those
 host_network() {
   ip -br link; ip -br addr; ip route; ip -6 route 2>/dev/null || true
   iptables-save 2>/dev/null | grep -v '^#' || true
@@ -115,15 +118,7 @@ fail() { say "FAIL: $*"; exit 1; }
 contains() { [[ $1 == *"$2"* ]]; }
 
 # ---- 1. the base image, from Debian packages -----------------------------------------------------------------
-# As scripts/pristine-root-check.sh: the host's apt proxy and sources, which is what this machine can reach.
-aptopts=()
-while IFS= read -r line; do aptopts+=(--aptopt="$line"); done < <(
-  apt-config dump 2>/dev/null | grep -Ei '^Acquire::(https?|ftp)::Proxy|^Acquire::Check-Valid-Until' || true)
-if [ ${#mirrors[@]} = 0 ]; then
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-    if [ -f "$f" ] && grep -Eq "^[^#]*\b$SUITE\b" "$f"; then mirrors+=("$f"); fi
-  done
-fi
+debian_sources "$SUITE"
 phase=$SECONDS
 say "base: mmdebstrap --variant=apt --include=$PACKAGES $SUITE (log: $work/mmdebstrap.log)"
 if ! mmdebstrap --variant=apt --include="$PACKAGES" "${aptopts[@]}" "$SUITE" "$work/base.tar" "${mirrors[@]}" \

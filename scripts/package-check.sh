@@ -24,6 +24,8 @@ SUITE=bookworm
 # traffic through the tunnel; the package's own dependencies come from its Depends, with apt.
 PACKAGES=lintian,systemd,man-db,iputils-ping
 repo=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+# shellcheck source=scripts/debian-root.sh
+source "$(dirname "$(readlink -f "$0")")/debian-root.sh"
 keep=0 base_dir=/var/tmp cache_dir="" deb=""
 mirrors=()
 while [ $# -gt 0 ]; do
@@ -101,27 +103,10 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
-host_network() {
-  local -
-  set +o pipefail
-  ip route show table all 2>&1
-  ip -o link show 2>&1 | sed 's/link\/ether \S*//; s/^[0-9]*: //' | sort
-  iptables-save 2>/dev/null | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
-  sysctl -n net.ipv4.ip_forward net.ipv4.conf.all.forwarding 2>&1
-  true
-}
 host_network > "$work/host-network-before"
 
-aptopts=()
-while IFS= read -r line; do aptopts+=(--aptopt="$line"); done < <(
-  apt-config dump 2>/dev/null | grep -Ei '^Acquire::(https?|ftp)::Proxy|^Acquire::Check-Valid-Until' || true)
-if [ ${#mirrors[@]} = 0 ]; then
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-    if [ -f "$f" ] && grep -Eq "^[^#]*\b$SUITE\b" "$f"; then mirrors+=("$f"); fi
-  done
-fi
-key=$( { printf '%s\n' "$SUITE" "$PACKAGES" "${aptopts[@]}" "${mirrors[@]}"
-         for m in "${mirrors[@]}"; do [ -f "$m" ] && cat "$m"; done; true; } | sha256sum | cut -c1-12)
+debian_sources "$SUITE"
+key=$(root_cache_key "$SUITE" "$PACKAGES")
 tarball="$cache_dir/package-check-$SUITE-$key.tar"
 if [ -n "$cache_dir" ] && [ -f "$tarball" ]; then
   tar -C "$root" --numeric-owner --xattrs --xattrs-include='*' -xpf "$tarball"
@@ -149,12 +134,7 @@ mount --bind /dev "$root/dev"
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$root/run"
 cp "$deb" "$root/root/"
 cp "$repo/scripts/package-check-in-root.sh" "$root/root/"
-# as pristine-root-check.sh: a machine behind a TLS-inspecting proxy trusts its CA through the host's own CAs
-host_cas=(/usr/local/share/ca-certificates/*.crt)
-if [ -e "${host_cas[0]}" ]; then
-  cp "${host_cas[@]}" "$root/usr/local/share/ca-certificates/"
-  chroot "$root" /usr/sbin/update-ca-certificates > /dev/null 2>&1 || true
-fi
+trust_host_cas "$root" "$work/update-ca-certificates.log" > /dev/null
 
 say "checks: chroot $root bash /root/package-check-in-root.sh /root/$(basename "$deb")"
 set +e

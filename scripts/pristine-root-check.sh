@@ -35,6 +35,8 @@ PACKAGES=openjdk-17-jdk-headless,maven,iproute2,iptables,iputils-ping,procps,tra
 CLONE=/root/netproxy   # the clone's path inside the root
 
 repo=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+# shellcheck source=scripts/debian-root.sh
+source "$(dirname "$(readlink -f "$0")")/debian-root.sh"
 keep=0 cache_dir="" base_dir=/var/tmp only="" run_cmd="" verify_args="" timeout_min=80 host_ca=1 reuse=""
 mirrors=()
 
@@ -159,38 +161,15 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
-# DESIGN.md, "Network safety": the host's own namespace must read the same afterwards.
-host_network() {
-  local -
-  set +o pipefail
-  ip route show table all 2>&1
-  ip -o link show 2>&1 | sed 's/link\/ether \S*//; s/^[0-9]*: //' | sort
-  iptables-save 2>/dev/null | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
-  sysctl -n net.ipv4.ip_forward net.ipv4.conf.all.forwarding 2>&1
-  true
-}
 host_network > "$logs/host-network-before"
 
 # ---- 1. the pristine root ------------------------------------------------------------------------------
 
-# mmdebstrap runs apt with a configuration of its own, so the host's apt proxy (and, for snapshot mirrors,
-# the validity check) must be handed over; http_proxy in the environment reaches apt anyway.
-aptopts=()
-while IFS= read -r line; do aptopts+=(--aptopt="$line"); done < <(
-  apt-config dump 2>/dev/null | grep -Ei '^Acquire::(https?|ftp)::Proxy|^Acquire::Check-Valid-Until' || true)
-# Without --mirror, the host's own sources for the suite: what this machine can reach (a local or snapshot
-# mirror); on a stock Debian host they are the deb.debian.org lines mmdebstrap would use by default.
-if [ ${#mirrors[@]} = 0 ]; then
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-    if [ -f "$f" ] && grep -Eq "^[^#]*\b$SUITE\b" "$f"; then mirrors+=("$f"); fi
-  done
-fi
+debian_sources "$SUITE"
 
 make_root() {
   local start=$SECONDS key tarball
-  # The cache key covers everything that shapes the root, including the contents of mirror files.
-  key=$( { printf '%s\n' "$SUITE" "$PACKAGES" "${aptopts[@]}" "${mirrors[@]}"
-           for m in "${mirrors[@]}"; do [ -f "$m" ] && cat "$m"; done; true; } | sha256sum | cut -c1-12)
+  key=$(root_cache_key "$SUITE" "$PACKAGES")
   tarball="$cache_dir/$SUITE-$key.tar"
   if [ -n "$cache_dir" ] && [ -f "$tarball" ]; then
     say "root: unpacking the cached $tarball"
@@ -238,11 +217,9 @@ mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$root/run"
 # A machine behind a TLS-inspecting proxy trusts the proxy's CA through /usr/local/share/ca-certificates;
 # without it Maven fails with "PKIX path building failed" before anything is compiled. This is the one
 # deliberate difference from a pristine root: like the apt proxy, it only lets the root reach the network.
-host_cas=(/usr/local/share/ca-certificates/*.crt)
-if [ "$host_ca" = 1 ] && [ -e "${host_cas[0]}" ] && [ -z "$reuse" ]; then
-  cp "${host_cas[@]}" "$root/usr/local/share/ca-certificates/"
-  chroot "$root" /usr/sbin/update-ca-certificates > "$logs/update-ca-certificates.log" 2>&1
-  result "root: the host's CAs copied in for this machine's TLS proxy (not pristine): ${host_cas[*]##*/}"
+if [ "$host_ca" = 1 ] && [ -z "$reuse" ]; then
+  copied=$(trust_host_cas "$root" "$logs/update-ca-certificates.log")
+  [ -z "$copied" ] || result "root: the host's CAs copied in for this machine's TLS proxy (not pristine): $copied"
 fi
 
 # A login shell with a clean environment, as a new user has: nothing of this host's PATH, JAVA_HOME or
