@@ -38,7 +38,7 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     set +e
-    local n pid tries
+    local n pid pids tries
     # SIGTERM first, so that every instance reverts its changes as on a disconnect; then kill what is left, by pid
     for n in "${NAMESPACES[@]}"; do
         for pid in $(ip netns pids "$n" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null; done
