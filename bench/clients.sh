@@ -8,6 +8,10 @@
 #   sudo bench/clients.sh                        # 1, 16 and 64 clients, 10 s each
 #   sudo DURATION=5 WARMUP=2 bench/clients.sh 1 4   # a quick look
 #   sudo bench/clients.sh --cipher chacha20-poly1305 --tun-backend linux 1 16
+#   sudo bench/clients.sh --simulated            # 1, 16, 64 and 240 clients from one generator (bench/DataLoad.java)
+#
+# --simulated measures the server alone: it gets one CPU, and one generator process on the other CPU plays every
+# client (a handshake each from an address of its own, then data), so no client JVM takes the server's CPU.
 #
 # Prints a markdown report and writes it to bench/results/netproxy-clients-<stamp>.md.
 set -euo pipefail
@@ -30,6 +34,14 @@ SCRATCH=""
 NAMESPACES=()
 CLIENTS=0
 HZ=$(getconf CLK_TCK)
+SIMULATED=false
+# --simulated: the generator's first source address, the inner packets' size and destination (a blackhole in the
+# server's namespace), and the CPUs of the server and the generator
+GENERATOR_FIRST=192.0.2.10
+PACKET=1400
+SINK=198.18.255.1
+SERVER_CPU=0
+LOAD_CPU=1
 
 log() { printf '[%s] clients: %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -130,6 +142,15 @@ thread_names() {
     for t in /proc/"$1"/task/*; do echo "${t##*/} $(tr ' ' '_' <"$t/comm")"; done # threads jcmd does not list
 }
 
+# "name share%, ..." of a JVM's four busiest threads since BEFORE (thread_ticks), of CPU_S seconds in all.
+thread_shares() { # pid before names cpu_s
+    join <(sort <<<"$2") <(thread_ticks "$1" | sort) |
+        awk -v total="$4" -v hz="$HZ" '{ d = ($3 - $2) / hz; if (d > 0 && total > 0) printf "%s %.0f\n", $1, 100 * d / total }' |
+        sort -k2 -rn | head -4 | while read -r tid share; do
+            echo "$(awk -v t="$tid" '$1 == t { print $2; exit }' <<<"$3") $share%"
+        done | paste -sd, - | sed 's/,/, /g'
+}
+
 measure() {
     local n=$1 server_pid=$2 i before_server before_threads host_before host_after
     log "$n clients upload for $DURATION s"
@@ -161,11 +182,7 @@ measure() {
     got=$(grep -c . <<<"$rates" || true)
     ((got == n)) || log "only $got of $n transfers reported a result"
     local threads
-    threads=$(join <(sort <<<"$before_threads") <(thread_ticks "$server_pid" | sort) |
-        awk -v total="$server_s" -v hz="$HZ" '{ d = ($3 - $2) / hz; if (d > 0 && total > 0) printf "%s %.0f\n", $1, 100 * d / total }' |
-        sort -k2 -rn | head -4 | while read -r tid share; do
-            echo "$(awk -v t="$tid" '$1 == t { print $2; exit }' <<<"$names") $share%"
-        done | paste -sd, - | sed 's/,/, /g')
+    threads=$(thread_shares "$server_pid" "$before_threads" "$names" "$server_s")
     awk -v n="$n" -v server_s="$server_s" -v d="$DURATION" -v busy="$busy" -v idle="$idle" -v got="$got" -v threads="$threads" -v clients_s="$clients_s" '
         { v[NR] = $1 / 1e6; sum += $1 / 1e9 }
         END {
@@ -176,20 +193,61 @@ measure() {
         }' < <(sort -g <<<"$rates")
 }
 
+# --simulated: COUNT clients from one generator process (bench/DataLoad.java) on the other CPU than the server's;
+# what the server opens, and what that costs it.
+measure_simulated() {
+    local n=$1 server_pid=$2 java=$3 classpath=$4
+    log "$n simulated clients send for $DURATION s"
+    ns gen taskset -c "$LOAD_CPU" "$java" -cp "$classpath" "$REPO/bench/DataLoad.java" --server "$SERVER:6767" \
+        --password-file "$SCRATCH/password" --clients "$n" --first-source "$GENERATOR_FIRST" --target "$SINK" \
+        --seconds "$DURATION" >"$SCRATCH/load-$n.out" 2>"$SCRATCH/load-$n.err" &
+    local load=$! i
+    for ((i = 0; i < 1200; i++)); do
+        grep -q "clients connected" "$SCRATCH/load-$n.err" && break
+        kill -0 "$load" 2>/dev/null || die "the generator exited: $(tail -3 "$SCRATCH/load-$n.err")"
+        sleep 0.05
+    done
+    local before_server before_threads names before_rx before_drops
+    before_server=$(cpu_ticks "$server_pid") before_threads=$(thread_ticks "$server_pid")
+    before_rx=$(tun_written) before_drops=$(udp_receive_drops)
+    names=$(thread_names "$server_pid")
+    wait "$load" || die "the generator failed: $(tail -3 "$SCRATCH/load-$n.err")"
+    local server_s sent seconds opened drops threads
+    server_s=$(awk -v a="$before_server" -v b="$(cpu_ticks "$server_pid")" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz }')
+    opened=$(($(tun_written) - before_rx)) drops=$(($(udp_receive_drops) - before_drops))
+    read -r _ sent _ seconds _ <"$SCRATCH/load-$n.out"
+    threads=$(thread_shares "$server_pid" "$before_threads" "$names" "$server_s")
+    awk -v n="$n" -v sent="$sent" -v s="$seconds" -v opened="$opened" -v drops="$drops" -v cpu="$server_s" \
+        -v size="$PACKET" -v threads="$threads" 'BEGIN {
+            printf "| %d | %.0f | %.0f | %.2f | %.1f%% / %.1f%% | %.2f | %.1f | %s |\n", n, sent / s / 1000, opened / s / 1000,
+                opened * size * 8 / s / 1e9, (sent > 0 ? 100 * (sent - opened) / sent : 0),
+                (sent > 0 ? 100 * drops / sent : 0), cpu / s,
+                (opened > 0 ? 1e6 * cpu / opened : 0), threads
+        }'
+}
+
+# Packets the server has written into its TUN device (the device's receive counter) and datagrams its namespace's
+# UDP dropped for a full receive buffer.
+tun_written() { ns srv awk -F'[: ]+' '$2 ~ /^np/ { print $4; exit }' /proc/net/dev; }
+udp_receive_drops() { ns srv awk '$1 == "Udp:" && $2 ~ /^[0-9]+$/ { print $6 }' /proc/net/snmp; }
+
 main() {
     while (($#)); do
         case $1 in
             --dist) DIST=${2:?--dist needs a directory}; shift 2 ;;
             --tun-backend | --transport | --cipher) EXTRA+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
-            -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
+            --simulated) SIMULATED=true; shift ;;
+            -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
             [0-9]*) COUNTS+=("$1"); shift ;;
             *) die "unknown argument $1" ;;
         esac
     done
-    ((${#COUNTS[@]})) || COUNTS=(1 16 64)
+    if ((${#COUNTS[@]} == 0)); then
+        if $SIMULATED; then COUNTS=(1 16 64 240); else COUNTS=(1 16 64); fi
+    fi
     local n last=0
     for n in "${COUNTS[@]}"; do
-        [[ $n =~ ^[0-9]+$ ]] && ((n > last && n <= 250)) || die "client counts must grow, from 1 to 250: ${COUNTS[*]}"
+        [[ $n =~ ^[0-9]+$ ]] && ((n > last && n <= 240)) || die "client counts must grow, from 1 to 240: ${COUNTS[*]}"
         last=$n
     done
     [[ $EUID -eq 0 ]] || die "must run as root (it creates network namespaces): sudo $0"
@@ -210,36 +268,62 @@ main() {
     ip -n "$PREFIX-sw" link add br0 type bridge
     ip -n "$PREFIX-sw" link set br0 up
     add_host srv "$SERVER"
-    ns srv "$DIST/bin/netproxy" serve --password-file "$SCRATCH/password" --pool "$SERVER_TUNNEL/16" --egress eth0 \
-        "${EXTRA[@]}" >"$SCRATCH/server.log" 2>&1 &
+    local pin=()
+    $SIMULATED && pin=(taskset -c "$SERVER_CPU") # the generator has the other CPU
+    ns srv "${pin[@]}" "$DIST/bin/netproxy" serve --password-file "$SCRATCH/password" --pool "$SERVER_TUNNEL/16" \
+        --egress eth0 "${EXTRA[@]}" >"$SCRATCH/server.log" 2>&1 &
     local i server_pid
     for ((i = 0; i < 300; i++)); do
         grep -q "serving" "$SCRATCH/server.log" && break
         sleep 0.1
     done
     server_pid=$(instance_pid_in "$PREFIX-srv") || die "the server did not start: $(tail -5 "$SCRATCH/server.log")"
+    local java java_version rss
+    java=$(readlink -f "/proc/$server_pid/exe")
+    java_version=$(awk -F'"' '/^JAVA_VERSION=/ { print $2 }' "$(dirname "$(dirname "$java")")/release" 2>/dev/null || echo '?')
 
     local rows=() stamp
-    for n in "${COUNTS[@]}"; do
-        grow_to "$n"
-        sleep 2
-        rows+=("$(measure "$n" "$server_pid")")
-        log "${rows[-1]}"
-    done
-    local java rss
+    if $SIMULATED; then
+        add_host gen 192.0.2.2
+        local first=${GENERATOR_FIRST##*.}
+        for ((i = 0; i < COUNTS[-1]; i++)); do ns gen ip addr add "192.0.2.$((first + i))/24" dev eth0; done
+        ns srv ip route add blackhole "${SINK%.*}.0/24"
+        local classpath
+        classpath=$(ls "$DIST"/bundle/{engine,api,bcprov}-*.jar | paste -sd: -)
+        # the first run compiles the server's data path; measure none while it does
+        DURATION=$WARMUP measure_simulated "${COUNTS[0]}" "$server_pid" "$java" "$classpath" >/dev/null
+        for n in "${COUNTS[@]}"; do
+            rows+=("$(measure_simulated "$n" "$server_pid" "$java" "$classpath")")
+            log "${rows[-1]}"
+        done
+    else
+        for n in "${COUNTS[@]}"; do
+            grow_to "$n"
+            sleep 2
+            rows+=("$(measure "$n" "$server_pid")")
+            log "${rows[-1]}"
+        done
+    fi
     rss=$(awk '/^VmRSS:/ { print int($2 / 1024) }' "/proc/$server_pid/status")
-    java=$(awk -F'"' '/^JAVA_VERSION=/ { print $2 }' "$(dirname "$(dirname "$(readlink -f "/proc/$server_pid/exe")")")/release" 2>/dev/null || echo '?')
     stamp=$(date +%Y%m%d-%H%M%S)
     local report
     report=$(
         echo "# netproxy, one server and many clients, $(date '+%Y-%m-%d %H:%M:%S %Z')"
         echo
-        echo "- command: \`$0 ${EXTRA[*]} ${COUNTS[*]}\` (DURATION=$DURATION, WARMUP=$WARMUP), distribution \`$DIST\`, JDK $java, $(nproc) CPUs"
-        echo "- setup: a bridge in a namespace, the server at $SERVER (\`serve --password-file F --pool $SERVER_TUNNEL/16 --egress eth0 ${EXTRA[*]}\`) and each client in a namespace of its own (\`connect $SERVER --password-file F --route $SERVER_TUNNEL/32 -d ${EXTRA[*]}\`), default directories and JVM options; every client uploads to the server's tunnel address with iperf3 (one TCP stream, one server port each), all at once; each client made a WARMUP-second transfer of its own when it connected, so that no JVM is still compiling its data path"
-        echo "- everything shares the host's CPUs: the server, every client JVM, the iperf3 processes and the kernel; the server's resident memory at the end: $rss MiB"
-        echo
-        echo "| clients | aggregate Gbit/s | per client Mbit/s, min / median / max | server CPU cores | server CPU ms/s per client | Gbit per server CPU-s | client JVMs' CPU cores | host CPU busy | server threads by CPU share |"
-        echo "|---:|---:|---|---:|---:|---:|---:|---:|---|"
+        echo "- command: \`$0 ${EXTRA[*]}$($SIMULATED && echo " --simulated") ${COUNTS[*]}\` (DURATION=$DURATION, WARMUP=$WARMUP), distribution \`$DIST\`, JDK $java_version, $(nproc) CPUs"
+        if $SIMULATED; then
+            echo "- setup: a bridge in a namespace, the server at $SERVER (\`serve --password-file F --pool $SERVER_TUNNEL/16 --egress eth0 ${EXTRA[*]}\`) under \`taskset -c $SERVER_CPU\`, and in one namespace bench/DataLoad.java under \`taskset -c $LOAD_CPU\`: each simulated client handshakes from an address of its own ($GENERATOR_FIRST onwards) in password mode with a client id of its own, then they take turns sending AES-256-GCM data, one $PACKET-byte IPv4/UDP packet each, to $SINK (a blackhole route in the server's namespace), as fast as the generator's one thread seals; a WARMUP-second run before the first count is not measured"
+            echo "- a count's sessions stay on the server for the next counts; the server's resident memory at the end: $rss MiB"
+            echo
+            echo "| clients | sent kpps | opened kpps | opened Gbit/s | not opened / of those, dropped by the server's full UDP receive buffer | server CPU cores | server CPU µs per packet | server threads by CPU share |"
+            echo "|---:|---:|---:|---:|---:|---:|---:|---|"
+        else
+            echo "- setup: a bridge in a namespace, the server at $SERVER (\`serve --password-file F --pool $SERVER_TUNNEL/16 --egress eth0 ${EXTRA[*]}\`) and each client in a namespace of its own (\`connect $SERVER --password-file F --route $SERVER_TUNNEL/32 -d ${EXTRA[*]}\`), default directories and JVM options; every client uploads to the server's tunnel address with iperf3 (one TCP stream, one server port each), all at once; each client made a WARMUP-second transfer of its own when it connected, so that no JVM is still compiling its data path"
+            echo "- everything shares the host's CPUs: the server, every client JVM, the iperf3 processes and the kernel; the server's resident memory at the end: $rss MiB"
+            echo
+            echo "| clients | aggregate Gbit/s | per client Mbit/s, min / median / max | server CPU cores | server CPU ms/s per client | Gbit per server CPU-s | client JVMs' CPU cores | host CPU busy | server threads by CPU share |"
+            echo "|---:|---:|---|---:|---:|---:|---:|---:|---|"
+        fi
         printf '%s\n' "${rows[@]}"
     )
     echo "$report"
