@@ -115,6 +115,7 @@ final class SimulatedClient {
         byte[] clientId = new byte[InitiationPayload.CLIENT_ID_LENGTH];
         random.nextBytes(clientId);
         ByteBuffer response = ByteBuffer.allocate(2048);
+        // one handshake at a time never loads the server's handshake queue, so no cookie reply (type 3) comes
         for (int attempt = 1; ; attempt++) {
             Initiator initiator = new Initiator(credentials.clientIdentity(), credentials.serverIdentity().publicKey(),
                     credentials.psk(), random.nextInt(Integer.MAX_VALUE), new InitiationPayload(clientId, new int[] {AES_256_GCM}));
