@@ -198,6 +198,8 @@ measure() {
 measure_simulated() {
     local n=$1 server_pid=$2 java=$3 classpath=$4
     log "$n simulated clients send for $DURATION s"
+    local before_opened
+    before_opened=$(server_opened)
     ns gen taskset -c "$LOAD_CPU" "$java" -cp "$classpath" "$REPO/bench/DataLoad.java" --server "$SERVER:6767" \
         --password-file "$SCRATCH/password" --clients "$n" --first-source "$GENERATOR_FIRST" --target "$SINK" \
         --seconds "$DURATION" >"$SCRATCH/load-$n.out" 2>"$SCRATCH/load-$n.err" &
@@ -207,14 +209,14 @@ measure_simulated() {
         kill -0 "$load" 2>/dev/null || die "the generator exited: $(tail -3 "$SCRATCH/load-$n.err")"
         sleep 0.05
     done
-    local before_server before_threads names before_rx before_drops
+    local before_server before_threads names before_drops
     before_server=$(cpu_ticks "$server_pid") before_threads=$(thread_ticks "$server_pid")
-    before_rx=$(tun_written) before_drops=$(udp_receive_drops)
+    before_drops=$(udp_receive_drops)
     names=$(thread_names "$server_pid")
     wait "$load" || die "the generator failed: $(tail -3 "$SCRATCH/load-$n.err")"
     local server_s sent seconds opened drops threads
     server_s=$(awk -v a="$before_server" -v b="$(cpu_ticks "$server_pid")" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz }')
-    opened=$(($(tun_written) - before_rx)) drops=$(($(udp_receive_drops) - before_drops))
+    drops=$(($(udp_receive_drops) - before_drops)) opened=$(($(server_opened) - before_opened))
     read -r _ sent _ seconds _ <"$SCRATCH/load-$n.out"
     threads=$(thread_shares "$server_pid" "$before_threads" "$names" "$server_s")
     awk -v n="$n" -v sent="$sent" -v s="$seconds" -v opened="$opened" -v drops="$drops" -v cpu="$server_s" \
@@ -226,9 +228,10 @@ measure_simulated() {
         }'
 }
 
-# Packets the server has written into its TUN device (the device's receive counter) and datagrams its namespace's
-# UDP dropped for a full receive buffer.
-tun_written() { ns srv awk -F'[: ]+' '$2 ~ /^np/ { print $4; exit }' /proc/net/dev; }
+# Data messages the server has opened (its own counter: the TUN device's would count a run of one flow's packets
+# that the offloading backend merged into one write as one) and datagrams its namespace's UDP dropped for a full
+# receive buffer.
+server_opened() { ns srv "$DIST/bin/netproxy" status --json | jq '.tunnels[0].counters["rx.packets"]'; }
 udp_receive_drops() { ns srv awk '$1 == "Udp:" && $2 ~ /^[0-9]+$/ { print $6 }' /proc/net/snmp; }
 
 main() {
