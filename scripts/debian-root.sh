@@ -48,3 +48,46 @@ trust_host_cas() { # root log
   chroot "$1" /usr/sbin/update-ca-certificates > "$2" 2>&1 || true
   echo "${cas[*]##*/}"
 }
+
+# Processes whose root directory is the chroot $root (whose device:inode is $root_id once it is bind-mounted). Matched
+# by device and inode as well as by path: the path of a root seen across mount namespaces (ip netns exec makes one per
+# command) need not read the same.
+chroot_pids() {
+  local p r id
+  for p in /proc/[0-9]*; do
+    r=$(readlink "$p/root" 2>/dev/null) || continue
+    id=$(stat -L -c '%d:%i' "$p/root" 2>/dev/null) || continue
+    if [[ $r == "$root" || $r == "$root"/* || $id == "$root_id" ]]; then echo "${p#/proc/}"; fi
+  done
+}
+
+# Mount points at or below $root, in mount order (mountinfo escapes spaces and such as octal).
+root_mounts() {
+  local target
+  while read -r _ _ _ _ target _; do
+    target=$(printf '%b' "$target")
+    if [[ $target == "$root" || $target == "$root"/* ]]; then echo "$target"; fi
+  done < /proc/self/mountinfo
+}
+
+# Kills what runs in $root (by pid) and unmounts what is mounted below it, deepest first: network namespaces named in
+# the host's mount namespace are nsfs bind mounts under ROOT/run/netns, then come the tmpfs, /dev, /sys, /proc and the
+# root's own bind mount. True when nothing is mounted there any more, so that the root may be removed. Needs say.
+release_root() {
+  local tries pids pid mounts mount
+  # processes first: they hold mounts and network namespaces busy
+  for tries in $(seq 20); do
+    pids=$(chroot_pids)
+    [ -z "$pids" ] && break
+    [ "$tries" = 1 ] && say "cleanup: killing processes left in the root: $(echo $pids)"
+    for pid in $pids; do kill -9 "$pid" 2>/dev/null; done
+    sleep 0.5
+  done
+  [ -n "$(chroot_pids)" ] && say "cleanup: WARNING processes still alive in the root: $(echo $(chroot_pids))"
+  for tries in 1 2 3; do
+    mapfile -t mounts < <(root_mounts | tac)
+    [ ${#mounts[@]} = 0 ] && break
+    for mount in "${mounts[@]}"; do umount "$mount" 2>/dev/null || umount -l "$mount" 2>/dev/null; done
+  done
+  [ -z "$(root_mounts)" ]
+}

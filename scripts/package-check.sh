@@ -57,39 +57,13 @@ mkdir -p "$root"
 start=$SECONDS
 say() { printf '[%(%T)T] %s\n' -1 "$*"; }
 
-# ---- the root and its removal (as in pristine-root-check.sh) ---------------------------------------------------
+# ---- the root and its removal (release_root, in debian-root.sh) ------------------------------------------------
 root_id=""
-chroot_pids() {
-  local p r id
-  for p in /proc/[0-9]*; do
-    r=$(readlink "$p/root" 2>/dev/null) || continue
-    id=$(stat -L -c '%d:%i' "$p/root" 2>/dev/null) || continue
-    if [[ $r == "$root" || $r == "$root"/* || $id == "$root_id" ]]; then echo "${p#/proc/}"; fi
-  done
-}
-root_mounts() {
-  local target
-  while read -r _ _ _ _ target _; do
-    target=$(printf '%b' "$target")
-    if [[ $target == "$root" || $target == "$root"/* ]]; then echo "$target"; fi
-  done < /proc/self/mountinfo
-}
 cleanup() {
-  local rc=$? pid pids mount
+  local rc=$?
   trap - EXIT INT TERM HUP
   set +e
-  for _ in $(seq 20); do
-    pids=$(chroot_pids)
-    [ -z "$pids" ] && break
-    for pid in $pids; do kill -9 "$pid" 2>/dev/null; done
-    sleep 0.5
-  done
-  for _ in 1 2 3; do
-    mapfile -t mounts < <(root_mounts | tac)
-    [ ${#mounts[@]} = 0 ] && break
-    for mount in "${mounts[@]}"; do umount "$mount" 2>/dev/null || umount -l "$mount" 2>/dev/null; done
-  done
-  if [ -n "$(root_mounts)" ]; then
+  if ! release_root; then
     say "WARNING mounts left under $root, so it is NOT removed"; root_mounts
   elif [ "$keep" = 1 ]; then
     say "root kept at $root"

@@ -87,26 +87,7 @@ elapsed() { local s=$((SECONDS - $1)); printf '%dm%02ds' $((s / 60)) $((s % 60))
 
 # ---- what lives in the root, and its removal -----------------------------------------------------------
 
-# Processes whose root directory is the chroot. Matched by device and inode as well as by path: the path of
-# a root seen across mount namespaces (ip netns exec makes one per command) need not read the same.
-root_id=""
-chroot_pids() {
-  local p r id
-  for p in /proc/[0-9]*; do
-    r=$(readlink "$p/root" 2>/dev/null) || continue
-    id=$(stat -L -c '%d:%i' "$p/root" 2>/dev/null) || continue
-    if [[ $r == "$root" || $r == "$root"/* || $id == "$root_id" ]]; then echo "${p#/proc/}"; fi
-  done
-}
-
-# Mount points at or below the root, in mount order (mountinfo escapes spaces and such as octal).
-root_mounts() {
-  local target
-  while read -r _ _ _ _ target _; do
-    target=$(printf '%b' "$target")
-    if [[ $target == "$root" || $target == "$root"/* ]]; then echo "$target"; fi
-  done < /proc/self/mountinfo
-}
+root_id="" # chroot_pids and root_mounts (debian-root.sh) look for it
 
 describe_leftovers() {
   local pid ns
@@ -123,29 +104,12 @@ describe_leftovers() {
 
 cleaned=0
 cleanup() {
-  local rc=$? pid pids mount tries
+  local rc=$?
   [ "$cleaned" = 1 ] && return
   cleaned=1
   trap - INT TERM HUP
   set +e
-  # Processes first: they hold mounts and network namespaces busy. By pid, and only those in the root.
-  for tries in $(seq 20); do
-    pids=$(chroot_pids)
-    [ -z "$pids" ] && break
-    [ "$tries" = 1 ] && say "cleanup: killing processes left in the root: $(echo $pids)"
-    for pid in $pids; do kill -9 "$pid" 2>/dev/null; done
-    sleep 0.5
-  done
-  [ -n "$(chroot_pids)" ] && say "cleanup: WARNING processes still alive in the root: $(echo $(chroot_pids))"
-  # Network namespaces named in the host's mount namespace are nsfs bind mounts under ROOT/run/netns (those
-  # named in a child mount namespace went with its last process); reverse mount order unmounts them first,
-  # then the tmpfs, /dev, /sys, /proc and the root's own bind mount.
-  for tries in 1 2 3; do
-    mapfile -t mounts < <(root_mounts | tac)
-    [ ${#mounts[@]} = 0 ] && break
-    for mount in "${mounts[@]}"; do umount "$mount" 2>/dev/null || umount -l "$mount" 2>/dev/null; done
-  done
-  if [ -n "$(root_mounts)" ]; then
+  if ! release_root; then
     say "cleanup: WARNING mounts left under $root, so it is NOT removed:"; root_mounts
   elif [ "$keep" = 1 ]; then
     say "cleanup: root kept at $root"
