@@ -87,15 +87,15 @@ add_host() { # name address
     ip -n "$name" link set eth0 up
 }
 
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+# CPU ticks (user + system) in a stat file of /proc, of a process, and of several processes summed.
+stat_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "$1"; }
+cpu_ticks() { stat_ticks "/proc/$1/stat"; }
 sum_ticks() { local pid total=0; for pid; do total=$((total + $(cpu_ticks "$pid"))); done; echo "$total"; }
-
-instance_pid_in() {
-    local pid
-    for pid in $(ip netns pids "$1"); do
-        tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "io.netproxy.launcher.Main" && { echo "$pid"; return 0; }
-    done
-    return 1
+# CPU seconds the processes PID... took since they had BEFORE ticks (sum_ticks) between them.
+cpu_seconds_since() { # before pid...
+    local before=$1
+    shift
+    awk -v a="$before" -v b="$(sum_ticks "$@")" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz }'
 }
 
 # Client i: a tunnel from its namespace, and an iperf3 server port on the server for it.
@@ -128,9 +128,7 @@ grow_to() {
 # The server's threads by CPU ticks over the measurement: "tid ticks".
 thread_ticks() {
     local t
-    for t in /proc/"$1"/task/*; do
-        printf '%s %s\n' "${t##*/}" "$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "$t/stat" 2>/dev/null)"
-    done
+    for t in /proc/"$1"/task/*; do printf '%s %s\n' "${t##*/}" "$(stat_ticks "$t/stat" 2>/dev/null)"; done
 }
 
 # "tid name" of a JVM's threads, with the whole Java names (the kernel keeps 15 characters); jcmd beside its java.
@@ -156,7 +154,7 @@ measure() {
     log "$n clients upload for $DURATION s"
     before_server=$(cpu_ticks "$server_pid")
     local client_pids=() before_clients
-    for ((i = 1; i <= n; i++)); do client_pids+=("$(instance_pid_in "$PREFIX-c$i")"); done
+    for ((i = 1; i <= n; i++)); do client_pids+=("$(instance_pid "c$i")"); done
     before_clients=$(sum_ticks "${client_pids[@]}")
     before_threads=$(thread_ticks "$server_pid")
     host_before=$(awk '/^cpu / { print $2 + $3 + $4 + $6 + $7 + $8, $5 }' /proc/stat)
@@ -169,10 +167,9 @@ measure() {
     done
     for i in "${pids[@]}"; do wait "$i" || true; done
     host_after=$(awk '/^cpu / { print $2 + $3 + $4 + $6 + $7 + $8, $5 }' /proc/stat)
-    local server_s busy idle
-    server_s=$(awk -v a="$before_server" -v b="$(cpu_ticks "$server_pid")" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz }')
-    local clients_s
-    clients_s=$(awk -v a="$before_clients" -v b="$(sum_ticks "${client_pids[@]}")" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz }')
+    local server_s clients_s busy idle
+    server_s=$(cpu_seconds_since "$before_server" "$server_pid")
+    clients_s=$(cpu_seconds_since "$before_clients" "${client_pids[@]}")
     read -r busy idle <<<"$(awk -v a="$host_before" -v b="$host_after" 'BEGIN { split(a, x, " "); split(b, y, " "); print y[1] - x[1], y[2] - x[2] }')"
     local rates
     rates=$(for ((i = 1; i <= n; i++)); do
@@ -215,7 +212,7 @@ measure_simulated() {
     names=$(thread_names "$server_pid")
     wait "$load" || die "the generator failed: $(tail -3 "$SCRATCH/load-$n.err")"
     local server_s sent seconds opened drops threads
-    server_s=$(awk -v a="$before_server" -v b="$(cpu_ticks "$server_pid")" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz }')
+    server_s=$(cpu_seconds_since "$before_server" "$server_pid")
     drops=$(($(udp_receive_drops) - before_drops)) opened=$(($(server_opened) - before_opened))
     read -r _ sent _ seconds _ <"$SCRATCH/load-$n.out"
     threads=$(thread_shares "$server_pid" "$before_threads" "$names" "$server_s")
@@ -276,11 +273,7 @@ main() {
     ns srv "${pin[@]}" "$DIST/bin/netproxy" serve --password-file "$SCRATCH/password" --pool "$SERVER_TUNNEL/16" \
         --egress eth0 "${EXTRA[@]}" >"$SCRATCH/server.log" 2>&1 &
     local i server_pid
-    for ((i = 0; i < 300; i++)); do
-        grep -q "serving" "$SCRATCH/server.log" && break
-        sleep 0.1
-    done
-    server_pid=$(instance_pid_in "$PREFIX-srv") || die "the server did not start: $(tail -5 "$SCRATCH/server.log")"
+    server_pid=$(await_server srv "$SCRATCH/server.log")
     local java java_version rss
     java=$(readlink -f "/proc/$server_pid/exe")
     java_version=$(awk -F'"' '/^JAVA_VERSION=/ { print $2 }' "$(dirname "$(dirname "$java")")/release" 2>/dev/null || echo '?')

@@ -1,8 +1,8 @@
 # shellcheck shell=bash
-# demo-network.sh - sourced by footprint.sh, handshakes.sh, rtt-hops.sh and clients.sh (which builds its own
-# network and uses only the directory helpers): the demo topology (scripts/netns-topology.sh) in
-# namespaces of the script's own, and netproxy's default run and state directories of those namespaces. The caller
-# sets REPO and PREFIX, calls demo_network_up before its first namespace and demo_network_down in its clean-up.
+# demo-network.sh - sourced by footprint.sh, handshakes.sh, rtt-hops.sh and clients.sh (which builds a network of its
+# own and uses the other helpers): the demo topology (scripts/netns-topology.sh) in namespaces of the script's own,
+# netproxy's default run and state directories of those namespaces, and finding the instance a namespace runs. The
+# caller sets REPO and PREFIX, calls demo_network_up before its first namespace and demo_network_down in its clean-up.
 
 DEMO_DEFAULT_PARENTS=(/run/netproxy/netns /run/netproxy /var/lib/netproxy/netns /var/lib/netproxy)
 # the parents that were there before, which clean-up leaves even when empty
@@ -44,4 +44,23 @@ require_dist() {
     [[ -n $DIST ]] && return 0
     DIST=$(ls -d "$REPO"/distribution/target/netproxy-*/netproxy-* 2>/dev/null | head -1)
     [[ -n $DIST ]] || die "no distribution under distribution/target: build one with 'mvn -q package', or pass --dist"
+}
+
+# The JVM of the instance in namespace PREFIX-NAME: the one netproxy process there.
+instance_pid() { # name
+    local pid
+    for pid in $(ip netns pids "$PREFIX-$1"); do
+        tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "io.netproxy.launcher.Main" && { echo "$pid"; return 0; }
+    done
+    return 1
+}
+
+# The server instance of namespace PREFIX-NAME, once LOG says it serves (up to 30 s); dies naming the log's end if not.
+await_server() { # name log
+    local i
+    for ((i = 0; i < 300; i++)); do
+        grep -q "serving" "$2" && break
+        sleep 0.1
+    done
+    instance_pid "$1" || die "the server did not start: $(tail -5 "$2")"
 }

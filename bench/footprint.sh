@@ -55,15 +55,6 @@ rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 threads() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# The JVM of the instance in a namespace: the one netproxy process there.
-instance_pid() {
-    local pid
-    for pid in $(ip netns pids "$PREFIX-$1"); do
-        tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "io.netproxy.launcher.Main" && { echo "$pid"; return 0; }
-    done
-    return 1
-}
-
 # Scrapes the metrics endpoint of a namespace's instance once a second, as Prometheus would, for at most 20 minutes.
 scrape_loop() {
     local i
@@ -113,12 +104,7 @@ main() {
     demo_network_up
     ns net iperf3 -s -D -I "$SCRATCH/iperf.pid" >/dev/null
     ns srv "$DIST/bin/netproxy" serve --password-file "$SCRATCH/password" --pool 198.18.0.0/24 "${EXTRA[@]}" >"$SCRATCH/server.log" 2>&1 &
-    local i
-    for ((i = 0; i < 300; i++)); do
-        grep -q "serving" "$SCRATCH/server.log" && break
-        sleep 0.1
-    done
-    SERVER_PID=$(instance_pid srv) || die "the server did not start: $(tail -5 "$SCRATCH/server.log")"
+    SERVER_PID=$(await_server srv "$SCRATCH/server.log")
     if $METRICS; then
         scrape_loop srv &
         SCRAPERS+=($!)

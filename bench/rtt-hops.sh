@@ -60,11 +60,7 @@ wait_for_ping() {
 start_netproxy() {
     ns srv "$DIST/bin/netproxy" serve --password-file "$SCRATCH/password" --pool 198.18.0.0/24 "${EXTRA[@]}" \
         >"$SCRATCH/server.log" 2>&1 &
-    local i
-    for ((i = 0; i < 300; i++)); do
-        grep -q "serving" "$SCRATCH/server.log" && break
-        sleep 0.1
-    done
+    await_server srv "$SCRATCH/server.log" >/dev/null
     ns c1 "$DIST/bin/netproxy" connect "$SERVER" --password-file "$SCRATCH/password" -d "${EXTRA[@]}" \
         >"$SCRATCH/client.log" 2>&1
 }
@@ -77,6 +73,7 @@ start_relays() {
         grep -q relaying "$SCRATCH/server.log" && grep -q relaying "$SCRATCH/client.log" && break
         sleep 0.1
     done
+    ((i < 100)) || die "the relays did not start: $(tail -3 "$SCRATCH/server.log" "$SCRATCH/client.log")"
     ns srv ip addr add "$SERVER_TUNNEL/24" dev np0
     ns srv ip link set np0 up
     ns c1 ip addr add 198.18.0.2/24 dev np0
