@@ -21,7 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.felix.fileinstall.shaded.util.properties.TypedProperties;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * What operators write (docs/fuzzing.md): a tunnel file of etc/, parsed by FileInstall's own parser as at run time,
@@ -154,6 +156,15 @@ class SettingsFuzzTest {
         Matcher octets = DOTTED.matcher(text);
         assertTrue(octets.matches(), () -> "accepted '" + text + "' as an address");
         for (int i = 1; i <= 4; i++) assertTrue(Integer.parseInt(octets.group(i)) <= 255, text);
+    }
+
+    /** The directory holds a password and a key file, which must not outlive the run. */
+    @AfterAll
+    static void removeTheDirectory() throws IOException {
+        try (Stream<Path> files = Files.list(DIR)) {
+            for (Path file : files.toList()) Files.deleteIfExists(file);
+        }
+        Files.deleteIfExists(DIR);
     }
 
     private static Path directory() {
