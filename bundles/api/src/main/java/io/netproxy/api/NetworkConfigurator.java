@@ -57,4 +57,15 @@ public interface NetworkConfigurator {
     default java.util.List<String> cleanup() throws IOException {
         return recover();
     }
+
+    /**
+     * Whether {@link #apply} takes plans that {@linkplain NetworkPlan#carriesIpv6() carry IPv6} inside the tunnel. A
+     * configurator that keeps this default gets IPv4-only plans: a server refuses to start with an IPv6 pool on it,
+     * and a client does not ask its server for IPv6.
+     *
+     * @since 1.1
+     */
+    default boolean supportsIpv6Inside() {
+        return false;
+    }
 }

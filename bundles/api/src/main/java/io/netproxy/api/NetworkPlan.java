@@ -15,6 +15,11 @@ import java.util.Objects;
  * via the gateway that reached it before; the user's own default route is left in place (a full tunnel
  * uses {@code 0.0.0.0/1} and {@code 128.0.0.0/1}). When {@code dns} names servers, the host's resolver uses them
  * while the plan is applied and is put back as it was afterwards (empty: the host's DNS stays as it is).
+ *
+ * <p>IPv6 inside the tunnel (since 1.1), only in plans for a configurator that {@linkplain
+ * NetworkConfigurator#supportsIpv6Inside() supports it}: a server's {@code tunnelSubnet6} is also forwarded and
+ * masqueraded (IPv6 forwarding on), and a client's {@code routes} may hold IPv6 networks ({@code ::/0}, routed as
+ * {@code ::/1} and {@code 8000::/1}). A full-tunnel client blocks IPv6 egress outside the TUN device either way.
  */
 public final class NetworkPlan {
     public enum Role { SERVER, CLIENT }
@@ -23,6 +28,7 @@ public final class NetworkPlan {
     private final Role role;
     private final String tunInterface;
     private final String tunnelSubnet;
+    private final String tunnelSubnet6;
     private final String egressInterface;
     private final String serverAddress;
     private final List<String> routes;
@@ -40,6 +46,19 @@ public final class NetworkPlan {
      */
     public NetworkPlan(String tunnelId, Role role, String tunInterface, String tunnelSubnet, String egressInterface,
                        String serverAddress, List<String> routes, List<String> dns) {
+        this(tunnelId, role, tunInterface, tunnelSubnet, null, egressInterface, serverAddress, routes, dns);
+    }
+
+    /**
+     * A plan that may carry IPv6 inside the tunnel.
+     *
+     * @param tunnelSubnet6 server: the tunnel's IPv6 prefix in CIDR notation, or null for IPv4 only
+     * @param routes        client: IPv4 and IPv6 CIDRs to send through the tunnel ({@code ::/0}: all of IPv6)
+     * @since 1.1
+     */
+    public NetworkPlan(String tunnelId, Role role, String tunInterface, String tunnelSubnet, String tunnelSubnet6,
+                       String egressInterface, String serverAddress, List<String> routes, List<String> dns) {
+        this.tunnelSubnet6 = tunnelSubnet6;
         this.tunnelId = Objects.requireNonNull(tunnelId, "tunnelId");
         this.role = Objects.requireNonNull(role, "role");
         this.tunInterface = Objects.requireNonNull(tunInterface, "tunInterface");
@@ -60,6 +79,14 @@ public final class NetworkPlan {
 
     public String tunnelSubnet() { return tunnelSubnet; }
 
+    /** Server: the tunnel's IPv6 prefix, or null when the tunnel carries IPv4 only. @since 1.1 */
+    public String tunnelSubnet6() { return tunnelSubnet6; }
+
+    /** Whether the plan carries IPv6 inside the tunnel: a server's IPv6 prefix or a client's IPv6 route. @since 1.1 */
+    public boolean carriesIpv6() {
+        return tunnelSubnet6 != null || routes.stream().anyMatch(route -> route.contains(":"));
+    }
+
     public String egressInterface() { return egressInterface; }
 
     public String serverAddress() { return serverAddress; }
@@ -72,18 +99,20 @@ public final class NetworkPlan {
     public boolean equals(Object other) {
         return other instanceof NetworkPlan that && tunnelId.equals(that.tunnelId) && role == that.role
                 && tunInterface.equals(that.tunInterface) && Objects.equals(tunnelSubnet, that.tunnelSubnet)
+                && Objects.equals(tunnelSubnet6, that.tunnelSubnet6)
                 && Objects.equals(egressInterface, that.egressInterface)
                 && Objects.equals(serverAddress, that.serverAddress) && routes.equals(that.routes) && dns.equals(that.dns);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(tunnelId, role, tunInterface, tunnelSubnet, egressInterface, serverAddress, routes, dns);
+        return Objects.hash(tunnelId, role, tunInterface, tunnelSubnet, tunnelSubnet6, egressInterface, serverAddress, routes, dns);
     }
 
     @Override
     public String toString() {
-        return "NetworkPlan[" + tunnelId + " " + role + " " + tunInterface + " subnet=" + tunnelSubnet + " egress="
+        return "NetworkPlan[" + tunnelId + " " + role + " " + tunInterface + " subnet=" + tunnelSubnet
+                + (tunnelSubnet6 != null ? " subnet6=" + tunnelSubnet6 : "") + " egress="
                 + egressInterface + " server=" + serverAddress + " routes=" + routes + " dns=" + dns + "]";
     }
 }

@@ -36,7 +36,7 @@ public final class NetproxyCommands {
         operations = new Operations(tunnels, configured, java.time.InstantSource.system());
     }
 
-    @Descriptor("start a server: [--port P] [--password-file F | --key F --peer PUBKEY...] [--pool CIDR]")
+    @Descriptor("start a server: [--port P] [--password-file F | --key F --peer PUBKEY...] [--pool CIDR] [--pool6 CIDR]")
     public String serve(String... args) {
         return run(out -> operations.serve(Arrays.asList(args), environmentPassword(args), out, out));
     }

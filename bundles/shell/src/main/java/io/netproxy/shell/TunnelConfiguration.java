@@ -47,10 +47,15 @@ public @interface TunnelConfiguration {
             + " the server takes its first address, or the one written; default 10.67.0.0/24")
     String pool();
 
+    @AttributeDefinition(required = false, description = "Server: the IPv6 prefix the tunnel carries IPv6 in (64 to 120,"
+            + " no host bits, such as 2001:db8:7e::/64); each address follows an IPv4 one of the pool; default: IPv4 only")
+    String pool6();
+
     @AttributeDefinition(required = false, description = "Server: the interface to NAT out of; default: the default route's")
     String egress();
 
-    @AttributeDefinition(required = false, description = "Client: networks through the tunnel; default: what the server pushes")
+    @AttributeDefinition(required = false, description = "Client: networks through the tunnel (IPv4, and IPv6 where the"
+            + " server carries it); default: what the server pushes")
     String[] routes();
 
     @AttributeDefinition(required = false, description = "Server: networks pushed to clients; default 0.0.0.0/0")

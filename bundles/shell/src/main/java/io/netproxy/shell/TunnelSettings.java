@@ -36,7 +36,8 @@ final class TunnelSettings {
     static final Map<String, String> OPTION_OF = Map.ofEntries(
             Map.entry("name", "--name"), Map.entry("bind", "--bind"), Map.entry("port", "--port"),
             Map.entry("passwordFile", "--password-file"), Map.entry("keyFile", "--key"), Map.entry("peers", "--peer"),
-            Map.entry("serverKey", "--server-key"), Map.entry("pool", "--pool"), Map.entry("egress", "--egress"),
+            Map.entry("serverKey", "--server-key"), Map.entry("pool", "--pool"), Map.entry("pool6", "--pool6"),
+            Map.entry("egress", "--egress"),
             Map.entry("routes", "--route"), Map.entry("pushRoutes", "--push-route"), Map.entry("dns", "--dns"),
             Map.entry("ciphers", "--cipher"), Map.entry("mtu", "--mtu"), Map.entry("timeout", "--timeout"),
             Map.entry("tun", "--tun"), Map.entry("transport", "--transport"), Map.entry("tunBackend", "--tun-backend"),
@@ -55,7 +56,8 @@ final class TunnelSettings {
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
     private static final Map<String, TunnelSpec.Role> ONLY_FOR = Map.ofEntries(
             Map.entry("bind", TunnelSpec.Role.SERVER), Map.entry("peers", TunnelSpec.Role.SERVER),
-            Map.entry("pool", TunnelSpec.Role.SERVER), Map.entry("egress", TunnelSpec.Role.SERVER),
+            Map.entry("pool", TunnelSpec.Role.SERVER), Map.entry("pool6", TunnelSpec.Role.SERVER),
+            Map.entry("egress", TunnelSpec.Role.SERVER),
             Map.entry("pushRoutes", TunnelSpec.Role.SERVER), Map.entry("dns", TunnelSpec.Role.SERVER),
             Map.entry("host", TunnelSpec.Role.CLIENT), Map.entry("serverKey", TunnelSpec.Role.CLIENT),
             Map.entry("routes", TunnelSpec.Role.CLIENT), Map.entry("timeout", TunnelSpec.Role.CLIENT),
@@ -72,6 +74,7 @@ final class TunnelSettings {
     private byte[] privateKey;
     private final List<byte[]> peers = new ArrayList<>();
     private String pool;
+    private String pool6;
     private String egress;
     private final List<String> routes = new ArrayList<>();
     private final List<String> pushRoutes = new ArrayList<>();
@@ -117,8 +120,12 @@ final class TunnelSettings {
             case "keyFile" -> privateKey(readKeyFile(Path.of(text)));
             case "peers", "serverKey" -> peers.add(publicKey(text, where));
             case "pool" -> pool = cidr(text, where, 1, 30, "a network of at least 4 addresses, such as 10.8.0.0/24");
+            case "pool6" -> pool6 = cidr6(text, where, 64, 120, "an IPv6 network written without host bits, such as"
+                    + " 2001:db8:7e::/64");
             case "egress" -> egress = matching(text, INTERFACE, where, "an interface name such as eth0");
-            case "routes" -> routes.add(cidr(text, where, 0, 32, "a network such as 10.0.0.0/8, or 0.0.0.0/0 for all"));
+            case "routes" -> routes.add(text.contains(":")
+                    ? cidr6(text, where, 0, 128, "an IPv6 network such as 2001:db8::/32, or ::/0 for all of IPv6")
+                    : cidr(text, where, 0, 32, "a network such as 10.0.0.0/8, or 0.0.0.0/0 for all"));
             case "pushRoutes" -> pushRoutes.add(cidr(text, where, 0, 32, "a network such as 10.0.0.0/8"));
             case "dns" -> dns.add(address(text, where));
             case "ciphers" -> ciphers.add(matching(text, PLUGIN, where, "a cipher suite name such as aes-256-gcm"));
@@ -170,7 +177,7 @@ final class TunnelSettings {
                     : "key mode needs " + spelling.of("serverKey") + " (the server's public key)");
         }
         TunnelSpec spec = TunnelSpec.builder(name, role).host(host).port(port).password(password).privateKey(privateKey)
-                .peerPublicKeys(peers).pool(pool).egress(egress).routes(routes).pushRoutes(pushRoutes).dns(dns).mtu(mtu)
+                .peerPublicKeys(peers).pool(pool).pool6(pool6).egress(egress).routes(routes).pushRoutes(pushRoutes).dns(dns).mtu(mtu)
                 .tunName(tun).transport(transport).tunBackend(tunBackend).netconf(netconf).ciphers(ciphers)
                 .handshakeTimeoutSeconds(timeout).noDns(noDns).killSwitch(killSwitch).allowLan(allowLan).build();
         password = null;
@@ -236,6 +243,34 @@ final class TunnelSettings {
         }
         throw bad(where, text, "is not allowed; expected " + expected + " (prefix length " + minPrefix + " to "
                 + maxPrefix + ")");
+    }
+
+    /** An IPv6 network; the engine parses the address itself (strictly), this checks its shape and prefix length. */
+    private static String cidr6(String text, String where, int minPrefix, int maxPrefix, String expected) {
+        int slash = text.indexOf('/');
+        if (slash > 1 && text.substring(0, slash).matches("[0-9A-Fa-f:]{2,39}") && text.indexOf(':') < slash
+                && DIGITS.matcher(text.substring(slash + 1)).matches()) {
+            int prefix = Integer.parseInt(text.substring(slash + 1));
+            if (prefix >= minPrefix && prefix <= maxPrefix && validIpv6(text.substring(0, slash), prefix)) return text;
+        }
+        throw bad(where, text, "is not allowed; expected " + expected + " (prefix length " + minPrefix + " to "
+                + maxPrefix + ")");
+    }
+
+    /** A literal the JDK takes as IPv6 (never a name: only hex digits and colons reach here) without host bits. */
+    private static boolean validIpv6(String literal, int prefix) {
+        byte[] address;
+        try {
+            java.net.InetAddress parsed = java.net.InetAddress.getByName(literal);
+            if (!(parsed instanceof java.net.Inet6Address)) return false;
+            address = parsed.getAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+        for (int bit = prefix; bit < 128; bit++) {
+            if ((address[bit / 8] & 0x80 >>> bit % 8) != 0) return false;
+        }
+        return true;
     }
 
     private static boolean isIpv4(String text) {

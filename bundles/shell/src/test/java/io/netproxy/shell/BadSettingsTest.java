@@ -33,6 +33,14 @@ class BadSettingsTest {
             SERVER | pool       | 10.8.0.0       | such as 10.8.0.0/24
             SERVER | pool       | 300.8.0.0/24   | such as 10.8.0.0/24
             SERVER | pushRoutes | 10.0.0.0/33    | prefix length 0 to 32
+            SERVER | pool6      | 2001:db8:7e::/48 | prefix length 64 to 120
+            SERVER | pool6      | 2001:db8:7e::1/64 | written without host bits
+            SERVER | pool6      | 10.8.0.0/64    | an IPv6 network
+            SERVER | pool6      | 2001:db8::g/64 | an IPv6 network
+            CLIENT | pool6      | 2001:db8:7e::/64 | applies to a server only
+            CLIENT | routes     | 2001:db8::/129 | prefix length 0 to 128
+            CLIENT | routes     | 2001:db8::1/32 | an IPv6 network such as 2001:db8::/32
+            CLIENT | routes     | ::ffff:10.0.0.0/104 | an IPv6 network
             SERVER | dns        | 1.1.1          | IPv4 address
             SERVER | egress     | eth0 eth1      | an interface name
             SERVER | peers      | not-base64!    | not base64

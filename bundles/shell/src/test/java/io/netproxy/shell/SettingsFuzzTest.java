@@ -41,7 +41,7 @@ class SettingsFuzzTest {
     private static final Pattern DOTTED = Pattern.compile("([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})");
 
     @DictionaryEntries({"role", "server", "client", "name", "host", "bind", "port", "passwordFile", "keyFile", "peers",
-        "serverKey", "pool", "egress", "routes", "pushRoutes", "dns", "ciphers", "mtu", "timeout", "tun", "transport",
+        "serverKey", "pool", "pool6", "egress", "routes", "pushRoutes", "dns", "ciphers", "mtu", "timeout", "tun", "transport",
         "tunBackend", "netconf", "noDns", " = ", "${dir}/password", "${dir}/key", "${dir}/empty", "${dir}/not-a-key",
         "--password-file", "--key", "--peer", "--server-key", "--pool", "--route", "--push-route", "--dns", "--mtu",
         "--port", "--no-dns", "10.8.0.0/24", "0.0.0.0/0", "192.0.2.53", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="})
@@ -132,7 +132,11 @@ class SettingsFuzzTest {
             assertTrue(spec.handshakeTimeoutSeconds() >= 0 && spec.handshakeTimeoutSeconds() <= TunnelSettings.MAX_TIMEOUT_SECONDS);
             assertTrue(spec.password() == null ^ spec.privateKey() == null, "one secret");
             if (spec.pool() != null) assertCidr(spec.pool(), 1, 30);
-            spec.routes().forEach(route -> assertCidr(route, 0, 32));
+            if (spec.pool6() != null) assertCidr6(spec.pool6(), 64, 120);
+            spec.routes().forEach(route -> {
+                if (route.contains(":")) assertCidr6(route, 0, 128);
+                else assertCidr(route, 0, 32);
+            });
             spec.pushRoutes().forEach(route -> assertCidr(route, 0, 32));
             spec.dns().forEach(SettingsFuzzTest::assertAddress);
             if (spec.role() == TunnelSpec.Role.SERVER && spec.host() != null) assertAddress(spec.host());
@@ -146,6 +150,21 @@ class SettingsFuzzTest {
         int slash = text.indexOf('/');
         assertTrue(slash > 0, text);
         assertAddress(text.substring(0, slash));
+        String prefix = text.substring(slash + 1);
+        assertTrue(prefix.matches("[0-9]{1,9}"), () -> "accepted '" + text + "' as a network");
+        int length = Integer.parseInt(prefix);
+        assertTrue(length >= minPrefix && length <= maxPrefix, text);
+    }
+
+    /** ASCII hex digits and colons that the JDK reads as an IPv6 address, and a prefix length in range. */
+    private static void assertCidr6(String text, int minPrefix, int maxPrefix) {
+        int slash = text.indexOf('/');
+        assertTrue(slash > 0 && text.substring(0, slash).matches("[0-9A-Fa-f:]+"), () -> "accepted '" + text + "' as an IPv6 network");
+        try {
+            assertTrue(java.net.InetAddress.getByName(text.substring(0, slash)) instanceof java.net.Inet6Address, text);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError("accepted '" + text + "', which is no IPv6 address", e);
+        }
         String prefix = text.substring(slash + 1);
         assertTrue(prefix.matches("[0-9]{1,9}"), () -> "accepted '" + text + "' as a network");
         int length = Integer.parseInt(prefix);

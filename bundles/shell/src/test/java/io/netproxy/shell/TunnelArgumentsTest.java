@@ -90,6 +90,18 @@ class TunnelArgumentsTest {
         assertEquals(TunnelSpec.DEFAULT_PORT, spec.port());
         assertEquals(TunnelSettings.DEFAULT_POOL, spec.pool());
         assertEquals("server", spec.name());
+        assertEquals(null, spec.pool6(), "IPv4 only unless asked");
+    }
+
+    @Test
+    void aServerTakesAnIpv6PoolAndAClientIpv6Routes() throws IOException {
+        TunnelSpec server = TunnelArguments.parse(TunnelSpec.Role.SERVER, List.of("--pool6", "2001:db8:7e::/64"),
+                "pw".toCharArray());
+        assertEquals("2001:db8:7e::/64", server.pool6());
+        TunnelSpec client = TunnelArguments.parse(TunnelSpec.Role.CLIENT,
+                List.of("198.51.100.1", "--route", "0.0.0.0/0", "--route", "::/0", "--route", "2001:DB8:1::/48"),
+                "pw".toCharArray());
+        assertEquals(List.of("0.0.0.0/0", "::/0", "2001:DB8:1::/48"), client.routes());
     }
 
     @Test

@@ -17,7 +17,8 @@ import java.util.Map;
  * the host's), so that the configurator changes that namespace as it would the one of a netproxy instance. It makes
  * the subclass through its no-argument constructor, the configurator through
  * {@link NetworkConfiguratorContract#newConfigurator(Path)}, and then takes one command a line on stdin:
- * {@code describe}, {@code apply ID server}, {@code apply ID client ROUTE,...}, {@code killswitch ID lan|nolan} (whose
+ * {@code describe} (class, name, whether it carries IPv6 inside), {@code apply ID server}, {@code apply ID server6} (a
+ * dual-stack server), {@code apply ID client ROUTE,...}, {@code killswitch ID lan|nolan} (whose
  * handle {@code close ks:ID} closes), {@code close ID}, {@code recover}, {@code cleanup}.
  * It answers each with one line: {@code OK} and what the configurator said, or {@code ERR} and the exception.
  *
@@ -40,11 +41,14 @@ public final class ConfiguratorDriver {
             String[] words = line.split(" ");
             try {
                 List<String> answer = switch (words[0]) {
-                    case "describe" -> List.of(configurator.getClass().getName(), configurator.name());
+                    case "describe" -> List.of(configurator.getClass().getName(), configurator.name(),
+                            configurator.supportsIpv6Inside() ? "ipv6" : "ipv4");
                     case "apply" -> {
-                        AppliedNetworkPlan plan = configurator.apply(words[2].equals("server")
-                                ? NetworkConfiguratorContract.serverPlan(words[1])
-                                : NetworkConfiguratorContract.clientPlan(words[1], List.of(words[3].split(","))));
+                        AppliedNetworkPlan plan = configurator.apply(switch (words[2]) {
+                            case "server" -> NetworkConfiguratorContract.serverPlan(words[1]);
+                            case "server6" -> NetworkConfiguratorContract.dualStackServerPlan(words[1]);
+                            default -> NetworkConfiguratorContract.clientPlan(words[1], List.of(words[3].split(",")));
+                        });
                         applied.put(words[1], plan);
                         yield plan.describe();
                     }

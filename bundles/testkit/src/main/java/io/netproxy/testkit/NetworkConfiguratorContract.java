@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netproxy.api.KillSwitch;
 import io.netproxy.api.NetworkConfigurator;
@@ -31,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * in a new process reverts them, and a second recover finds nothing to do. A full-tunnel client plan drops IPv6
  * egress, which the tunnel does not carry, and a split one leaves it alone. A client's kill switch drops what would
  * leave outside the tunnel, IPv4 and IPv6, lets the tunnel, the server, loopback and (when asked) the LAN through,
- * survives a {@code kill -9} and the next {@code recover()}, and goes with {@code cleanup()} or when closed.
+ * survives a {@code kill -9} and the next {@code recover()}, and goes with {@code cleanup()} or when closed. A
+ * configurator that {@linkplain NetworkConfigurator#supportsIpv6Inside() carries IPv6 inside} also forwards and
+ * masquerades a server's IPv6 pool and routes a client's IPv6 networks through the tunnel, and reverts that too.
  *
  * <p>Everything runs in a network namespace the contract creates for the test (an uplink with a default route
  * via 192.0.2.1, a TUN device {@value #TUN}, a few rules of "the user") and deletes afterwards. The configurator
@@ -54,6 +57,7 @@ public abstract class NetworkConfiguratorContract {
     /** Routed into the TUN device by the tests that need it. */
     private static final String THROUGH_TUNNEL = "198.18.50.1";
     private static final String POOL = "198.18.100.0/24";
+    private static final String POOL6 = "2001:db8:7e::/64";
     /** A route of "the user" that a client plan also asks for. */
     private static final String USERS_ROUTE = "198.18.200.0/24";
     private static final List<String> SYSCTLS = List.of("net.ipv4.ip_forward", "net.ipv4.conf.all.forwarding",
@@ -73,6 +77,10 @@ public abstract class NetworkConfiguratorContract {
 
     static NetworkPlan serverPlan(String tunnelId) {
         return new NetworkPlan(tunnelId, Role.SERVER, TUN, POOL, null, null, List.of(), List.of());
+    }
+
+    static NetworkPlan dualStackServerPlan(String tunnelId) {
+        return new NetworkPlan(tunnelId, Role.SERVER, TUN, POOL, POOL6, null, null, List.of(), List.of());
     }
 
     static NetworkPlan clientPlan(String tunnelId, List<String> routes) {
@@ -107,7 +115,10 @@ public abstract class NetworkConfiguratorContract {
         if (HostPrerequisites.onPath("ip6tables")) {
             // The kill switch jumps from ip6tables' OUTPUT and FORWARD too. iptables-nft makes a table or built-in
             // chain at its first use and leaves it, empty, when the last rule goes: "the user's" rules make them first.
+            // A dual-stack server's chains jump from the nat and mangle tables as well.
             namespace.inside("ip6tables", "-A", "FORWARD", "-s", "2001:db8:203::/48", "-j", "DROP");
+            namespace.inside("ip6tables", "-t", "nat", "-A", "POSTROUTING", "-s", "2001:db8:203::/48", "-j", "RETURN");
+            namespace.inside("ip6tables", "-t", "mangle", "-A", "FORWARD", "-s", "2001:db8:203::/48", "-j", "RETURN");
             namespace.inside("ip6tables", "-A", "OUTPUT", "-p", "tcp", "--dport", "25", "-j", "DROP");
         }
         awaitSettledIpv6();
@@ -169,6 +180,33 @@ public abstract class NetworkConfiguratorContract {
     }
 
     @Test
+    void aDualStackServerPlanForwardsAndMasqueradesIpv6AndClosingItLeavesTheNamespaceAsBefore() throws Exception {
+        try (Driver driver = new Driver()) {
+            assumeTrue(driver.carriesIpv6Inside(), "the configurator carries IPv4 only inside the tunnel");
+            driver.ok("apply kit-server6 server6");
+            assertEquals("1", namespace.inside("sysctl", "-n", "net.ipv6.conf.all.forwarding").strip());
+            assertEquals("1", namespace.inside("sysctl", "-n", "net.ipv4.ip_forward").strip());
+            assertTrue(snapshot().contains(POOL6), "a rule names the IPv6 pool");
+            driver.ok("close kit-server6");
+            assertEquals(before, snapshot(), "closing the plan reverts everything it did");
+        }
+    }
+
+    @Test
+    void aDualStackClientPlanRoutesIpv6ThroughTheTunnelAndClosingItLeavesTheNamespaceAsBefore() throws Exception {
+        try (Driver driver = new Driver()) {
+            assumeTrue(driver.carriesIpv6Inside(), "the configurator carries IPv4 only inside the tunnel");
+            driver.ok("apply kit-client6 client 0.0.0.0/0,::/0");
+            assertTrue(namespace.inside("ip", "-6", "route", "get", ELSEWHERE_IPV6).contains("dev " + TUN),
+                    "IPv6 goes through the tunnel");
+            assertTrue(namespace.inside("ip", "-4", "route", "get", ELSEWHERE).contains("dev " + TUN));
+            driver.ok("close kit-client6");
+            assertEquals(before, snapshot());
+            assertAllLeave("after the tunnel", ELSEWHERE_IPV6);
+        }
+    }
+
+    @Test
     void aSplitTunnelLeavesIpv6Alone() throws Exception {
         try (Driver driver = new Driver()) {
             driver.ok("apply kit-split client 198.18.50.0/24");
@@ -192,7 +230,7 @@ public abstract class NetworkConfiguratorContract {
     @Test
     void recoverAfterAKilledProcessRevertsItsPlans() throws Exception {
         try (Driver crashing = new Driver()) {
-            crashing.ok("apply kit-crash-server server");
+            crashing.ok("apply kit-crash-server " + (crashing.carriesIpv6Inside() ? "server6" : "server"));
             crashing.ok("apply kit-crash-client client 0.0.0.0/0");
             crashing.kill();
         }
@@ -323,6 +361,10 @@ public abstract class NetworkConfiguratorContract {
             String answer = answers.readLine();
             if (answer == null) fail("the configurator's JVM ended during '" + command + "' (see its stderr above)");
             return answer;
+        }
+
+        boolean carriesIpv6Inside() throws IOException {
+            return ok("describe").endsWith(ConfiguratorDriver.SEPARATOR + "ipv6");
         }
 
         /** Sends a command that must succeed and returns what the configurator said. */

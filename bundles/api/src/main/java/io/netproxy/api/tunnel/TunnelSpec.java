@@ -22,6 +22,7 @@ public final class TunnelSpec {
     private final byte[] privateKey;
     private final List<byte[]> peerPublicKeys;
     private final String pool;
+    private final String pool6;
     private final String egress;
     private final List<String> routes;
     private final List<String> pushRoutes;
@@ -50,6 +51,7 @@ public final class TunnelSpec {
         if (b.role == Role.CLIENT && (b.host == null || b.host.isBlank())) {
             throw new IllegalArgumentException("a client needs the server's host");
         }
+        if (b.pool6 != null && b.role != Role.SERVER) throw new IllegalArgumentException("an IPv6 pool is for servers");
         if (b.killSwitch && b.role != Role.CLIENT) throw new IllegalArgumentException("a kill switch is for clients");
         if (b.allowLan && !b.killSwitch) throw new IllegalArgumentException("allowing the LAN needs the kill switch");
         this.name = b.name;
@@ -60,6 +62,7 @@ public final class TunnelSpec {
         this.privateKey = b.privateKey;
         this.peerPublicKeys = List.copyOf(b.peerPublicKeys);
         this.pool = b.pool;
+        this.pool6 = b.pool6;
         this.egress = b.egress;
         this.routes = List.copyOf(b.routes);
         this.pushRoutes = List.copyOf(b.pushRoutes);
@@ -90,6 +93,7 @@ public final class TunnelSpec {
         b.privateKey = privateKey;
         b.peerPublicKeys = peerPublicKeys;
         b.pool = pool;
+        b.pool6 = pool6;
         b.egress = egress;
         b.routes = routes;
         b.pushRoutes = pushRoutes;
@@ -132,6 +136,15 @@ public final class TunnelSpec {
      * ({@code 10.8.0.254/24}), else the first one.
      */
     public String pool() { return pool; }
+
+    /**
+     * Server: the IPv6 prefix the tunnel carries IPv6 in ({@code 2001:db8:7e::/64}), or null for IPv4 only. Each
+     * address in it is the prefix plus the host part of an IPv4 one of {@link #pool()}: a client's IPv6 address follows
+     * its IPv4 lease and the server's follows its own.
+     *
+     * @since 1.2
+     */
+    public String pool6() { return pool6; }
 
     /** Server: interface to NAT out of, or null to take the default route's. */
     public String egress() { return egress; }
@@ -198,7 +211,7 @@ public final class TunnelSpec {
     @Override
     public String toString() {
         return "TunnelSpec[" + name + " " + role + " " + (host == null ? "*" : host) + ":" + port
-                + (password != null ? " password" : " key") + " pool=" + pool + " routes=" + routes + "]";
+                + (password != null ? " password" : " key") + " pool=" + pool + (pool6 != null ? " pool6=" + pool6 : "") + " routes=" + routes + "]";
     }
 
     /** Collects a spec's settings; {@link #build()} checks them together. Not thread-safe. */
@@ -211,6 +224,7 @@ public final class TunnelSpec {
         private byte[] privateKey;
         private List<byte[]> peerPublicKeys = List.of();
         private String pool;
+        private String pool6;
         private String egress;
         private List<String> routes = List.of();
         private List<String> pushRoutes = List.of();
@@ -244,6 +258,9 @@ public final class TunnelSpec {
         public Builder peerPublicKeys(List<byte[]> keys) { this.peerPublicKeys = orEmpty(keys); return this; }
 
         public Builder pool(String pool) { this.pool = pool; return this; }
+
+        /** @since 1.2 */
+        public Builder pool6(String pool6) { this.pool6 = pool6; return this; }
 
         public Builder egress(String egress) { this.egress = egress; return this; }
 

@@ -2,13 +2,13 @@ package io.netproxy.engine.protocol;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Messages from a responder to its initiator inside the data channel (PROTOCOL.md section 7.1): the plaintext of a
- * data message whose first byte is 0, which no IP packet has (its version nibble is 4 or 6). They are therefore as
- * authenticated as the data they travel with, and a peer that does not know one drops it like any other
- * non-IP packet.
+ * Messages between the peers inside the data channel (PROTOCOL.md section 7.1): the plaintext of a data message whose
+ * first byte is 0, which no IP packet has (its version nibble is 4 or 6). They are therefore as authenticated as the
+ * data they travel with, and a peer that does not know one drops it like any other packet it cannot use.
  */
 public final class ControlMessages {
     /** The first plaintext byte that marks a control message. */
@@ -17,8 +17,18 @@ public final class ControlMessages {
     public static final int HANDSHAKE_NOW = 1;
     /** The responder listens on these transports only from now on: {@code count(1) (length(1) name)*}. */
     public static final int TRANSPORTS = 2;
+    /** From the initiator: send me your IPv6 settings. No body. */
+    public static final int IPV6_REQUEST = 3;
+    /**
+     * The responder's answer to {@link #IPV6_REQUEST}: an empty body when it carries no IPv6, else
+     * {@code client(16) prefix(1) server(16) count(1) count × (network(16) prefix(1))}; bytes after that are for later
+     * versions and ignored.
+     */
+    public static final int IPV6_SETTINGS = 4;
 
     static final int MAX_TRANSPORTS = 8;
+    private static final int IPV6_FIXED_LENGTH = 2 + 16 + 1 + 16 + 1;
+    private static final int IPV6_NETWORK_LENGTH = 17;
     static final int MAX_NAME_LENGTH = 32;
 
     private ControlMessages() {}
@@ -88,6 +98,49 @@ public final class ControlMessages {
         }
         if (at != end) throw new IllegalArgumentException("bytes after the transport names");
         return names;
+    }
+
+    public static byte[] ipv6Request() {
+        return new byte[] {MARKER, IPV6_REQUEST};
+    }
+
+    /** An {@link #IPV6_SETTINGS} message; {@code settings} null for "no IPv6 here". */
+    public static byte[] ipv6Settings(Ipv6Settings settings) {
+        if (settings == null) return new byte[] {MARKER, IPV6_SETTINGS};
+        List<Ipv6Settings.Network> routes = settings.routes();
+        byte[] message = new byte[IPV6_FIXED_LENGTH + routes.size() * IPV6_NETWORK_LENGTH];
+        message[0] = MARKER;
+        message[1] = IPV6_SETTINGS;
+        System.arraycopy(settings.clientAddress(), 0, message, 2, 16);
+        message[18] = (byte) settings.prefixLength();
+        System.arraycopy(settings.serverAddress(), 0, message, 19, 16);
+        message[35] = (byte) routes.size();
+        int at = IPV6_FIXED_LENGTH;
+        for (Ipv6Settings.Network route : routes) {
+            System.arraycopy(route.address(), 0, message, at, 16);
+            message[at + 16] = (byte) route.prefixLength();
+            at += IPV6_NETWORK_LENGTH;
+        }
+        return message;
+    }
+
+    /**
+     * The settings of an {@link #IPV6_SETTINGS} message, or null for "no IPv6 here".
+     *
+     * @throws IllegalArgumentException when the body breaks the format (a peer's bug: the message is dropped)
+     */
+    public static Ipv6Settings parseIpv6Settings(byte[] buf, int off, int len) {
+        if (len == 2) return null;
+        if (len < IPV6_FIXED_LENGTH) throw new IllegalArgumentException("IPv6 settings cut short");
+        int count = buf[off + 35] & 0xFF;
+        if (count > Ipv6Settings.MAX_ROUTES) throw new IllegalArgumentException("IPv6 route count " + count);
+        if (len < IPV6_FIXED_LENGTH + count * IPV6_NETWORK_LENGTH) throw new IllegalArgumentException("IPv6 routes cut short");
+        List<Ipv6Settings.Network> routes = new ArrayList<>();
+        for (int i = 0, at = off + IPV6_FIXED_LENGTH; i < count; i++, at += IPV6_NETWORK_LENGTH) {
+            routes.add(new Ipv6Settings.Network(Arrays.copyOfRange(buf, at, at + 16), buf[at + 16] & 0xFF));
+        }
+        return new Ipv6Settings(Arrays.copyOfRange(buf, off + 2, off + 18), buf[off + 18] & 0xFF,
+                Arrays.copyOfRange(buf, off + 19, off + 35), routes);
     }
 
     private static boolean validName(String name) {

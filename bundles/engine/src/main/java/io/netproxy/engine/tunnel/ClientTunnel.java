@@ -10,6 +10,7 @@ import io.netproxy.api.tunnel.PeerStatus;
 import io.netproxy.api.tunnel.TunnelSpec;
 import io.netproxy.api.tunnel.TunnelStatus;
 import io.netproxy.engine.protocol.ControlMessages;
+import io.netproxy.engine.protocol.Ipv6Settings;
 import io.netproxy.engine.protocol.CookieJar;
 import io.netproxy.engine.protocol.HandshakeException;
 import io.netproxy.engine.protocol.InitiationPayload;
@@ -51,6 +52,10 @@ public final class ClientTunnel extends Tunnel {
     static final long PROBE_INTERVAL_NANOS = 10 * SECOND;
     static final long COOKIE_RETRY_SPACING_NANOS = SECOND;
     private static final long NEVER = Long.MIN_VALUE;
+    /** How often a session asks for the IPv6 settings when no answer comes (an older server never answers). */
+    static final int IPV6_ASKS_PER_SESSION = 3;
+    /** The least time connect waits for the IPv6 settings before it sets the host up without them. */
+    static final long IPV6_WAIT_MIN_NANOS = 100_000_000L;
 
     private final Identities identities;
     private final InetSocketAddress server;
@@ -93,6 +98,15 @@ public final class ClientTunnel extends Tunnel {
     private final boolean allowLan;
     /** What the server pushed in the latest handshake that the TUN device and routes are set up for. */
     private volatile ResponsePayload configuration;
+    /** The server's latest IPv6 settings (null: it carries no IPv6, or has not said) and those the host is set up for. */
+    private volatile Ipv6Settings ipv6Wanted;
+    private volatile Ipv6Settings ipv6Applied;
+    /** Completes at the server's first answer about IPv6, which connect waits for a little. */
+    private final CompletableFuture<Void> ipv6Heard = new CompletableFuture<>();
+    /** The session whose request for IPv6 settings is unanswered, and how often it asked. Timer thread. */
+    private Session ipv6AskedOn;
+    private int ipv6Asks;
+    private volatile long lastHandshakeNanos;
 
     private ClientTunnel(TunnelSpec spec, Plugins plugins, Identities identities, InetSocketAddress server) {
         super(spec, plugins);
@@ -161,10 +175,13 @@ public final class ClientTunnel extends Tunnel {
         } catch (ExecutionException e) {
             throw new IOException("handshake failed: " + e.getCause().getMessage(), e.getCause());
         }
+        awaitIpv6Settings(session);
         configureHost(configuration);
         startTunReader();
         timer.execute(() -> sendKeepalive(session));
         state = "connected";
+        // settings that came after the host was set up
+        timer.execute(this::followIpv6);
         log.info("tunnel {}: connected to {} as {} on {}, {} over {}", name, format(server), tunAddress, tun.name(),
                 session.suite().name(), session.peerAddress().carrier().transport().name());
     }
@@ -175,15 +192,85 @@ public final class ClientTunnel extends Tunnel {
     }
 
     /**
+     * Asks for the IPv6 settings and waits for the answer a little (3 handshake round trips, at least
+     * {@link #IPV6_WAIT_MIN_NANOS}), so that a dual-stack tunnel comes up in one step; an older server does not answer,
+     * and costs this wait. Nothing is asked when the configurator cannot carry IPv6.
+     */
+    private void awaitIpv6Settings(Session session) throws IOException {
+        if (!netconf.supportsIpv6Inside()) return;
+        timer.execute(() -> askForIpv6(session));
+        long waitNanos = Math.max(3 * lastHandshakeNanos, IPV6_WAIT_MIN_NANOS);
+        try {
+            ipv6Heard.get(waitNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            log.info("tunnel {}: no answer about IPv6 from {} within {} ms; IPv4 only unless one comes", name,
+                    format(server), waitNanos / 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while connecting");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("never completed exceptionally", e);
+        }
+    }
+
+    /** Asks the server for its IPv6 settings on {@code session}, the first of a few times. Timer thread. */
+    private void askForIpv6(Session session) {
+        if (!running || session != current || !netconf.supportsIpv6Inside()) return;
+        ipv6AskedOn = session;
+        ipv6Asks = 1;
+        sendControl(session, ControlMessages.ipv6Request());
+    }
+
+    /** Asks again while the current session's request is unanswered, a few times. Timer thread. */
+    private void askForIpv6Again() {
+        Session asked = ipv6AskedOn;
+        if (asked == null || asked != current) return;
+        if (ipv6Asks >= IPV6_ASKS_PER_SESSION) {
+            ipv6AskedOn = null;
+            return;
+        }
+        ipv6Asks++;
+        sendControl(asked, ControlMessages.ipv6Request());
+    }
+
+    /** The server's IPv6 settings, null for none. Reader thread. */
+    private void ipv6Answered(Ipv6Settings settings) {
+        ipv6Wanted = settings;
+        ipv6Heard.complete(null);
+        timer.execute(() -> {
+            ipv6AskedOn = null;
+            followIpv6();
+        });
+    }
+
+    /** Rebuilds the device and routes when the server's IPv6 settings are not those the host is set up for. */
+    private synchronized void followIpv6() {
+        if (!running || !("connected".equals(state) || "reconnecting".equals(state))) return;
+        Ipv6Settings wanted = ipv6Wanted;
+        if (java.util.Objects.equals(wanted, ipv6Applied)) return;
+        log.info("tunnel {}: the server's IPv6 settings are now {} (were {}); rebuilding the TUN device and routes", name,
+                wanted == null ? "none" : wanted, ipv6Applied == null ? "none" : ipv6Applied);
+        replaceDevice(tun);
+    }
+
+    /**
      * Opens the TUN device with the pushed address, routes the pushed (or chosen) networks through it and has the
      * host resolve names with the pushed DNS servers (unless it keeps its own).
      */
     private void configureHost(ResponsePayload pushed) throws IOException {
         int mtu = mtuOverride > 0 ? mtuOverride : pushed.mtu();
         String address = Ipv4.format(Ipv4.fromBytes(pushed.clientAddress())) + "/" + pushed.prefixLength();
-        tun = tunBackend.open(new TunSettings(tunName, mtu, List.of(address), false));
-        List<String> routes = routeOverride.isEmpty()
-                ? pushed.routes().stream().map(ClientTunnel::cidr).toList() : routeOverride;
+        Ipv6Settings ipv6 = netconf.supportsIpv6Inside() ? ipv6Wanted : null;
+        List<String> addresses = ipv6 == null ? List.of(address) : List.of(address, ipv6.clientCidr());
+        tun = tunBackend.open(new TunSettings(tunName, mtu, addresses, false));
+        List<String> routes = new ArrayList<>();
+        if (routeOverride.isEmpty()) {
+            pushed.routes().forEach(route -> routes.add(cidr(route)));
+            if (ipv6 != null) ipv6.routes().forEach(route -> routes.add(route.toString()));
+        } else {
+            // IPv6 routes of the user's own only where the tunnel carries IPv6
+            routeOverride.stream().filter(route -> ipv6 != null || !route.contains(":")).forEach(routes::add);
+        }
         if (killSwitch) {
             // before the routes: from here on nothing leaves outside the tunnel, until stop() or cleanup
             holdKillSwitch(new KillSwitch(name, tun.name(), server.getAddress().getHostAddress(), allowLan));
@@ -191,7 +278,8 @@ public final class ClientTunnel extends Tunnel {
         applyPlan(new NetworkPlan(name, NetworkPlan.Role.CLIENT, tun.name(), null, null,
                 server.getAddress().getHostAddress(), routes, dnsServers(pushed)));
         // status shows the new address only once its routes are in place
-        tunAddress = address;
+        tunAddress = String.join(", ", addresses);
+        ipv6Applied = ipv6;
     }
 
     /**
@@ -299,6 +387,15 @@ public final class ClientTunnel extends Tunnel {
         int type = ControlMessages.type(buf, off, len);
         if (type == ControlMessages.HANDSHAKE_NOW) {
             timer.execute(this::handshakeNow);
+        } else if (type == ControlMessages.IPV6_SETTINGS) {
+            Ipv6Settings settings;
+            try {
+                settings = ControlMessages.parseIpv6Settings(buf, off, len);
+            } catch (IllegalArgumentException e) {
+                drop(Counters.Counter.DROP_MALFORMED, from);
+                return;
+            }
+            ipv6Answered(settings);
         } else if (type == ControlMessages.TRANSPORTS) {
             List<String> names;
             try {
@@ -309,7 +406,7 @@ public final class ClientTunnel extends Tunnel {
             }
             timer.execute(() -> follow(names));
         } else {
-            drop(Counters.Counter.DROP_NOT_IPV4, from);
+            drop(Counters.Counter.DROP_NOT_IP, from);
         }
     }
 
@@ -449,7 +546,8 @@ public final class ClientTunnel extends Tunnel {
             }
         }
         counters.increment(Counters.Counter.HANDSHAKES);
-        counters.handshakeTook(clock.nanoTime() - initiatedNanos);
+        lastHandshakeNanos = clock.nanoTime() - initiatedNanos;
+        counters.handshakeTook(lastHandshakeNanos);
         if (configuration == null) {
             configuration = result.payload();
             firstSession.complete(session);
@@ -458,6 +556,8 @@ public final class ClientTunnel extends Tunnel {
             if (!sameHostConfiguration(configuration, pushed)) timer.execute(() -> reconfigure(pushed));
             // Confirms the new keys to the server, which sends with them only after this.
             timer.execute(() -> sendKeepalive(session));
+            // a restarted or reconfigured server may carry IPv6 differently now
+            timer.execute(() -> askForIpv6(session));
         }
         keepaliveSeconds = Math.max(0, result.payload().keepaliveSeconds());
     }
@@ -502,14 +602,25 @@ public final class ClientTunnel extends Tunnel {
     }
 
     @Override
-    protected Session route(int destination) {
+    protected Session route(byte[] buf, int off) {
+        if ((buf[off] & 0xF0) == 0x60 && !routesIpv6(Ipv6.destinationHigh(buf, off))) return null;
         Session session = current;
         // Without a fresh session the packet is dropped, not leaked.
         return session != null && !expired(session) ? session : null;
     }
 
+    /**
+     * Whether an IPv6 destination goes through the tunnel: only when it carries IPv6, and never link-local or
+     * multicast (the TUN device's own router solicitations and the like).
+     */
+    private boolean routesIpv6(long destinationHigh) {
+        int top = (int) (destinationHigh >>> 48);
+        return ipv6Applied != null && (top & 0xFF00) != 0xFF00 && (top & 0xFFC0) != 0xFE80;
+    }
+
+    /** The server is the client's only peer; what it forwards may come from anywhere. */
     @Override
-    protected boolean acceptsSource(Session session, int source) {
+    protected boolean acceptsSource(Session session, byte[] buf, int off) {
         return true;
     }
 
@@ -517,6 +628,7 @@ public final class ClientTunnel extends Tunnel {
     @Override
     void tick() {
         retryWithCookie();
+        askForIpv6Again();
         long now = clock.nanoTime();
         Session session = current;
         boolean retryDue = pending != null && now - lastInitiationNanos > retryAfterNanos();
@@ -662,12 +774,18 @@ public final class ClientTunnel extends Tunnel {
         List<PeerStatus> peers = new ArrayList<>();
         if (s != null) {
             peers.add(traffic.into(PeerStatus.builder()).publicKey(s.peer().publicKey()).endpoint(s.peerAddress().toString())
-                    .tunnelAddress(configuration == null ? null
-                            : Ipv4.format(Ipv4.fromBytes(configuration.serverTunnelAddress())))
+                    .tunnelAddress(configuration == null ? null : serverTunnelAddresses())
                     .cipher(s.suite().name()).lastHandshakeEpochMs(s.createdEpochMs()).build());
         }
         return statusBuilder().tunAddress(tunAddress).endpoint(format(server))
                 .transport(active == null ? "-" : active.transport().name())
                 .publicKey(identities.passwordMode() ? null : identities.publicKeyBase64()).peers(peers).build();
+    }
+
+    /** The server's tunnel addresses: IPv4, and IPv6 while the tunnel carries it. */
+    private String serverTunnelAddresses() {
+        String ipv4 = Ipv4.format(Ipv4.fromBytes(configuration.serverTunnelAddress()));
+        Ipv6Settings ipv6 = ipv6Applied;
+        return ipv6 == null ? ipv4 : ipv4 + ", " + Ipv6.format(ipv6.serverAddress());
     }
 }

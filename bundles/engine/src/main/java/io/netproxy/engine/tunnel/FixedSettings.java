@@ -34,7 +34,7 @@ final class FixedSettings {
 
     static FixedSettings of(TunnelSpec spec) {
         return new FixedSettings(Arrays.asList(spec.name(), spec.role(), spec.host(), spec.port(), secretMac(spec),
-                spec.peerPublicKeys().stream().map(Base64.getEncoder()::encodeToString).toList(), spec.pool(),
+                spec.peerPublicKeys().stream().map(Base64.getEncoder()::encodeToString).toList(), spec.pool(), spec.pool6(),
                 spec.egress(), spec.routes(), spec.noDns(), spec.killSwitch(), spec.allowLan(), spec.mtu(), spec.tunName(), spec.handshakeTimeoutSeconds()));
     }
 

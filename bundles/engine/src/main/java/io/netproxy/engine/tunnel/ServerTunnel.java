@@ -10,6 +10,7 @@ import io.netproxy.api.tunnel.TunnelSpec;
 import io.netproxy.api.tunnel.TunnelStatus;
 import io.netproxy.engine.protocol.ControlMessages;
 import io.netproxy.engine.protocol.HandshakeException;
+import io.netproxy.engine.protocol.Ipv6Settings;
 import io.netproxy.engine.protocol.Responder;
 import io.netproxy.engine.protocol.ResponsePayload;
 import io.netproxy.engine.protocol.Route;
@@ -68,7 +69,7 @@ public final class ServerTunnel extends Tunnel {
         super(spec, plugins);
         this.identities = identities;
         this.responder = new Responder(identities.local(), identities.psk(), identities::allows, identities.passwordMode());
-        this.pool = new AddressPool(spec.pool());
+        this.pool = new AddressPool(spec.pool(), spec.pool6());
         this.sessionByAddress = new AtomicReferenceArray<>(pool.size());
         this.listen = spec.host() == null ? new InetSocketAddress(spec.port()) : new InetSocketAddress(spec.host(), spec.port());
         this.mtu = spec.mtu() > 0 ? spec.mtu() : plugins.tunables().defaultMtu();
@@ -113,13 +114,25 @@ public final class ServerTunnel extends Tunnel {
         }
     }
 
-    /** The device with the pool's server address, forwarded and NATed by the host's network plan. */
+    /** The device with the pool's server addresses, forwarded and NATed by the host's network plan. */
     @Override
     protected void openDevice() throws IOException {
-        String tunAddress = Ipv4.format(pool.serverAddress()) + "/" + pool.cidr().prefixLength();
-        tun = tunBackend.open(new TunSettings(tunName, mtu, List.of(tunAddress), false));
-        applyPlan(new NetworkPlan(name, NetworkPlan.Role.SERVER, tun.name(), pool.cidr().toString(), egress, null,
-                List.of(), List.of()));
+        Ipv6.Prefix prefix6 = pool.prefix6();
+        if (prefix6 != null && !netconf.supportsIpv6Inside()) {
+            throw new IOException("the network configurator " + netconf.name() + " cannot carry IPv6 inside the tunnel;"
+                    + " use one that can (iptables, nftables) or leave out the IPv6 pool (--pool6)");
+        }
+        tun = tunBackend.open(new TunSettings(tunName, mtu, tunAddresses(), false));
+        applyPlan(new NetworkPlan(name, NetworkPlan.Role.SERVER, tun.name(), pool.cidr().toString(),
+                prefix6 == null ? null : prefix6.toString(), egress, null, List.of(), List.of()));
+    }
+
+    /** The server's tunnel addresses in CIDR notation: IPv4, and IPv6 when the pool has a prefix for it. */
+    private List<String> tunAddresses() {
+        String ipv4 = Ipv4.format(pool.serverAddress()) + "/" + pool.cidr().prefixLength();
+        Ipv6.Prefix prefix6 = pool.prefix6();
+        if (prefix6 == null) return List.of(ipv4);
+        return List.of(ipv4, Ipv6.format(pool.ipv6(pool.serverAddress())) + "/" + prefix6.length());
     }
 
     @Override
@@ -453,16 +466,37 @@ public final class ServerTunnel extends Tunnel {
     }
 
     @Override
-    protected Session route(int destination) {
-        int slot = pool.slot(destination);
+    protected Session route(byte[] buf, int off) {
+        int slot = (buf[off] & 0xF0) == 0x60
+                ? pool.slot6(Ipv6.destinationHigh(buf, off), Ipv6.destinationLow(buf, off))
+                : pool.slot(Ipv4.destination(buf, off));
         Session session = slot < 0 ? null : sessionByAddress.get(slot);
         // An expired key is no route (send() would refuse it too); the client rekeys well before, unless it is gone.
         return session != null && !expired(session) ? session : null;
     }
 
     @Override
-    protected boolean acceptsSource(Session session, int source) {
-        return source == session.peer().tunnelAddress();
+    protected boolean acceptsSource(Session session, byte[] buf, int off) {
+        int leased = session.peer().tunnelAddress();
+        if ((buf[off] & 0xF0) != 0x60) return Ipv4.source(buf, off) == leased;
+        return pool.slot6(Ipv6.sourceHigh(buf, off), Ipv6.sourceLow(buf, off)) == pool.slot(leased);
+    }
+
+    /** A client asks for its IPv6 settings (PROTOCOL.md 7.1); the other control types are the server's own. */
+    @Override
+    protected void control(Session session, byte[] buf, int off, int len, InetSocketAddress from) {
+        if (ControlMessages.type(buf, off, len) == ControlMessages.IPV6_REQUEST) {
+            sendControl(session, ControlMessages.ipv6Settings(ipv6Settings(session.peer().tunnelAddress())));
+        } else {
+            drop(Counters.Counter.DROP_NOT_IP, from);
+        }
+    }
+
+    /** The IPv6 twin of a client's lease and what to route through the tunnel, or null without an IPv6 pool. */
+    private Ipv6Settings ipv6Settings(int leased) {
+        Ipv6.Prefix prefix6 = pool.prefix6();
+        if (prefix6 == null) return null;
+        return new Ipv6Settings(pool.ipv6(leased), prefix6.length(), pool.ipv6(pool.serverAddress()), pushed.routes6());
     }
 
     /** Keepalives, and forgetting sessions and clients that went quiet. */
@@ -521,11 +555,13 @@ public final class ServerTunnel extends Tunnel {
         for (Client client : clients.values()) {
             Session s = client.current;
             if (s == null) continue;
+            int leased = s.peer().tunnelAddress();
+            String address = Ipv4.format(leased) + (pool.prefix6() == null ? "" : ", " + Ipv6.format(pool.ipv6(leased)));
             peers.add(client.traffic.into(PeerStatus.builder()).publicKey(s.peer().publicKey())
-                    .endpoint(s.peerAddress().toString()).tunnelAddress(Ipv4.format(s.peer().tunnelAddress()))
+                    .endpoint(s.peerAddress().toString()).tunnelAddress(address)
                     .cipher(s.suite().name()).lastHandshakeEpochMs(s.createdEpochMs()).build());
         }
-        return statusBuilder().tunAddress(Ipv4.format(pool.serverAddress()) + "/" + pool.cidr().prefixLength())
+        return statusBuilder().tunAddress(String.join(", ", tunAddresses()))
                 .endpoint(format(listenAddress()))
                 .publicKey(identities.passwordMode() ? null : identities.publicKeyBase64()).peers(peers).build();
     }
@@ -543,13 +579,19 @@ public final class ServerTunnel extends Tunnel {
                 spec.pushRoutes().isEmpty() ? List.of("0.0.0.0/0") : spec.pushRoutes(), spec.dns());
     }
 
-    /** The routes and DNS servers a handshake response carries, and the settings they came from (to compare). */
-    private record Pushed(List<Route> routes, List<byte[]> dns, List<List<String>> given) {
+    /**
+     * The routes and DNS servers a handshake response carries, the IPv6 routes of the IPv6 settings (all of IPv6 in a
+     * full tunnel, else none beyond the pool's own prefix), and the settings they came from (to compare).
+     */
+    private record Pushed(List<Route> routes, List<byte[]> dns, List<Ipv6Settings.Network> routes6,
+                          List<List<String>> given) {
         static Pushed of(TunnelSpec spec) {
             List<String> routes = spec.pushRoutes().isEmpty() ? List.of("0.0.0.0/0") : spec.pushRoutes();
+            boolean fullTunnel = routes.stream().map(Ipv4.Cidr::parse).anyMatch(route -> route.prefixLength() == 0);
+            List<Ipv6Settings.Network> routes6 = fullTunnel ? List.of(Ipv6Settings.Network.EVERYTHING) : List.of();
             Pushed pushed = new Pushed(routes.stream().map(Ipv4.Cidr::parse)
                     .map(c -> new Route(Ipv4.bytes(c.network()), c.prefixLength())).toList(),
-                    spec.dns().stream().map(Ipv4::parse).map(Ipv4::bytes).toList(), List.of(routes, spec.dns()));
+                    spec.dns().stream().map(Ipv4::parse).map(Ipv4::bytes).toList(), routes6, List.of(routes, spec.dns()));
             if (pushed.routes.size() > ResponsePayload.MAX_ROUTES || pushed.dns.size() > ResponsePayload.MAX_DNS) {
                 // Checked when the settings are given, rather than at every handshake later.
                 throw new IllegalArgumentException("a server pushes at most " + ResponsePayload.MAX_ROUTES

@@ -263,6 +263,10 @@ public abstract class Tunnel {
         AppliedNetworkPlan old = network;
         AppliedNetworkPlan oldKillSwitch = killSwitch;
         if (current == null) throw new IOException("the tunnel has no network plan applied yet");
+        if (current.carriesIpv6() && !next.supportsIpv6Inside()) {
+            throw new IOException("the tunnel carries IPv6, which the network configurator " + next.name()
+                    + " cannot; it stays with " + netconf.name());
+        }
         // the kill switch first, so that it never lapses; undone if the plan cannot follow
         AppliedNetworkPlan nextKillSwitch = killSwitchSpec == null ? null : next.applyKillSwitch(killSwitchSpec);
         AppliedNetworkPlan applied;
@@ -332,11 +336,14 @@ public abstract class Tunnel {
     /** Handshake messages (initiation or response) from {@code from} on {@code via}; the buffer is reused after return. */
     protected abstract void handleHandshake(int type, byte[] buf, int off, int len, Carrier via, InetSocketAddress from);
 
-    /** The session to send a packet from the TUN to, or null when nothing routes there or its key has expired. */
-    protected abstract Session route(int destination);
+    /**
+     * The session to send the IPv4 or IPv6 packet at {@code buf[off]} from the TUN to, or null when nothing routes
+     * there or its key has expired.
+     */
+    protected abstract Session route(byte[] buf, int off);
 
-    /** Whether a decrypted packet's source address is one the peer may use. */
-    protected abstract boolean acceptsSource(Session session, int source);
+    /** Whether the source address of the decrypted IPv4 or IPv6 packet at {@code buf[off]} is one the peer may use. */
+    protected abstract boolean acceptsSource(Session session, byte[] buf, int off);
 
     /** Called for each authenticated data message (keepalives too). */
     protected void authenticated(Session session) {}
@@ -473,12 +480,12 @@ public abstract class Tunnel {
             control(session, buf, packetOff, plain, from);
             return;
         }
-        int packetLength = Ipv4.packetLength(buf, packetOff, plain);
+        int packetLength = ipPacketLength(buf, packetOff, plain);
         if (packetLength < 0) {
-            drop(Counters.Counter.DROP_NOT_IPV4, from);
+            drop(Counters.Counter.DROP_NOT_IP, from);
             return;
         }
-        if (!acceptsSource(session, Ipv4.source(buf, packetOff))) {
+        if (!acceptsSource(session, buf, packetOff)) {
             drop(Counters.Counter.DROP_SPOOFED, from);
             return;
         }
@@ -523,10 +530,9 @@ public abstract class Tunnel {
             for (int i = 0; i < count; i++) {
                 byte[] buf = batch.buffer(i);
                 int off = batch.offset(i);
-                int length = Ipv4.packetLength(buf, off, batch.length(i));
+                int length = ipPacketLength(buf, off, batch.length(i));
                 if (length < 0) {
-                    // IPv6 (router solicitations and the like) until the tunnel carries it.
-                    counters.increment(Counters.Counter.DROP_NOT_IPV4);
+                    counters.increment(Counters.Counter.DROP_NOT_IP);
                     continue;
                 }
                 if (length > mtu) {
@@ -534,7 +540,7 @@ public abstract class Tunnel {
                     counters.increment(Counters.Counter.DROP_OVERSIZED);
                     continue;
                 }
-                Session session = route(Ipv4.destination(buf, off));
+                Session session = route(buf, off);
                 if (session == null) {
                     counters.increment(Counters.Counter.DROP_NO_ROUTE);
                     continue;
@@ -593,12 +599,13 @@ public abstract class Tunnel {
         }
     }
 
-    /**
-     * An authenticated control message (PROTOCOL.md section 7.1); only a responder sends them, so a server drops
-     * what it gets.
-     */
-    protected void control(Session session, byte[] buf, int off, int len, InetSocketAddress from) {
-        drop(Counters.Counter.DROP_NOT_IPV4, from);
+    /** An authenticated control message (PROTOCOL.md section 7.1) of the types the other side sends. */
+    protected abstract void control(Session session, byte[] buf, int off, int len, InetSocketAddress from);
+
+    /** Length of the complete IPv4 or IPv6 packet at {@code off}, or -1 when the bytes are neither. */
+    static int ipPacketLength(byte[] buf, int off, int available) {
+        if (available < 1) return -1;
+        return (buf[off] & 0xF0) == 0x60 ? Ipv6.packetLength(buf, off, available) : Ipv4.packetLength(buf, off, available);
     }
 
     /** Sends a control message on the session, from the timer thread, which owns the session's control sealer. */

@@ -10,9 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Control messages as a client decrypts them from a data message (docs/fuzzing.md): the parser rejects a body that
- * breaks the format with an IllegalArgumentException only (the tunnel counts and drops it), and what it accepts is
- * exactly what the encoder writes for those names.
+ * Control messages as a client decrypts them from a data message (docs/fuzzing.md): the parsers reject a body that
+ * breaks the format with an IllegalArgumentException only (the tunnel counts and drops it), and what they accept is
+ * exactly what the encoder writes for it (IPv6 settings: up to the bytes a later version may add).
  */
 class ControlMessagesFuzzTest {
     @FuzzTest
@@ -33,5 +33,23 @@ class ControlMessagesFuzzTest {
         }
         byte[] encoded = ControlMessages.transports(names);
         assertArrayEquals(Arrays.copyOfRange(buf, off + 2, buf.length), Arrays.copyOfRange(encoded, 2, encoded.length));
+    }
+
+    @FuzzTest
+    void ipv6Settings(FuzzedDataProvider data) {
+        int off = data.consumeInt(0, 16);
+        byte[] buf = data.consumeRemainingAsBytes();
+        if (buf.length < off + 2) return;
+        int len = buf.length - off;
+        Ipv6Settings settings;
+        try {
+            settings = ControlMessages.parseIpv6Settings(buf, off, len);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        byte[] encoded = ControlMessages.ipv6Settings(settings);
+        assertTrue(encoded.length <= len, "the settings fill at most the message");
+        assertArrayEquals(Arrays.copyOfRange(buf, off + 2, off + encoded.length), Arrays.copyOfRange(encoded, 2, encoded.length));
+        if (settings == null) assertEquals(2, len, "only an empty body means no IPv6");
     }
 }

@@ -2,7 +2,7 @@ package io.netproxy.engine.tunnel;
 
 import java.util.Random;
 
-/** Valid IPv4/UDP packets for feeding fake TUN devices. */
+/** Valid IPv4/UDP and IPv6/UDP packets for feeding fake TUN devices. */
 final class Packets {
     private Packets() {}
 
@@ -39,6 +39,27 @@ final class Packets {
 
     static byte[] udp(String source, String destination, String text) {
         return udp(source, destination, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** An IPv6 packet carrying a UDP datagram (its checksum left 0: nothing on the way checks it). */
+    static byte[] udp6(String source, String destination, String text) {
+        byte[] payload = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int udpLength = 8 + payload.length;
+        byte[] p = new byte[40 + udpLength];
+        p[0] = 0x60;
+        p[4] = (byte) (udpLength >>> 8);
+        p[5] = (byte) udpLength;
+        p[6] = 17;
+        p[7] = 64;
+        System.arraycopy(Ipv6.parse(source), 0, p, 8, 16);
+        System.arraycopy(Ipv6.parse(destination), 0, p, 24, 16);
+        p[40] = (byte) (40_000 >>> 8);
+        p[41] = (byte) 40_000;
+        p[43] = 53;
+        p[44] = (byte) (udpLength >>> 8);
+        p[45] = (byte) udpLength;
+        System.arraycopy(payload, 0, p, 48, payload.length);
+        return p;
     }
 
     static byte[] randomPayload(Random random, int length) {

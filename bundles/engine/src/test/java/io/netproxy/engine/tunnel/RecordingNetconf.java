@@ -13,6 +13,8 @@ final class RecordingNetconf implements NetworkConfigurator {
     final List<NetworkPlan> plans = new CopyOnWriteArrayList<>();
     final List<Applied> applied = new CopyOnWriteArrayList<>();
     private volatile IOException failure;
+    /** Whether it takes plans that carry IPv6 inside the tunnel, as iptables and nftables do. */
+    volatile boolean ipv6Inside;
 
     /** Makes the next apply calls fail with this exception (null: succeed). */
     void failWith(IOException failure) {
@@ -33,6 +35,9 @@ final class RecordingNetconf implements NetworkConfigurator {
 
     @Override
     public List<String> recover() { return List.of(); }
+
+    @Override
+    public boolean supportsIpv6Inside() { return ipv6Inside; }
 
     static final class Applied implements AppliedNetworkPlan {
         final NetworkPlan plan;

@@ -100,10 +100,16 @@ final class TunnelHarness implements AutoCloseable {
     }
 
     Node<ServerTunnel> server(TunnelSpec spec) throws IOException {
+        return server(spec, node -> {});
+    }
+
+    /** A server whose fakes {@code prepare} sets up before it starts. */
+    Node<ServerTunnel> server(TunnelSpec spec, java.util.function.Consumer<Node<ServerTunnel>> prepare) throws IOException {
         Node<ServerTunnel> node = new Node<>((InMemoryNetwork.MemoryTransport) network.transport("memory", SERVER_IP), clock, tunables);
         synchronized (nodes) {
             nodes.add(node);
         }
+        prepare.accept(node);
         node.tunnel = ServerTunnel.start(spec, node.plugins);
         return node;
     }

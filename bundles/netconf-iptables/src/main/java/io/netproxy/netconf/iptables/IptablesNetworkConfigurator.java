@@ -6,10 +6,12 @@ import io.netproxy.api.NetworkConfigurator;
 import io.netproxy.api.NetworkPlan;
 import io.netproxy.host.CommandRunner;
 import io.netproxy.netconf.support.JournaledConfigurator;
+import io.netproxy.netconf.support.JournaledPlan;
 import io.netproxy.netconf.support.NamespaceJournals;
 import io.netproxy.netconf.support.SystemTools;
 import io.netproxy.netconf.support.Tool;
 import io.netproxy.netconf.support.UndoStep;
+import io.netproxy.netconf.support.ValidatedPlan;
 import java.io.IOException;
 import java.util.List;
 import org.osgi.framework.BundleContext;
@@ -38,16 +40,31 @@ public final class IptablesNetworkConfigurator implements NetworkConfigurator {
     /** For tests, here and in netconf-nftables' (one tunnel served by both configurators at once). */
     public IptablesNetworkConfigurator(SystemTools tools, NamespaceJournals namespaces) {
         this.host = new JournaledConfigurator(NAME, tools, namespaces, SERVER_TOOLS, (plan, egress, applied) -> {
-            ServerRules rules = new ServerRules(plan.tunnelId(), plan.tunInterface(), plan.tunnelSubnet(), egress);
-            ChainNames chains = rules.chains();
-            String chainList = String.join(", ", chains.forward(), chains.nat(), chains.mss());
-            applied.make(
-                    new UndoStep(Tool.IPTABLES_RESTORE, List.of("-n"), rules.remove().render(),
-                            "remove iptables chains " + chainList),
-                    () -> tools.run(Tool.IPTABLES_RESTORE, List.of("-n"), rules.install().render()),
-                    "iptables chains " + chainList + ": forward " + plan.tunInterface() + ", masquerade "
-                            + plan.tunnelSubnet() + " out of " + egress + ", clamp TCP MSS to the path MTU");
+            if (plan.tunnelSubnet6() != null) tools.require(List.of(Tool.IP6TABLES_RESTORE));
+            applyServerRules(tools, Tool.IPTABLES_RESTORE, plan, plan.tunnelSubnet().toString(), egress, applied);
+            if (plan.tunnelSubnet6() != null) {
+                applyServerRules(tools, Tool.IP6TABLES_RESTORE, plan, plan.tunnelSubnet6().toString(), egress, applied);
+            }
         }, IptablesClientFirewall.TOOLS, new IptablesClientFirewall(tools));
+    }
+
+    /** The server's chains for one family: {@code restore} is iptables-restore or ip6tables-restore. */
+    private static void applyServerRules(SystemTools tools, Tool restore, ValidatedPlan plan, String subnet, String egress,
+                                         JournaledPlan applied) throws IOException {
+        ServerRules rules = new ServerRules(plan.tunnelId(), plan.tunInterface(), subnet, egress);
+        ChainNames chains = rules.chains();
+        String chainList = String.join(", ", chains.forward(), chains.nat(), chains.mss());
+        String family = restore == Tool.IP6TABLES_RESTORE ? "ip6tables" : "iptables";
+        applied.make(
+                new UndoStep(restore, List.of("-n"), rules.remove().render(), "remove " + family + " chains " + chainList),
+                () -> tools.run(restore, List.of("-n"), rules.install().render()),
+                family + " chains " + chainList + ": forward " + plan.tunInterface() + ", masquerade " + subnet
+                        + " out of " + egress + ", clamp TCP MSS to the path MTU");
+    }
+
+    @Override
+    public boolean supportsIpv6Inside() {
+        return true;
     }
 
     @Override

@@ -2,13 +2,13 @@ package io.netproxy.netconf.iptables;
 
 import io.netproxy.netconf.support.IptablesScript;
 import io.netproxy.netconf.support.IptablesScript.Table;
-import io.netproxy.netconf.support.Ipv4Cidr;
 import java.util.List;
 
 /**
  * The server's firewall rules for one tunnel: accept forwarding to and from the TUN device, masquerade the
  * tunnel subnet out of the egress interface, and clamp TCP MSS to the path MTU. Everything lives in the
- * tunnel's own chains; the built-in chains only get one labelled jump each.
+ * tunnel's own chains; the built-in chains only get one labelled jump each. The same rules serve iptables for the
+ * IPv4 subnet and ip6tables for the IPv6 one, with the same chain names in each.
  */
 final class ServerRules {
     private static final String CLAMP_SYN = "-p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu";
@@ -16,10 +16,11 @@ final class ServerRules {
     private final ChainNames chains;
     private final String comment;
     private final String tun;
-    private final Ipv4Cidr subnet;
+    private final String subnet;
     private final String egress;
 
-    ServerRules(String tunnelId, String tun, Ipv4Cidr subnet, String egress) {
+    /** @param subnet an IPv4 subnet (for iptables-restore) or an IPv6 one (for ip6tables-restore) */
+    ServerRules(String tunnelId, String tun, String subnet, String egress) {
         this.chains = ChainNames.forTunnel(tunnelId);
         this.comment = "-m comment --comment \"netproxy " + tunnelId + "\"";
         this.tun = tun;

@@ -275,7 +275,7 @@ class NamespaceIntegrationTest {
 
     @Test
     void recoverSkipsChangesACrashPreventedFromHappening() throws IOException {
-        ServerRules rules = new ServerRules("it-never", TestNetwork.TUN, Ipv4Cidr.parse(SUBNET, "subnet"), TestNetwork.UPLINK);
+        ServerRules rules = new ServerRules("it-never", TestNetwork.TUN, Ipv4Cidr.parse(SUBNET, "subnet").toString(), TestNetwork.UPLINK);
         try (Journal journal = journals().own().create(new JournalKey("it-never", "iptables"))) {
             journal.append(new UndoStep(Tool.IPTABLES_RESTORE, List.of("-n"), rules.remove().render(), "remove chains"));
             journal.append(new UndoStep(Tool.IP, List.of("route", "del", "0.0.0.0/1", "dev", TestNetwork.TUN), "",
@@ -289,7 +289,7 @@ class NamespaceIntegrationTest {
 
     @Test
     void recoverRemovesWhatARunThatFailedBetweenTablesLeftBehind() throws IOException {
-        ServerRules rules = new ServerRules("it-partial", TestNetwork.TUN, Ipv4Cidr.parse(SUBNET, "subnet"), TestNetwork.UPLINK);
+        ServerRules rules = new ServerRules("it-partial", TestNetwork.TUN, Ipv4Cidr.parse(SUBNET, "subnet").toString(), TestNetwork.UPLINK);
         IptablesScript onlyFilter = new IptablesScript(List.of(rules.install().tables().get(0)));
         try (Journal journal = journals().own().create(new JournalKey("it-partial", "iptables"))) {
             journal.append(new UndoStep(Tool.IPTABLES_RESTORE, List.of("-n"), rules.remove().render(), "remove chains"));

@@ -2,11 +2,10 @@ package io.netproxy.netconf.iptables;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.netproxy.netconf.support.Ipv4Cidr;
 import org.junit.jupiter.api.Test;
 
 class ServerRulesTest {
-    private final ServerRules rules = new ServerRules("home", "tun0", Ipv4Cidr.parse("10.8.0.0/24", "subnet"), "eth0");
+    private final ServerRules rules = new ServerRules("home", "tun0", "10.8.0.0/24", "eth0");
     private final ChainNames chains = ChainNames.forTunnel("home");
 
     @Test

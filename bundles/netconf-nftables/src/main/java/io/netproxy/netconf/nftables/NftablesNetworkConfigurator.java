@@ -6,9 +6,11 @@ import io.netproxy.api.NetworkConfigurator;
 import io.netproxy.api.NetworkPlan;
 import io.netproxy.host.CommandRunner;
 import io.netproxy.netconf.support.JournaledConfigurator;
+import io.netproxy.netconf.support.JournaledPlan;
 import io.netproxy.netconf.support.NamespaceJournals;
 import io.netproxy.netconf.support.SystemTools;
 import io.netproxy.netconf.support.Tool;
+import io.netproxy.netconf.support.ValidatedPlan;
 import java.io.IOException;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -64,12 +66,25 @@ public final class NftablesNetworkConfigurator implements NetworkConfigurator {
     public NftablesNetworkConfigurator(SystemTools tools, NamespaceJournals namespaces) {
         this.tools = tools;
         this.host = new JournaledConfigurator(NAME, tools, namespaces, SERVER_TOOLS, (plan, egress, applied) -> {
-            ServerTable table = new ServerTable(plan.tunnelId(), plan.tunInterface(), plan.tunnelSubnet(), egress);
-            applied.make(table.remove(), () -> tools.run(Tool.NFT, List.of("-f", "-"), table.install()),
-                    "nftables table " + ServerTable.FAMILY + " " + table.name() + ": forward " + plan.tunInterface()
-                            + ", masquerade " + plan.tunnelSubnet() + " out of " + egress
-                            + ", clamp TCP MSS to the path MTU");
+            applyTable(tools, new ServerTable(plan.tunnelId(), plan.tunInterface(), plan.tunnelSubnet(), egress),
+                    plan, plan.tunnelSubnet().toString(), egress, applied);
+            if (plan.tunnelSubnet6() != null) {
+                applyTable(tools, new ServerTable(plan.tunnelId(), plan.tunInterface(), plan.tunnelSubnet6(), egress),
+                        plan, plan.tunnelSubnet6().toString(), egress, applied);
+            }
         }, NftablesClientFirewall.TOOLS, new NftablesClientFirewall(tools));
+    }
+
+    private static void applyTable(SystemTools tools, ServerTable table, ValidatedPlan plan, String subnet, String egress,
+                                   JournaledPlan applied) throws IOException {
+        applied.make(table.remove(), () -> tools.run(Tool.NFT, List.of("-f", "-"), table.install()),
+                "nftables table " + table.family() + " " + table.name() + ": forward " + plan.tunInterface()
+                        + ", masquerade " + subnet + " out of " + egress + ", clamp TCP MSS to the path MTU");
+    }
+
+    @Override
+    public boolean supportsIpv6Inside() {
+        return true;
     }
 
     /** Whether this host can use it: nft is installed. */

@@ -3,6 +3,7 @@ package io.netproxy.netconf.nftables;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.netproxy.netconf.support.Ipv4Cidr;
+import io.netproxy.netconf.support.Ipv6Cidr;
 import io.netproxy.netconf.support.UndoStep;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,8 +17,9 @@ import java.util.List;
  * else's is ever touched.
  *
  * <p>The name is {@code netproxy_} and a hash of the tunnel id: tunnel ids may hold characters nft's identifiers
- * do not ({@code : @ ~ +}), and kernels before 5.x limit a table name to 31 characters. The family is {@code ip}:
- * the plan is IPv4 only, and NAT in an {@code inet} table needs Linux 5.2.
+ * do not ({@code : @ ~ +}), and kernels before 5.x limit a table name to 31 characters. The family is {@code ip}, and
+ * a tunnel that carries IPv6 has a second table of the same name in family {@code ip6} for its IPv6 subnet: NAT in
+ * an {@code inet} table needs Linux 5.2, and two tables keep the IPv4 one exactly as it is without IPv6.
  *
  * <p>Hook priorities sit one below the standard ones iptables-nft registers its tables at (mangle -150, filter 0,
  * srcnat 100), so these chains run first at each hook, as netconf-iptables' jumps do from position 1 of the
@@ -28,6 +30,7 @@ import java.util.List;
  */
 final class ServerTable {
     static final String FAMILY = "ip";
+    static final String FAMILY6 = "ip6";
     static final String PREFIX = "netproxy_";
     static final int MANGLE_PRIORITY = -151;
     static final int FILTER_PRIORITY = -1;
@@ -37,10 +40,22 @@ final class ServerTable {
     private final String name;
     private final String comment;
     private final String tun;
-    private final Ipv4Cidr subnet;
+    private final String family;
+    private final String subnet;
     private final String egress;
 
+    /** The IPv4 table. */
     ServerTable(String tunnelId, String tun, Ipv4Cidr subnet, String egress) {
+        this(tunnelId, tun, FAMILY, subnet.toString(), egress);
+    }
+
+    /** The IPv6 table. */
+    ServerTable(String tunnelId, String tun, Ipv6Cidr subnet, String egress) {
+        this(tunnelId, tun, FAMILY6, subnet.toString(), egress);
+    }
+
+    private ServerTable(String tunnelId, String tun, String family, String subnet, String egress) {
+        this.family = family;
         this.name = nameOf(tunnelId);
         this.comment = "comment \"netproxy " + tunnelId + "\"";
         this.tun = tun;
@@ -61,9 +76,13 @@ final class ServerTable {
         return name;
     }
 
+    String family() {
+        return family;
+    }
+
     /** Input for {@code nft -f -} (see {@link TableScript#replacing}). */
     String install() {
-        return TableScript.replacing(FAMILY, name,
+        return TableScript.replacing(family, name,
                 TableScript.chain("forward", "filter hook forward priority " + FILTER_PRIORITY, List.of(
                         "iifname \"" + tun + "\" accept",
                         "oifname \"" + tun + "\" ct state established,related accept"), comment),
@@ -71,10 +90,10 @@ final class ServerTable {
                         "iifname \"" + tun + "\" " + CLAMP_SYN,
                         "oifname \"" + tun + "\" " + CLAMP_SYN), comment),
                 TableScript.chain("postrouting", "nat hook postrouting priority " + SRCNAT_PRIORITY, List.of(
-                        "ip saddr " + subnet + " oifname \"" + egress + "\" masquerade"), comment));
+                        family + " saddr " + subnet + " oifname \"" + egress + "\" masquerade"), comment));
     }
 
     UndoStep remove() {
-        return TableScript.removal(FAMILY, name, "");
+        return TableScript.removal(family, name, "");
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netproxy.netconf.support.Ipv4Cidr;
+import io.netproxy.netconf.support.Ipv6Cidr;
 import io.netproxy.netconf.support.Tool;
 import io.netproxy.netconf.support.UndoStep;
 import java.util.List;
@@ -35,6 +36,16 @@ class ServerTableTest {
                 \t}
                 }
                 """.formatted(table.name()), table.install());
+    }
+
+    @Test
+    void theIpv6TableOfADualStackTunnelHasTheSameNameAndRulesInFamilyIp6() {
+        ServerTable ipv6 = new ServerTable("io.netproxy.tunnel~home", "np0", Ipv6Cidr.parse("2001:db8:7e::/64", "subnet"), "eth0");
+        assertEquals(table.name(), ipv6.name());
+        assertEquals(table.install().replace("table ip ", "table ip6 ").replace("ip saddr 10.8.0.0/24", "ip6 saddr 2001:db8:7e::/64"),
+                ipv6.install());
+        assertEquals(new UndoStep(Tool.NFT, List.of("delete", "table", "ip6", ipv6.name()), "",
+                "delete nftables table ip6 " + ipv6.name()), ipv6.remove());
     }
 
     @Test

@@ -22,7 +22,7 @@ public interface ClientFirewall {
     /** What an IPv6 block lets out, for the journal and status. */
     static String describeIpv6Block(String tunInterface, ServerAddress server) {
         return "no IPv6 leaves but through " + tunInterface + (server.isIpv6() ? ", to the server " + server : "")
-                + " or to link-local addresses, since the full tunnel carries IPv4 only";
+                + " or to link-local addresses, so that no IPv6 goes around the full tunnel";
     }
 
     String LINK_LOCAL_UNICAST = "fe80::/10";

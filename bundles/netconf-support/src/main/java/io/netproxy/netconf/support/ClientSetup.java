@@ -23,6 +23,11 @@ import java.util.Set;
 final class ClientSetup {
     private static final Ipv4Cidr LOWER_HALF = Ipv4Cidr.parse("0.0.0.0/1", "route");
     private static final Ipv4Cidr UPPER_HALF = Ipv4Cidr.parse("128.0.0.0/1", "route");
+    private static final Ipv6Cidr LOWER_HALF6 = Ipv6Cidr.parse("::/1", "route");
+    private static final Ipv6Cidr UPPER_HALF6 = Ipv6Cidr.parse("8000::/1", "route");
+    /** The first metric of a route, by family: IPv6's is the kernel's default, made explicit (see freeMetric). */
+    private static final int FIRST_METRIC = 0;
+    private static final int FIRST_METRIC6 = 1024;
     /** The routing protocol number of netproxy's routes ({@code ip route ... proto 67}); unassigned in rt_protos. */
     static final String PROTOCOL = "67";
 
@@ -52,7 +57,10 @@ final class ClientSetup {
             else applied.note("no IPv6 block: IPv6 is disabled on this host");
         }
         for (Ipv4Cidr route : tunnelRoutes(plan.routes())) {
-            addRoute(applied, List.of(route.toString(), "dev", plan.tunInterface()), "route ");
+            addRoute(applied, "-4", List.of(route.toString(), "dev", plan.tunInterface()), "route ");
+        }
+        for (Ipv6Cidr route : tunnelRoutes6(plan.routes6())) {
+            addRoute(applied, "-6", List.of(route.toString(), "dev", plan.tunInterface()), "IPv6 route ");
         }
         if (!plan.dns().isEmpty()) {
             // after the routes, so that the servers are reached through the tunnel from the first query
@@ -64,11 +72,20 @@ final class ClientSetup {
 
     /** The full tunnel becomes two half routes, which win over the default route without deleting it. */
     static List<Ipv4Cidr> tunnelRoutes(List<Ipv4Cidr> routes) {
-        Set<Ipv4Cidr> expanded = new LinkedHashSet<>();
-        for (Ipv4Cidr route : routes) {
-            if (route.equals(Ipv4Cidr.EVERYTHING)) {
-                expanded.add(LOWER_HALF);
-                expanded.add(UPPER_HALF);
+        return inHalves(routes, Ipv4Cidr.EVERYTHING, LOWER_HALF, UPPER_HALF);
+    }
+
+    /** All of IPv6 becomes two half routes too, beside the host's own default route. */
+    static List<Ipv6Cidr> tunnelRoutes6(List<Ipv6Cidr> routes) {
+        return inHalves(routes, Ipv6Cidr.EVERYTHING, LOWER_HALF6, UPPER_HALF6);
+    }
+
+    private static <T> List<T> inHalves(List<T> routes, T everything, T lowerHalf, T upperHalf) {
+        Set<T> expanded = new LinkedHashSet<>();
+        for (T route : routes) {
+            if (route.equals(everything)) {
+                expanded.add(lowerHalf);
+                expanded.add(upperHalf);
             } else {
                 expanded.add(route);
             }
@@ -95,7 +112,7 @@ final class ClientSetup {
                     + "; remove the routes that send it into the tunnel");
         }
         String host = Ipv4Cidr.host(server).toString();
-        if (existingRoutes(host).others()) {
+        if (existingRoutes("-4", host).others()) {
             applied.note("no pinned route: a host route to the server " + server + " exists already");
             return;
         }
@@ -105,22 +122,26 @@ final class ClientSetup {
             spec.addAll(current.via());
         }
         spec.addAll(List.of("dev", current.device()));
-        addRoute(applied, spec, "pinned route to the server: ");
+        addRoute(applied, "-4", spec, "pinned route to the server: ");
     }
 
-    private RouteOutputParser.ExistingRoutes existingRoutes(String destination) throws IOException {
-        return RouteOutputParser.existing(tools.run(Tool.IP, "-4", "route", "show", "exact", destination), PROTOCOL);
+    /** @param family {@code -4} or {@code -6} */
+    private RouteOutputParser.ExistingRoutes existingRoutes(String family, String destination) throws IOException {
+        return RouteOutputParser.existing(tools.run(Tool.IP, family, "route", "show", "exact", destination), PROTOCOL);
     }
 
-    private void addRoute(JournaledPlan applied, List<String> destinationAndVia, String label) throws IOException {
-        int metric = existingRoutes(destinationAndVia.get(0)).freeMetric();
+    private void addRoute(JournaledPlan applied, String family, List<String> destinationAndVia, String label)
+            throws IOException {
+        int first = family.equals("-6") ? FIRST_METRIC6 : FIRST_METRIC;
+        int metric = existingRoutes(family, destinationAndVia.get(0)).freeMetric(first);
         List<String> spec = new ArrayList<>(destinationAndVia);
         spec.addAll(List.of("proto", PROTOCOL, "metric", Integer.toString(metric)));
+        // ip takes the family from the destination; only "show" needs it
         List<String> add = new ArrayList<>(List.of("route", "add"));
         add.addAll(spec);
         List<String> delete = new ArrayList<>(List.of("route", "del"));
         delete.addAll(spec);
-        String route = String.join(" ", destinationAndVia) + (metric > 0 ? " metric " + metric : "");
+        String route = String.join(" ", destinationAndVia) + (metric > first ? " metric " + metric : "");
         applied.make(new UndoStep(Tool.IP, delete, "", "delete route " + route),
                 () -> tools.run(Tool.IP, add, ""), label + route);
     }

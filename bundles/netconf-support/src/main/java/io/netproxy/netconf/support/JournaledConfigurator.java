@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * What a configurator does around its own rules: checks the plan and the tools, reverts what crashed runs of the
  * tunnel left, journals every change under {@code <netproxy.state.dir>/netconf/netns-<inode>-<boot>} (see
  * {@link NamespaceJournals}) before it is made, and reverts what was made when a later step fails. A server
- * holds IPv4 forwarding (shared with the namespace's other server tunnels) and then applies its
- * {@link ServerFirewall}; a client gets routes through the TUN device, a pinned route to the server, the DNS
+ * holds IPv4 forwarding, and IPv6 forwarding when it carries IPv6 (each shared with the namespace's other server
+ * tunnels), and then applies its {@link ServerFirewall}; a client gets routes through the TUN device, a pinned route to the server, the DNS
  * servers its server pushed and, in a full tunnel, its {@link ClientFirewall}'s IPv6 block.
  *
  * <p>A kill switch is journaled in a directory of its own, {@value #KILL_SWITCH_DIRECTORY} below the namespace's:
@@ -36,6 +36,7 @@ public final class JournaledConfigurator {
     private final Reverter reverter;
     private final JournalRecovery recovery;
     private final SharedSysctl ipForward;
+    private final SharedSysctl ipv6Forward;
     private final SharedDns dns;
     private final List<Tool> clientFirewallTools;
     private final ClientFirewall clientFirewall;
@@ -58,8 +59,9 @@ public final class JournaledConfigurator {
         this.journals = namespaces.own();
         this.reverter = new Reverter(tools);
         this.ipForward = SharedSysctl.ipForward(journals, tools);
+        this.ipv6Forward = SharedSysctl.ipv6Forward(journals, tools);
         this.dns = new SharedDns(journals, tools, NamespaceResolver.onHost(tools, namespaces.namespace()));
-        this.recovery = new JournalRecovery(journals, reverter, List.of(ipForward, dns));
+        this.recovery = new JournalRecovery(journals, reverter, List.of(ipForward, ipv6Forward, dns));
         this.killSwitchJournals = new JournalDirectory(journals.directory().resolve(KILL_SWITCH_DIRECTORY),
                 namespaces.namespace().describe());
         this.killSwitchRecovery = new JournalRecovery(killSwitchJournals, reverter, List.of());
@@ -78,6 +80,7 @@ public final class JournaledConfigurator {
                 String egress = checked.egressInterface() != null ? checked.egressInterface() : egressFromDefaultRoute();
                 // shared by every server tunnel of the namespace: set back only when the last one closes
                 applied.hold(ipForward, ipForward::hold);
+                if (checked.tunnelSubnet6() != null) applied.hold(ipv6Forward, ipv6Forward::hold);
                 firewall.apply(checked, egress, applied);
             } else {
                 new ClientSetup(tools, dns, clientFirewall).apply(checked, applied);

@@ -83,9 +83,13 @@ final class RouteOutputParser {
 
     /** Routes to one destination: the metrics of netproxy's, and whether there are others. */
     record ExistingRoutes(List<Integer> netproxyMetrics, boolean others) {
-        /** A metric none of netproxy's routes there has: 0 when there are none, else one above the highest. */
-        int freeMetric() {
-            int highest = netproxyMetrics.stream().mapToInt(Integer::intValue).max().orElse(-1);
+        /**
+         * A metric none of netproxy's routes there has: {@code first} when there are none, else one above the highest.
+         * IPv6 starts at 1024, the metric the kernel gives a route added with 0, so that every metric is explicit and
+         * each plan deletes exactly its own route (for IPv6, deleting with metric 0 would take any).
+         */
+        int freeMetric(int first) {
+            int highest = netproxyMetrics.stream().mapToInt(Integer::intValue).max().orElse(first - 1);
             if (highest < Integer.MAX_VALUE) return highest + 1;
             return IntStream.rangeClosed(0, Integer.MAX_VALUE).filter(m -> !netproxyMetrics.contains(m)).findFirst().orElseThrow();
         }

@@ -53,6 +53,11 @@ final class SharedSysctl implements SharedSetting {
         return new SharedSysctl(directory, tools, "net.ipv4.ip_forward", "1");
     }
 
+    /** IPv6 forwarding on every interface, which is how Linux turns IPv6 routing on. */
+    static SharedSysctl ipv6Forward(JournalDirectory directory, SystemTools tools) {
+        return new SharedSysctl(directory, tools, "net.ipv6.conf.all.forwarding", "1");
+    }
+
     String name() {
         return name;
     }

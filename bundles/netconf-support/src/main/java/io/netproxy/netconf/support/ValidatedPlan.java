@@ -6,23 +6,29 @@ import java.util.List;
 
 /**
  * A {@link NetworkPlan} whose fields used by its role have been checked; fields the role does not use are
- * left out (null or empty).
+ * left out (null or empty). IPv6 parts ({@code tunnelSubnet6}, {@code routes6}) are null or empty when the plan
+ * carries IPv4 only.
  */
-public record ValidatedPlan(String tunnelId, Role role, String tunInterface, Ipv4Cidr tunnelSubnet,
-                     String egressInterface, ServerAddress serverAddress, List<Ipv4Cidr> routes, List<Ipv4Address> dns) {
+public record ValidatedPlan(String tunnelId, Role role, String tunInterface, Ipv4Cidr tunnelSubnet, Ipv6Cidr tunnelSubnet6,
+                            String egressInterface, ServerAddress serverAddress, List<Ipv4Cidr> routes,
+                            List<Ipv6Cidr> routes6, List<Ipv4Address> dns) {
 
     public static ValidatedPlan of(NetworkPlan plan) {
         String tunnelId = NetworkNames.requireTunnelId(plan.tunnelId());
         String tun = NetworkNames.requireInterface(plan.tunInterface(), "TUN interface");
         if (plan.role() == Role.SERVER) {
             Ipv4Cidr subnet = Ipv4Cidr.parse(plan.tunnelSubnet(), "tunnel subnet");
+            Ipv6Cidr subnet6 = plan.tunnelSubnet6() == null ? null : Ipv6Cidr.parse(plan.tunnelSubnet6(), "IPv6 tunnel subnet");
             String egress = plan.egressInterface() == null
                     ? null : NetworkNames.requireInterface(plan.egressInterface(), "egress interface");
-            return new ValidatedPlan(tunnelId, Role.SERVER, tun, subnet, egress, null, List.of(), List.of());
+            return new ValidatedPlan(tunnelId, Role.SERVER, tun, subnet, subnet6, egress, null, List.of(), List.of(), List.of());
         }
         ServerAddress server = ServerAddress.parse(plan.serverAddress(), "server address");
-        List<Ipv4Cidr> routes = plan.routes().stream().map(route -> Ipv4Cidr.parse(route, "route")).toList();
+        List<Ipv4Cidr> routes = plan.routes().stream().filter(route -> !route.contains(":"))
+                .map(route -> Ipv4Cidr.parse(route, "route")).toList();
+        List<Ipv6Cidr> routes6 = plan.routes().stream().filter(route -> route.contains(":"))
+                .map(route -> Ipv6Cidr.parse(route, "route")).toList();
         List<Ipv4Address> dns = plan.dns().stream().map(address -> Ipv4Address.parse(address, "DNS server")).toList();
-        return new ValidatedPlan(tunnelId, Role.CLIENT, tun, null, null, server, routes, dns);
+        return new ValidatedPlan(tunnelId, Role.CLIENT, tun, null, null, null, server, routes, routes6, dns);
     }
 }

@@ -22,4 +22,11 @@ class ClientSetupTest {
         assertEquals(List.of("10.0.0.0/8", "0.0.0.0/1", "128.0.0.0/1", "192.168.0.0/16"),
                 expand("10.0.0.0/8", "0.0.0.0/0", "192.168.0.0/16", "10.0.0.0/8", "0.0.0.0/1"));
     }
+
+    @Test
+    void allOfIpv6BecomesTwoHalvesToo() {
+        List<Ipv6Cidr> routes = ClientSetup.tunnelRoutes6(List.of(Ipv6Cidr.parse("::/0", "route"),
+                Ipv6Cidr.parse("2001:db8::/32", "route"), Ipv6Cidr.parse("::/1", "route")));
+        assertEquals(List.of("::/1", "8000::/1", "2001:db8::/32"), routes.stream().map(Ipv6Cidr::toString).toList());
+    }
 }

@@ -40,7 +40,7 @@ class RouteOutputFuzzTest {
             }
             default -> {
                 RouteOutputParser.ExistingRoutes existing = RouteOutputParser.existing(output, "netproxy");
-                int metric = existing.freeMetric();
+                int metric = existing.freeMetric(0);
                 assertTrue(metric >= 0, () -> "metric " + metric);
                 assertFalse(existing.netproxyMetrics().contains(metric), () -> "metric " + metric + " is taken");
             }

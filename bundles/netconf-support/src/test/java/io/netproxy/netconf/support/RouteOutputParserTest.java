@@ -80,18 +80,18 @@ class RouteOutputParserTest {
     @Test
     void existingRoutesTellNetproxysMetricsFromOthers() {
         RouteOutputParser.ExistingRoutes none = RouteOutputParser.existing("", "67");
-        assertEquals(0, none.freeMetric());
+        assertEquals(0, none.freeMetric(0));
         assertEquals(false, none.others());
 
         RouteOutputParser.ExistingRoutes ours = RouteOutputParser.existing(
                 "0.0.0.0/1 dev np0 proto 67 scope link \n0.0.0.0/1 dev np0 proto 67 scope link metric 1 \n", "67");
         assertEquals(List.of(0, 1), ours.netproxyMetrics());
-        assertEquals(2, ours.freeMetric());
+        assertEquals(2, ours.freeMetric(0));
         assertEquals(false, ours.others());
 
         RouteOutputParser.ExistingRoutes users = RouteOutputParser.existing(
                 "198.51.100.7 via 192.0.2.1 dev up0 \n198.51.100.7 via 192.0.2.1 dev up0 proto 67 metric 3 \n", "67");
         assertTrue(users.others());
-        assertEquals(4, users.freeMetric());
+        assertEquals(4, users.freeMetric(0));
     }
 }

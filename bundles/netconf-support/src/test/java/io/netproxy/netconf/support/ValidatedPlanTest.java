@@ -88,6 +88,29 @@ class ValidatedPlanTest {
     }
 
     @Test
+    void takesADualStackServerAndIpv6RoutesWrittenAsRfc5952Says() {
+        NetworkPlan server = new NetworkPlan("t", Role.SERVER, "tun0", "10.8.0.0/24", "2001:DB8:7E:0::/64", null, null,
+                List.of(), List.of());
+        assertEquals("2001:db8:7e::/64", ValidatedPlan.of(server).tunnelSubnet6().toString());
+        assertEquals(null, ValidatedPlan.of(server("t", "tun0", "10.8.0.0/24", null)).tunnelSubnet6());
+        ValidatedPlan client = ValidatedPlan.of(client("198.51.100.7", List.of("0.0.0.0/0", "::/0", "2001:db8:1::5/48")));
+        assertEquals(List.of("0.0.0.0/0"), client.routes().stream().map(Ipv4Cidr::toString).toList());
+        assertEquals(List.of("::/0", "2001:db8:1::/48"), client.routes6().stream().map(Ipv6Cidr::toString).toList(),
+                "host bits cleared");
+        assertEquals("2001:0:0:1::/64", Ipv6Cidr.parse("2001:0:0:1:0:0:0:0/64", "route").toString(), "the longest run");
+        assertEquals("1:2:3:4:5:6:7:8/128", Ipv6Cidr.parse("1:2:3:4:5:6:7:8/128", "route").toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2001:db8::/129", "2001:db8::", "2001:db8::/-1", "2001:db8::/064", "::ffff:10.0.0.0/104",
+            "2001:db8::g/64", "2001:db8::/64 -j ACCEPT", "2001:db8::%eth0/64", "vpn.example.org/64", "10.0.0.0/8",
+            "[2001:db8::]/64", "2001:db8:::/64", "/64", ""})
+    void rejectsMalformedIpv6Subnets(String subnet) {
+        NetworkPlan plan = new NetworkPlan("t", Role.SERVER, "tun0", "10.8.0.0/24", subnet, null, null, List.of(), List.of());
+        assertRejected(plan, "IPv6 tunnel subnet '" + subnet + "'");
+    }
+
+    @Test
     void ignoresFieldsTheRoleDoesNotUse() {
         NetworkPlan plan = new NetworkPlan("t", Role.SERVER, "tun0", "10.8.0.0/24", null, "not an address",
                 List.of("junk"), List.of());

@@ -83,7 +83,13 @@ abstract class CloneDeviceBackend implements TunBackend {
         IpCommand.run("link", "set", "dev", name, "mtu", Integer.toString(settings.mtu()), "txqueuelen",
                 Integer.toString(TX_QUEUE_PACKETS), "up");
         for (String address : settings.addresses()) {
-            IpCommand.run("addr", "replace", address, "dev", name);
+            if (address.contains(":")) {
+                // no duplicate address detection: the device has no link to probe, and the tentative address
+                // would hold traffic back for a second or more
+                IpCommand.run("addr", "replace", address, "dev", name, "nodad");
+            } else {
+                IpCommand.run("addr", "replace", address, "dev", name);
+            }
         }
     }
 

@@ -1,0 +1,112 @@
+package io.netproxy.engine.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The IPv6 control messages (PROTOCOL.md 7.1, types 3 and 4): fixed bytes, every malformed length, RFC 5952 text. */
+class Ipv6ControlMessagesTest {
+    private static final HexFormat HEX = HexFormat.of();
+    private static final byte[] CLIENT = HEX.parseHex("20010db8007e00000000000000000002");
+    private static final byte[] SERVER = HEX.parseHex("20010db8007e00000000000000000001");
+    private static final Ipv6Settings FULL_TUNNEL = new Ipv6Settings(CLIENT, 64, SERVER,
+            List.of(Ipv6Settings.Network.EVERYTHING));
+    /** PROTOCOL.md 7.1's example: client 2001:db8:7e::2/64, server 2001:db8:7e::1, one route ::/0. */
+    private static final String FULL_TUNNEL_HEX = "0004" + "20010db8007e00000000000000000002" + "40"
+            + "20010db8007e00000000000000000001" + "01" + "00000000000000000000000000000000" + "00";
+
+    @Test
+    void theRequestIsTwoBytes() {
+        assertArrayEquals(new byte[] {0, 3}, ControlMessages.ipv6Request());
+    }
+
+    @Test
+    void settingsHaveFixedBytesAndParseBack() {
+        byte[] message = ControlMessages.ipv6Settings(FULL_TUNNEL);
+        assertEquals(FULL_TUNNEL_HEX, HEX.formatHex(message));
+        assertEquals(FULL_TUNNEL, ControlMessages.parseIpv6Settings(message, 0, message.length));
+    }
+
+    @Test
+    void anEmptyBodyMeansNoIpv6() {
+        assertArrayEquals(new byte[] {0, 4}, ControlMessages.ipv6Settings(null));
+        assertNull(ControlMessages.parseIpv6Settings(new byte[] {0, 4}, 0, 2));
+    }
+
+    @Test
+    void bytesAfterTheRoutesAreLeftToLaterVersions() {
+        byte[] longer = HEX.parseHex(FULL_TUNNEL_HEX + "0102030405");
+        assertEquals(FULL_TUNNEL, ControlMessages.parseIpv6Settings(longer, 0, longer.length));
+    }
+
+    @Test
+    void everyShorterBodyIsRefused() {
+        byte[] message = HEX.parseHex(FULL_TUNNEL_HEX);
+        for (int len = 3; len < message.length; len++) {
+            int cut = len;
+            assertThrows(IllegalArgumentException.class, () -> ControlMessages.parseIpv6Settings(message, 0, cut),
+                    "length " + len);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        // a prefix length beyond 128, or 0 for the client's own prefix
+        "18, 129", "18, 0",
+        // more than 8 routes
+        "35, 9",
+        // a route's prefix length beyond 128
+        "52, 129"})
+    void outOfRangeFieldsAreRefused(int at, int value) {
+        byte[] message = HEX.parseHex(FULL_TUNNEL_HEX);
+        message[at] = (byte) value;
+        assertThrows(IllegalArgumentException.class, () -> ControlMessages.parseIpv6Settings(message, 0, message.length));
+    }
+
+    @Test
+    void aRouteWithHostBitsIsRefused() {
+        byte[] message = HEX.parseHex(FULL_TUNNEL_HEX);
+        message[36] = 0x20; // 2000::/0
+        assertThrows(IllegalArgumentException.class, () -> ControlMessages.parseIpv6Settings(message, 0, message.length));
+    }
+
+    @Test
+    void parsesAtAnOffset() {
+        byte[] message = ControlMessages.ipv6Settings(FULL_TUNNEL);
+        byte[] shifted = new byte[message.length + 7];
+        System.arraycopy(message, 0, shifted, 5, message.length);
+        assertEquals(FULL_TUNNEL, ControlMessages.parseIpv6Settings(shifted, 5, message.length));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "00000000000000000000000000000000, ::",
+        "00000000000000000000000000000001, ::1",
+        "20010db8000000000000000000000001, 2001:db8::1",
+        "20010db8000000010000000000000001, 2001:db8:0:1::1",
+        "20010db8000000000001000000000001, 2001:db8::1:0:0:1",
+        "20010db80000000100000000000000ff, 2001:db8:0:1::ff",
+        "20010db8000100010001000100010001, 2001:db8:1:1:1:1:1:1",
+        "20010db8000000000001000000000000, 2001:db8:0:0:1::",
+        "20010000000000010000000000010001, 2001::1:0:0:1:1",
+        "00010000000000000000000000000000, 1::",
+        "fe800000000000000000000000000000, fe80::"})
+    void formatsAsRfc5952Says(String hex, String text) {
+        assertEquals(text, Ipv6Settings.format(HEX.parseHex(hex)));
+    }
+
+    @Test
+    void settingsRefuseMoreThanEightRoutes() {
+        List<Ipv6Settings.Network> nine = Arrays.asList(new Ipv6Settings.Network[9]).stream()
+                .map(nothing -> Ipv6Settings.Network.EVERYTHING).toList();
+        assertThrows(IllegalArgumentException.class, () -> new Ipv6Settings(CLIENT, 64, SERVER, nine));
+    }
+}
