@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * families; the client connects to its IPv6 literal in full-tunnel mode with the kill switch, for both configurators.
  * IPv4 goes through the tunnel (the internet host sees the server's address); IPv6 reaches the server and nothing
  * else (the IPv6 block and the kill switch let the server's IPv6 address through, and no pinned route is needed since
- * the tunnel routes IPv4 only); after disconnect the namespace is as before (OnTopology). A host name whose only
+ * the tunnel routes IPv4 only); after disconnect the namespace is as before (OnTopology). A tunnel that carries IPv6
+ * as well pins a route to the server's IPv6 address, so its own packets do not go into it. A host name whose only
  * address is IPv6 works as its literal does.
  */
 class Ipv6UnderlayIT extends OnTopology {
@@ -64,6 +65,30 @@ class Ipv6UnderlayIT extends OnTopology {
         assertEquals(CLIENT, topology.whatIsMyIp("c1"), "after disconnect the client reaches the internet on its own");
         assertTrue(Namespaces.inNamespace(c1, "bash", "-c", "echo probe > /dev/udp/" + ROUTER_ON_CLIENT_LINK + "/53").ok(),
                 "and IPv6 flows again");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"iptables", "nftables"})
+    void aDualStackTunnelOverIpv6PinsTheRouteToItsServer(String netconf) throws Exception {
+        Namespaces.requireConfigurator(netconf);
+        String password = topology.secret("password", "v6 both ways").toString();
+        Installation server = sharedInstallation("srv");
+        server.serve("--password-file", password, "--pool", "198.18.0.0/24", "--pool6", "2001:db8:7e::/64",
+                "--netconf", netconf);
+        client = sharedInstallation("c1");
+        Namespaces.Result connect = client.run(60, "connect", "[" + SERVER_IPV6 + "]", "-d", "--password-file", password,
+                "--netconf", netconf);
+        assertTrue(connect.ok(), "connect over IPv6: " + connect.output());
+        assertTrue(connect.output().contains("pinned route to the server: 2001:db8:5e:0:0:0:0:10/128 via "
+                + ROUTER_ON_CLIENT_LINK), connect.output());
+
+        String c1 = topology.ns("c1");
+        String toServer = Namespaces.inNamespace(c1, "ip", "-6", "route", "get", SERVER_IPV6).output();
+        assertTrue(toServer.contains("dev eth0"), "the server is reached outside the tunnel: " + toServer);
+        assertTrue(Namespaces.inNamespace(c1, "ping", "-6", "-c", "1", "-W", "2", "2001:db8:7e::1").ok(),
+                "IPv6 through the tunnel to the server's tunnel address");
+        assertEquals(SERVER, topology.whatIsMyIp("c1"), "IPv4 through the tunnel");
+        assertTrue(client.run("disconnect").ok());
     }
 
     /**

@@ -51,6 +51,7 @@ public abstract class NetworkConfiguratorContract {
     static final String GATEWAY = "192.0.2.1";
     static final String SERVER = "198.51.100.7";
     static final String IPV6_GATEWAY = "2001:db8:2::1";
+    static final String SERVER_IPV6 = "2001:db8:51::7";
     /** Somewhere on the internet, reached through the uplink's default routes. */
     private static final String ELSEWHERE = "203.0.113.9";
     private static final String ELSEWHERE_IPV6 = "2001:db8:99::9";
@@ -83,8 +84,8 @@ public abstract class NetworkConfiguratorContract {
         return new NetworkPlan(tunnelId, Role.SERVER, TUN, POOL, POOL6, null, null, List.of(), List.of());
     }
 
-    static NetworkPlan clientPlan(String tunnelId, List<String> routes) {
-        return new NetworkPlan(tunnelId, Role.CLIENT, TUN, null, null, SERVER, routes, List.of());
+    static NetworkPlan clientPlan(String tunnelId, String server, List<String> routes) {
+        return new NetworkPlan(tunnelId, Role.CLIENT, TUN, null, null, server, routes, List.of());
     }
 
     static KillSwitch killSwitch(String tunnelId, boolean allowLan) {
@@ -203,6 +204,20 @@ public abstract class NetworkConfiguratorContract {
             driver.ok("close kit-client6");
             assertEquals(before, snapshot());
             assertAllLeave("after the tunnel", ELSEWHERE_IPV6);
+        }
+    }
+
+    @Test
+    void aDualStackClientPlanPinsTheRouteToAServerReachedOverIpv6() throws Exception {
+        try (Driver driver = new Driver()) {
+            assumeTrue(driver.carriesIpv6Inside(), "the configurator carries IPv4 only inside the tunnel");
+            driver.ok("apply kit-client6 client6 0.0.0.0/0,::/0");
+            String toServer = namespace.inside("ip", "-6", "route", "get", SERVER_IPV6);
+            assertTrue(toServer.contains("via " + IPV6_GATEWAY + " dev " + UPLINK), "the server stays reachable: " + toServer);
+            assertTrue(namespace.inside("ip", "-6", "route", "get", ELSEWHERE_IPV6).contains("dev " + TUN));
+            assertAllLeave("in a dual-stack tunnel", SERVER_IPV6);
+            driver.ok("close kit-client6");
+            assertEquals(before, snapshot());
         }
     }
 

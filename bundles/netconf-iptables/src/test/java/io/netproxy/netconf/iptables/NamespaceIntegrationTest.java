@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class NamespaceIntegrationTest {
-    private static final String SUBNET = "10.99.0.0/24";
+    private static final String SUBNET = "198.18.99.0/24";
 
     @TempDir
     Path stateDir;
@@ -176,13 +176,13 @@ class NamespaceIntegrationTest {
     @Test
     void clientPlanRoutesThroughTheTunnelAndPinsTheServer() throws IOException {
         AppliedNetworkPlan applied = configurator.apply(
-                clientPlan("it-client", "198.51.100.7", List.of("0.0.0.0/0", "10.20.0.0/16")));
+                clientPlan("it-client", "198.51.100.7", List.of("0.0.0.0/0", "198.19.20.0/24")));
 
         String routes = network.inside("ip", "-4", "route", "show");
         assertTrue(routes.contains("198.51.100.7 via " + TestNetwork.GATEWAY + " dev " + TestNetwork.UPLINK), routes);
         assertTrue(routes.contains("0.0.0.0/1 dev " + TestNetwork.TUN), routes);
         assertTrue(routes.contains("128.0.0.0/1 dev " + TestNetwork.TUN), routes);
-        assertTrue(routes.contains("10.20.0.0/16 dev " + TestNetwork.TUN), routes);
+        assertTrue(routes.contains("198.19.20.0/24 dev " + TestNetwork.TUN), routes);
         assertTrue(routes.contains("default via " + TestNetwork.GATEWAY + " dev " + TestNetwork.UPLINK), routes);
         assertTrue(network.inside("ip", "-4", "route", "get", "203.0.113.9").contains("dev " + TestNetwork.TUN));
         assertTrue(network.inside("ip", "-4", "route", "get", "198.51.100.7").contains("dev " + TestNetwork.UPLINK));
@@ -208,12 +208,12 @@ class NamespaceIntegrationTest {
 
     @Test
     void failureHalfwayRevertsWhatWasDoneAndKeepsTheUsersRoute() throws IOException {
-        network.inside("ip", "route", "add", "10.30.0.0/16", "dev", TestNetwork.UPLINK);
+        network.inside("ip", "route", "add", "198.19.30.0/24", "dev", TestNetwork.UPLINK);
         before = network.snapshot();
 
         IOException e = assertThrows(IOException.class, () -> configurator.apply(
-                clientPlan("it-clash", "198.51.100.7", List.of("0.0.0.0/0", "10.30.0.0/16"))));
-        assertTrue(e.getMessage().contains("route add 10.30.0.0/16 dev " + TestNetwork.TUN), e.getMessage());
+                clientPlan("it-clash", "198.51.100.7", List.of("0.0.0.0/0", "198.19.30.0/24"))));
+        assertTrue(e.getMessage().contains("route add 198.19.30.0/24 dev " + TestNetwork.TUN), e.getMessage());
         assertTrue(e.getMessage().contains("File exists"), e.getMessage());
         assertRestoredAndNoJournalLeft();
     }

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class NamespaceIntegrationTest {
-    private static final String SUBNET = "10.99.0.0/24";
+    private static final String SUBNET = "198.18.99.0/24";
     private static final String USERS_TABLE = """
             table inet user {
             \tchain forward {

@@ -93,16 +93,20 @@ final class ClientSetup {
         return List.copyOf(expanded);
     }
 
-    /** Without this route the tunnel's own packets to the server would be routed into the tunnel. */
+    /**
+     * Without this route the tunnel's own packets to the server would be routed into the tunnel. A server reached over
+     * IPv6 needs one only when the tunnel routes IPv6 as well.
+     */
     private void pinServerRoute(ValidatedPlan plan, JournaledPlan applied) throws IOException {
-        if (plan.serverAddress().isIpv6()) {
-            applied.note("no pinned route: the server " + plan.serverAddress() + " is reached over IPv6, which the tunnel"
+        ServerAddress server = plan.serverAddress();
+        if (server.isIpv6() && plan.routes6().isEmpty()) {
+            applied.note("no pinned route: the server " + server + " is reached over IPv6, which the tunnel"
                     + " does not route");
             return;
         }
-        Ipv4Address server = plan.serverAddress().ipv4();
+        String family = server.isIpv6() ? "-6" : "-4";
         RouteToServer current = RouteOutputParser.parseRouteGet(
-                tools.run(Tool.IP, "-4", "route", "get", server.toString()), server);
+                tools.run(Tool.IP, family, "route", "get", server.toString()), server.toString());
         if (current.local()) {
             applied.note("no pinned route: the server " + server + " is a local address");
             return;
@@ -111,8 +115,8 @@ final class ClientSetup {
             throw new IOException("the route to the server " + server + " already goes through " + plan.tunInterface()
                     + "; remove the routes that send it into the tunnel");
         }
-        String host = Ipv4Cidr.host(server).toString();
-        if (existingRoutes("-4", host).others()) {
+        String host = server.isIpv6() ? server + "/128" : Ipv4Cidr.host(server.ipv4()).toString();
+        if (existingRoutes(family, host).others()) {
             applied.note("no pinned route: a host route to the server " + server + " exists already");
             return;
         }
@@ -122,7 +126,7 @@ final class ClientSetup {
             spec.addAll(current.via());
         }
         spec.addAll(List.of("dev", current.device()));
-        addRoute(applied, "-4", spec, "pinned route to the server: ");
+        addRoute(applied, family, spec, "pinned route to the server: ");
     }
 
     /** @param family {@code -4} or {@code -6} */

@@ -5,22 +5,28 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.IntStream;
 
-/** Reads the output of {@code ip -4 route get} and {@code ip -4 route show default}. */
+/** Reads the output of {@code ip route get} (IPv4 and IPv6), {@code ip route show exact} and {@code ip -4 route show default}. */
 final class RouteOutputParser {
     private RouteOutputParser() {
     }
 
+    /** The route types {@code ip route get} prints before the address; a unicast route starts with the address. */
+    private static final Set<String> ROUTE_TYPES = Set.of("local", "broadcast", "anycast",
+            "multicast", "unreachable", "prohibit", "blackhole", "throw", "nat");
+
     /**
      * Parses lines like {@code 198.51.100.7 via 192.0.2.1 dev eth0 src 192.0.2.2 uid 0} (through a gateway),
-     * {@code 192.0.2.1 dev eth0 src 192.0.2.2 uid 0} (on-link) or {@code local 127.0.0.1 dev lo ...}.
+     * {@code 192.0.2.1 dev eth0 src 192.0.2.2 uid 0} (on-link), {@code local 127.0.0.1 dev lo ...} or their IPv6
+     * kind ({@code 2001:db8::10 from :: via fe80::1 dev eth0 proto ra src 2001:db8::2 metric 100 pref medium}).
      */
-    static RouteToServer parseRouteGet(String output, Ipv4Address server) throws IOException {
+    static RouteToServer parseRouteGet(String output, String server) throws IOException {
         String firstLine = output.strip().lines().findFirst().orElse("");
         List<String> words = words(firstLine);
         if (words.isEmpty()) throw new IOException("ip route get " + server + " printed nothing");
-        String type = Character.isDigit(words.get(0).charAt(0)) ? "unicast" : words.get(0);
+        String type = ROUTE_TYPES.contains(words.get(0)) ? words.get(0) : "unicast";
         String device = NetworkNames.requireInterface(valueAfter(words, "dev")
                 .orElseThrow(() -> new IOException("no device in the route to " + server + ": " + firstLine)),
                 "interface of the route to the server");

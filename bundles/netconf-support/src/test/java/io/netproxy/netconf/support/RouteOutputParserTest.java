@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** Samples are real output of iproute2 6.1 (Debian 12). */
 class RouteOutputParserTest {
-    private static final Ipv4Address SERVER = Ipv4Address.parse("198.51.100.7", "server");
+    private static final String SERVER = "198.51.100.7";
 
     @Test
     void routeThroughAGateway() throws IOException {
@@ -40,6 +40,21 @@ class RouteOutputParserTest {
         RouteToServer route = RouteOutputParser.parseRouteGet(
                 "198.51.100.7 via inet6 fe80::1 dev eth0 src 192.0.2.2 uid 0 \n    cache \n", SERVER);
         assertEquals(List.of("inet6", "fe80::1"), route.via());
+    }
+
+    @Test
+    void ipv6RoutesThroughAGatewayOrOnLink() throws IOException {
+        assertEquals(new RouteToServer(false, List.of("2001:db8:c1::1"), "eth0"), RouteOutputParser.parseRouteGet(
+                "2001:db8:5e::10 from :: via 2001:db8:c1::1 dev eth0 proto static src 2001:db8:c1::2 metric 1024 pref medium\n",
+                "2001:db8:5e:0:0:0:0:10"));
+        assertEquals(new RouteToServer(false, List.of("fe80::1"), "wlan0"), RouteOutputParser.parseRouteGet(
+                "fd00::10 from :: via fe80::1 dev wlan0 proto ra src fd00::2 metric 600 pref medium\n", "fd00:0:0:0:0:0:0:10"),
+                "an address that starts with a letter is no route type");
+        assertEquals(new RouteToServer(false, List.of(), "eth0"), RouteOutputParser.parseRouteGet(
+                "2001:db8:c1::7 from :: dev eth0 proto kernel src 2001:db8:c1::2 metric 256 pref medium\n", "2001:db8:c1::7"));
+        assertTrue(RouteOutputParser.parseRouteGet(
+                "local 2001:db8:c1::2 dev lo table local proto kernel src 2001:db8:c1::2 metric 0 pref medium\n",
+                "2001:db8:c1::2").local());
     }
 
     @Test
