@@ -368,6 +368,18 @@ public abstract class Tunnel {
         timer.submit(guarded(this::tick)).get();
     }
 
+    /**
+     * Waits until the timer thread has run what was queued on it before this call (a stopped tunnel's timer runs
+     * nothing more): how tests let the work that a packet handed to the timer finish.
+     */
+    final void awaitQueuedTimerTasks() throws InterruptedException, java.util.concurrent.ExecutionException {
+        try {
+            timer.submit(() -> { }).get();
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // nothing runs on a stopped tunnel's timer any more
+        }
+    }
+
     // ---- threads -------------------------------------------------------------------------------------
 
     private void startSocketReader(Carrier carrier) {
