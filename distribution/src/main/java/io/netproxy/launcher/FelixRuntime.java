@@ -64,7 +64,8 @@ final class FelixRuntime {
         List<Bundle> installed = new ArrayList<>();
         try (DirectoryStream<Path> jars = Files.newDirectoryStream(layout.bundles(), "*.jar")) {
             for (Path jar : jars) {
-                installed.add(framework.getBundleContext().installBundle(jar.toUri().toString()));
+                // in place, not copied: the cache is cleaned at every start, and copying 11 MB into it took 0.1 s of each
+                installed.add(framework.getBundleContext().installBundle("reference:" + jar.toUri()));
             }
         }
         framework.start();

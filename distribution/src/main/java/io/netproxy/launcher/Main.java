@@ -353,7 +353,7 @@ public final class Main {
                 throw new IOException("the instance did not open its control socket " + layout.controlSocket()
                         + " within " + STARTUP_TIMEOUT_MS / 1000 + " s; see the log");
             }
-            Thread.sleep(100);
+            Thread.sleep(20); // the socket opens at the end of a boot of about a second; every step of waiting delays connect
         }
     }
 
