@@ -55,6 +55,16 @@ instance_pid() { # name
     return 1
 }
 
+# Returns once namespace PREFIX-NAME runs no instance (up to 30 s; an instance exits after its last tunnel).
+await_instance_gone() { # name
+    local i
+    for ((i = 0; i < 300; i++)); do
+        instance_pid "$1" >/dev/null || return 0
+        sleep 0.1
+    done
+    die "the instance in $PREFIX-$1 is still running 30 s after its last tunnel stopped"
+}
+
 # The server instance of namespace PREFIX-NAME, once LOG says it serves (up to 30 s); dies naming the log's end if not.
 await_server() { # name log
     local i

@@ -46,6 +46,9 @@ public final class Main {
             "serve, connect and run take --metrics HOST:PORT: Prometheus metrics on http://HOST:PORT/metrics (a PORT",
             "alone listens on 127.0.0.1); etc/io.netproxy.metrics.cfg does the same for every start.");
     private static final long STARTUP_TIMEOUT_MS = 60_000;
+    /** How often the launcher looks whether an instance has come or gone: a start takes one to two seconds, and each
+     *  step waited past the moment delays connect. */
+    private static final long POLL_MS = 20;
     /** Where {@code --metrics} goes; the metrics bundle reads it (BundleContext.getProperty falls back to it). */
     private static final String METRICS_PROPERTY = "netproxy.metrics";
     /** The NAME of {@code run NAME}: a tunnel file's name between {@code io.netproxy.tunnel-} and {@code .cfg}. */
@@ -338,7 +341,7 @@ public final class Main {
                 throw new IOException("the instance in " + layout.namespace().describe() + " is exiting but still answers"
                         + " on " + layout.controlSocket() + " after " + STARTUP_TIMEOUT_MS / 1000 + " s; see " + layout.logFile());
             }
-            Thread.sleep(20);
+            Thread.sleep(POLL_MS);
         }
     }
 
@@ -353,7 +356,7 @@ public final class Main {
                 throw new IOException("the instance did not open its control socket " + layout.controlSocket()
                         + " within " + STARTUP_TIMEOUT_MS / 1000 + " s; see the log");
             }
-            Thread.sleep(20); // the socket opens at the end of a boot of about a second; every step of waiting delays connect
+            Thread.sleep(POLL_MS);
         }
     }
 
