@@ -12,6 +12,8 @@
 #
 # --simulated measures the server alone: it gets one CPU, and one generator process on the other CPU plays every
 # client (a handshake each from an address of its own, then data), so no client JVM takes the server's CPU.
+# SERVER_CPU sets the server's CPUs (taskset's list, default 0): a server uses one data thread per CPU it may use
+# (engine tunable dataThreads), so `SERVER_CPU=0,1` shows how it spreads the clients over its threads.
 #
 # Prints a markdown report and writes it to bench/results/netproxy-clients-<stamp>.md.
 set -euo pipefail
@@ -40,7 +42,7 @@ SIMULATED=false
 GENERATOR_FIRST=192.0.2.10
 PACKET=1400
 SINK=198.18.255.1
-SERVER_CPU=0
+SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=1
 
 log() { printf '[%s] clients: %s\n' "$(date +%T)" "$*" >&2; }

@@ -1,5 +1,6 @@
 package io.netproxy.itests;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -18,11 +19,13 @@ import org.junit.jupiter.api.Test;
  * Every part of a running tunnel replaced while a checked download runs through it and a ping goes every 10 ms: the
  * transport, the cipher suite, the TUN backend (a bundle update hands the device over) and the network
  * configurator, by command and by bundle update. The download must arrive whole; the longest ping gap of each swap
- * is reported (target/live-swap-gaps.txt), not asserted, since timing belongs to benchmarks.
+ * is reported (target/live-swap-gaps.txt), not asserted, since timing belongs to benchmarks. The server reads its
+ * TUN device through one queue per CPU (engine tunable dataThreads), before and after every hand-over.
  */
 class LiveSwapIT extends OnTopology {
     private Path password;
     private Installation server;
+    private Process serverProcess;
     private Installation client;
     private final List<String> gaps = new ArrayList<>();
     private int swaps;
@@ -47,7 +50,7 @@ class LiveSwapIT extends OnTopology {
     @BeforeEach
     void tunnel() throws Exception {
         server = installation("srv");
-        server.serve("--password-file", password.toString(), "--pool", "198.18.0.0/24");
+        serverProcess = server.serve("--password-file", password.toString(), "--pool", "198.18.0.0/24");
         client = installation("c1");
         client.ok("connect", Topology.SERVER, "--password-file", password.toString(), "-d");
     }
@@ -96,8 +99,10 @@ class LiveSwapIT extends OnTopology {
                 () -> update(client, "io.netproxy.tun-linux"));
         assertTrue(client.log().contains("handed over from backend " + first + " to " + first), "the hand-over is logged");
         assertTrue(Installation.deviceOf(client.ok("status")).equals(device), "the same device: " + client.ok("status"));
+        assertServerTunQueues();
         swap("server: tun-linux bundle updated in place, the device handed over (felix:update)",
                 () -> update(server, "io.netproxy.tun-linux"));
+        assertServerTunQueues();
 
         // between the bare and the offloading backend the device changes its packet format: the checked downloads run
         // through both ends in each
@@ -109,6 +114,7 @@ class LiveSwapIT extends OnTopology {
             assertTrue(Installation.tunBackendOf(side.ok("status")).equals(other), side.ok("status"));
             String format = other.equals("linux") ? "bare" : "offloaded";
             assertTrue(side.log().contains("now carries " + format + " packets"), "the device changed format: " + side.log());
+            if (side == server) assertServerTunQueues();
         }
         assertTrue(Installation.deviceOf(client.ok("status")).equals(device), "the same device: " + client.ok("status"));
         for (Installation side : List.of(server, client)) {
@@ -116,6 +122,35 @@ class LiveSwapIT extends OnTopology {
             swap(label + ": TUN backend " + other + " -> " + first + ", the device handed over (swap command)",
                     () -> side.ok("swap", "tun", first));
         }
+        assertServerTunQueues();
+    }
+
+    /**
+     * The server's descriptors of its TUN device np0 (the kernel names a TUN descriptor's device in its fdinfo):
+     * one queue per CPU, at most 8, once a hand-over (which a bundle update starts in the background) is over.
+     */
+    private void assertServerTunQueues() throws Exception {
+        long expected = Math.min(Runtime.getRuntime().availableProcessors(), 8);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long queues;
+        while ((queues = tunDescriptors(serverProcess.pid(), "np0")) != expected && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(expected, queues, "queues of the server's TUN device np0");
+    }
+
+    private static long tunDescriptors(long pid, String device) throws java.io.IOException {
+        long count = 0;
+        try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fdinfo"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    if (Files.readString(fd).contains("iff:\t" + device + "\n")) count++;
+                } catch (java.nio.file.NoSuchFileException closedMeanwhile) {
+                    // a descriptor closed while the list was read
+                }
+            }
+        }
+        return count;
     }
 
     @Test

@@ -23,4 +23,17 @@ public interface TunDevice extends Closeable {
 
     /** Writes one packet. */
     void write(byte[] buf, int off, int len) throws IOException;
+
+    /**
+     * Opens one more queue of this device (a multi-queue device, IFF_MULTI_QUEUE on Linux): a device of its own to
+     * read and write, so that one more thread reads at once. The kernel spreads the packets routed to the device
+     * among its open queues by flow, so each queue must be read. Closing the returned device closes its queue
+     * only; the device goes (unless persistent) when its last queue closes.
+     *
+     * @throws IOException when this device has one queue, which is the default
+     * @since 1.1
+     */
+    default TunDevice openQueue() throws IOException {
+        throw new IOException("the TUN device " + name() + " has one queue");
+    }
 }

@@ -24,6 +24,11 @@ public @interface EngineConfiguration {
     @AttributeDefinition(description = "A server's TUN MTU in bytes when its tunnel names none, 576 to 9000; default 1400")
     int defaultMtu() default 1400;
 
+    @AttributeDefinition(description = "Endpoints a server opens per transport on its port, each read by a thread of"
+            + " its own, among which the kernel spreads the clients (SO_REUSEPORT), 0 to 64: 0 for one per CPU, at most"
+            + " 8; default 0")
+    int dataThreads() default 0;
+
     @AttributeDefinition(description = "Seconds a tunnel whose transport, TUN backend or configurator went away (a bundle"
             + " being updated) waits for it to come back before it moves to another (a transport nothing replaces stops"
             + " the tunnel), 0 to 3600; default 30")

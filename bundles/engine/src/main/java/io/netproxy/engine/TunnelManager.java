@@ -110,9 +110,15 @@ public final class TunnelManager implements TunnelService {
             return new Settings(new Tunables(
                     within("handshakesPerSecond", c.handshakesPerSecond(), 1, 10_000),
                     within("handshakeBurst", c.handshakeBurst(), 1, 100_000),
-                    within("defaultMtu", c.defaultMtu(), 576, 9000)),
+                    within("defaultMtu", c.defaultMtu(), 576, 9000),
+                    dataThreads(within("dataThreads", c.dataThreads(), 0, 64))),
                     within("transportGraceSeconds", c.transportGraceSeconds(), 0, 3600),
                     within("pluginWaitSeconds", c.pluginWaitSeconds(), 0, 600));
+        }
+
+        /** 0 stands for the default, one per CPU. */
+        private static int dataThreads(int configured) {
+            return configured == 0 ? Tunables.defaultDataThreads() : configured;
         }
 
         private static int within(String key, int value, int min, int max) {

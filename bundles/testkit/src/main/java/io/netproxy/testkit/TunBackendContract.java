@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.netproxy.api.TunBackend;
+import io.netproxy.api.TunDevice;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.Timeout;
  * packets the kernel routes to it are read at the batch's headroom, packets written (as a batch or one by one)
  * reach the kernel (checked with ping through the device); close() unblocks a reader and removes the device
  * unless it persists; a {@code %d} in the name lets the kernel pick the number; the name of a device in use is
- * refused; and, where the backend offers it, {@link TunBackend#attach} takes a running device over.
+ * refused; and, where the backend offers them, {@link TunBackend#attach} takes a running device over and
+ * {@link TunDevice#openQueue} opens further queues, among which the kernel spreads the flows.
  *
  * <p>Every device lives in a network namespace the contract creates for the test and deletes afterwards; the
  * backend runs in a child JVM started there ({@link TunProbe}), which makes the subclass itself through its
@@ -38,6 +40,8 @@ public abstract class TunBackendContract {
     /** Documentation range (RFC 2544 benchmarking): the device's address; the probe answers as its peer. */
     private static final String ADDRESS = "198.18.7.1/30";
     private static final String PEER = "198.18.7.2";
+    /** Benchmark range too: destinations routed through the device, each a flow of its own. */
+    private static final String FLOWS = "198.18.8";
 
     private TestNamespace namespace;
 
@@ -127,6 +131,38 @@ public abstract class TunBackendContract {
                 "the device keeps its address");
         probe.stop();
         assertFalse(namespace.run("ip", "link", "show", "dev", "npkit0").ok(), "gone once the last device closes");
+    }
+
+    /**
+     * A multi-queue device: further queues each read their share of the flows (one per destination here) and answer
+     * them, and the device lives until its last queue closes. Skipped for a device that does not override
+     * {@link TunDevice#openQueue}.
+     */
+    @Test
+    void furtherQueuesEachCarryTheirShareOfTheFlows() throws Exception {
+        Probe probe = start("npkit0", 1400, false);
+        probe.ready();
+        String opened = probe.command(TunProbe.OPEN_QUEUES);
+        Assumptions.assumeFalse(opened.equals(TunProbe.UNSUPPORTED), "this backend's devices have one queue");
+        assertEquals(TunProbe.QUEUES + TunProbe.QUEUE_COUNT, opened);
+        // a benchmark-range /24 through the device, one flow per destination
+        namespace.inside("ip", "route", "add", FLOWS + ".0/24", "dev", "npkit0");
+        for (int host = 1; host <= 16; host++) {
+            assertTrue(namespace.inside("ping", "-c", "1", "-W", "2", FLOWS + "." + host).contains("1 received"),
+                    "an answer from " + FLOWS + "." + host);
+        }
+        String answered = probe.command(TunProbe.REPORT_ANSWERED);
+        int[] perQueue = java.util.Arrays.stream(answered.substring(TunProbe.ANSWERED.length()).split(" "))
+                .mapToInt(Integer::parseInt).toArray();
+        assertEquals(TunProbe.QUEUE_COUNT, perQueue.length, answered);
+        assertEquals(16, java.util.Arrays.stream(perQueue).sum(), answered);
+        assertTrue(java.util.Arrays.stream(perQueue).filter(n -> n > 0).count() >= 2, "answers from 2 queues or more: " + answered);
+
+        assertEquals(TunProbe.CLOSED_FIRST, probe.command(TunProbe.CLOSE_FIRST));
+        assertTrue(namespace.inside("ip", "-o", "-4", "addr", "show", "dev", "npkit0").contains("inet " + ADDRESS),
+                "the further queues keep the device and its address");
+        probe.stop();
+        assertFalse(namespace.run("ip", "link", "show", "dev", "npkit0").ok(), "gone once the last queue closes");
     }
 
     private Probe start(String name, int mtu, boolean persist) throws Exception {

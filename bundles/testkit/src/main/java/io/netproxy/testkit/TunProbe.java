@@ -9,19 +9,25 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
  * The child JVM of {@link TunBackendContract}, started inside the contract's own network namespace (never the
  * host's): opens a device through the subclass's backend and answers the ICMP echo requests it reads, as the
  * peer of the device's /30, writing replies alternately as a batch and one by one. On the line {@code attach} it
  * takes the device over with a second device of the same backend ({@link TunBackend#attach}) and answers on that
- * too; on {@code close-first} it closes the first. When its standard input closes it closes what is open and
- * reports whether that unblocked the reading threads.
+ * too; on {@code close-first} it closes the first; on {@code queues} it opens two further queues of the first
+ * ({@link TunDevice#openQueue}) and answers on each; on {@code answered} it reports the echo requests each device
+ * answered. When its standard input closes it closes what is open and reports whether that unblocked the reading
+ * threads.
  *
  * <p>Arguments: contract class, device name, MTU, address (CIDR), persist. Prints {@code READY <name> <mtu>},
- * {@code ATTACHED <name>} or {@code UNSUPPORTED}, {@code CLOSED-FIRST}, then {@code CLOSED} when all went well,
+ * {@code ATTACHED <name>} or {@code UNSUPPORTED}, {@code CLOSED-FIRST}, {@code QUEUES <n>} or {@code UNSUPPORTED},
+ * {@code ANSWERED <n>...} (the first device, then any further queues), then {@code CLOSED} when all went well,
  * or {@code FAILED <reason>} and exits with 2.
  */
 public final class TunProbe {
@@ -32,6 +38,12 @@ public final class TunProbe {
     static final String UNSUPPORTED = "UNSUPPORTED";
     static final String CLOSE_FIRST = "close-first";
     static final String CLOSED_FIRST = "CLOSED-FIRST";
+    static final String OPEN_QUEUES = "queues";
+    static final String QUEUES = "QUEUES ";
+    static final String REPORT_ANSWERED = "answered";
+    static final String ANSWERED = "ANSWERED ";
+    /** Queues in all, the first device's among them, after {@code queues}. */
+    static final int QUEUE_COUNT = 3;
     private static final int HEADROOM = 64;
 
     private TunProbe() {
@@ -45,7 +57,10 @@ public final class TunProbe {
         TunDevice first = backend.open(new TunSettings(args[1], Integer.parseInt(args[2]), List.of(args[3]),
                 Boolean.parseBoolean(args[4])));
         AtomicReference<String> failure = new AtomicReference<>();
-        Thread firstResponder = respond(first, failure);
+        List<AtomicInteger> answered = new ArrayList<>();
+        Thread firstResponder = respond(first, failure, answered);
+        List<TunDevice> furtherQueues = new ArrayList<>();
+        List<Thread> furtherResponders = new ArrayList<>();
         System.out.println(READY + first.name() + " " + first.mtu());
 
         TunDevice second = null;
@@ -58,22 +73,39 @@ public final class TunProbe {
                     continue;
                 }
                 second = backend.attach(first);
-                secondResponder = respond(second, failure);
+                secondResponder = respond(second, failure, new ArrayList<>());
                 System.out.println(ATTACHED + second.name());
             } else if (command.equals(CLOSE_FIRST)) {
                 closeAndJoin(first, firstResponder);
                 System.out.println(CLOSED_FIRST);
+            } else if (command.equals(OPEN_QUEUES)) {
+                if (first.getClass().getMethod("openQueue").getDeclaringClass() == TunDevice.class) {
+                    System.out.println(UNSUPPORTED);
+                    continue;
+                }
+                while (furtherQueues.size() < QUEUE_COUNT - 1) {
+                    TunDevice queue = first.openQueue();
+                    furtherQueues.add(queue);
+                    furtherResponders.add(respond(queue, failure, answered));
+                }
+                System.out.println(QUEUES + (1 + furtherQueues.size()));
+            } else if (command.equals(REPORT_ANSWERED)) {
+                System.out.println(ANSWERED + answered.stream().map(String::valueOf).collect(Collectors.joining(" ")));
             }
         }
         // the contract closed our stdin: close whatever is open
         closeAndJoin(first, firstResponder);
         if (second != null) closeAndJoin(second, secondResponder);
+        for (int i = 0; i < furtherQueues.size(); i++) closeAndJoin(furtherQueues.get(i), furtherResponders.get(i));
         if (failure.get() != null) fail(failure.get());
         System.out.println(CLOSED);
     }
 
-    private static Thread respond(TunDevice device, AtomicReference<String> failure) {
-        Thread responder = new Thread(() -> answerPings(device, failure), "echo-responder-" + device.name());
+    /** Answers on {@code device}, counting its answers in a counter it adds to {@code answered}. */
+    private static Thread respond(TunDevice device, AtomicReference<String> failure, List<AtomicInteger> answered) {
+        AtomicInteger count = new AtomicInteger();
+        answered.add(count);
+        Thread responder = new Thread(() -> answerPings(device, failure, count), "echo-responder-" + device.name());
         responder.start();
         return responder;
     }
@@ -85,7 +117,7 @@ public final class TunProbe {
         if (responder.isAlive()) fail("close() did not unblock the thread in read() within 5 s");
     }
 
-    private static void answerPings(TunDevice device, AtomicReference<String> failure) {
+    private static void answerPings(TunDevice device, AtomicReference<String> failure, AtomicInteger answered) {
         PacketBatch in = new PacketBatch(8, HEADROOM + 2048, HEADROOM);
         PacketBatch out = new PacketBatch(8, HEADROOM + 2048, HEADROOM);
         boolean asBatch = false;
@@ -110,6 +142,7 @@ public final class TunProbe {
                     }
                 }
                 if (out.size() == 0) continue;
+                answered.addAndGet(out.size());
                 asBatch = !asBatch;
                 if (asBatch) {
                     device.write(out);

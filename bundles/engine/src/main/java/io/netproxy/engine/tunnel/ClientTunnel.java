@@ -520,7 +520,7 @@ public final class ClientTunnel extends Tunnel {
         }
         Session session = new Session(result.keys(), suite, new Session.Peer(null,
                 Base64.getEncoder().encodeToString(identities.peerKeys().get(0)), 0), new PeerAddress(via, server), traffic,
-                clock);
+                clock, dataLanes());
         indices.put(session);
         synchronized (this) {
             if (pending != initiator) {

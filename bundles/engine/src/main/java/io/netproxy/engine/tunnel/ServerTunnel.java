@@ -64,6 +64,8 @@ public final class ServerTunnel extends Tunnel {
     private final Plugins plugins;
     private final String tunName;
     private final String egress;
+    /** Threads per direction of the data path (see {@link Tunnel#dataLanes}). */
+    private final int dataLanes;
 
     private ServerTunnel(TunnelSpec spec, Plugins plugins, Identities identities) {
         super(spec, plugins);
@@ -78,6 +80,7 @@ public final class ServerTunnel extends Tunnel {
         this.plugins = plugins;
         this.tunName = spec.tunName() != null ? spec.tunName() : "np%d";
         this.egress = spec.egress();
+        this.dataLanes = plugins.tunables().dataThreads();
         this.pushed = Pushed.of(spec);
         this.load = new LoadGauge(counters);
         this.handshakes = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(HANDSHAKE_QUEUE),
@@ -146,6 +149,11 @@ public final class ServerTunnel extends Tunnel {
     }
 
     @Override
+    protected int dataLanes() {
+        return dataLanes;
+    }
+
+    @Override
     protected TransportEndpoint openReplacement(Transport next, TransportEndpoint current) throws IOException {
         return next.listenBeside(current);
     }
@@ -184,7 +192,7 @@ public final class ServerTunnel extends Tunnel {
         byte[] notice = ControlMessages.transports(List.of(next.name()));
         Carrier kept = target;
         forEachCurrentSession(session -> {
-            if (session.peerAddress().carrier().current() != kept) sendControl(session, notice);
+            if (session.peerAddress().carrier().current().group() != kept) sendControl(session, notice);
         });
         long deadline = clock.nanoTime() + LET_GO_AFTER_NANOS;
         for (Carrier carrier : others) lettingGo.put(carrier, deadline);
@@ -252,7 +260,7 @@ public final class ServerTunnel extends Tunnel {
             boolean used = false;
             for (Client client : clients.values()) {
                 Session session = client.current;
-                if (session != null && session.peerAddress().carrier().current() == carrier) used = true;
+                if (session != null && session.peerAddress().carrier().current().group() == carrier) used = true;
             }
             if (used && now - entry.getValue() < 0) continue;
             lettingGo.remove(carrier);
@@ -411,7 +419,7 @@ public final class ServerTunnel extends Tunnel {
         byte[] response = responder.respond(initiation, localIndex, payload);
         SessionKeys keys = responder.keys(initiation, localIndex);
         Session session = new Session(keys, suite, new Session.Peer(clientKey, keyLabel, address), peerAddress,
-                client.traffic, clock);
+                client.traffic, clock, dataLanes());
         indices.put(session);
         boolean first = client.current == null;
         if (first) {

@@ -10,9 +10,9 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One set of data keys between two peers (one handshake). Sealing happens on the TUN reader thread
- * ({@link #dataSealer}) and on the timer thread for keepalives ({@link #controlSealer}); both draw
- * counters from one atomic sequence, so a nonce is never used twice. Opening and the replay window are
+ * One set of data keys between two peers (one handshake). Sealing happens on the TUN reader threads, each with a
+ * sealer of its own ({@link #dataSealer}), and on the timer thread for keepalives ({@link #controlSealer}); all
+ * draw counters from one atomic sequence, so a nonce is never used twice. Opening and the replay window are
  * guarded by the session's monitor, uncontended except for the moment two socket readers overlap during
  * a transport swap.
  */
@@ -20,8 +20,12 @@ final class Session {
     private final int localIndex;
     private final int remoteIndex;
     private final CipherSuite suite;
-    final PacketSealer dataSealer;
+    /** The TUN readers' sealers by reader: the first made at once, the others when their reader first seals. */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<PacketSealer> dataSealers;
     final PacketSealer controlSealer;
+    /** Kept for the sealers still to be made; wiped at close. Guarded by this. */
+    private final byte[] sendKey;
+    private boolean closed;
     private final PacketOpener opener;
     private final ReplayWindow replay = new ReplayWindow();
     private final AtomicLong sendCounter = new AtomicLong();
@@ -39,9 +43,12 @@ final class Session {
     private volatile boolean confirmed;
     private final PeerTraffic traffic;
 
-    /** @param traffic the peer's counts, which this session adds to as its predecessors did */
+    /**
+     * @param traffic    the peer's counts, which this session adds to as its predecessors did
+     * @param tunReaders the tunnel's TUN reader threads, each of which seals with a sealer of its own
+     */
     Session(SessionKeys keys, CipherSuite suite, Peer peer, PeerAddress peerAddress, PeerTraffic traffic,
-            EngineClock clock) {
+            EngineClock clock, int tunReaders) {
         this.clock = clock;
         this.traffic = traffic;
         this.createdNanos = clock.nanoTime();
@@ -54,9 +61,11 @@ final class Session {
         this.suite = suite;
         this.peer = peer;
         this.peerAddress = peerAddress;
-        this.dataSealer = suite.newSealer(keys.sendKey());
+        this.dataSealers = new java.util.concurrent.atomic.AtomicReferenceArray<>(tunReaders);
+        this.dataSealers.set(0, suite.newSealer(keys.sendKey()));
         this.controlSealer = suite.newSealer(keys.sendKey());
         this.opener = suite.newOpener(keys.receiveKey());
+        this.sendKey = tunReaders > 1 ? keys.sendKey().clone() : new byte[0];
         Arrays.fill(keys.sendKey(), (byte) 0);
         Arrays.fill(keys.receiveKey(), (byte) 0);
     }
@@ -84,6 +93,22 @@ final class Session {
     boolean owesAnswer() { return lastDataReceiveNanos - lastSendNanos > 0; }
 
     long nextCounter() { return sendCounter.getAndIncrement(); }
+
+    /**
+     * The sealer of TUN reader {@code reader}, which only that reader uses.
+     *
+     * @throws IllegalStateException when the session was closed before the reader's sealer was made
+     */
+    PacketSealer dataSealer(int reader) {
+        PacketSealer sealer = dataSealers.get(reader);
+        if (sealer != null) return sealer;
+        synchronized (this) {
+            if (closed) throw new IllegalStateException("the session was closed");
+            sealer = suite.newSealer(sendKey);
+            dataSealers.set(reader, sealer);
+            return sealer;
+        }
+    }
 
     long sentMessages() { return sendCounter.get(); }
 
@@ -118,9 +143,14 @@ final class Session {
     }
 
     void close() {
-        dataSealer.close();
         controlSealer.close();
         synchronized (this) {
+            closed = true;
+            Arrays.fill(sendKey, (byte) 0);
+            for (int reader = 0; reader < dataSealers.length(); reader++) {
+                PacketSealer sealer = dataSealers.get(reader);
+                if (sealer != null) sealer.close();
+            }
             opener.close();
         }
     }

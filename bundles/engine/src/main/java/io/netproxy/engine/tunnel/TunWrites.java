@@ -9,11 +9,14 @@ import java.io.IOException;
  * offload can merge a flow's segments. Owned by a transport reader; counted as received once written.
  */
 final class TunWrites {
+    /** The lane of the transport reader that owns it, which picks the TUN queue it writes to. */
+    final int lane;
     private final PacketBatch batch;
     private final Counters counters;
     private long bytes;
 
-    TunWrites(int capacity, int bufferSize, Counters counters) {
+    TunWrites(int lane, int capacity, int bufferSize, Counters counters) {
+        this.lane = lane;
         this.batch = new PacketBatch(capacity, bufferSize, 0);
         this.counters = counters;
     }

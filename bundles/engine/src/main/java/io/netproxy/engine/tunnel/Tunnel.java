@@ -87,8 +87,12 @@ public abstract class Tunnel {
     /** A client's kill switch while it holds (null without one); it outlives device rebuilds and reconnects. */
     private volatile AppliedNetworkPlan killSwitch;
     private volatile KillSwitch killSwitchSpec;
-    /** The thread reading the TUN device; one at a time, since it alone uses the sessions' data sealers. */
-    private volatile Thread tunReader;
+    /**
+     * The queues of the TUN device, {@link #tun} first, each with a reader (the reader of queue i seals with the
+     * sessions' data sealer i); replaced whole when the device changes, which ends the readers of the old ones.
+     */
+    private volatile List<TunDevice> tunQueues = List.of();
+    private volatile List<Thread> tunReaders = List.of();
     /** The TUN backend and configurator settings it runs with (null for the highest ranked). */
     private String tunBackendSetting;
     private String netconfSetting;
@@ -231,12 +235,13 @@ public abstract class Tunnel {
         TunDevice old = tun;
         TunDevice attached = next.attach(old);
         String before = tunBackend.name();
+        List<TunDevice> oldQueues = tunQueues;
         tunBackend = next;
         tun = attached;
-        // the old reader ends at its next read (its device is no longer the tunnel's); closing unblocks it
-        closeQuietly(old);
-        Thread reader = tunReader;
-        if (reader != null) {
+        tunQueues = List.of(attached);
+        // the old readers end at their next read (their queues are no longer the tunnel's); closing unblocks them
+        for (TunDevice queue : oldQueues) closeQuietly(queue);
+        for (Thread reader : tunReaders) {
             try {
                 reader.join(2000);
             } catch (InterruptedException e) {
@@ -383,13 +388,42 @@ public abstract class Tunnel {
     // ---- threads -------------------------------------------------------------------------------------
 
     private void startSocketReader(Carrier carrier) {
-        start("netproxy-" + name + "-socket-" + carrier.transport().name(), () -> socketLoop(carrier));
+        int lane = carrier.group().lanes().indexOf(carrier);
+        start("netproxy-" + name + "-socket-" + carrier.transport().name() + (lane > 0 ? "-" + lane : ""),
+                () -> socketLoop(carrier));
     }
 
-    /** Starts a reader of the current device; the device is chosen here, not when the thread gets to run. */
+    /**
+     * Opens the current device's further queues (up to {@link #dataLanes()}) and starts a reader of each; the device
+     * is chosen here, not when the threads get to run.
+     */
     protected void startTunReader() {
         TunDevice device = tun;
-        tunReader = start("netproxy-" + name + "-tun", () -> tunLoop(device));
+        List<TunDevice> queues = new ArrayList<>(List.of(device));
+        while (queues.size() < dataLanes()) {
+            try {
+                queues.add(device.openQueue());
+            } catch (IOException | RuntimeException e) {
+                log.info("tunnel {}: TUN device {} is read by {} thread(s): {}", name, device.name(), queues.size(),
+                        e.getMessage());
+                break;
+            }
+        }
+        List<TunDevice> current = List.copyOf(queues);
+        tunQueues = current;
+        List<Thread> readers = new ArrayList<>();
+        for (int queue = 0; queue < current.size(); queue++) {
+            int reader = queue;
+            readers.add(start("netproxy-" + name + "-tun" + (queue > 0 ? "-" + queue : ""),
+                    () -> tunLoop(current, reader)));
+        }
+        tunReaders = List.copyOf(readers);
+    }
+
+    /** The queue a transport reader writes to: its own when there are as many, so that writers do not wait. */
+    private TunDevice tunFor(TunWrites writes) {
+        List<TunDevice> queues = tunQueues;
+        return queues.isEmpty() ? tun : queues.get(writes.lane % queues.size());
     }
 
     private Thread start(String threadName, Runnable body) {
@@ -413,13 +447,13 @@ public abstract class Tunnel {
     private void socketLoop(Carrier carrier) {
         TransportEndpoint socket = carrier.endpoint();
         PacketBatch batch = new PacketBatch(BATCH, RECEIVE_SLOT, 0);
-        TunWrites toTun = new TunWrites(BATCH, MAX_TUNNEL_MTU, counters);
-        while (running && carriers.contains(carrier)) {
+        TunWrites toTun = new TunWrites(carrier.group().lanes().indexOf(carrier), BATCH, MAX_TUNNEL_MTU, counters);
+        while (running && carriers.contains(carrier.group())) {
             int count;
             try {
                 count = socket.receive(batch);
             } catch (IOException e) {
-                if (running && carriers.contains(carrier)) {
+                if (running && carriers.contains(carrier.group())) {
                     log.warn("tunnel {}: receiving failed: {}", name, e.getMessage());
                     sleepQuietly(100);
                 }
@@ -439,7 +473,7 @@ public abstract class Tunnel {
 
     private void writeToTun(TunWrites toTun) {
         try {
-            toTun.flush(tun);
+            toTun.flush(tunFor(toTun));
         } catch (IOException e) {
             if (running) log.debug("tunnel {}: TUN write failed: {}", name, e.getMessage());
         }
@@ -506,27 +540,28 @@ public abstract class Tunnel {
             return;
         }
         try {
-            toTun.add(tun, buf, packetOff, packetLength);
+            toTun.add(tunFor(toTun), buf, packetOff, packetLength);
         } catch (IOException e) {
             if (running) log.debug("tunnel {}: TUN write failed: {}", name, e.getMessage());
         }
     }
 
-    private void tunLoop(TunDevice device) {
-
+    /** Reads queue {@code reader} of {@code queues} until the tunnel's queues are others (a new device) or it stops. */
+    private void tunLoop(List<TunDevice> queues, int reader) {
+        TunDevice device = queues.get(reader);
         int headroom = Messages.DATA_HEADER_LENGTH;
         int mtu = device.mtu();
         PacketBatch batch = new PacketBatch(BATCH, headroom + mtu + TAG_ROOM, headroom);
         SendBatch outgoing = new SendBatch(BATCH, headroom + mtu + TAG_ROOM, counters, drops);
         int failures = 0;
         // A client that is given a new address replaces its device; this reader then ends with the old one.
-        while (running && device == tun) {
+        while (running && queues == tunQueues) {
             int count;
             try {
                 count = device.read(batch);
                 failures = 0;
             } catch (IOException e) {
-                if (!running || device != tun) continue;
+                if (!running || queues != tunQueues) continue;
                 if (++failures >= DEAD_DEVICE_FAILURES) {
                     log.warn("tunnel {}: TUN device {} fails every read ({}); making a new one", name, device.name(),
                             e.getMessage());
@@ -557,7 +592,7 @@ public abstract class Tunnel {
                     counters.increment(Counters.Counter.DROP_NO_ROUTE);
                     continue;
                 }
-                int sealed = seal(session, session.dataSealer, buf, off, length);
+                int sealed = seal(session, session.dataSealer(reader), buf, off, length);
                 if (sealed > 0) {
                     PeerAddress peer = session.peerAddress();
                     outgoing.add(session, peer.carrier().current().endpoint(), peer.address(), buf,
@@ -673,8 +708,37 @@ public abstract class Tunnel {
     protected final Carrier open(Transport transport, TransportEndpoint endpoint) {
         Carrier carrier = new Carrier(transport, endpoint);
         carriers.add(carrier);
-        startSocketReader(carrier);
+        startReading(carrier);
         return carrier;
+    }
+
+    /** Starts the carrier's reader, then opens its lanes and starts theirs. */
+    private void startReading(Carrier carrier) {
+        startSocketReader(carrier);
+        for (int lane = 1; lane < dataLanes(); lane++) {
+            TransportEndpoint endpoint;
+            try {
+                endpoint = carrier.transport().listenBeside(carrier.endpoint());
+            } catch (IOException | RuntimeException e) {
+                log.info("tunnel {}: transport {} receives on one thread: it cannot open a second endpoint on {}: {}",
+                        name, carrier.transport().name(), format(carrier.endpoint().localAddress()), e.getMessage());
+                return;
+            }
+            startSocketReader(carrier.addLane(endpoint));
+        }
+    }
+
+    /**
+     * Threads per direction of the data path: endpoints per transport (lanes, see {@link Carrier}) and queues of the
+     * TUN device, each with a reader; a client has one of each.
+     */
+    protected int dataLanes() {
+        return 1;
+    }
+
+    /** Closes the carrier's endpoint and those of its lanes. */
+    private static void closeLanes(Carrier carrier) {
+        for (Carrier lane : carrier.lanes()) closeQuietly(lane.endpoint());
     }
 
     /**
@@ -684,18 +748,18 @@ public abstract class Tunnel {
     protected final synchronized void replace(Carrier old, Carrier next) {
         if (!carriers.contains(next)) {
             carriers.add(next);
-            startSocketReader(next);
+            startReading(next);
         }
         old.replacedBy(next);
         carriers.remove(old);
-        closeQuietly(old.endpoint());
+        closeLanes(old);
         carrierReplaced(old, next);
     }
 
     /** Closes a carrier that nothing replaces. */
     protected final synchronized void close(Carrier carrier) {
         carriers.remove(carrier);
-        closeQuietly(carrier.endpoint());
+        closeLanes(carrier);
     }
 
     /** Called after {@link #replace}, with the tunnel's monitor held. */
@@ -766,7 +830,7 @@ public abstract class Tunnel {
      * pushes ({@link #openDevice()} reads the current settings). Stops the tunnel when that fails.
      */
     protected final synchronized void replaceDevice(TunDevice dead) {
-        if (!running || tun != dead) return;
+        if (!running || (dead != tun && !tunQueues.contains(dead))) return;
         String before = state;
         state = "rebuilding the TUN device";
         try {
@@ -775,7 +839,9 @@ public abstract class Tunnel {
             log.warn("tunnel {}: reverting the host changes of the dead device failed: {}", name, e.getMessage());
         }
         network = null;
-        closeQuietly(dead);
+        List<TunDevice> deadQueues = tunQueues;
+        tunQueues = List.of();
+        for (TunDevice queue : deadQueues) closeQuietly(queue);
         try {
             openDevice();
         } catch (IOException | RuntimeException e) {
@@ -832,8 +898,10 @@ public abstract class Tunnel {
                     else revertFailure.addSuppressed(failure);
                 }
             }
-            for (Carrier carrier : carriers) closeQuietly(carrier.endpoint());
-            closeQuietly(tun);
+            for (Carrier carrier : carriers) closeLanes(carrier);
+            List<TunDevice> queues = tunQueues;
+            for (TunDevice queue : queues) closeQuietly(queue);
+            if (tun != null && !queues.contains(tun)) closeQuietly(tun);
             synchronized (threads) {
                 for (Thread thread : threads) {
                     try {

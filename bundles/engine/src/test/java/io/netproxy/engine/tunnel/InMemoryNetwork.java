@@ -23,6 +23,9 @@ import java.util.function.Consumer;
  * deliver whole datagrams to each other through blocking queues, like UDP without loss or reordering.
  * Datagrams to an address nobody holds vanish. Taps see every datagram an endpoint sends; {@link #inject}
  * lets a test put datagrams on the wire from any address without a tap seeing them.
+ *
+ * <p>A transport made by {@link #sharingTransport} binds more endpoints to a port it holds ({@code listenBeside}),
+ * as UDP with SO_REUSEPORT does: the network spreads the datagrams to that port among them by their sender.
  */
 final class InMemoryNetwork {
     /** One datagram on the wire. */
@@ -49,7 +52,12 @@ final class InMemoryNetwork {
 
     /** A transport for a host with this address: servers listen on it, clients send from it. */
     Transport transport(String name, String hostAddress) {
-        return new MemoryTransport(name, ip(hostAddress));
+        return new MemoryTransport(name, ip(hostAddress), false);
+    }
+
+    /** A transport whose listenBeside shares the port, the network spreading senders among the endpoints. */
+    MemoryTransport sharingTransport(String name, String hostAddress) {
+        return new MemoryTransport(name, ip(hostAddress), true);
     }
 
     void tap(Consumer<Datagram> tap) {
@@ -63,8 +71,17 @@ final class InMemoryNetwork {
 
     /** Puts a datagram on the wire as if {@code from} had sent it. */
     void inject(InetSocketAddress from, InetSocketAddress to, byte[] data) {
-        Endpoint target = endpoints.get(to);
+        Endpoint target = receiver(from, to);
         if (target != null) target.enqueue(new Datagram(from, to, data.clone()));
+    }
+
+    /** The endpoint a datagram from {@code from} to {@code to} arrives at: of endpoints sharing the port, one per sender. */
+    private Endpoint receiver(InetSocketAddress from, InetSocketAddress to) {
+        Endpoint bound = endpoints.get(to);
+        if (bound == null) return null;
+        List<Endpoint> sharing = bound.sharing;
+        if (sharing.size() < 2) return bound;
+        return sharing.get(Math.floorMod(from.hashCode(), sharing.size()));
     }
 
     /**
@@ -72,9 +89,11 @@ final class InMemoryNetwork {
      * come back for more since its last datagrams (the reader processes a batch before it calls receive again).
      */
     boolean quiet() {
-        for (Endpoint endpoint : endpoints.values()) {
-            if (endpoint.closed) continue;
-            if (endpoint.unhandled.get() > 0) return false;
+        for (Endpoint bound : endpoints.values()) {
+            for (Endpoint endpoint : bound.sharing) {
+                if (endpoint.closed) continue;
+                if (endpoint.unhandled.get() > 0) return false;
+            }
         }
         return true;
     }
@@ -88,18 +107,20 @@ final class InMemoryNetwork {
         Datagram datagram = new Datagram(from, to, data);
         for (Consumer<Datagram> tap : taps) tap.accept(datagram);
         if (lost.test(datagram)) return;
-        Endpoint target = endpoints.get(to);
+        Endpoint target = receiver(from, to);
         if (target != null) target.enqueue(datagram);
     }
 
     final class MemoryTransport implements Transport {
         private final String name;
         private final InetAddress host;
+        private final boolean sharesPorts;
         final List<Endpoint> opened = new CopyOnWriteArrayList<>();
 
-        MemoryTransport(String name, InetAddress host) {
+        MemoryTransport(String name, InetAddress host, boolean sharesPorts) {
             this.name = name;
             this.host = host;
+            this.sharesPorts = sharesPorts;
         }
 
         @Override
@@ -116,8 +137,20 @@ final class InMemoryNetwork {
             return open(new InetSocketAddress(host, nextPort.getAndIncrement()), remote);
         }
 
+        @Override
+        public TransportEndpoint listenBeside(TransportEndpoint current) throws IOException {
+            if (!sharesPorts) return listen(current.localAddress());
+            Endpoint holder = endpoints.get(current.localAddress());
+            if (holder == null) throw new IOException("nothing is bound to " + current.localAddress());
+            Endpoint endpoint = new Endpoint(current.localAddress(), null, holder.sharing);
+            holder.sharing.add(endpoint);
+            opened.add(endpoint);
+            return endpoint;
+        }
+
         private Endpoint open(InetSocketAddress local, InetSocketAddress remote) throws IOException {
-            Endpoint endpoint = new Endpoint(local, remote);
+            Endpoint endpoint = new Endpoint(local, remote, new CopyOnWriteArrayList<>());
+            endpoint.sharing.add(endpoint);
             if (endpoints.putIfAbsent(local, endpoint) != null) {
                 throw new java.net.BindException("address in use: " + local);
             }
@@ -136,19 +169,26 @@ final class InMemoryNetwork {
         final InetSocketAddress remote;
         final BlockingQueue<Datagram> inbox = new LinkedBlockingQueue<>();
         final AtomicInteger closes = new AtomicInteger();
+        /** The open endpoints bound to this port, this one among them. */
+        final List<Endpoint> sharing;
+        /** Where the datagrams this endpoint was handed came from, and where it sent its own. */
+        final java.util.Set<InetSocketAddress> heardFrom = ConcurrentHashMap.newKeySet();
+        final java.util.Set<InetSocketAddress> sentTo = ConcurrentHashMap.newKeySet();
         private volatile boolean closed;
         /** Datagrams queued or taken by the reader and not yet handled (it handles a batch before it receives again). */
         private final AtomicInteger unhandled = new AtomicInteger();
         private int taken;
 
-        Endpoint(InetSocketAddress local, InetSocketAddress remote) {
+        Endpoint(InetSocketAddress local, InetSocketAddress remote, List<Endpoint> sharing) {
             this.local = local;
             this.remote = remote;
+            this.sharing = sharing;
         }
 
         boolean isClosed() { return closed; }
 
         void enqueue(Datagram datagram) {
+            heardFrom.add(datagram.from());
             unhandled.incrementAndGet();
             inbox.add(datagram);
         }
@@ -198,6 +238,7 @@ final class InMemoryNetwork {
             if (closed) throw new ClosedChannelException();
             InetSocketAddress target = remote != null ? remote : to;
             if (target == null) throw new IOException("no destination");
+            sentTo.add(target);
             byte[] copy = new byte[len];
             System.arraycopy(buf, off, copy, 0, len);
             deliver(local, target, copy);
@@ -211,7 +252,10 @@ final class InMemoryNetwork {
             closes.incrementAndGet();
             if (closed) return;
             closed = true;
-            endpoints.remove(local, this);
+            sharing.remove(this);
+            // the port stays bound while another endpoint shares it
+            if (sharing.isEmpty()) endpoints.remove(local, this);
+            else endpoints.replace(local, this, sharing.get(0));
             inbox.add(CLOSED);
         }
     }

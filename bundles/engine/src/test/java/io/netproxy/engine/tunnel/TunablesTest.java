@@ -18,7 +18,7 @@ class TunablesTest {
     @Test
     void aServerTakesItsDefaultMtuAndHandshakeRateFromTheTunables() throws Exception {
         // the clock stands still, so a source's tokens never refill: one initiation, then the limit
-        try (TunnelHarness net = new TunnelHarness(new FakeClock(), new Tunables(1, 1, 1280))) {
+        try (TunnelHarness net = new TunnelHarness(new FakeClock(), new Tunables(1, 1, 1280, 1))) {
             assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
                 AtomicReference<InMemoryNetwork.Datagram> initiation = new AtomicReference<>();
                 net.network.tap(d -> {

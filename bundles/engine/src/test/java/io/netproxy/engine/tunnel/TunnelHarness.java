@@ -114,6 +114,18 @@ final class TunnelHarness implements AutoCloseable {
         return node;
     }
 
+    /** A server on a transport that shares its port among endpoints (see {@link InMemoryNetwork#sharingTransport}). */
+    Node<ServerTunnel> sharingServer(TunnelSpec spec, java.util.function.Consumer<Node<ServerTunnel>> prepare)
+            throws IOException {
+        Node<ServerTunnel> node = new Node<>(network.sharingTransport("memory", SERVER_IP), clock, tunables);
+        synchronized (nodes) {
+            nodes.add(node);
+        }
+        prepare.accept(node);
+        node.tunnel = ServerTunnel.start(spec, node.plugins);
+        return node;
+    }
+
     /** A client on a host with address {@code hostIp}; the tunnel is null when start throws. */
     Node<ClientTunnel> clientNode(String hostIp) {
         Node<ClientTunnel> node = new Node<>((InMemoryNetwork.MemoryTransport) network.transport("memory", hostIp), clock, tunables);

@@ -23,18 +23,25 @@ final class LinuxTunDevice implements TunDevice {
     private final int mtu;
     private final boolean persistent;
     private final boolean offload;
+    /** A further queue of a device (openQueue), whose close ends only that queue. */
+    private final boolean further;
     private final Object lifecycle = new Object();
     private volatile TunQueue queue;
     private volatile PacketFormat format;
-    /** Set until the first read has tried to change the format (read by the reading thread only). */
-    private boolean formatToChange;
+    /** Set until the first read (or the first further queue) has tried to change the format. */
+    private volatile boolean formatToChange;
     private boolean closed;
 
     LinuxTunDevice(TunQueue queue, int mtu, boolean persistent, boolean offload) {
+        this(queue, mtu, persistent, offload, false);
+    }
+
+    private LinuxTunDevice(TunQueue queue, int mtu, boolean persistent, boolean offload, boolean further) {
         this.name = queue.name;
         this.mtu = mtu;
         this.persistent = persistent;
         this.offload = offload;
+        this.further = further;
         this.queue = queue;
         this.format = formatOf(queue);
         this.formatToChange = queue.virtio != offload;
@@ -52,10 +59,7 @@ final class LinuxTunDevice implements TunDevice {
 
     @Override
     public int read(PacketBatch batch) throws IOException {
-        if (formatToChange) {
-            formatToChange = false;
-            takeOwnFormat();
-        }
+        if (formatToChange) takeOwnFormat();
         TunQueue current = queue;
         int n = format.read(current.reader, batch);
         if (n < 0) {
@@ -74,8 +78,26 @@ final class LinuxTunDevice implements TunDevice {
         format.write(queue.writer, buf, off, len);
     }
 
+    /**
+     * Opens another queue of the device in this backend's format. A device taken over in the other format changes
+     * its format first, while this is its only queue: so the engine opens further queues once the old backend's
+     * queue is closed, and before it reads.
+     */
+    @Override
+    public TunDevice openQueue() throws IOException {
+        synchronized (lifecycle) {
+            if (closed) throw new EOFException("TUN device " + name + " was closed");
+            if (formatToChange) takeOwnFormat();
+            TunQueue next = TunQueue.attach(name, CloneDeviceBackend.flags(offload));
+            LOG.debug("opened queue {} of TUN {}", next.fd, name);
+            return new LinuxTunDevice(next, mtu, persistent, offload, true);
+        }
+    }
+
     private void takeOwnFormat() throws IOException {
         synchronized (lifecycle) {
+            if (!formatToChange) return;
+            formatToChange = false;
             if (closed) throw new EOFException("TUN device " + name + " was closed");
             TunQueue old = queue;
             if (!persistent) TunIoctl.setPersist(old.fd, name, true);
@@ -123,6 +145,10 @@ final class LinuxTunDevice implements TunDevice {
             closed = true;
             queue.close();
         }
-        LOG.info(persistent ? "closed TUN {} (the persistent device stays)" : "closed TUN {}", name);
+        if (further) {
+            LOG.debug("closed a queue of TUN {}", name);
+        } else {
+            LOG.info(persistent ? "closed TUN {} (the persistent device stays)" : "closed TUN {}", name);
+        }
     }
 }

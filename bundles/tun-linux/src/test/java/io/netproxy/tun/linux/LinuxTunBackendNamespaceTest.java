@@ -98,6 +98,28 @@ class LinuxTunBackendNamespaceTest {
                 "the device goes with its last queue");
     }
 
+    /** The kernel spreads flows over a device's queues, and the device lives until its last queue closes. */
+    @Test
+    void furtherQueuesEachReadTheirShareOfTheFlowsAndKeepTheDevice() throws Exception {
+        ProbeProcess probe = ProbeProcess.withQueues(namespace, "npqueue0");
+        probe.awaitReady();
+        // one flow per destination: the device's queue for a flow follows from its addresses
+        for (int host = 2; host < 34; host++) {
+            CommandResult ping = namespace.run("ping", "-c", "1", "-W", "2", "198.18.99." + host);
+            assertTrue(ping.succeeded(), ping.toString());
+        }
+        assertEquals(0, probe.stop(), probe.transcript());
+        String transcript = probe.transcript();
+        String answered = transcript.lines().filter(line -> line.startsWith("ANSWERED ")).findFirst()
+                .orElseThrow(() -> new AssertionError(transcript));
+        int[] perQueue = java.util.Arrays.stream(answered.substring(9).split(" ")).mapToInt(Integer::parseInt).toArray();
+        assertEquals(TunEchoProbe.QUEUES, perQueue.length, answered);
+        assertEquals(32, java.util.Arrays.stream(perQueue).sum(), answered);
+        assertTrue(java.util.Arrays.stream(perQueue).filter(n -> n > 0).count() >= 2, "pings answered on 2 queues or more: " + answered);
+        assertNotEquals(0, namespace.run("ip", "link", "show", "dev", "npqueue0").exitCode(),
+                "the device goes with its last queue");
+    }
+
     private void assertPingAnswered() throws Exception {
         CommandResult ping = namespace.run("ping", "-c", "3", "-W", "2", TunEchoProbe.PEER);
         assertTrue(ping.succeeded() && ping.output().contains("3 received"), ping.toString());

@@ -39,6 +39,11 @@ final class ProbeProcess {
         return run(namespace, deviceName, TunEchoProbe.ATTACH);
     }
 
+    /** Starts a probe that opens the device with several queues and answers on each. */
+    static ProbeProcess withQueues(TestNamespace namespace, String deviceName) throws IOException {
+        return run(namespace, deviceName, TunEchoProbe.WITH_QUEUES);
+    }
+
     private static ProbeProcess run(TestNamespace namespace, String deviceName, String mode) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProbeProcess(namespace.start(java, "--add-opens", "java.base/java.io=ALL-UNNAMED",

@@ -16,8 +16,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * until its standard input closes or a minute has passed. Then it closes the device and checks that this
  * unblocked the reading thread.
  *
- * <p>Arguments: device name, then persist ({@code true}/{@code false}) or {@code attach} to take over the running
- * device of that name. Prints {@code READY <name>} once the device is up.
+ * <p>Arguments: device name, then persist ({@code true}/{@code false}), {@code attach} to take over the running
+ * device of that name, or {@code queues} to open it with {@link #QUEUES} queues, each answered by a thread of its
+ * own. Prints {@code READY <name>} once the device is up, and with queues {@code ANSWERED <n> <n> <n>} at the end,
+ * the pings each queue answered.
  * Exit code 0 means every check passed.
  */
 public final class TunEchoProbe {
@@ -25,6 +27,8 @@ public final class TunEchoProbe {
     static final String PEER = "198.18.99.2";
     static final String READY = "READY ";
     static final String ATTACH = "attach";
+    static final String WITH_QUEUES = "queues";
+    static final int QUEUES = 3;
 
     private static final long MAX_RUN_SECONDS = 60;
     private static final long UNBLOCK_TIMEOUT_MS = 5000;
@@ -33,6 +37,10 @@ public final class TunEchoProbe {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args[1].equals(WITH_QUEUES)) {
+            answerOnEveryQueue(args[0]);
+            return;
+        }
         LinuxTunBackend backend = new LinuxTunBackend();
         TunDevice device = args[1].equals(ATTACH) ? backend.attach(running(args[0]))
                 : backend.open(new TunSettings(args[0], 1400, List.of(ADDRESS), Boolean.parseBoolean(args[1])));
@@ -57,6 +65,40 @@ public final class TunEchoProbe {
         System.out.println("CLOSED");
     }
 
+    /** Opens the device and its further queues, answers on each, and closes the first queue before the others. */
+    private static void answerOnEveryQueue(String name) throws Exception {
+        List<TunDevice> queues = new java.util.ArrayList<>();
+        queues.add(new LinuxTunBackend().open(new TunSettings(name, 1400, List.of(ADDRESS), false)));
+        while (queues.size() < QUEUES) queues.add(queues.get(0).openQueue());
+        List<java.util.concurrent.atomic.AtomicInteger> answered = new java.util.ArrayList<>();
+        List<Thread> responders = new java.util.ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (TunDevice queue : queues) {
+            java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+            answered.add(count);
+            Thread responder = new Thread(() -> answerPings(queue, failure, count), "echo-responder");
+            responder.start();
+            responders.add(responder);
+        }
+        System.out.println(READY + name);
+        awaitStdinClosed(MAX_RUN_SECONDS);
+        queues.get(0).close();
+        // the further queues keep the device, with its address
+        ProcessBuilder show = new ProcessBuilder("ip", "-o", "addr", "show", "dev", name).redirectErrorStream(true);
+        Process shown = show.start();
+        String output = new String(shown.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (shown.waitFor() != 0 || !output.contains(ADDRESS)) fail("the device went with its first queue: " + output);
+        for (TunDevice queue : queues.subList(1, queues.size())) queue.close();
+        for (Thread responder : responders) responder.join(UNBLOCK_TIMEOUT_MS);
+        if (responders.stream().anyMatch(Thread::isAlive)) fail("close() did not unblock every reader");
+        if (failure.get() != null) {
+            failure.get().printStackTrace();
+            fail("a responder failed");
+        }
+        System.out.println("ANSWERED " + answered.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" ")));
+        System.out.println("CLOSED");
+    }
+
     /** What attach() learns of the device it takes over: its name and MTU (it was opened in another process). */
     private static TunDevice running(String name) {
         return new TunDevice() {
@@ -70,6 +112,11 @@ public final class TunEchoProbe {
     }
 
     private static void answerPings(TunDevice device, AtomicReference<Throwable> failure) {
+        answerPings(device, failure, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    private static void answerPings(TunDevice device, AtomicReference<Throwable> failure,
+            java.util.concurrent.atomic.AtomicInteger answered) {
         // Headroom, as the engine uses it, to check that packets land at the batch's offset.
         PacketBatch batch = new PacketBatch(1, 2048, 64);
         try {
@@ -77,6 +124,7 @@ public final class TunEchoProbe {
                 device.read(batch);
                 if (IcmpEcho.answerInPlace(batch.buffer(0), batch.offset(0), batch.length(0))) {
                     device.write(batch);
+                    answered.incrementAndGet();
                 }
             }
         } catch (ClosedChannelException expected) {
