@@ -603,19 +603,10 @@ public final class ClientTunnel extends Tunnel {
 
     @Override
     protected Session route(byte[] buf, int off) {
-        if ((buf[off] & 0xF0) == 0x60 && !routesIpv6(Ipv6.destinationHigh(buf, off))) return null;
+        if ((buf[off] & 0xF0) == 0x60 && ipv6Applied == null) return null; // the tunnel carries no IPv6
         Session session = current;
         // Without a fresh session the packet is dropped, not leaked.
         return session != null && !expired(session) ? session : null;
-    }
-
-    /**
-     * Whether an IPv6 destination goes through the tunnel: only when it carries IPv6, and never link-local or
-     * multicast (the TUN device's own router solicitations and the like).
-     */
-    private boolean routesIpv6(long destinationHigh) {
-        int top = (int) (destinationHigh >>> 48);
-        return ipv6Applied != null && (top & 0xFF00) != 0xFF00 && (top & 0xFFC0) != 0xFE80;
     }
 
     /** The server is the client's only peer; what it forwards may come from anywhere. */

@@ -16,7 +16,7 @@ final class Counters {
         HANDSHAKES("handshakes"),
         DROP_MALFORMED("drop.malformed"), DROP_UNKNOWN_INDEX("drop.unknown-index"),
         DROP_DECRYPT("drop.decrypt-failed"), DROP_REPLAY("drop.replay"), DROP_SPOOFED("drop.spoofed-source"),
-        DROP_NO_ROUTE("drop.no-route"), DROP_NOT_IP("drop.not-ip"), DROP_OVERSIZED("drop.oversized"),
+        DROP_NO_ROUTE("drop.no-route"), DROP_LINK_LOCAL("drop.link-local"), DROP_NOT_IP("drop.not-ip"), DROP_OVERSIZED("drop.oversized"),
         DROP_HANDSHAKE("drop.handshake"),
         DROP_RATE_LIMITED("drop.rate-limited"), DROP_OVERLOAD("drop.overload"), DROP_UNEXPECTED("drop.unexpected-type"),
         DROP_KEY_EXPIRED("drop.key-expired"), DROP_UNDER_LOAD("drop.under-load"), SEND_ERRORS("send-errors"),

@@ -64,6 +64,13 @@ final class Ipv6 {
 
     static long destinationLow(byte[] buf, int off) { return readLong(buf, off + DESTINATION + 8); }
 
+    /** Whether the packet at {@code off} is IPv6 for a link-local (fe80::/10) or a multicast (ff00::/8) address. */
+    static boolean linkLocalOrMulticast(byte[] buf, int off) {
+        if ((buf[off] & 0xF0) != 0x60) return false;
+        int first = buf[off + DESTINATION] & 0xFF;
+        return first == 0xFF || first == 0xFE && (buf[off + DESTINATION + 1] & 0xC0) == 0x80;
+    }
+
     /**
      * A tunnel prefix of length 64 to 120, written without host bits ({@code 2001:db8:7e::/64}): its upper 64 bits
      * are all network, so a member differs from it in the low 64 bits only.

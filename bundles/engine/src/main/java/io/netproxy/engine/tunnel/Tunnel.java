@@ -587,6 +587,11 @@ public abstract class Tunnel {
                     counters.increment(Counters.Counter.DROP_OVERSIZED);
                     continue;
                 }
+                if (Ipv6.linkLocalOrMulticast(buf, off)) {
+                    // the device's own router solicitations and listener reports: for the link, which has no other end
+                    counters.increment(Counters.Counter.DROP_LINK_LOCAL);
+                    continue;
+                }
                 Session session = route(buf, off);
                 if (session == null) {
                     counters.increment(Counters.Counter.DROP_NO_ROUTE);

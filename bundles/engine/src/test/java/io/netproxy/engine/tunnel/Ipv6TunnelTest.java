@@ -100,10 +100,17 @@ class Ipv6TunnelTest {
                 server.tun().inject(Packets.udp6(INTERNET6, "2001:db8:7f::2", "outside the pool"));
                 TunnelHarness.await("no route for either", Duration.ofSeconds(5),
                         () -> server.counter("drop.no-route") >= 2);
-                // the client sends its device's link-local chatter nowhere
+                // each device's link-local chatter goes nowhere, counted apart from what no session serves
+                long noRoute = server.counter("drop.no-route");
                 client.tun().inject(Packets.udp6("fe80::1", "ff02::2", "router solicitation"));
-                TunnelHarness.await("no route on the client", Duration.ofSeconds(5),
-                        () -> client.counter("drop.no-route") == 1);
+                client.tun().inject(Packets.udp6("2001:db8:7e::2", "fe80::2", "to a link-local address"));
+                server.tun().inject(Packets.udp6("fe80::1", "ff02::16", "listener report"));
+                TunnelHarness.await("link-local on the client", Duration.ofSeconds(5),
+                        () -> client.counter("drop.link-local") == 2);
+                TunnelHarness.await("link-local on the server", Duration.ofSeconds(5),
+                        () -> server.counter("drop.link-local") == 1);
+                assertEquals(0, client.counter("drop.no-route"));
+                assertEquals(noRoute, server.counter("drop.no-route"));
                 assertEquals(0, server.tun().pending(), "nothing reached the server's device");
             });
         }
