@@ -100,8 +100,13 @@ class LiveSwapIT extends OnTopology {
         assertTrue(client.log().contains("handed over from backend " + first + " to " + first), "the hand-over is logged");
         assertTrue(Installation.deviceOf(client.ok("status")).equals(device), "the same device: " + client.ok("status"));
         assertServerTunQueues();
+        long handOvers = handOvers(server);
         swap("server: tun-linux bundle updated in place, the device handed over (felix:update)",
                 () -> update(server, "io.netproxy.tun-linux"));
+        // the update hands the device over in the background: the queues are counted once that is logged
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (handOvers(server) == handOvers && System.nanoTime() < deadline) Thread.sleep(100);
+        assertEquals(handOvers + 1, handOvers(server), "hand-overs in the server's log");
         assertServerTunQueues();
 
         // between the bare and the offloading backend the device changes its packet format: the checked downloads run
@@ -123,6 +128,10 @@ class LiveSwapIT extends OnTopology {
                     () -> side.ok("swap", "tun", first));
         }
         assertServerTunQueues();
+    }
+
+    private static long handOvers(Installation instance) throws Exception {
+        return instance.log().lines().filter(line -> line.contains("handed over from backend")).count();
     }
 
     /**

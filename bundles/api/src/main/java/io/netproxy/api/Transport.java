@@ -24,7 +24,9 @@ public interface Transport {
     /**
      * Opens a server endpoint on the address of {@code current}, which stays open until the caller closes it:
      * make before break when a tunnel moves to this transport. A port held by {@code current} is not an error
-     * (implementations share it, e.g. with SO_REUSEPORT, if {@code current} allows).
+     * (implementations share it, e.g. with SO_REUSEPORT, if {@code current} allows). A server also keeps endpoints of
+     * one transport open side by side this way, each received by a thread of its own and answering the peers it
+     * hears; a transport that cannot share the port throws, and the server receives on one endpoint.
      */
     default TransportEndpoint listenBeside(TransportEndpoint current) throws IOException {
         return listen(current.localAddress());

@@ -24,9 +24,10 @@ public @interface EngineConfiguration {
     @AttributeDefinition(description = "A server's TUN MTU in bytes when its tunnel names none, 576 to 9000; default 1400")
     int defaultMtu() default 1400;
 
-    @AttributeDefinition(description = "Endpoints a server opens per transport on its port, each read by a thread of"
-            + " its own, among which the kernel spreads the clients (SO_REUSEPORT), 0 to 64: 0 for one per CPU, at most"
-            + " 8; default 0")
+    @AttributeDefinition(description = "A server's threads per direction of its data path, 0 to 64: endpoints per"
+            + " transport on its port, among which the kernel spreads the clients (SO_REUSEPORT), and queues of its TUN"
+            + " device, among which it spreads the flows, each read by a thread of its own; 0 for one per CPU, at most 8;"
+            + " default 0")
     int dataThreads() default 0;
 
     @AttributeDefinition(description = "Seconds a tunnel whose transport, TUN backend or configurator went away (a bundle"

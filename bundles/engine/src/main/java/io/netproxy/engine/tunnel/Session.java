@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * sealer of its own ({@link #dataSealer}), and on the timer thread for keepalives ({@link #controlSealer}); all
  * draw counters from one atomic sequence, so a nonce is never used twice. Opening and the replay window are
  * guarded by the session's monitor, uncontended except for the moment two socket readers overlap during
- * a transport swap.
+ * a transport swap; so is making a reader's sealer, which never happens after the session closed.
  */
 final class Session {
     private final int localIndex;

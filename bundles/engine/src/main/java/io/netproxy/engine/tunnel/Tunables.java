@@ -6,8 +6,8 @@ package io.netproxy.engine.tunnel;
  * @param handshakesPerSecond initiations answered per second from one source address
  * @param handshakeBurst      initiations one source address may send at once
  * @param defaultMtu          a server's TUN MTU when its spec names none
- * @param dataThreads      a server's endpoints per transport, each read by a thread of its own, among which the
- *                            kernel spreads the clients
+ * @param dataThreads      a server's threads per direction: endpoints per transport (the kernel spreads the clients
+ *                            among them) and queues of its TUN device (it spreads the flows), each with a reader
  */
 public record Tunables(int handshakesPerSecond, int handshakeBurst, int defaultMtu, int dataThreads) {
     /** The receiving threads a server has unless told otherwise: one per CPU, at most this many. */

@@ -75,7 +75,7 @@ public abstract class Tunnel {
     protected volatile List<String> allowedCiphers;
     /** The transport setting it runs with ({@code null} or {@code auto} for the automatic policy). */
     private String transportSetting;
-    /** The open transport endpoints, each with its reader thread. */
+    /** The open transport endpoints, each with its reader thread and its lanes (see {@link Carrier}). */
     protected final List<Carrier> carriers = new java.util.concurrent.CopyOnWriteArrayList<>();
     protected volatile TunDevice tun;
     /** The TUN backend and network configurator the device and host plan come from; swapped live. */
@@ -222,8 +222,8 @@ public abstract class Tunnel {
 
     /**
      * Hands the TUN device over to {@code next}, make before break: {@code next} attaches to the running device
-     * (its addresses and routes stay), the old backend's descriptor closes, and a new reader takes over once the
-     * old one has ended.
+     * (its addresses and routes stay), the old backend's queues close, and new readers take over once the old ones
+     * have ended.
      *
      * @param setting the TUN backend setting the tunnel runs with from now on
      * @throws IOException when {@code next} cannot take over the device; nothing changed then
@@ -235,19 +235,9 @@ public abstract class Tunnel {
         TunDevice old = tun;
         TunDevice attached = next.attach(old);
         String before = tunBackend.name();
-        List<TunDevice> oldQueues = tunQueues;
         tunBackend = next;
         tun = attached;
-        tunQueues = List.of(attached);
-        // the old readers end at their next read (their queues are no longer the tunnel's); closing unblocks them
-        for (TunDevice queue : oldQueues) closeQuietly(queue);
-        for (Thread reader : tunReaders) {
-            try {
-                reader.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        endTunReaders(old, List.of(attached));
         startTunReader();
         log.info("tunnel {}: TUN device {} handed over from backend {} to {}", name, attached.name(), before,
                 next.name());
@@ -418,6 +408,26 @@ public abstract class Tunnel {
                     () -> tunLoop(current, reader)));
         }
         tunReaders = List.copyOf(readers);
+    }
+
+    /**
+     * Closes {@code device} and the queues read until now, after making {@code next} the tunnel's queues, and waits
+     * for their readers to end, so that no new reader seals with a sealer an old one still uses.
+     */
+    private void endTunReaders(TunDevice device, List<TunDevice> next) {
+        List<TunDevice> old = tunQueues;
+        // the old readers end at their next read (their queues are no longer the tunnel's); closing unblocks them
+        tunQueues = next;
+        for (TunDevice queue : old) closeQuietly(queue);
+        if (device != null && !old.contains(device)) closeQuietly(device);
+        for (Thread reader : tunReaders) {
+            if (reader == Thread.currentThread()) continue;
+            try {
+                reader.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The queue a transport reader writes to: its own when there are as many, so that writers do not wait. */
@@ -597,7 +607,15 @@ public abstract class Tunnel {
                     counters.increment(Counters.Counter.DROP_NO_ROUTE);
                     continue;
                 }
-                int sealed = seal(session, session.dataSealer(reader), buf, off, length);
+                PacketSealer sealer;
+                try {
+                    sealer = session.dataSealer(reader);
+                } catch (IllegalStateException retired) {
+                    // the session was retired after route() and before this reader's first packet to it
+                    counters.increment(Counters.Counter.SEND_ERRORS);
+                    continue;
+                }
+                int sealed = seal(session, sealer, buf, off, length);
                 if (sealed > 0) {
                     PeerAddress peer = session.peerAddress();
                     outgoing.add(session, peer.carrier().current().endpoint(), peer.address(), buf,
@@ -725,8 +743,8 @@ public abstract class Tunnel {
             try {
                 endpoint = carrier.transport().listenBeside(carrier.endpoint());
             } catch (IOException | RuntimeException e) {
-                log.info("tunnel {}: transport {} receives on one thread: it cannot open a second endpoint on {}: {}",
-                        name, carrier.transport().name(), format(carrier.endpoint().localAddress()), e.getMessage());
+                log.info("tunnel {}: transport {} receives on {} thread(s): it cannot open another endpoint on {}: {}",
+                        name, carrier.transport().name(), lane, format(carrier.endpoint().localAddress()), e.getMessage());
                 return;
             }
             startSocketReader(carrier.addLane(endpoint));
@@ -844,9 +862,7 @@ public abstract class Tunnel {
             log.warn("tunnel {}: reverting the host changes of the dead device failed: {}", name, e.getMessage());
         }
         network = null;
-        List<TunDevice> deadQueues = tunQueues;
-        tunQueues = List.of();
-        for (TunDevice queue : deadQueues) closeQuietly(queue);
+        endTunReaders(tun, List.of());
         try {
             openDevice();
         } catch (IOException | RuntimeException e) {

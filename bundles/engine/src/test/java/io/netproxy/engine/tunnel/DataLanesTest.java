@@ -52,10 +52,24 @@ class DataLanesTest {
                 if (lanes.get(lane).heardFrom.isEmpty()) continue;
                 assertTrue(queues.get(lane).writes.get() > 0, "the reader of endpoint " + lane + " writes to queue " + lane);
             }
+            // flows of one client from many hosts: read from several queues, sealed for one session
+            TunnelHarness.Node<ClientTunnel> first = clients.get(0);
+            String firstAddress = first.tunBackend.opened.get(0).addresses().get(0).split("/")[0];
+            int readsBefore = queues.stream().mapToInt(queue -> queue.reads.get()).sum();
+            for (int host = 1; host <= 12; host++) {
+                byte[] down = Packets.udp("203.0.113." + host, firstAddress, "flow " + host);
+                server.tun().inject(down);
+                assertArrayEquals(down, first.tun().awaitDelivered(WAIT), "flow " + host + " to " + firstAddress);
+            }
+            assertEquals(readsBefore + 12, queues.stream().mapToInt(queue -> queue.reads.get()).sum());
+            assertEquals(0, server.suite.sealsByAnotherThread.get(), "each TUN reader seals with sealers of its own");
+            assertEquals(LANES, readers("lanes", "tun"), "TUN readers");
+            assertEquals(LANES, readers("lanes", "socket"), "endpoint readers");
 
             server.tunnel.stop();
             lanes.forEach(lane -> assertEquals(1, lane.closes.get(), "closes of an endpoint at stop"));
             queues.forEach(queue -> assertEquals(1, queue.closes.get(), "closes of a queue at stop"));
+            assertEquals(0, readers("lanes", "tun") + readers("lanes", "socket"), "readers left after stop");
         }
     }
 
@@ -71,6 +85,7 @@ class DataLanesTest {
 
             before.forEach(lane -> assertTrue(lane.isClosed(), "an endpoint of the old transport is closed"));
             assertEquals(LANES, next.opened.size(), "endpoints of the new transport");
+            TunnelHarness.await("the old endpoints' readers end", WAIT, () -> readers("lanes", "socket") == LANES);
             next.opened.forEach(lane -> assertTrue(!lane.isClosed()));
             for (TunnelHarness.Node<ClientTunnel> client : clients) roundTrip(server, client);
             assertTrue(next.opened.stream().filter(lane -> !lane.heardFrom.isEmpty()).count() >= 2);
@@ -88,6 +103,7 @@ class DataLanesTest {
             other.multiQueue = true;
             server.tunnel.swapTunBackend(other, "other");
             first.forEach(queue -> assertTrue(queue.isClosed(), "a queue of the old backend is closed"));
+            assertEquals(LANES, readers("lanes", "tun"), "the old queues' readers ended before the new ones started");
             List<FakeTun.Device> swapped = List.copyOf(other.device().queues);
             assertEquals(LANES, swapped.size(), "queues after the swap");
             for (TunnelHarness.Node<ClientTunnel> client : clients) roundTrip(server, other.device(), client);
@@ -99,6 +115,7 @@ class DataLanesTest {
             swapped.forEach(queue -> assertTrue(queue.isClosed(), "a queue of the dead device is closed"));
             for (TunnelHarness.Node<ClientTunnel> client : clients) roundTrip(server, other.device(), client);
             assertTrue(server.tunnel.isRunning());
+            TunnelHarness.await("the dead device's readers end", WAIT, () -> readers("lanes", "tun") == LANES);
         }
     }
 
@@ -112,8 +129,29 @@ class DataLanesTest {
         }
     }
 
+    @Test
+    void aClientHasOneEndpointAndOneQueueEvenWherePortsAndDevicesCouldHaveMore() throws Exception {
+        try (TunnelHarness net = new TunnelHarness(EngineClock.SYSTEM, new Tunables(20, 40, 1400, LANES))) {
+            TunnelHarness.Node<ServerTunnel> server = net.sharingServer(serverSpec(), node -> node.tunBackend.multiQueue = true);
+            TunnelHarness.Node<ClientTunnel> client = net.sharingClient(
+                    TunnelHarness.keyClient("lone", clientKeys.get(0).privateKey(), serverKey.publicKey()), "192.0.2.40");
+            roundTrip(server, client);
+            assertEquals(1, client.transport.opened.size(), "endpoints of the client");
+            assertEquals(1, client.tun().queues.size(), "queues of the client's TUN device");
+            assertEquals(1, readers("lone", "tun"));
+            assertEquals(1, readers("lone", "socket"));
+        }
+    }
+
+    /** Live reader threads of tunnel {@code tunnel}: {@code netproxy-NAME-tun[-i]} or {@code netproxy-NAME-socket-...}. */
+    private static long readers(String tunnel, String kind) {
+        String prefix = "netproxy-" + tunnel + "-" + kind;
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && thread.getName().startsWith(prefix)).count();
+    }
+
     private io.netproxy.api.tunnel.TunnelSpec serverSpec() {
-        return TunnelHarness.keyServer("srv", serverKey.privateKey(),
+        return TunnelHarness.keyServer("lanes", serverKey.privateKey(),
                 clientKeys.stream().map(StaticIdentity::publicKey).toList(), List.of());
     }
 

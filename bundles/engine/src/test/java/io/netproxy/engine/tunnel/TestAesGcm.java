@@ -28,6 +28,8 @@ final class TestAesGcm implements CipherSuite {
     final AtomicInteger failingSeals = new AtomicInteger();
     /** Sealers and openers made and not closed yet: what sessions on this suite still hold. */
     final AtomicInteger openKeys = new AtomicInteger();
+    /** Seals by a thread other than the one that sealed with that sealer first (a sealer is one thread's). */
+    final AtomicInteger sealsByAnotherThread = new AtomicInteger();
     private final String name;
     private final int wireId;
 
@@ -56,7 +58,7 @@ final class TestAesGcm implements CipherSuite {
     @Override
     public PacketSealer newSealer(byte[] key) {
         openKeys.incrementAndGet();
-        return new Sealer(key, failingSeals, openKeys);
+        return new Sealer(key, failingSeals, openKeys, sealsByAnotherThread);
     }
 
     @Override
@@ -106,14 +108,20 @@ final class TestAesGcm implements CipherSuite {
 
     private static final class Sealer extends Aead implements PacketSealer {
         private final AtomicInteger failures;
+        private final AtomicInteger byAnotherThread;
+        private final java.util.concurrent.atomic.AtomicReference<Thread> user = new java.util.concurrent.atomic.AtomicReference<>();
 
-        Sealer(byte[] key, AtomicInteger failures, AtomicInteger openKeys) {
+        Sealer(byte[] key, AtomicInteger failures, AtomicInteger openKeys, AtomicInteger byAnotherThread) {
             super(key, openKeys);
             this.failures = failures;
+            this.byAnotherThread = byAnotherThread;
         }
 
         @Override
         public int seal(long counter, byte[] buf, int aadOff, int aadLen, int off, int len) {
+            if (!user.compareAndSet(null, Thread.currentThread()) && user.get() != Thread.currentThread()) {
+                byAnotherThread.incrementAndGet();
+            }
             if (len > 0 && failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new IllegalStateException("key destroyed");
             }

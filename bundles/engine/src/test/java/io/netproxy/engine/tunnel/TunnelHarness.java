@@ -126,6 +126,17 @@ final class TunnelHarness implements AutoCloseable {
         return node;
     }
 
+    /** A client whose transport could share ports and whose TUN devices could have more queues. */
+    Node<ClientTunnel> sharingClient(TunnelSpec spec, String hostIp) throws IOException {
+        Node<ClientTunnel> node = new Node<>(network.sharingTransport("memory", hostIp), clock, tunables);
+        node.tunBackend.multiQueue = true;
+        synchronized (nodes) {
+            nodes.add(node);
+        }
+        node.tunnel = ClientTunnel.start(spec, node.plugins);
+        return node;
+    }
+
     /** A client on a host with address {@code hostIp}; the tunnel is null when start throws. */
     Node<ClientTunnel> clientNode(String hostIp) {
         Node<ClientTunnel> node = new Node<>((InMemoryNetwork.MemoryTransport) network.transport("memory", hostIp), clock, tunables);

@@ -44,7 +44,8 @@ final class LinuxTunDevice implements TunDevice {
         this.further = further;
         this.queue = queue;
         this.format = formatOf(queue);
-        this.formatToChange = queue.virtio != offload;
+        // a further queue reads the format in force: the first queue changes it, when it can, before any is opened
+        this.formatToChange = !further && queue.virtio != offload;
     }
 
     @Override
