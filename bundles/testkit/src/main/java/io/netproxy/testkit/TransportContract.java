@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Timeout;
  * What the engine expects of every {@link Transport}, checked on loopback only: a server and a client endpoint
  * carry whole datagrams both ways with the sender's address, in batches, many in a row and up to
  * {@link #maxDatagramSize()}; close unblocks the receiving thread; ports are refused while busy, free after
- * close, and shared by {@link Transport#listenBeside} (make before break). As in the engine, a thread receives on
+ * close, and shared by {@link Transport#listenBeside} (make before break, and side by side, as a server's lanes
+ * run: each endpoint answers the peers it hears). As in the engine, a thread receives on
  * each endpoint from the moment it is open (a transport may do its connection work in that thread) while others
  * send. A subclass supplies the transport.
  */
@@ -205,6 +206,59 @@ public abstract class TransportContract {
         }
         assertFalse(replacement.received.isEmpty(), "the replacement got nothing within 15 s of the old endpoint closing");
         assertArrayEquals(hello, replacement.next().bytes());
+    }
+
+    /**
+     * A server's lanes: endpoints side by side on one port, among which the kernel spreads the peers, each answering
+     * the peers it hears (a stream transport's connection is its endpoint's). Which endpoint hears whom is the
+     * kernel's choice, so it is not asserted; 12 peers from one address stay under a server's per-source limits.
+     * Skipped for a transport that cannot share a port, where a server then receives on one endpoint.
+     */
+    @Test
+    void endpointsSideBySideEachAnswerThePeersTheyHear() throws Exception {
+        Receiver lane;
+        try {
+            lane = open(transport.listenBeside(server.endpoint));
+        } catch (IOException cannotShare) {
+            org.junit.jupiter.api.Assumptions.abort("this transport cannot share its port: " + cannotShare.getMessage());
+            return;
+        }
+        List<Receiver> peers = new ArrayList<>();
+        for (int i = 0; i < 12; i++) peers.add(open(transport.connect(server.address())));
+        for (int i = 0; i < peers.size(); i++) {
+            Receiver peer = peers.get(i);
+            byte[] hello = bytes(10 + i, 64);
+            Receiver endpoint = firstToHear(peer, hello, List.of(server, lane));
+            Received datagram = endpoint.next();
+            assertArrayEquals(hello, datagram.bytes());
+            byte[] answer = bytes(100 + i, 48);
+            endpoint.endpoint.send(answer, 0, answer.length, datagram.from());
+            Received back = peer.next();
+            assertArrayEquals(answer, back.bytes(), "peer " + i + " gets the answer of the endpoint that heard it");
+            assertEquals(server.address(), back.from());
+        }
+    }
+
+    /** Sends {@code hello} from {@code peer} until one of {@code endpoints} has it (a stream transport connects first). */
+    private static Receiver firstToHear(Receiver peer, byte[] hello, List<Receiver> endpoints) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            try {
+                peer.endpoint.send(hello, 0, hello.length, endpoints.get(0).address());
+            } catch (IOException e) {
+                // not connected at this moment: the next round tries again
+            }
+            for (int wait = 0; wait < 10; wait++) {
+                for (Receiver endpoint : endpoints) {
+                    // a stream transport may deliver an earlier peer's retried hello late: not this peer's
+                    endpoint.received.removeIf(datagram -> !Arrays.equals(datagram.bytes(), hello));
+                    if (!endpoint.received.isEmpty()) return endpoint;
+                }
+                Thread.sleep(10);
+            }
+        }
+        fail("no endpoint heard the peer within 15 s");
+        return null;
     }
 
     // ---- helpers --------------------------------------------------------------------------------------
