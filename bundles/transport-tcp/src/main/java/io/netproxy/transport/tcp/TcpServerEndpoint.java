@@ -1,7 +1,6 @@
 package io.netproxy.transport.tcp;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
@@ -20,12 +19,14 @@ final class TcpServerEndpoint extends StreamEndpoint {
     private final ServerSocketChannel listener;
     private final InetSocketAddress localAddress;
     private final Map<InetSocketAddress, Connection> connections = new ConcurrentHashMap<>();
-    /** Connections per source address; receiving thread, and drop() from senders, so synchronized on itself. */
-    private final Map<InetAddress, Integer> perSource = new ConcurrentHashMap<>();
+    /** The connection counts this listener shares with those opened beside it. */
+    private final Admission admission;
 
-    TcpServerEndpoint(ServerSocketChannel listener, Selector selector, Limits limits) throws IOException {
+    TcpServerEndpoint(ServerSocketChannel listener, Selector selector, Limits limits, Admission admission)
+            throws IOException {
         super(selector, limits);
         this.listener = listener;
+        this.admission = admission;
         this.localAddress = (InetSocketAddress) listener.getLocalAddress();
         listener.configureBlocking(false);
         listener.register(selector, SelectionKey.OP_ACCEPT);
@@ -36,7 +37,7 @@ final class TcpServerEndpoint extends StreamEndpoint {
         SocketChannel channel;
         while ((channel = listener.accept()) != null) {
             InetSocketAddress remote = remoteOf(channel);
-            String refusal = admit(remote.getAddress());
+            String refusal = admission.admit(remote.getAddress());
             if (refusal != null) {
                 log.debug("refused a connection from {}: {}", remote, refusal);
                 // a reset, not a FIN: the peer learns at once, and no TIME_WAIT is left here
@@ -50,28 +51,16 @@ final class TcpServerEndpoint extends StreamEndpoint {
                 connection.register(channel.register(selector, SelectionKey.OP_READ, connection));
                 connections.put(remote, connection);
             } catch (IOException e) {
-                release(remote.getAddress());
+                admission.release(remote.getAddress());
                 channel.close();
                 throw e;
             }
         }
     }
 
-    /** Counts the connection in, or says which limit refuses it. */
-    private String admit(InetAddress source) {
-        if (connections.size() >= limits.total()) return limits.total() + " connections open, the most allowed";
-        synchronized (perSource) {
-            int held = perSource.getOrDefault(source, 0);
-            if (held >= limits.perSource()) return held + " connections from that address, the most allowed";
-            perSource.put(source, held + 1);
-        }
-        return null;
-    }
-
-    private void release(InetAddress source) {
-        synchronized (perSource) {
-            perSource.computeIfPresent(source, (address, held) -> held > 1 ? held - 1 : null);
-        }
+    /** The counts to share with a listener opened beside this one. */
+    Admission admission() {
+        return admission;
     }
 
     @Override
@@ -87,7 +76,7 @@ final class TcpServerEndpoint extends StreamEndpoint {
 
     @Override
     protected void drop(Connection connection) {
-        if (connections.remove(connection.remote(), connection)) release(connection.remote().getAddress());
+        if (connections.remove(connection.remote(), connection)) admission.release(connection.remote().getAddress());
         connection.close();
     }
 

@@ -44,15 +44,17 @@ public final class TcpTransport implements Transport {
             probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             probe.bind(local);
         }
-        return bind(local);
+        return bind(local, new Admission(limits));
     }
 
+    /** Shares the port, and with a listener of this bundle also its connection counts (see {@link Admission}). */
     @Override
     public TransportEndpoint listenBeside(TransportEndpoint current) throws IOException {
-        return bind(current.localAddress());
+        Admission shared = current instanceof TcpServerEndpoint beside ? beside.admission() : new Admission(limits);
+        return bind(current.localAddress(), shared);
     }
 
-    private TransportEndpoint bind(InetSocketAddress local) throws IOException {
+    private TransportEndpoint bind(InetSocketAddress local, Admission admission) throws IOException {
         ServerSocketChannel listener = ServerSocketChannel.open();
         Selector selector = null;
         try {
@@ -60,7 +62,7 @@ public final class TcpTransport implements Transport {
             listener.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             listener.bind(local, BACKLOG);
             selector = Selector.open();
-            return new TcpServerEndpoint(listener, selector, limits);
+            return new TcpServerEndpoint(listener, selector, limits, admission);
         } catch (IOException | RuntimeException e) {
             listener.close();
             if (selector != null) selector.close();

@@ -145,6 +145,43 @@ class TcpTransportTest {
         }
     }
 
+    /** Listeners beside each other (a server's lanes) count one source's connections together. */
+    @Test
+    void listenersSideBySideShareThePerSourceLimit() throws Exception {
+        TcpTransport limited = new TcpTransport(new Limits(1024, 1024, Duration.ofSeconds(10), Duration.ofSeconds(60),
+                2, 100, Duration.ofSeconds(1)));
+        try (Receiver server = new Receiver(limited.listen(ANY_PORT));
+             Receiver lane = new Receiver(limited.listenBeside(server.endpoint()))) {
+            InetSocketAddress address = server.endpoint().localAddress();
+            java.util.List<SocketChannel> channels = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 10; i++) channels.add(SocketChannel.open(address));
+                for (SocketChannel channel : channels) channel.configureBlocking(false);
+                // the kernel hands each connection to one of the listeners; all but two are refused, wherever they land
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                long refused;
+                while ((refused = channels.stream().filter(TcpTransportTest::closedByPeer).count()) < 8
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertEquals(8, refused, "connections refused of 10, with 2 allowed per source");
+                assertEquals(2, ((TcpServerEndpoint) server.endpoint()).connectionCount()
+                        + ((TcpServerEndpoint) lane.endpoint()).connectionCount());
+            } finally {
+                for (SocketChannel channel : channels) channel.close();
+            }
+        }
+    }
+
+    /** Whether the peer closed or reset this non-blocking channel. */
+    private static boolean closedByPeer(SocketChannel channel) {
+        try {
+            return channel.read(ByteBuffer.allocate(16)) < 0;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
     @Test
     void closesAConnectionThatSendsNoFrameInTime() throws Exception {
         TcpTransport impatient = new TcpTransport(new Limits(1024, 1024, Duration.ofMillis(200), Duration.ofSeconds(60),
