@@ -127,10 +127,7 @@ public abstract class TunBackendContract {
         assertEquals(TunProbe.CLOSED_FIRST, probe.command(TunProbe.CLOSE_FIRST));
         assertTrue(namespace.inside("ping", "-c", "4", "-i", "0.2", "-W", "2", PEER).contains("4 received"),
                 "the attached device alone carries the traffic");
-        assertTrue(namespace.inside("ip", "-o", "-4", "addr", "show", "dev", "npkit0").contains("inet " + ADDRESS),
-                "the device keeps its address");
-        probe.stop();
-        assertFalse(namespace.run("ip", "link", "show", "dev", "npkit0").ok(), "gone once the last device closes");
+        assertKeptUntilTheLastCloses(probe);
     }
 
     /**
@@ -159,8 +156,13 @@ public abstract class TunBackendContract {
         assertTrue(java.util.Arrays.stream(perQueue).filter(n -> n > 0).count() >= 2, "answers from 2 queues or more: " + answered);
 
         assertEquals(TunProbe.CLOSED_FIRST, probe.command(TunProbe.CLOSE_FIRST));
+        assertKeptUntilTheLastCloses(probe);
+    }
+
+    /** After the probe closed its first device: the others keep npkit0 and its address, which go with the last. */
+    private void assertKeptUntilTheLastCloses(Probe probe) throws Exception {
         assertTrue(namespace.inside("ip", "-o", "-4", "addr", "show", "dev", "npkit0").contains("inet " + ADDRESS),
-                "the further queues keep the device and its address");
+                "the device keeps its address while another of its queues is open");
         probe.stop();
         assertFalse(namespace.run("ip", "link", "show", "dev", "npkit0").ok(), "gone once the last queue closes");
     }

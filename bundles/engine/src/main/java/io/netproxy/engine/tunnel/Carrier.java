@@ -53,6 +53,9 @@ final class Carrier {
         return lane;
     }
 
+    /** Which lane this is: 0 for the carrier itself. */
+    int laneIndex() { return group.lanes.indexOf(this); }
+
     /** This carrier and its lanes (of a lane: none). */
     List<Carrier> lanes() { return lanes; }
 

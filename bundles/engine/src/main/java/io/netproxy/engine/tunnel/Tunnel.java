@@ -378,7 +378,7 @@ public abstract class Tunnel {
     // ---- threads -------------------------------------------------------------------------------------
 
     private void startSocketReader(Carrier carrier) {
-        int lane = carrier.group().lanes().indexOf(carrier);
+        int lane = carrier.laneIndex();
         start("netproxy-" + name + "-socket-" + carrier.transport().name() + (lane > 0 ? "-" + lane : ""),
                 () -> socketLoop(carrier));
     }
@@ -457,7 +457,7 @@ public abstract class Tunnel {
     private void socketLoop(Carrier carrier) {
         TransportEndpoint socket = carrier.endpoint();
         PacketBatch batch = new PacketBatch(BATCH, RECEIVE_SLOT, 0);
-        TunWrites toTun = new TunWrites(carrier.group().lanes().indexOf(carrier), BATCH, MAX_TUNNEL_MTU, counters);
+        TunWrites toTun = new TunWrites(carrier.laneIndex(), BATCH, MAX_TUNNEL_MTU, counters);
         while (running && carriers.contains(carrier.group())) {
             int count;
             try {
