@@ -112,6 +112,13 @@ main() {
         SCRAPERS+=($!)
     fi
 
+    # bin/netproxy's class data archive (JDK 19+), which makes a start faster when it is there before it
+    local archive
+    archive=$(tr '\0' '\n' <"/proc/$SERVER_PID/cmdline" | sed -n 's/^-XX:SharedArchiveFile=//p')
+    if [[ -z $archive ]]; then archive="none (JDK 18 or older, NETPROXY_CACHE_DIR empty, or another instance is making it)"
+    elif [[ -f $archive ]]; then archive="\`$archive\`, there before the first connect"
+    else archive="\`$archive\`, made only when the server exits, so not used here"; fi
+
     local times=() t client
     for ((i = 1; i <= ROUNDS; i++)); do
         t=$(connect_seconds)
@@ -149,6 +156,7 @@ main() {
         echo "# netproxy footprint, $(date '+%Y-%m-%d %H:%M:%S %Z')"
         echo
         echo "- command: \`$0 ${EXTRA[*]}\` (ROUNDS=$ROUNDS), distribution \`$DIST\`, JDK $java, $(nproc) CPUs"
+        echo "- class data archive: $archive"
         echo "- setup: scripts/netns-topology.sh; \`serve --password-file F --pool 198.18.0.0/24 ${EXTRA[*]}\` in srv, \`connect $SERVER --password-file F -d ${EXTRA[*]}\` in c1, default directories and JVM options$($METRICS && echo "; each end's /metrics scraped once a second")"
         echo
         echo "| measure | value |"

@@ -4,7 +4,6 @@ import io.netproxy.host.Root;
 import io.netproxy.host.RunDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,7 +79,7 @@ public final class Main {
             return args.isEmpty() ? 2 : 0;
         }
         String command = args.get(0);
-        if (command.equals("serve") || command.equals("connect") || command.equals("run")) {
+        if (command.equals("serve") || command.equals("connect") || command.equals("run") || command.equals("daemon")) {
             String problem = takeMetricsOption(args);
             if (problem != null) return usageError(problem);
         }
@@ -224,17 +223,13 @@ public final class Main {
             throws IOException, InterruptedException {
         RunDirectory.prepare(layout.runDir()); // reported here rather than in the background instance's log
         Files.createDirectories(layout.logFile().toAbsolutePath().getParent());
-        List<String> command = new ArrayList<>();
-        command.add("setsid");
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        // Through bin/netproxy, which gives the instance's JVM its options (the class data archive among them), on
+        // this JVM's java.
+        List<String> command = new ArrayList<>(List.of("setsid", layout.home().resolve("bin/netproxy").toString(), "daemon"));
         String metrics = System.getProperty(METRICS_PROPERTY);
-        if (metrics != null) command.add("-D" + METRICS_PROPERTY + "=" + metrics);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Main.class.getName());
-        command.add("daemon");
+        if (metrics != null) command.addAll(List.of("--metrics", metrics));
         ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("NETPROXY_JAVA", ProcessHandle.current().info().command().orElse("java"));
         // The secret travels over the control socket; the daemon and every ip/iptables it runs must not inherit it.
         builder.environment().remove(Secrets.PASSWORD_ENV);
         builder.environment().remove(ServiceNotifier.SOCKET_ENV); // nor say that it is ready: it is not a unit's process

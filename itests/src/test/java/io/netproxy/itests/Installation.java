@@ -29,6 +29,8 @@ final class Installation {
     /** Where the console of a foreground instance goes. */
     private final Path dir;
     private final boolean defaultDirectories;
+    /** Set for every command of this installation, besides the run and state directories. */
+    private final Map<String, String> environment = new java.util.HashMap<>();
     private Process foreground;
 
     private Installation(String namespace, Path home, Path dir, boolean defaultDirectories) {
@@ -66,8 +68,15 @@ final class Installation {
     }
 
     Map<String, String> env() {
-        if (defaultDirectories) return Map.of();
-        return Map.of("NETPROXY_RUN_DIR", runDir.toString(), "NETPROXY_STATE_DIR", stateDir.toString());
+        Map<String, String> env = new java.util.HashMap<>(environment);
+        if (!defaultDirectories) env.putAll(Map.of("NETPROXY_RUN_DIR", runDir.toString(), "NETPROXY_STATE_DIR", stateDir.toString()));
+        return env;
+    }
+
+    /** Sets an environment variable for every command of this installation from now on. */
+    Installation withEnvironment(String name, String value) {
+        environment.put(name, value);
+        return this;
     }
 
     List<String> command(String... args) {

@@ -38,7 +38,6 @@ public final class PrometheusEndpoint {
     @Reference
     private TunnelService tunnels;
 
-    private final MemoryMXBean memoryBean = ManagementFactory.getMemoryMXBean();
     private String frameworkAddress;
     private String serving;
     private HttpServer server;
@@ -132,7 +131,10 @@ public final class PrometheusEndpoint {
         }
     }
 
-    private Exposition.Memory memory() {
+    private static Exposition.Memory memory() {
+        // asked at a scrape, not at activation: loading the JDK's management classes would delay every start, and most
+        // instances are never scraped
+        MemoryMXBean memoryBean = ManagementFactory.getMemoryMXBean();
         MemoryUsage heap = memoryBean.getHeapMemoryUsage();
         MemoryUsage nonHeap = memoryBean.getNonHeapMemoryUsage();
         return new Exposition.Memory(heap.getUsed(), heap.getCommitted(), heap.getMax(), nonHeap.getUsed(),
