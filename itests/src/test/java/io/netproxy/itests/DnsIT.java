@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A client uses the DNS servers its server pushes, through the tunnel, and its resolver file comes back byte for
  * byte: after a disconnect, and after a {@code kill -9} and {@code cleanup}; with {@code --no-dns} it is never
- * touched. The internet host runs scripts/TinyDns.java, which names the source of each query; client c1 has a
+ * touched; an IPv6 server, pushed with {@code --pool6}, is reached over the tunnel's IPv6. The internet host runs
+ * scripts/TinyDns.java, which names the source of each query; client c1 has a
  * resolver file of its own, /etc/netns/NS/resolv.conf, which {@code ip netns exec} mounts over /etc/resolv.conf
  * (the host's own is never touched).
  */
@@ -49,6 +50,7 @@ class DnsIT extends OnTopology {
 
     @BeforeAll
     void dnsServerUp() throws Exception {
+        topology.ipv6BehindTheServer(); // for the IPv6 DNS server
         dnsLog = work.resolve("tinydns.log");
         String java = ProcessHandle.current().info().command().orElse("java");
         dnsServer = new ProcessBuilder("ip", "netns", "exec", topology.ns("net"), java,
@@ -95,6 +97,22 @@ class DnsIT extends OnTopology {
             assertResolvesThroughTheTunnel();
         }
 
+        assertTrue(client.run("disconnect").ok());
+        assertResolverFileAsBefore("after disconnect");
+    }
+
+    @Test
+    void anIpv6ServerIsReachedThroughTheTunnelsIpv6() throws Exception {
+        sharedInstallation("srv").serve("--password-file", topology.secret("password", "dns password").toString(),
+                "--pool", "198.18.0.0/24", "--pool6", "2001:db8:7e::/64", "--dns", Topology.INTERNET_IPV6);
+        Installation client = connect();
+        assertEquals(List.of("nameserver " + Topology.INTERNET_IPV6), nameservers(), "the pushed IPv6 server alone");
+        String serverIpv6 = "2001:db8:5e:0:0:0:0:10"; // as the DNS server's log writes it
+        long before = queriesFrom(serverIpv6);
+        Namespaces.Result lookup = Namespaces.inNamespace(topology.ns("c1"), "timeout", "10", "getent", "ahostsv4", NAME);
+        assertTrue(lookup.ok() && lookup.output().startsWith(ANSWER), "getent ahostsv4 " + NAME + ": " + lookup.output());
+        assertTrue(queriesFrom(serverIpv6) > before, "the query came over IPv6 from the VPN server (the client has no "
+                + "IPv6 of its own): " + Files.readString(dnsLog));
         assertTrue(client.run("disconnect").ok());
         assertResolverFileAsBefore("after disconnect");
     }

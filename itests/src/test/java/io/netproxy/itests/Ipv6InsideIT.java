@@ -19,8 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * IPv6 blocked. After disconnect the namespaces are as before (OnTopology).
  */
 class Ipv6InsideIT extends OnTopology {
-    private static final String SERVER_IPV6 = "2001:db8:5e::10";
-    private static final String INTERNET_IPV6 = "2001:db8:ee::10";
+    private static final String INTERNET_IPV6 = Topology.INTERNET_IPV6;
     private static final String POOL6 = "2001:db8:7e::/64";
     private static final String CLIENT_IPV6 = "2001:db8:7e::2";
 
@@ -81,16 +80,8 @@ class Ipv6InsideIT extends OnTopology {
         return result.output().trim();
     }
 
-    /** Before OnTopology's snapshots: IPv6 between the server and the internet host only, routed by the router. */
     @BeforeAll
     void ipv6BehindTheServer() throws Exception {
-        topology.setUp(List.of(
-                List.of("rtr", "ip", "addr", "add", "2001:db8:5e::1/64", "dev", "srv", "nodad"),
-                List.of("rtr", "ip", "addr", "add", "2001:db8:ee::1/64", "dev", "net", "nodad"),
-                List.of("rtr", "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1"),
-                List.of("srv", "ip", "addr", "add", SERVER_IPV6 + "/64", "dev", "eth0", "nodad"),
-                List.of("srv", "ip", "-6", "route", "add", "default", "via", "2001:db8:5e::1"),
-                List.of("net", "ip", "addr", "add", INTERNET_IPV6 + "/64", "dev", "eth0", "nodad"),
-                List.of("net", "ip", "-6", "route", "add", "default", "via", "2001:db8:ee::1")));
+        topology.ipv6BehindTheServer();
     }
 }

@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
 final class Topology implements AutoCloseable {
     static final String SERVER = "198.51.100.10";
     static final String INTERNET = "203.0.113.10";
+    /** The server's and the internet host's IPv6 addresses, once {@link #ipv6BehindTheServer} gave them. */
+    static final String SERVER_IPV6 = "2001:db8:5e::10";
+    static final String INTERNET_IPV6 = "2001:db8:ee::10";
 
     final String prefix;
     final Path scripts;
@@ -155,6 +158,21 @@ final class Topology implements AutoCloseable {
                     command.subList(1, command.size()).toArray(String[]::new));
             assertTrue(result.ok(), command + ": " + result.output());
         }
+    }
+
+    /**
+     * IPv6 between the server and the internet host only, routed by the router: what a server with {@code --pool6}
+     * gives its clients, which have no IPv6 of their own. Before OnTopology's snapshots (a {@code @BeforeAll}).
+     */
+    void ipv6BehindTheServer() throws Exception {
+        setUp(List.of(
+                List.of("rtr", "ip", "addr", "add", "2001:db8:5e::1/64", "dev", "srv", "nodad"),
+                List.of("rtr", "ip", "addr", "add", "2001:db8:ee::1/64", "dev", "net", "nodad"),
+                List.of("rtr", "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1"),
+                List.of("srv", "ip", "addr", "add", SERVER_IPV6 + "/64", "dev", "eth0", "nodad"),
+                List.of("srv", "ip", "-6", "route", "add", "default", "via", "2001:db8:5e::1"),
+                List.of("net", "ip", "addr", "add", INTERNET_IPV6 + "/64", "dev", "eth0", "nodad"),
+                List.of("net", "ip", "-6", "route", "add", "default", "via", "2001:db8:ee::1")));
     }
 
     /** Inserts ({@code -I}) or deletes ({@code -D}) a rule of the router's FORWARD chain. */

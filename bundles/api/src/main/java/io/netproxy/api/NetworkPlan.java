@@ -19,7 +19,8 @@ import java.util.Objects;
  * <p>IPv6 inside the tunnel (since 1.1), only in plans for a configurator that {@linkplain
  * NetworkConfigurator#supportsIpv6Inside() supports it}: a server's {@code tunnelSubnet6} is also forwarded and
  * masqueraded (IPv6 forwarding on), and a client's {@code routes} may hold IPv6 networks ({@code ::/0}, routed as
- * {@code ::/1} and {@code 8000::/1}). A full-tunnel client blocks IPv6 egress outside the TUN device either way.
+ * {@code ::/1} and {@code 8000::/1}) and its {@code dns} IPv6 servers after the IPv4 ones. A full-tunnel client blocks
+ * IPv6 egress outside the TUN device either way.
  */
 public final class NetworkPlan {
     public enum Role { SERVER, CLIENT }

@@ -168,6 +168,10 @@ final class TunnelSettings {
             throw new IllegalArgumentException("no secret: give " + spelling.of("passwordFile")
                     + (spelling == OPTIONS ? ", set NETPROXY_PASSWORD," : "") + " or " + spelling.of("keyFile"));
         }
+        if (pool6 == null && dns.stream().anyMatch(server -> server.contains(":"))) {
+            throw new IllegalArgumentException("an IPv6 " + spelling.of("dns") + " server needs " + spelling.of("pool6")
+                    + ": clients reach it through the tunnel's IPv6");
+        }
         if (allowLan && !killSwitch) {
             throw new IllegalArgumentException(spelling.of("allowLan") + " only applies with " + spelling.of("killSwitch"));
         }
@@ -230,9 +234,12 @@ final class TunnelSettings {
         throw bad(where, text, "is not allowed; expected " + expected);
     }
 
+    /** A DNS server: IPv4, or IPv6 (which clients get with their IPv6 settings, so it needs an IPv6 pool). */
     private static String address(String text, String where) {
         if (isIpv4(text)) return text;
-        throw bad(where, text, "is not an IPv4 address; expected four numbers 0-255 such as 192.0.2.53");
+        if (text.matches("[0-9A-Fa-f:]{2,39}") && !text.matches("[0:]+") && validIpv6(text, 128)) return text;
+        throw bad(where, text, "is not an IPv4 or IPv6 address; expected four numbers 0-255 such as 192.0.2.53, or an"
+                + " IPv6 address such as 2001:db8::53");
     }
 
     private static String cidr(String text, String where, int minPrefix, int maxPrefix, String expected) {

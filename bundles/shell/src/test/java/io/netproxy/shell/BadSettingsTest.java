@@ -41,7 +41,10 @@ class BadSettingsTest {
             CLIENT | routes     | 2001:db8::/129 | prefix length 0 to 128
             CLIENT | routes     | 2001:db8::1/32 | an IPv6 network such as 2001:db8::/32
             CLIENT | routes     | ::ffff:10.0.0.0/104 | an IPv6 network
-            SERVER | dns        | 1.1.1          | IPv4 address
+            SERVER | dns        | 1.1.1          | IPv4 or IPv6 address
+            SERVER | dns        | 2001:db8::g    | IPv4 or IPv6 address
+            SERVER | dns        | ::             | IPv4 or IPv6 address
+            SERVER | dns        | 2001:db8::/64  | IPv4 or IPv6 address
             SERVER | egress     | eth0 eth1      | an interface name
             SERVER | peers      | not-base64!    | not base64
             SERVER | peers      | AAAA           | expected a 32-byte public key
@@ -84,6 +87,7 @@ class BadSettingsTest {
             no server         | role=client;passwordFile=PW                  | no server: set 'host'
             key mode, no peer | role=client;host=h;keyFile=KEY               | key mode needs 'serverKey'
             two secrets       | role=server;passwordFile=PW;keyFile=KEY;peers=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= | give either 'passwordFile' or 'keyFile', not both
+            IPv6 DNS, no pool6 | role=server;passwordFile=PW;dns=2001:db8::53 | an IPv6 'dns' server needs 'pool6'
             """)
     void aFileWithSettingsThatDoNotFitIsRefused(String what, String settings, String message) throws IOException {
         Map<String, Object> file = new HashMap<>();

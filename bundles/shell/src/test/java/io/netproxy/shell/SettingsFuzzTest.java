@@ -138,7 +138,10 @@ class SettingsFuzzTest {
                 else assertCidr(route, 0, 32);
             });
             spec.pushRoutes().forEach(route -> assertCidr(route, 0, 32));
-            spec.dns().forEach(SettingsFuzzTest::assertAddress);
+            spec.dns().forEach(server -> {
+                if (server.contains(":")) assertCidr6(server + "/128", 128, 128);
+                else assertAddress(server);
+            });
             if (spec.role() == TunnelSpec.Role.SERVER && spec.host() != null) assertAddress(spec.host());
             spec.peerPublicKeys().forEach(key -> assertEquals(32, key.length));
         } finally {

@@ -21,8 +21,8 @@ public final class ControlMessages {
     public static final int IPV6_REQUEST = 3;
     /**
      * The responder's answer to {@link #IPV6_REQUEST}: an empty body when it carries no IPv6, else
-     * {@code client(16) prefix(1) server(16) count(1) count × (network(16) prefix(1))}; bytes after that are for later
-     * versions and ignored.
+     * {@code client(16) prefix(1) server(16) count(1) count × (network(16) prefix(1))}, then, when it pushes IPv6 DNS
+     * servers, {@code dnsCount(1) dnsCount × address(16)}; bytes after that are for later versions and ignored.
      */
     public static final int IPV6_SETTINGS = 4;
 
@@ -108,7 +108,10 @@ public final class ControlMessages {
     public static byte[] ipv6Settings(Ipv6Settings settings) {
         if (settings == null) return new byte[] {MARKER, IPV6_SETTINGS};
         List<Ipv6Settings.Network> routes = settings.routes();
-        byte[] message = new byte[IPV6_FIXED_LENGTH + routes.size() * IPV6_NETWORK_LENGTH];
+        List<byte[]> dns = settings.dns();
+        // the DNS part only when there are servers: a message without it is what responders sent before it existed
+        byte[] message = new byte[IPV6_FIXED_LENGTH + routes.size() * IPV6_NETWORK_LENGTH
+                + (dns.isEmpty() ? 0 : 1 + dns.size() * 16)];
         message[0] = MARKER;
         message[1] = IPV6_SETTINGS;
         System.arraycopy(settings.clientAddress(), 0, message, 2, 16);
@@ -120,6 +123,13 @@ public final class ControlMessages {
             System.arraycopy(route.address(), 0, message, at, 16);
             message[at + 16] = (byte) route.prefixLength();
             at += IPV6_NETWORK_LENGTH;
+        }
+        if (!dns.isEmpty()) {
+            message[at++] = (byte) dns.size();
+            for (byte[] server : dns) {
+                System.arraycopy(server, 0, message, at, 16);
+                at += 16;
+            }
         }
         return message;
     }
@@ -136,11 +146,21 @@ public final class ControlMessages {
         if (count > Ipv6Settings.MAX_ROUTES) throw new IllegalArgumentException("IPv6 route count " + count);
         if (len < IPV6_FIXED_LENGTH + count * IPV6_NETWORK_LENGTH) throw new IllegalArgumentException("IPv6 routes cut short");
         List<Ipv6Settings.Network> routes = new ArrayList<>();
-        for (int i = 0, at = off + IPV6_FIXED_LENGTH; i < count; i++, at += IPV6_NETWORK_LENGTH) {
+        int at = off + IPV6_FIXED_LENGTH;
+        for (int i = 0; i < count; i++, at += IPV6_NETWORK_LENGTH) {
             routes.add(new Ipv6Settings.Network(Arrays.copyOfRange(buf, at, at + 16), buf[at + 16] & 0xFF));
         }
+        List<byte[]> dns = new ArrayList<>();
+        int end = off + len;
+        if (at < end) {
+            int servers = buf[at++] & 0xFF;
+            if (servers > Ipv6Settings.MAX_DNS) throw new IllegalArgumentException("IPv6 DNS server count " + servers);
+            if (end - at < servers * 16) throw new IllegalArgumentException("IPv6 DNS servers cut short");
+            for (int i = 0; i < servers; i++, at += 16) dns.add(Arrays.copyOfRange(buf, at, at + 16));
+        }
+        // bytes after that are for later versions
         return new Ipv6Settings(Arrays.copyOfRange(buf, off + 2, off + 18), buf[off + 18] & 0xFF,
-                Arrays.copyOfRange(buf, off + 19, off + 35), routes);
+                Arrays.copyOfRange(buf, off + 19, off + 35), routes, dns);
     }
 
     private static boolean validName(String name) {

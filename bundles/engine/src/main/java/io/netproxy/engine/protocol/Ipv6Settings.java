@@ -5,15 +5,19 @@ import java.util.List;
 
 /**
  * A responder's IPv6 settings for its initiator (PROTOCOL.md 7.1, control type 4): the initiator's tunnel address and
- * prefix length, the responder's tunnel address and the IPv6 networks to route through the tunnel.
+ * prefix length, the responder's tunnel address, the IPv6 networks to route through the tunnel and the IPv6 DNS
+ * servers to use.
  *
  * @param clientAddress 16 bytes
  * @param prefixLength the tunnel prefix's length, 1..128
  * @param serverAddress 16 bytes
  * @param routes up to {@value #MAX_ROUTES} networks ({@code ::/0} for all of IPv6)
+ * @param dns up to {@value #MAX_DNS} addresses of 16 bytes
  */
-public record Ipv6Settings(byte[] clientAddress, int prefixLength, byte[] serverAddress, List<Network> routes) {
+public record Ipv6Settings(byte[] clientAddress, int prefixLength, byte[] serverAddress, List<Network> routes,
+                           List<byte[]> dns) {
     public static final int MAX_ROUTES = 8;
+    public static final int MAX_DNS = 4;
 
     public Ipv6Settings {
         clientAddress = sixteenBytes(clientAddress);
@@ -21,6 +25,19 @@ public record Ipv6Settings(byte[] clientAddress, int prefixLength, byte[] server
         serverAddress = sixteenBytes(serverAddress);
         routes = List.copyOf(routes);
         if (routes.size() > MAX_ROUTES) throw new IllegalArgumentException("at most " + MAX_ROUTES + " IPv6 routes");
+        dns = dns.stream().map(Ipv6Settings::sixteenBytes).toList();
+        if (dns.size() > MAX_DNS) throw new IllegalArgumentException("at most " + MAX_DNS + " IPv6 DNS servers");
+    }
+
+    /** Settings without DNS servers. */
+    public Ipv6Settings(byte[] clientAddress, int prefixLength, byte[] serverAddress, List<Network> routes) {
+        this(clientAddress, prefixLength, serverAddress, routes, List.of());
+    }
+
+    /** A copy of each DNS server's address. */
+    @Override
+    public List<byte[]> dns() {
+        return dns.stream().map(byte[]::clone).toList();
     }
 
     /** An IPv6 network: 16 bytes with the host bits cleared, and a prefix length 0..128. */
@@ -58,22 +75,28 @@ public record Ipv6Settings(byte[] clientAddress, int prefixLength, byte[] server
         return format(clientAddress) + "/" + prefixLength;
     }
 
+    /** The DNS servers as RFC 5952 text. */
+    public List<String> dnsText() {
+        return dns.stream().map(Ipv6Settings::format).toList();
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof Ipv6Settings that && prefixLength == that.prefixLength
                 && Arrays.equals(clientAddress, that.clientAddress) && Arrays.equals(serverAddress, that.serverAddress)
-                && routes.equals(that.routes);
+                && routes.equals(that.routes) && dnsText().equals(that.dnsText());
     }
 
     @Override
     public int hashCode() {
-        return ((31 * Arrays.hashCode(clientAddress) + prefixLength) * 31 + Arrays.hashCode(serverAddress)) * 31
-                + routes.hashCode();
+        return (((31 * Arrays.hashCode(clientAddress) + prefixLength) * 31 + Arrays.hashCode(serverAddress)) * 31
+                + routes.hashCode()) * 31 + dnsText().hashCode();
     }
 
     @Override
     public String toString() {
-        return "Ipv6Settings[client=" + clientCidr() + ", server=" + format(serverAddress) + ", routes=" + routes + "]";
+        return "Ipv6Settings[client=" + clientCidr() + ", server=" + format(serverAddress) + ", routes=" + routes
+                + (dns.isEmpty() ? "" : ", dns=" + dnsText()) + "]";
     }
 
     /** RFC 5952 text: lower-case hex, no leading zeros, the longest run of two or more zero groups as {@code ::}. */

@@ -275,8 +275,11 @@ public final class ClientTunnel extends Tunnel {
             // before the routes: from here on nothing leaves outside the tunnel, until stop() or cleanup
             holdKillSwitch(new KillSwitch(name, tun.name(), server.getAddress().getHostAddress(), allowLan));
         }
+        List<String> dns = new ArrayList<>(dnsServers(pushed));
+        // IPv6 DNS servers come with the IPv6 settings, and are reached only where the tunnel carries IPv6
+        if (ipv6 != null && !noDns) dns.addAll(ipv6.dnsText());
         applyPlan(new NetworkPlan(name, NetworkPlan.Role.CLIENT, tun.name(), null, null,
-                server.getAddress().getHostAddress(), routes, dnsServers(pushed)));
+                server.getAddress().getHostAddress(), routes, dns));
         // status shows the new address only once its routes are in place
         tunAddress = String.join(", ", addresses);
         ipv6Applied = ipv6;

@@ -504,7 +504,8 @@ public final class ServerTunnel extends Tunnel {
     private Ipv6Settings ipv6Settings(int leased) {
         Ipv6.Prefix prefix6 = pool.prefix6();
         if (prefix6 == null) return null;
-        return new Ipv6Settings(pool.ipv6(leased), prefix6.length(), pool.ipv6(pool.serverAddress()), pushed.routes6());
+        return new Ipv6Settings(pool.ipv6(leased), prefix6.length(), pool.ipv6(pool.serverAddress()), pushed.routes6(),
+                pushed.dns6());
     }
 
     /** Keepalives, and forgetting sessions and clients that went quiet. */
@@ -588,22 +589,32 @@ public final class ServerTunnel extends Tunnel {
     }
 
     /**
-     * The routes and DNS servers a handshake response carries, the IPv6 routes of the IPv6 settings (all of IPv6 in a
-     * full tunnel, else none beyond the pool's own prefix), and the settings they came from (to compare).
+     * The routes and IPv4 DNS servers a handshake response carries, the IPv6 routes and DNS servers of the IPv6
+     * settings (all of IPv6 in a full tunnel, else none beyond the pool's own prefix), and the settings they came from
+     * (to compare).
      */
-    private record Pushed(List<Route> routes, List<byte[]> dns, List<Ipv6Settings.Network> routes6,
+    private record Pushed(List<Route> routes, List<byte[]> dns, List<Ipv6Settings.Network> routes6, List<byte[]> dns6,
                           List<List<String>> given) {
         static Pushed of(TunnelSpec spec) {
             List<String> routes = spec.pushRoutes().isEmpty() ? List.of("0.0.0.0/0") : spec.pushRoutes();
             boolean fullTunnel = routes.stream().map(Ipv4.Cidr::parse).anyMatch(route -> route.prefixLength() == 0);
             List<Ipv6Settings.Network> routes6 = fullTunnel ? List.of(Ipv6Settings.Network.EVERYTHING) : List.of();
+            List<String> dns6 = spec.dns().stream().filter(server -> server.contains(":")).toList();
+            if (!dns6.isEmpty() && spec.pool6() == null) {
+                // only the IPv6 settings carry them, and a server without an IPv6 pool gives its clients none
+                throw new IllegalArgumentException("IPv6 DNS servers " + dns6 + " need an IPv6 pool (--pool6): without one"
+                        + " the tunnel carries no IPv6 to reach them");
+            }
             Pushed pushed = new Pushed(routes.stream().map(Ipv4.Cidr::parse)
                     .map(c -> new Route(Ipv4.bytes(c.network()), c.prefixLength())).toList(),
-                    spec.dns().stream().map(Ipv4::parse).map(Ipv4::bytes).toList(), routes6, List.of(routes, spec.dns()));
-            if (pushed.routes.size() > ResponsePayload.MAX_ROUTES || pushed.dns.size() > ResponsePayload.MAX_DNS) {
+                    spec.dns().stream().filter(server -> !server.contains(":")).map(Ipv4::parse).map(Ipv4::bytes).toList(),
+                    routes6, dns6.stream().map(Ipv6::parse).toList(), List.of(routes, spec.dns()));
+            if (pushed.routes.size() > ResponsePayload.MAX_ROUTES || pushed.dns.size() > ResponsePayload.MAX_DNS
+                    || pushed.dns6.size() > Ipv6Settings.MAX_DNS) {
                 // Checked when the settings are given, rather than at every handshake later.
                 throw new IllegalArgumentException("a server pushes at most " + ResponsePayload.MAX_ROUTES
-                        + " routes and " + ResponsePayload.MAX_DNS + " DNS servers");
+                        + " routes, " + ResponsePayload.MAX_DNS + " IPv4 DNS servers and " + Ipv6Settings.MAX_DNS
+                        + " IPv6 ones");
             }
             return pushed;
         }

@@ -19,6 +19,9 @@ class Ipv6ControlMessagesTest {
     private static final byte[] SERVER = HEX.parseHex("20010db8007e00000000000000000001");
     private static final Ipv6Settings FULL_TUNNEL = new Ipv6Settings(CLIENT, 64, SERVER,
             List.of(Ipv6Settings.Network.EVERYTHING));
+    private static final String DNS_HEX = "20010db8000000000000000000000053";
+    private static final Ipv6Settings WITH_DNS = new Ipv6Settings(CLIENT, 64, SERVER,
+            List.of(Ipv6Settings.Network.EVERYTHING), List.of(HEX.parseHex(DNS_HEX)));
     /** PROTOCOL.md 7.1's example: client 2001:db8:7e::2/64, server 2001:db8:7e::1, one route ::/0. */
     private static final String FULL_TUNNEL_HEX = "0004" + "20010db8007e00000000000000000002" + "40"
             + "20010db8007e00000000000000000001" + "01" + "00000000000000000000000000000000" + "00";
@@ -42,9 +45,36 @@ class Ipv6ControlMessagesTest {
     }
 
     @Test
-    void bytesAfterTheRoutesAreLeftToLaterVersions() {
-        byte[] longer = HEX.parseHex(FULL_TUNNEL_HEX + "0102030405");
+    void bytesAfterTheDnsServersAreLeftToLaterVersions() {
+        byte[] longer = HEX.parseHex(FULL_TUNNEL_HEX + "00" + "0102030405");
         assertEquals(FULL_TUNNEL, ControlMessages.parseIpv6Settings(longer, 0, longer.length));
+        byte[] withDns = HEX.parseHex(FULL_TUNNEL_HEX + "01" + DNS_HEX + "0102030405");
+        assertEquals(WITH_DNS, ControlMessages.parseIpv6Settings(withDns, 0, withDns.length));
+    }
+
+    @Test
+    void dnsServersFollowTheRoutesOnlyWhenThereAreAny() {
+        byte[] message = ControlMessages.ipv6Settings(WITH_DNS);
+        assertEquals(FULL_TUNNEL_HEX + "01" + DNS_HEX, HEX.formatHex(message));
+        Ipv6Settings parsed = ControlMessages.parseIpv6Settings(message, 0, message.length);
+        assertEquals(WITH_DNS, parsed);
+        assertEquals(List.of("2001:db8::53"), parsed.dnsText());
+        assertEquals(FULL_TUNNEL_HEX, HEX.formatHex(ControlMessages.ipv6Settings(FULL_TUNNEL)), "as before DNS existed");
+    }
+
+    @Test
+    void dnsServersCutShortOrTooManyAreRefused() {
+        byte[] message = HEX.parseHex(FULL_TUNNEL_HEX + "01" + DNS_HEX);
+        for (int len = HEX.parseHex(FULL_TUNNEL_HEX).length + 1; len < message.length; len++) {
+            int cut = len;
+            assertThrows(IllegalArgumentException.class, () -> ControlMessages.parseIpv6Settings(message, 0, cut),
+                    "length " + len);
+        }
+        byte[] five = HEX.parseHex(FULL_TUNNEL_HEX + "05" + DNS_HEX.repeat(5));
+        assertThrows(IllegalArgumentException.class, () -> ControlMessages.parseIpv6Settings(five, 0, five.length));
+        List<byte[]> tooMany = java.util.Collections.nCopies(5, HEX.parseHex(DNS_HEX));
+        assertThrows(IllegalArgumentException.class,
+                () -> new Ipv6Settings(CLIENT, 64, SERVER, List.of(Ipv6Settings.Network.EVERYTHING), tooMany));
     }
 
     @Test

@@ -59,6 +59,35 @@ class Ipv6TunnelTest {
     }
 
     @Test
+    void ipv6DnsServersComeWithTheIpv6SettingsAfterTheIpv4OnesAndNotWithNoDns() throws Exception {
+        try (TunnelHarness net = new TunnelHarness()) {
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                serve(net, server(POOL6).toBuilder().dns(List.of("2001:db8:ee::53", "192.0.2.53")).build());
+                TunnelHarness.Node<ClientTunnel> client = connect(net, client());
+                assertEquals(List.of("192.0.2.53", "2001:db8:ee::53"), latest(client).dns(), "in one plan, from the start");
+            });
+        }
+        try (TunnelHarness net = new TunnelHarness()) {
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                serve(net, server(POOL6).toBuilder().dns(List.of("2001:db8:ee::53")).build());
+                TunnelHarness.Node<ClientTunnel> keepsItsOwn = connect(net, client().toBuilder().noDns(true).build());
+                assertEquals(List.of("0.0.0.0/0", "::/0"), latest(keepsItsOwn).routes());
+                assertEquals(List.of(), latest(keepsItsOwn).dns(), "noDns keeps the host's, IPv6 ones too");
+            });
+        }
+    }
+
+    @Test
+    void ipv6DnsServersNeedAnIpv6Pool() throws Exception {
+        TunnelSpec withoutPool6 = server(null).toBuilder().dns(List.of("2001:db8:ee::53")).build();
+        try (TunnelHarness net = new TunnelHarness()) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> serve(net, withoutPool6));
+            assertTrue(e.getMessage().contains("need an IPv6 pool (--pool6)"), e.getMessage());
+        }
+    }
+
+    @Test
     void aDualStackTunnelCarriesIpv6BothWaysFromItsFirstPacket() throws Exception {
         try (TunnelHarness net = new TunnelHarness()) {
             assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {

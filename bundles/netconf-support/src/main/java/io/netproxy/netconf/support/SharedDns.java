@@ -34,7 +34,7 @@ final class SharedDns implements SharedSetting {
      * @param link       the TUN device
      * @param everything whether all traffic goes through the tunnel, so every name is resolved through it
      */
-    record Holding(String link, boolean everything, List<Ipv4Address> servers) {
+    record Holding(String link, boolean everything, List<DnsServer> servers) {
         Holding {
             servers = List.copyOf(servers);
         }
@@ -125,7 +125,7 @@ final class SharedDns implements SharedSetting {
 
     /** Gives the resolver what {@code holding} asks for, in a namespace whose holders are now {@code state}'s. */
     private String give(State state, Holding holding) throws IOException {
-        List<String> servers = holding.servers().stream().map(Ipv4Address::toString).toList();
+        List<String> servers = holding.servers().stream().map(DnsServer::toString).toList();
         switch (state.method()) {
             case RESOLVECTL -> {
                 List<String> dns = new ArrayList<>(List.of("dns", holding.link()));
@@ -226,7 +226,7 @@ final class SharedDns implements SharedSetting {
         if (state.original() != null) text.append("original ").append(state.original().encode()).append('\n');
         state.holders().forEach((holder, holding) -> text.append("holder ").append(holder).append(' ')
                 .append(holding.link()).append(' ').append(holding.everything() ? "everything" : "routes").append(' ')
-                .append(String.join(",", holding.servers().stream().map(Ipv4Address::toString).toList())).append('\n'));
+                .append(String.join(",", holding.servers().stream().map(DnsServer::toString).toList())).append('\n'));
         return text.toString();
     }
 
@@ -245,8 +245,8 @@ final class SharedDns implements SharedSetting {
                     original = ResolvConfOriginal.decode(fields[1]);
                 } else if (fields[0].equals("holder") && holding.length == 4
                         && (holding[2].equals("everything") || holding[2].equals("routes"))) {
-                    List<Ipv4Address> servers = new ArrayList<>();
-                    for (String server : holding[3].split(",")) servers.add(Ipv4Address.parse(server, "DNS server"));
+                    List<DnsServer> servers = new ArrayList<>();
+                    for (String server : holding[3].split(",")) servers.add(DnsServer.parse(server, "DNS server"));
                     holders.put(JournalKey.parse(holding[0]).toString(), new Holding(
                             NetworkNames.requireInterface(holding[1], "DNS link"), holding[2].equals("everything"), servers));
                 } else {

@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record ValidatedPlan(String tunnelId, Role role, String tunInterface, Ipv4Cidr tunnelSubnet, Ipv6Cidr tunnelSubnet6,
                             String egressInterface, ServerAddress serverAddress, List<Ipv4Cidr> routes,
-                            List<Ipv6Cidr> routes6, List<Ipv4Address> dns) {
+                            List<Ipv6Cidr> routes6, List<DnsServer> dns) {
 
     public static ValidatedPlan of(NetworkPlan plan) {
         String tunnelId = NetworkNames.requireTunnelId(plan.tunnelId());
@@ -28,7 +28,7 @@ public record ValidatedPlan(String tunnelId, Role role, String tunInterface, Ipv
                 .map(route -> Ipv4Cidr.parse(route, "route")).toList();
         List<Ipv6Cidr> routes6 = plan.routes().stream().filter(route -> route.contains(":"))
                 .map(route -> Ipv6Cidr.parse(route, "route")).toList();
-        List<Ipv4Address> dns = plan.dns().stream().map(address -> Ipv4Address.parse(address, "DNS server")).toList();
+        List<DnsServer> dns = plan.dns().stream().map(address -> DnsServer.parse(address, "DNS server")).toList();
         return new ValidatedPlan(tunnelId, Role.CLIENT, tun, null, null, null, server, routes, routes6, dns);
     }
 }

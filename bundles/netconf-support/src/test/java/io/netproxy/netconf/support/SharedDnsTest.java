@@ -28,7 +28,7 @@ class SharedDnsTest {
     private static final NetworkNamespace NAMED = new NetworkNamespace(4026532301L, "blue", false);
     private static final byte[] ORIGINAL = "nameserver 192.0.2.1\n".getBytes(UTF_8);
     private static final SharedDns.Holding NP0 = new SharedDns.Holding("np0", true,
-            List.of(new Ipv4Address(0xCB00713F), new Ipv4Address(0xCB007140))); // 203.0.113.63, .64
+            List.of(DnsServer.parse("203.0.113.63", "DNS server"), DnsServer.parse("203.0.113.64", "DNS server")));
 
     @TempDir
     Path tempDir;
@@ -187,7 +187,7 @@ class SharedDnsTest {
     void resolvconfGetsARecordOfNetproxysOwn() throws IOException {
         fakeTool("resolvconf");
         SharedDns dns = dns(HOST);
-        dns.hold("t.nftables", new SharedDns.Holding("np0", false, List.of(new Ipv4Address(0xCB00713F))));
+        dns.hold("t.nftables", new SharedDns.Holding("np0", false, List.of(DnsServer.parse("203.0.113.63", "DNS server"))));
         dns.release("t.nftables");
         assertEquals("""
                 resolvconf -a tun.netproxy-np0
@@ -196,6 +196,36 @@ class SharedDnsTest {
                 resolvconf -d tun.netproxy-np0 -f
                 """, Files.readString(toolLog));
         assertArrayEquals(ORIGINAL, Files.readAllBytes(resolvConf));
+    }
+
+    @Test
+    void ipv6ServersGoWhereIpv4OnesGoAndReadBackFromTheStateFile() throws IOException {
+        SharedDns.Holding dualStack = new SharedDns.Holding("np0", true, List.of(DnsServer.parse("203.0.113.63", "DNS server"),
+                DnsServer.parse("2001:DB8:0:0::53", "DNS server")));
+        SharedDns dns = dns(HOST);
+        dns.hold("t.nftables", dualStack);
+        assertEquals("# written by netproxy for the tunnel on np0; put back as it was when the tunnel stops\n"
+                + "nameserver 203.0.113.63\nnameserver 2001:db8::53\n", Files.readString(resolvConf));
+        assertEquals(dualStack, dns.state().orElseThrow().holders().get("t.nftables"), "as the state file records it");
+        dns.release("t.nftables");
+        assertArrayEquals(ORIGINAL, Files.readAllBytes(resolvConf));
+
+        fakeTool("resolvectl");
+        Files.createDirectories(resolvedRuntime);
+        dns.hold("t.nftables", dualStack);
+        dns.release("t.nftables");
+        assertTrue(Files.readString(toolLog).startsWith("resolvectl dns np0 203.0.113.63 2001:db8::53\n"),
+                Files.readString(toolLog));
+    }
+
+    @Test
+    void aDnsServerIsAnIpv4OrIpv6LiteralNeverAName() {
+        assertEquals("2001:db8::53", DnsServer.parse("2001:db8:0::53", "DNS server").toString());
+        assertEquals("192.0.2.53", DnsServer.parse("192.0.2.53", "DNS server").toString());
+        for (String bad : List.of("dns.example", "192.0.2.053", "2001:db8::/64", "2001:db8::53%eth0", "::ffff:192.0.2.53x", "")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DnsServer.parse(bad, "DNS server"));
+            assertTrue(e.getMessage().startsWith("DNS server '" + bad + "' is neither an IPv4 address"), e.getMessage());
+        }
     }
 
     @Test
