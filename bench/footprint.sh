@@ -44,6 +44,9 @@ cleanup() {
     if [[ -n $SCRATCH ]]; then
         ns c1 "$DIST/bin/netproxy" disconnect >/dev/null 2>&1
         ns srv "$DIST/bin/netproxy" disconnect >/dev/null 2>&1
+        # the server writes bin/netproxy's class data archive as it exits, when there was none: not killed meanwhile
+        local i
+        for ((i = 0; i < 300; i++)); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
     fi
     # ends iperf3 and whatever else still runs in the namespaces by pid
     demo_network_down

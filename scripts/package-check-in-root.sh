@@ -91,9 +91,9 @@ in_unit() {
   exec ip netns exec "$ns" unshare --mount --propagation slave \
     env ${socket:+NOTIFY_SOCKET=$socket} bash -c '
       set -e
-      # RuntimeDirectory=netproxy, StateDirectory=netproxy (mode 0700), ReadWritePaths=-/run/xtables.lock -/run/resolvconf
-      mkdir -p -m 0700 /run/netproxy /var/lib/netproxy
-      for path in /run/netproxy /var/lib/netproxy /run/xtables.lock /run/resolvconf; do
+      # RuntimeDirectory=, StateDirectory=, CacheDirectory=netproxy (mode 0700), ReadWritePaths=-/run/xtables.lock -/run/resolvconf
+      mkdir -p -m 0700 /run/netproxy /var/lib/netproxy /var/cache/netproxy
+      for path in /run/netproxy /var/lib/netproxy /var/cache/netproxy /run/xtables.lock /run/resolvconf; do
         if [ -e "$path" ]; then mount --bind "$path" "$path"; fi
       done
       # ProtectSystem=strict: everything read-only but /dev, /proc, /sys and the paths above

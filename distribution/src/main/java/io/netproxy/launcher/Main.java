@@ -224,12 +224,13 @@ public final class Main {
         RunDirectory.prepare(layout.runDir()); // reported here rather than in the background instance's log
         Files.createDirectories(layout.logFile().toAbsolutePath().getParent());
         // Through bin/netproxy, which gives the instance's JVM its options (the class data archive among them), on
-        // this JVM's java.
-        List<String> command = new ArrayList<>(List.of("setsid", layout.home().resolve("bin/netproxy").toString(), "daemon"));
+        // this JVM's java unless NETPROXY_JAVA names one.
+        List<String> command = new ArrayList<>(List.of("setsid", "bash", layout.home().resolve("bin/netproxy").toString(),
+                "daemon"));
         String metrics = System.getProperty(METRICS_PROPERTY);
         if (metrics != null) command.addAll(List.of("--metrics", metrics));
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("NETPROXY_JAVA", ProcessHandle.current().info().command().orElse("java"));
+        ProcessHandle.current().info().command().ifPresent(java -> builder.environment().putIfAbsent("NETPROXY_JAVA", java));
         // The secret travels over the control socket; the daemon and every ip/iptables it runs must not inherit it.
         builder.environment().remove(Secrets.PASSWORD_ENV);
         builder.environment().remove(ServiceNotifier.SOCKET_ENV); // nor say that it is ready: it is not a unit's process

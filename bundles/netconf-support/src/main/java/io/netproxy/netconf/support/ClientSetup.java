@@ -57,10 +57,12 @@ final class ClientSetup {
             else applied.note("no IPv6 block: IPv6 is disabled on this host");
         }
         for (Ipv4Cidr route : tunnelRoutes(plan.routes())) {
-            addRoute(applied, "-4", List.of(route.toString(), "dev", plan.tunInterface()), "route ");
+            addRoute(applied, "-4", List.of(route.toString(), "dev", plan.tunInterface()), existingRoutes("-4",
+                    route.toString()), "route ");
         }
         for (Ipv6Cidr route : tunnelRoutes6(plan.routes6())) {
-            addRoute(applied, "-6", List.of(route.toString(), "dev", plan.tunInterface()), "IPv6 route ");
+            addRoute(applied, "-6", List.of(route.toString(), "dev", plan.tunInterface()), existingRoutes("-6",
+                    route.toString()), "IPv6 route ");
         }
         if (!plan.dns().isEmpty()) {
             // after the routes, so that the servers are reached through the tunnel from the first query
@@ -116,7 +118,8 @@ final class ClientSetup {
                     + "; remove the routes that send it into the tunnel");
         }
         String host = server.isIpv6() ? server + "/128" : Ipv4Cidr.host(server.ipv4()).toString();
-        if (existingRoutes(family, host).others()) {
+        RouteOutputParser.ExistingRoutes existing = existingRoutes(family, host);
+        if (existing.others()) {
             applied.note("no pinned route: a host route to the server " + server + " exists already");
             return;
         }
@@ -126,7 +129,7 @@ final class ClientSetup {
             spec.addAll(current.via());
         }
         spec.addAll(List.of("dev", current.device()));
-        addRoute(applied, family, spec, "pinned route to the server: ");
+        addRoute(applied, family, spec, existing, "pinned route to the server: ");
     }
 
     /** @param family {@code -4} or {@code -6} */
@@ -134,10 +137,11 @@ final class ClientSetup {
         return RouteOutputParser.existing(tools.run(Tool.IP, family, "route", "show", "exact", destination), PROTOCOL);
     }
 
-    private void addRoute(JournaledPlan applied, String family, List<String> destinationAndVia, String label)
-            throws IOException {
+    /** @param existing the routes to the destination there are already (each {@code ip} run delays a connect) */
+    private void addRoute(JournaledPlan applied, String family, List<String> destinationAndVia,
+                          RouteOutputParser.ExistingRoutes existing, String label) throws IOException {
         int first = family.equals("-6") ? FIRST_METRIC6 : FIRST_METRIC;
-        int metric = existingRoutes(family, destinationAndVia.get(0)).freeMetric(first);
+        int metric = existing.freeMetric(first);
         List<String> spec = new ArrayList<>(destinationAndVia);
         spec.addAll(List.of("proto", PROTOCOL, "metric", Integer.toString(metric)));
         // ip takes the family from the destination; only "show" needs it

@@ -4,6 +4,8 @@ import io.netproxy.api.TunBackend;
 import io.netproxy.api.TunDevice;
 import io.netproxy.api.TunSettings;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,17 +82,19 @@ abstract class CloneDeviceBackend implements TunBackend {
      * queue is longer than the kernel's 500 packets so bursts wait for the reader thread instead of being dropped.
      */
     private static void configure(String name, TunSettings settings) throws IOException {
-        IpCommand.run("link", "set", "dev", name, "mtu", Integer.toString(settings.mtu()), "txqueuelen",
-                Integer.toString(TX_QUEUE_PACKETS), "up");
+        List<List<String>> commands = new ArrayList<>();
+        commands.add(List.of("link", "set", "dev", name, "mtu", Integer.toString(settings.mtu()), "txqueuelen",
+                Integer.toString(TX_QUEUE_PACKETS), "up"));
         for (String address : settings.addresses()) {
             if (address.contains(":")) {
                 // no duplicate address detection: the device has no link to probe, and the tentative address
                 // would hold traffic back for a second or more
-                IpCommand.run("addr", "replace", address, "dev", name, "nodad");
+                commands.add(List.of("addr", "replace", address, "dev", name, "nodad"));
             } else {
-                IpCommand.run("addr", "replace", address, "dev", name);
+                commands.add(List.of("addr", "replace", address, "dev", name));
             }
         }
+        IpCommand.batch(commands);
     }
 
     private static void closeAfterFailure(TunQueue queue, Throwable failure) {
