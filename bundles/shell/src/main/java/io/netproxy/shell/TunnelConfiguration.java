@@ -61,7 +61,7 @@ public @interface TunnelConfiguration {
     @AttributeDefinition(required = false, description = "Server: networks pushed to clients; default 0.0.0.0/0")
     String[] pushRoutes();
 
-    @AttributeDefinition(required = false, description = "Server: DNS servers pushed to clients (IPv4 addresses)")
+    @AttributeDefinition(required = false, description = "Server: DNS servers pushed to clients (IPv4 addresses, and IPv6 ones beside them with pool6)")
     String[] dns();
 
     @AttributeDefinition(required = false, description = "Client: true keeps the host's DNS settings; default false: "

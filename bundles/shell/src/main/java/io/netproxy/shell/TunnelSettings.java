@@ -168,9 +168,15 @@ final class TunnelSettings {
             throw new IllegalArgumentException("no secret: give " + spelling.of("passwordFile")
                     + (spelling == OPTIONS ? ", set NETPROXY_PASSWORD," : "") + " or " + spelling.of("keyFile"));
         }
-        if (pool6 == null && dns.stream().anyMatch(server -> server.contains(":"))) {
-            throw new IllegalArgumentException("an IPv6 " + spelling.of("dns") + " server needs " + spelling.of("pool6")
-                    + ": clients reach it through the tunnel's IPv6");
+        if (dns.stream().anyMatch(server -> server.contains(":"))) {
+            if (pool6 == null) {
+                throw new IllegalArgumentException("an IPv6 " + spelling.of("dns") + " server needs " + spelling.of("pool6")
+                        + ": clients reach it through the tunnel's IPv6");
+            }
+            if (dns.stream().allMatch(server -> server.contains(":"))) {
+                throw new IllegalArgumentException("an IPv6 " + spelling.of("dns") + " server needs an IPv4 one beside it:"
+                        + " clients that carry no IPv6 would keep the host's DNS");
+            }
         }
         if (allowLan && !killSwitch) {
             throw new IllegalArgumentException(spelling.of("allowLan") + " only applies with " + spelling.of("killSwitch"));

@@ -88,6 +88,7 @@ class BadSettingsTest {
             key mode, no peer | role=client;host=h;keyFile=KEY               | key mode needs 'serverKey'
             two secrets       | role=server;passwordFile=PW;keyFile=KEY;peers=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= | give either 'passwordFile' or 'keyFile', not both
             IPv6 DNS, no pool6 | role=server;passwordFile=PW;dns=2001:db8::53 | an IPv6 'dns' server needs 'pool6'
+            IPv6 DNS alone    | role=server;passwordFile=PW;pool6=2001:db8:7e::/64;dns=2001:db8::53 | an IPv6 'dns' server needs an IPv4 one beside it
             """)
     void aFileWithSettingsThatDoNotFitIsRefused(String what, String settings, String message) throws IOException {
         Map<String, Object> file = new HashMap<>();

@@ -27,11 +27,27 @@ public record Ipv6Settings(byte[] clientAddress, int prefixLength, byte[] server
         if (routes.size() > MAX_ROUTES) throw new IllegalArgumentException("at most " + MAX_ROUTES + " IPv6 routes");
         dns = dns.stream().map(Ipv6Settings::sixteenBytes).toList();
         if (dns.size() > MAX_DNS) throw new IllegalArgumentException("at most " + MAX_DNS + " IPv6 DNS servers");
+        for (byte[] server : dns) {
+            if (!unicast(server)) {
+                throw new IllegalArgumentException("the IPv6 DNS server " + format(server) + " is not a unicast address"
+                        + " a resolver can use (not ::, multicast, link-local or IPv4-mapped)");
+            }
+        }
     }
 
     /** Settings without DNS servers. */
     public Ipv6Settings(byte[] clientAddress, int prefixLength, byte[] serverAddress, List<Network> routes) {
         this(clientAddress, prefixLength, serverAddress, routes, List.of());
+    }
+
+    /** The same settings without DNS servers, for a client that keeps the host's. */
+    public Ipv6Settings withoutDns() {
+        return new Ipv6Settings(clientAddress, prefixLength, serverAddress, routes);
+    }
+
+    /** Whether an address lies in the tunnel's IPv6 network (that of {@link #clientCidr()}). */
+    public boolean inTunnelNetwork(byte[] address) {
+        return samePrefix(clientAddress, address, prefixLength);
     }
 
     /** A copy of each DNS server's address. */
@@ -52,6 +68,11 @@ public record Ipv6Settings(byte[] clientAddress, int prefixLength, byte[] server
                     throw new IllegalArgumentException("host bits set in the network " + format(address) + "/" + prefixLength);
                 }
             }
+        }
+
+        /** Whether {@code address} (16 bytes) lies in this network. */
+        public boolean contains(byte[] address) {
+            return samePrefix(this.address, address, prefixLength);
         }
 
         @Override
@@ -125,6 +146,23 @@ public record Ipv6Settings(byte[] clientAddress, int prefixLength, byte[] server
             text.append(Integer.toHexString(groups[i]));
         }
         return text.toString();
+    }
+
+    private static boolean samePrefix(byte[] a, byte[] b, int bits) {
+        for (int bit = 0; bit < bits; bit++) {
+            int mask = 0x80 >>> bit % 8;
+            if ((a[bit / 8] & mask) != (b[bit / 8] & mask)) return false;
+        }
+        return true;
+    }
+
+    /** Not {@code ::}, multicast ({@code ff00::/8}), link-local ({@code fe80::/10}) or IPv4-mapped ({@code ::ffff:0:0/96}). */
+    private static boolean unicast(byte[] address) {
+        boolean unspecified = Arrays.equals(address, new byte[16]);
+        boolean multicast = (address[0] & 0xFF) == 0xFF;
+        boolean linkLocal = (address[0] & 0xFF) == 0xFE && (address[1] & 0xC0) == 0x80;
+        boolean mapped = Arrays.equals(Arrays.copyOf(address, 12), new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1});
+        return !unspecified && !multicast && !linkLocal && !mapped;
     }
 
     private static byte[] sixteenBytes(byte[] address) {

@@ -235,7 +235,8 @@ public final class ClientTunnel extends Tunnel {
 
     /** The server's IPv6 settings, null for none. Reader thread. */
     private void ipv6Answered(Ipv6Settings settings) {
-        ipv6Wanted = settings;
+        // a client that keeps the host's DNS has nothing to rebuild when only the servers change
+        ipv6Wanted = noDns && settings != null ? settings.withoutDns() : settings;
         ipv6Heard.complete(null);
         timer.execute(() -> {
             ipv6AskedOn = null;
@@ -276,8 +277,7 @@ public final class ClientTunnel extends Tunnel {
             holdKillSwitch(new KillSwitch(name, tun.name(), server.getAddress().getHostAddress(), allowLan));
         }
         List<String> dns = new ArrayList<>(dnsServers(pushed));
-        // IPv6 DNS servers come with the IPv6 settings, and are reached only where the tunnel carries IPv6
-        if (ipv6 != null && !noDns) dns.addAll(ipv6.dnsText());
+        if (ipv6 != null && !noDns) dns.addAll(ipv6DnsServers(ipv6, routes));
         applyPlan(new NetworkPlan(name, NetworkPlan.Role.CLIENT, tun.name(), null, null,
                 server.getAddress().getHostAddress(), routes, dns));
         // status shows the new address only once its routes are in place
@@ -304,6 +304,28 @@ public final class ClientTunnel extends Tunnel {
         return java.util.Arrays.equals(a.clientAddress(), b.clientAddress()) && a.prefixLength() == b.prefixLength()
                 && (mtuOverride > 0 || a.mtu() == b.mtu()) && (!routeOverride.isEmpty() || a.routes().equals(b.routes()))
                 && dnsServers(a).equals(dnsServers(b));
+    }
+
+    /**
+     * The IPv6 DNS servers of the IPv6 settings that the tunnel reaches: in its IPv6 network or one of its IPv6 routes
+     * (the server routes those it pushes; routes chosen here may leave some out, and a query for them would leave
+     * outside the tunnel).
+     */
+    private List<String> ipv6DnsServers(Ipv6Settings ipv6, List<String> routes) {
+        List<Ipv6Settings.Network> routes6 = routes.stream().filter(route -> route.contains(":")).map(route -> {
+            int slash = route.indexOf('/');
+            return new Ipv6Settings.Network(Ipv6.parse(route.substring(0, slash)), Integer.parseInt(route.substring(slash + 1)));
+        }).toList();
+        List<String> reached = new ArrayList<>();
+        for (byte[] dns : ipv6.dns()) {
+            if (ipv6.inTunnelNetwork(dns) || routes6.stream().anyMatch(route -> route.contains(dns))) {
+                reached.add(Ipv6Settings.format(dns));
+            } else {
+                log.warn("tunnel {}: the server's IPv6 DNS server {} is outside the routes through the tunnel; not used",
+                        name, Ipv6Settings.format(dns));
+            }
+        }
+        return reached;
     }
 
     /** The pushed DNS servers the host is to use: none when it keeps its own. */

@@ -504,8 +504,9 @@ public final class ServerTunnel extends Tunnel {
     private Ipv6Settings ipv6Settings(int leased) {
         Ipv6.Prefix prefix6 = pool.prefix6();
         if (prefix6 == null) return null;
-        return new Ipv6Settings(pool.ipv6(leased), prefix6.length(), pool.ipv6(pool.serverAddress()), pushed.routes6(),
-                pushed.dns6());
+        Pushed push = pushed; // once: an update in place replaces it whole
+        return new Ipv6Settings(pool.ipv6(leased), prefix6.length(), pool.ipv6(pool.serverAddress()), push.routes6(),
+                push.dns6());
     }
 
     /** Keepalives, and forgetting sessions and clients that went quiet. */
@@ -590,25 +591,37 @@ public final class ServerTunnel extends Tunnel {
 
     /**
      * The routes and IPv4 DNS servers a handshake response carries, the IPv6 routes and DNS servers of the IPv6
-     * settings (all of IPv6 in a full tunnel, else none beyond the pool's own prefix), and the settings they came from
-     * (to compare).
+     * settings (all of IPv6 in a full tunnel, else the IPv6 DNS servers outside the pool's own prefix, which is routed
+     * anyway), and the settings they came from (to compare).
      */
     private record Pushed(List<Route> routes, List<byte[]> dns, List<Ipv6Settings.Network> routes6, List<byte[]> dns6,
                           List<List<String>> given) {
         static Pushed of(TunnelSpec spec) {
             List<String> routes = spec.pushRoutes().isEmpty() ? List.of("0.0.0.0/0") : spec.pushRoutes();
             boolean fullTunnel = routes.stream().map(Ipv4.Cidr::parse).anyMatch(route -> route.prefixLength() == 0);
-            List<Ipv6Settings.Network> routes6 = fullTunnel ? List.of(Ipv6Settings.Network.EVERYTHING) : List.of();
-            List<String> dns6 = spec.dns().stream().filter(server -> server.contains(":")).toList();
-            if (!dns6.isEmpty() && spec.pool6() == null) {
-                // only the IPv6 settings carry them, and a server without an IPv6 pool gives its clients none
-                throw new IllegalArgumentException("IPv6 DNS servers " + dns6 + " need an IPv6 pool (--pool6): without one"
-                        + " the tunnel carries no IPv6 to reach them");
+            List<String> dns4 = spec.dns().stream().filter(server -> !server.contains(":")).toList();
+            List<byte[]> dns6 = spec.dns().stream().filter(server -> server.contains(":")).map(Ipv6::parse).toList();
+            if (!dns6.isEmpty() && (spec.pool6() == null || dns4.isEmpty())) {
+                // Only the IPv6 settings carry them: a server without an IPv6 pool gives its clients none, and a client
+                // that carries no IPv6 (or predates them) would be left with the host's own resolver, outside the tunnel.
+                throw new IllegalArgumentException("IPv6 DNS servers need an IPv6 pool (--pool6) and an IPv4 DNS server"
+                        + " beside them, for clients that carry no IPv6");
+            }
+            List<Ipv6Settings.Network> routes6 = new ArrayList<>();
+            if (fullTunnel) {
+                routes6.add(Ipv6Settings.Network.EVERYTHING);
+            } else {
+                Ipv6.Prefix prefix = spec.pool6() == null ? null : Ipv6.Prefix.parse(spec.pool6());
+                Ipv6Settings.Network pool6 = prefix == null ? null
+                        : new Ipv6Settings.Network(prefix.address(0), prefix.length());
+                for (byte[] server : dns6) {
+                    if (pool6 == null || !pool6.contains(server)) routes6.add(new Ipv6Settings.Network(server, 128));
+                }
             }
             Pushed pushed = new Pushed(routes.stream().map(Ipv4.Cidr::parse)
                     .map(c -> new Route(Ipv4.bytes(c.network()), c.prefixLength())).toList(),
-                    spec.dns().stream().filter(server -> !server.contains(":")).map(Ipv4::parse).map(Ipv4::bytes).toList(),
-                    routes6, dns6.stream().map(Ipv6::parse).toList(), List.of(routes, spec.dns()));
+                    dns4.stream().map(Ipv4::parse).map(Ipv4::bytes).toList(), List.copyOf(routes6), dns6,
+                    List.of(routes, spec.dns()));
             if (pushed.routes.size() > ResponsePayload.MAX_ROUTES || pushed.dns.size() > ResponsePayload.MAX_DNS
                     || pushed.dns6.size() > Ipv6Settings.MAX_DNS) {
                 // Checked when the settings are given, rather than at every handshake later.

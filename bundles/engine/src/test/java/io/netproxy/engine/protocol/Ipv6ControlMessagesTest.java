@@ -72,6 +72,12 @@ class Ipv6ControlMessagesTest {
         }
         byte[] five = HEX.parseHex(FULL_TUNNEL_HEX + "05" + DNS_HEX.repeat(5));
         assertThrows(IllegalArgumentException.class, () -> ControlMessages.parseIpv6Settings(five, 0, five.length));
+        for (String unusable : List.of("00000000000000000000000000000000", "ff020000000000000000000000000001",
+                "fe800000000000000000000000000001", "00000000000000000000ffffc0000235")) {
+            byte[] bad = HEX.parseHex(FULL_TUNNEL_HEX + "01" + unusable);
+            assertThrows(IllegalArgumentException.class, () -> ControlMessages.parseIpv6Settings(bad, 0, bad.length),
+                    "not a resolver's address: " + unusable);
+        }
         List<byte[]> tooMany = java.util.Collections.nCopies(5, HEX.parseHex(DNS_HEX));
         assertThrows(IllegalArgumentException.class,
                 () -> new Ipv6Settings(CLIENT, 64, SERVER, List.of(Ipv6Settings.Network.EVERYTHING), tooMany));

@@ -69,7 +69,7 @@ class Ipv6TunnelTest {
         }
         try (TunnelHarness net = new TunnelHarness()) {
             assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-                serve(net, server(POOL6).toBuilder().dns(List.of("2001:db8:ee::53")).build());
+                serve(net, server(POOL6).toBuilder().dns(List.of("2001:db8:ee::53", "192.0.2.53")).build());
                 TunnelHarness.Node<ClientTunnel> keepsItsOwn = connect(net, client().toBuilder().noDns(true).build());
                 assertEquals(List.of("0.0.0.0/0", "::/0"), latest(keepsItsOwn).routes());
                 assertEquals(List.of(), latest(keepsItsOwn).dns(), "noDns keeps the host's, IPv6 ones too");
@@ -78,12 +78,38 @@ class Ipv6TunnelTest {
     }
 
     @Test
-    void ipv6DnsServersNeedAnIpv6Pool() throws Exception {
-        TunnelSpec withoutPool6 = server(null).toBuilder().dns(List.of("2001:db8:ee::53")).build();
+    void inASplitTunnelTheServerRoutesItsIpv6DnsServersAndAClientUsesOnlyThoseItsRoutesReach() throws Exception {
         try (TunnelHarness net = new TunnelHarness()) {
-            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                    () -> serve(net, withoutPool6));
-            assertTrue(e.getMessage().contains("need an IPv6 pool (--pool6)"), e.getMessage());
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                serve(net, server(POOL6).toBuilder().pushRoutes(List.of("10.0.0.0/8"))
+                        .dns(List.of("192.0.2.53", "2001:db8:ee::53", "2001:db8:7e::53")).build());
+                TunnelHarness.Node<ClientTunnel> client = connect(net, client());
+                assertEquals(List.of("10.0.0.0/8", "2001:db8:ee::53/128"), latest(client).routes(),
+                        "a host route for the server outside the pool's network, which the device routes already");
+                assertEquals(List.of("192.0.2.53", "2001:db8:ee::53", "2001:db8:7e::53"), latest(client).dns());
+            });
+        }
+        try (TunnelHarness net = new TunnelHarness()) {
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                serve(net, server(POOL6).toBuilder().pushRoutes(List.of("10.0.0.0/8"))
+                        .dns(List.of("192.0.2.53", "2001:db8:ee::53", "2001:db8:7e::53")).build());
+                TunnelHarness.Node<ClientTunnel> ownRoutes = connect(net,
+                        client().toBuilder().routes(List.of("10.0.0.0/8", "2001:db8:7e::/48")).build());
+                assertEquals(List.of("192.0.2.53", "2001:db8:7e::53"), latest(ownRoutes).dns(),
+                        "never a server that the client's own routes send outside the tunnel");
+            });
+        }
+    }
+
+    @Test
+    void ipv6DnsServersNeedAnIpv6PoolAndAnIpv4ServerBeside() throws Exception {
+        for (TunnelSpec refused : List.of(server(null).toBuilder().dns(List.of("192.0.2.53", "2001:db8:ee::53")).build(),
+                server(POOL6).toBuilder().dns(List.of("2001:db8:ee::53")).build())) {
+            try (TunnelHarness net = new TunnelHarness()) {
+                IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                        () -> serve(net, refused));
+                assertTrue(e.getMessage().contains("need an IPv6 pool (--pool6) and an IPv4 DNS server"), e.getMessage());
+            }
         }
     }
 
