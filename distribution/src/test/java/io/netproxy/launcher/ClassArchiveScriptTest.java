@@ -30,9 +30,18 @@ class ClassArchiveScriptTest {
     Path dir;
     private Path java;
     private Path cache;
+    /** An installation: the script in bin/, a jar in lib/ and in bundle/. */
+    private Path home;
 
     @BeforeEach
     void fakeJava() throws IOException {
+        home = dir.resolve("home");
+        Files.createDirectories(home.resolve("bin"));
+        Files.copy(SCRIPT, home.resolve("bin/netproxy"));
+        Files.createDirectories(home.resolve("lib"));
+        Files.writeString(home.resolve("lib/launcher.jar"), "a jar");
+        Files.createDirectories(home.resolve("bundle"));
+        Files.writeString(home.resolve("bundle/engine.jar"), "a bundle");
         java = dir.resolve("java");
         // answers the version question of a JDK without a release file, else prints one argument per line
         Files.writeString(java, """
@@ -45,7 +54,7 @@ class ClassArchiveScriptTest {
     }
 
     private List<String> jvmArguments(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
+        List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/netproxy").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("NETPROXY_JAVA", java.toString());
@@ -93,8 +102,7 @@ class ClassArchiveScriptTest {
     @Test
     void whileAnotherHoldsTheLockAnInstanceMapsAWholeArchiveOnly() throws Exception {
         Path archive = archive(jvmArguments("daemon"));
-        ProcessBuilder holder = new ProcessBuilder("flock", archive + ".lock", "sleep", "30");
-        Process held = holder.start();
+        Process held = holdLock(archive);
         try {
             waitUntilLocked(archive);
             assertFalse(String.join(" ", jvmArguments("daemon")).contains("SharedArchive"), "no archive yet: none");
@@ -124,6 +132,25 @@ class ClassArchiveScriptTest {
     }
 
     @Test
+    void anArchiveOfOtherJarsIsNeitherMappedNorKept() throws Exception {
+        Path archive = archive(jvmArguments("daemon"));
+        Files.write(archive, whole(12));
+        assertEquals(archive, archive(jvmArguments("run")), "made from these jars");
+        Files.writeString(home.resolve("bundle/engine.jar"), "a bundle of the next version");
+        Process held = holdLock(archive);
+        try {
+            waitUntilLocked(archive);
+            assertFalse(String.join(" ", jvmArguments("run")).contains("SharedArchive"),
+                    "the JVM would map none and write none: not given to it");
+        } finally {
+            held.destroy();
+            held.waitFor(10, TimeUnit.SECONDS);
+        }
+        assertTrue(jvmArguments("run").contains(AUTO_CREATE));
+        assertFalse(Files.exists(archive), "removed by the lock holder, to be written again");
+    }
+
+    @Test
     void jvmOptionsThatShareClassesTheirOwnWayWin() throws Exception {
         for (String options : List.of("-XX:SharedArchiveFile=/x.jsa", "-Xshare:off", "-XX:AOTCache=/x.aot",
                 "-XX:ArchiveClassesAtExit=/y.jsa")) {
@@ -140,6 +167,11 @@ class ClassArchiveScriptTest {
         byte[] bytes = new byte[mebibytes << 20];
         System.arraycopy(MAGIC, 0, bytes, 0, MAGIC.length);
         return bytes;
+    }
+
+    /** Another instance: one process that holds the lock until it is destroyed (flock's child would outlive flock). */
+    private static Process holdLock(Path archive) throws IOException {
+        return new ProcessBuilder("bash", "-c", "exec 9>>\"$0\" && flock 9 && exec sleep 30", archive + ".lock").start();
     }
 
     private static void waitUntilLocked(Path archive) throws Exception {
