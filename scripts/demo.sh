@@ -15,6 +15,9 @@ made_dirs=()
 for dir in /run/netproxy/netns /run/netproxy /var/lib/netproxy/netns /var/lib/netproxy; do
   [ -e "$dir" ] || made_dirs+=("$dir")
 done
+# bin/netproxy's class data archive (JDK 19+), removed with its directory if the demo's instances made it
+made_cache=false
+[ -e /var/cache/netproxy ] || made_cache=true
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -31,6 +34,7 @@ cleanup() {
   rm -rf /run/netproxy/netns/"$prefix"-* /var/lib/netproxy/netns/"$prefix"-*
   local dir
   for dir in "${made_dirs[@]}"; do rmdir "$dir" 2>/dev/null || true; done
+  if [ "$made_cache" = true ]; then rm -rf /var/cache/netproxy; fi
   rm -rf "$work"
 }
 
