@@ -276,7 +276,7 @@ public final class ClientTunnel extends Tunnel {
             // before the routes: from here on nothing leaves outside the tunnel, until stop() or cleanup
             holdKillSwitch(new KillSwitch(name, tun.name(), server.getAddress().getHostAddress(), allowLan));
         }
-        List<String> dns = new ArrayList<>(dnsServers(pushed));
+        List<String> dns = new ArrayList<>(ipv4DnsServers(pushed, routes));
         if (ipv6 != null && !noDns) dns.addAll(ipv6DnsServers(ipv6, routes));
         applyPlan(new NetworkPlan(name, NetworkPlan.Role.CLIENT, tun.name(), null, null,
                 server.getAddress().getHostAddress(), routes, dns));
@@ -307,10 +307,25 @@ public final class ClientTunnel extends Tunnel {
     }
 
     /**
-     * The IPv6 DNS servers of the IPv6 settings that the tunnel reaches: in its IPv6 network or one of its IPv6 routes
-     * (the server routes those it pushes; routes chosen here may leave some out, and a query for them would leave
-     * outside the tunnel).
+     * The pushed IPv4 DNS servers that the tunnel reaches: in its network or one of its routes (the server routes those
+     * it pushes; routes chosen here may leave some out, and a query for them would leave outside the tunnel).
      */
+    private List<String> ipv4DnsServers(ResponsePayload pushed, List<String> routes) {
+        Ipv4.Cidr network = Ipv4.Cidr.parse(Ipv4.format(Ipv4.fromBytes(pushed.clientAddress())) + "/" + pushed.prefixLength());
+        List<Ipv4.Cidr> routes4 = routes.stream().filter(route -> !route.contains(":")).map(Ipv4.Cidr::parse).toList();
+        List<String> reached = new ArrayList<>();
+        for (String dns : dnsServers(pushed)) {
+            int address = Ipv4.parse(dns);
+            if (network.contains(address) || routes4.stream().anyMatch(route -> route.contains(address))) {
+                reached.add(dns);
+            } else {
+                log.warn("tunnel {}: the server's DNS server {} is outside the routes through the tunnel; not used", name, dns);
+            }
+        }
+        return reached;
+    }
+
+    /** The IPv6 DNS servers of the IPv6 settings that the tunnel reaches, as {@link #ipv4DnsServers} for IPv4. */
     private List<String> ipv6DnsServers(Ipv6Settings ipv6, List<String> routes) {
         List<Ipv6Settings.Network> routes6 = routes.stream().filter(route -> route.contains(":")).map(route -> {
             int slash = route.indexOf('/');

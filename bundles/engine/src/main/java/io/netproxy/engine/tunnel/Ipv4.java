@@ -63,6 +63,8 @@ final class Ipv4 {
 
         int size() { return prefixLength == 0 ? Integer.MAX_VALUE : 1 << (32 - prefixLength); }
 
+        boolean contains(int address) { return (address & mask(prefixLength)) == network; }
+
         @Override
         public String toString() { return format(network) + "/" + prefixLength; }
     }

@@ -591,8 +591,9 @@ public final class ServerTunnel extends Tunnel {
 
     /**
      * The routes and IPv4 DNS servers a handshake response carries, the IPv6 routes and DNS servers of the IPv6
-     * settings (all of IPv6 in a full tunnel, else the IPv6 DNS servers outside the pool's own prefix, which is routed
-     * anyway), and the settings they came from (to compare).
+     * settings (all of IPv6 in a full tunnel), and the settings they came from (to compare). In a split tunnel each DNS
+     * server outside the pushed routes and the pool (whose network the device routes anyway) gets a host route of its
+     * own, so that no query leaves outside the tunnel.
      */
     private record Pushed(List<Route> routes, List<byte[]> dns, List<Ipv6Settings.Network> routes6, List<byte[]> dns6,
                           List<List<String>> given) {
@@ -618,16 +619,26 @@ public final class ServerTunnel extends Tunnel {
                     if (pool6 == null || !pool6.contains(server)) routes6.add(new Ipv6Settings.Network(server, 128));
                 }
             }
-            Pushed pushed = new Pushed(routes.stream().map(Ipv4.Cidr::parse)
-                    .map(c -> new Route(Ipv4.bytes(c.network()), c.prefixLength())).toList(),
+            List<Ipv4.Cidr> routes4 = new ArrayList<>(routes.stream().map(Ipv4.Cidr::parse).toList());
+            if (!fullTunnel) {
+                Ipv4.Cidr pool = spec.pool() == null ? null : Ipv4.Cidr.parse(spec.pool());
+                for (String server : dns4) {
+                    int address = Ipv4.parse(server);
+                    if ((pool == null || !pool.contains(address))
+                            && routes4.stream().noneMatch(route -> route.contains(address))) {
+                        routes4.add(new Ipv4.Cidr(address, 32));
+                    }
+                }
+            }
+            Pushed pushed = new Pushed(routes4.stream().map(c -> new Route(Ipv4.bytes(c.network()), c.prefixLength())).toList(),
                     dns4.stream().map(Ipv4::parse).map(Ipv4::bytes).toList(), List.copyOf(routes6), dns6,
                     List.of(routes, spec.dns()));
             if (pushed.routes.size() > ResponsePayload.MAX_ROUTES || pushed.dns.size() > ResponsePayload.MAX_DNS
                     || pushed.dns6.size() > Ipv6Settings.MAX_DNS) {
                 // Checked when the settings are given, rather than at every handshake later.
                 throw new IllegalArgumentException("a server pushes at most " + ResponsePayload.MAX_ROUTES
-                        + " routes, " + ResponsePayload.MAX_DNS + " IPv4 DNS servers and " + Ipv6Settings.MAX_DNS
-                        + " IPv6 ones");
+                        + " routes (with one for each DNS server outside them in a split tunnel), "
+                        + ResponsePayload.MAX_DNS + " IPv4 DNS servers and " + Ipv6Settings.MAX_DNS + " IPv6 ones");
             }
             return pushed;
         }
