@@ -276,10 +276,8 @@ public final class ClientTunnel extends Tunnel {
             // before the routes: from here on nothing leaves outside the tunnel, until stop() or cleanup
             holdKillSwitch(new KillSwitch(name, tun.name(), server.getAddress().getHostAddress(), allowLan));
         }
-        List<String> dns = new ArrayList<>(ipv4DnsServers(pushed, routes));
-        if (ipv6 != null && !noDns) dns.addAll(ipv6DnsServers(ipv6, routes));
         applyPlan(new NetworkPlan(name, NetworkPlan.Role.CLIENT, tun.name(), null, null,
-                server.getAddress().getHostAddress(), routes, dns));
+                server.getAddress().getHostAddress(), routes, reachedDnsServers(pushed, ipv6, routes)));
         // status shows the new address only once its routes are in place
         tunAddress = String.join(", ", addresses);
         ipv6Applied = ipv6;
@@ -307,37 +305,31 @@ public final class ClientTunnel extends Tunnel {
     }
 
     /**
-     * The pushed IPv4 DNS servers that the tunnel reaches: in its network or one of its routes (the server routes those
-     * it pushes; routes chosen here may leave some out, and a query for them would leave outside the tunnel).
+     * The pushed DNS servers, IPv4 then IPv6 (which come with the IPv6 settings), that the tunnel reaches: in its
+     * network or one of its routes. The server routes those it pushes; routes chosen here may leave some out, and a
+     * query for them would leave outside the tunnel. None when the host keeps its own.
      */
-    private List<String> ipv4DnsServers(ResponsePayload pushed, List<String> routes) {
-        Ipv4.Cidr network = Ipv4.Cidr.parse(Ipv4.format(Ipv4.fromBytes(pushed.clientAddress())) + "/" + pushed.prefixLength());
-        List<Ipv4.Cidr> routes4 = routes.stream().filter(route -> !route.contains(":")).map(Ipv4.Cidr::parse).toList();
+    private List<String> reachedDnsServers(ResponsePayload pushed, Ipv6Settings ipv6, List<String> routes) {
+        List<String> servers = new ArrayList<>(dnsServers(pushed));
+        if (ipv6 != null && !noDns) servers.addAll(ipv6.dnsText());
+        Ipv4.Cidr network4 = Ipv4.Cidr.parse(Ipv4.format(Ipv4.fromBytes(pushed.clientAddress())) + "/" + pushed.prefixLength());
         List<String> reached = new ArrayList<>();
-        for (String dns : dnsServers(pushed)) {
-            int address = Ipv4.parse(dns);
-            if (network.contains(address) || routes4.stream().anyMatch(route -> route.contains(address))) {
-                reached.add(dns);
+        for (String server : servers) {
+            boolean throughTunnel;
+            if (server.contains(":")) {
+                byte[] address = Ipv6.parse(server);
+                throughTunnel = ipv6.inTunnelNetwork(address) || routes.stream().filter(route -> route.contains(":"))
+                        .anyMatch(route -> Ipv6.network(route).contains(address));
             } else {
-                log.warn("tunnel {}: the server's DNS server {} is outside the routes through the tunnel; not used", name, dns);
+                int address = Ipv4.parse(server);
+                throughTunnel = network4.contains(address) || routes.stream().filter(route -> !route.contains(":"))
+                        .anyMatch(route -> Ipv4.Cidr.parse(route).contains(address));
             }
-        }
-        return reached;
-    }
-
-    /** The IPv6 DNS servers of the IPv6 settings that the tunnel reaches, as {@link #ipv4DnsServers} for IPv4. */
-    private List<String> ipv6DnsServers(Ipv6Settings ipv6, List<String> routes) {
-        List<Ipv6Settings.Network> routes6 = routes.stream().filter(route -> route.contains(":")).map(route -> {
-            int slash = route.indexOf('/');
-            return new Ipv6Settings.Network(Ipv6.parse(route.substring(0, slash)), Integer.parseInt(route.substring(slash + 1)));
-        }).toList();
-        List<String> reached = new ArrayList<>();
-        for (byte[] dns : ipv6.dns()) {
-            if (ipv6.inTunnelNetwork(dns) || routes6.stream().anyMatch(route -> route.contains(dns))) {
-                reached.add(Ipv6Settings.format(dns));
+            if (throughTunnel) {
+                reached.add(server);
             } else {
-                log.warn("tunnel {}: the server's IPv6 DNS server {} is outside the routes through the tunnel; not used",
-                        name, Ipv6Settings.format(dns));
+                log.warn("tunnel {}: the server's DNS server {} is outside the routes through the tunnel; not used", name,
+                        server);
             }
         }
         return reached;

@@ -29,6 +29,13 @@ final class Ipv6 {
         throw new IllegalArgumentException("not an IPv6 address: " + literal);
     }
 
+    /** A network in CIDR text ({@code 2001:db8::/32}, host bits clear), never looked up as a name. */
+    static Ipv6Settings.Network network(String cidr) {
+        int slash = cidr.indexOf('/');
+        if (slash < 0) throw new IllegalArgumentException("not an IPv6 network: " + cidr);
+        return new Ipv6Settings.Network(parse(cidr.substring(0, slash)), Integer.parseInt(cidr.substring(slash + 1)));
+    }
+
     static String format(byte[] address) {
         return Ipv6Settings.format(address);
     }

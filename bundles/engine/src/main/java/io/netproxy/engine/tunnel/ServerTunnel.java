@@ -599,8 +599,9 @@ public final class ServerTunnel extends Tunnel {
                           List<List<String>> given) {
         static Pushed of(TunnelSpec spec) {
             List<String> routes = spec.pushRoutes().isEmpty() ? List.of("0.0.0.0/0") : spec.pushRoutes();
-            boolean fullTunnel = routes.stream().map(Ipv4.Cidr::parse).anyMatch(route -> route.prefixLength() == 0);
-            List<String> dns4 = spec.dns().stream().filter(server -> !server.contains(":")).toList();
+            List<Ipv4.Cidr> routes4 = new ArrayList<>(routes.stream().map(Ipv4.Cidr::parse).toList());
+            boolean fullTunnel = routes4.stream().anyMatch(route -> route.prefixLength() == 0);
+            List<Integer> dns4 = spec.dns().stream().filter(server -> !server.contains(":")).map(Ipv4::parse).toList();
             List<byte[]> dns6 = spec.dns().stream().filter(server -> server.contains(":")).map(Ipv6::parse).toList();
             if (!dns6.isEmpty() && (spec.pool6() == null || dns4.isEmpty())) {
                 // Only the IPv6 settings carry them: a server without an IPv6 pool gives its clients none, and a client
@@ -612,27 +613,19 @@ public final class ServerTunnel extends Tunnel {
             if (fullTunnel) {
                 routes6.add(Ipv6Settings.Network.EVERYTHING);
             } else {
-                Ipv6.Prefix prefix = spec.pool6() == null ? null : Ipv6.Prefix.parse(spec.pool6());
-                Ipv6Settings.Network pool6 = prefix == null ? null
-                        : new Ipv6Settings.Network(prefix.address(0), prefix.length());
+                Ipv4.Cidr pool = spec.pool() == null ? null : Ipv4.Cidr.parse(spec.pool());
+                for (int server : dns4) {
+                    if ((pool == null || !pool.contains(server)) && routes4.stream().noneMatch(route -> route.contains(server))) {
+                        routes4.add(new Ipv4.Cidr(server, 32));
+                    }
+                }
+                Ipv6Settings.Network pool6 = spec.pool6() == null ? null : Ipv6.network(spec.pool6());
                 for (byte[] server : dns6) {
                     if (pool6 == null || !pool6.contains(server)) routes6.add(new Ipv6Settings.Network(server, 128));
                 }
             }
-            List<Ipv4.Cidr> routes4 = new ArrayList<>(routes.stream().map(Ipv4.Cidr::parse).toList());
-            if (!fullTunnel) {
-                Ipv4.Cidr pool = spec.pool() == null ? null : Ipv4.Cidr.parse(spec.pool());
-                for (String server : dns4) {
-                    int address = Ipv4.parse(server);
-                    if ((pool == null || !pool.contains(address))
-                            && routes4.stream().noneMatch(route -> route.contains(address))) {
-                        routes4.add(new Ipv4.Cidr(address, 32));
-                    }
-                }
-            }
             Pushed pushed = new Pushed(routes4.stream().map(c -> new Route(Ipv4.bytes(c.network()), c.prefixLength())).toList(),
-                    dns4.stream().map(Ipv4::parse).map(Ipv4::bytes).toList(), List.copyOf(routes6), dns6,
-                    List.of(routes, spec.dns()));
+                    dns4.stream().map(Ipv4::bytes).toList(), List.copyOf(routes6), dns6, List.of(routes, spec.dns()));
             if (pushed.routes.size() > ResponsePayload.MAX_ROUTES || pushed.dns.size() > ResponsePayload.MAX_DNS
                     || pushed.dns6.size() > Ipv6Settings.MAX_DNS) {
                 // Checked when the settings are given, rather than at every handshake later.

@@ -188,6 +188,29 @@ class Ipv6TunnelTest {
     }
 
     @Test
+    void anIpv6DnsChangeReachesAClientAtItsNextHandshakeAndRebuildsNothingWithNoDns() throws Exception {
+        TunnelSpec before = server(POOL6).toBuilder().dns(List.of("192.0.2.53", "2001:db8:ee::53")).build();
+        TunnelSpec after = server(POOL6).toBuilder().dns(List.of("192.0.2.53", "2001:db8:ee::54")).build();
+        for (boolean noDns : List.of(false, true)) {
+            try (TunnelHarness net = new TunnelHarness(new FakeClock())) {
+                assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                    TunnelHarness.Node<ServerTunnel> server = serve(net, before);
+                    TunnelHarness.Node<ClientTunnel> client = connect(net, client().toBuilder().noDns(noDns).build());
+                    int plans = client.netconf.plans.size();
+                    assertTrue(server.tunnel.updateInPlace(after));
+                    // the rekey after two minutes asks for the IPv6 settings again
+                    for (int second = 0; second < 125; second++) net.second(server, client);
+                    if (noDns) {
+                        assertEquals(plans, client.netconf.plans.size(), "nothing to rebuild for servers it does not use");
+                    } else {
+                        assertEquals(List.of("192.0.2.53", "2001:db8:ee::54"), latest(client).dns());
+                    }
+                });
+            }
+        }
+    }
+
+    @Test
     void withoutAnAnswerTheClientComesUpIpv4OnlyAndTakesIpv6WhenOneComesLater() throws Exception {
         try (TunnelHarness net = new TunnelHarness(new FakeClock())) {
             assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
