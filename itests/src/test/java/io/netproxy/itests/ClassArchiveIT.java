@@ -31,8 +31,8 @@ class ClassArchiveIT extends OnTopology {
         Path password = topology.secret("password", "class archive password");
         Installation server = sharedInstallation("srv").withEnvironment("NETPROXY_CACHE_DIR", cache.toString());
         Process first = server.serve("--password-file", password.toString(), "--pool", "198.18.0.0/24");
-        Assumptions.assumeTrue(javaFeature(first.pid()) >= 19, "bin/netproxy picked a JDK older than 19: no archive");
         List<String> firstJvm = jvmArguments(first.pid());
+        Assumptions.assumeTrue(javaFeature(firstJvm) >= 19, "bin/netproxy picked a JDK older than 19: no archive");
         assertTrue(firstJvm.contains("-XX:+AutoCreateSharedArchive"), "the first instance takes the lock: " + firstJvm);
         Path archive = archiveOf(firstJvm);
         assertEquals(cache, archive.getParent(), "NETPROXY_CACHE_DIR holds it");
@@ -70,9 +70,13 @@ class ClassArchiveIT extends OnTopology {
                 .findFirst().orElseThrow(() -> new AssertionError("no " + ARCHIVE_OPTION + " in " + jvm));
     }
 
-    /** The feature version of the JDK a process runs, from its JDK's release file. */
-    private static int javaFeature(long pid) throws IOException {
-        Path jdk = Path.of("/proc", Long.toString(pid), "exe").toRealPath().getParent().getParent();
+    /**
+     * The feature version of the JDK a JVM runs, from the release file of the JDK its java binary (argv[0], a path:
+     * bin/netproxy starts it by one) is in. Not through /proc/PID/exe: the instance runs in a mount namespace of
+     * {@code ip netns exec}'s, and from inside a chroot that link then names a path outside the chroot.
+     */
+    private static int javaFeature(List<String> jvm) throws IOException {
+        Path jdk = Path.of(jvm.get(0)).toRealPath().getParent().getParent();
         Matcher version = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(jdk.resolve("release")));
         assertTrue(version.find(), "no JAVA_VERSION in " + jdk.resolve("release"));
         return Integer.parseInt(version.group(1));
