@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class Main {
     private static final String USAGE = String.join("\n",
             "usage: netproxy COMMAND [OPTIONS]",
-            "  serve [--port P] [--password-file F | --key F --peer PUBKEY...] [--pool CIDR] [--pool6 CIDR6] [--mtu N] [--dns IP]... [-d]",
+            "  serve [--port P] [--password-file F | --key F --peer PUBKEY...] [--pool CIDR] [--pool6 CIDR6] [--mtu N] [--dns IP]... [--dns-search DOMAIN]... [-d]",
             "  connect HOST[:PORT] [--port P] [--password-file F | --key F --server-key PUBKEY] [--route CIDR]... [--no-dns]",
             "          [--kill-switch [--allow-lan]] [-d]",
             "                         uses the DNS servers the server pushes while connected; --no-dns keeps the host's;",

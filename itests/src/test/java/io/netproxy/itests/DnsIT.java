@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A client uses the DNS servers its server pushes, through the tunnel, and its resolver file comes back byte for
  * byte: after a disconnect, and after a {@code kill -9} and {@code cleanup}; with {@code --no-dns} it is never
- * touched; an IPv6 server, pushed with {@code --pool6}, is reached over the tunnel's IPv6. The internet host runs
+ * touched; an IPv6 server, pushed with {@code --pool6}, is reached over the tunnel's IPv6; a pushed search domain
+ * completes short names. The internet host runs
  * scripts/TinyDns.java, which names the source of each query; client c1 has a
  * resolver file of its own, /etc/netns/NS/resolv.conf, which {@code ip netns exec} mounts over /etc/resolv.conf
  * (the host's own is never touched).
@@ -117,6 +118,21 @@ class DnsIT extends OnTopology {
         assertTrue(lookup.ok() && lookup.output().startsWith(ANSWER), "getent ahostsv4 " + NAME + ": " + lookup.output());
         assertTrue(queriesFrom(serverIpv6) > before, "the query came over IPv6 from the VPN server (the client has no "
                 + "IPv6 of its own): " + Files.readString(dnsLog));
+        assertTrue(client.run("disconnect").ok());
+        assertResolverFileAsBefore("after disconnect");
+    }
+
+    @Test
+    void aShortNameIsCompletedWithThePushedSearchDomainAndAskedThroughTheTunnel() throws Exception {
+        sharedInstallation("srv").serve("--password-file", topology.secret("password", "dns password").toString(),
+                "--pool", "198.18.0.0/24", "--dns", INTERNET, "--dns-search", "corp.netproxy.test");
+        Installation client = connect();
+        assertEquals(List.of("nameserver " + INTERNET, "search corp.netproxy.test"), Files.readAllLines(resolvConf).stream()
+                .filter(line -> line.startsWith("nameserver") || line.startsWith("search")).toList());
+        Namespaces.Result lookup = Namespaces.inNamespace(topology.ns("c1"), "timeout", "10", "getent", "ahostsv4", "wiki");
+        assertTrue(lookup.ok() && lookup.output().startsWith(ANSWER), "getent ahostsv4 wiki: " + lookup.output());
+        assertTrue(Files.readAllLines(dnsLog).contains("query wiki.corp.netproxy.test A from " + SERVER),
+                "the resolver asked for the completed name, through the tunnel: " + Files.readString(dnsLog));
         assertTrue(client.run("disconnect").ok());
         assertResolverFileAsBefore("after disconnect");
     }

@@ -2,6 +2,7 @@ package io.netproxy.api;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A declarative description of the host changes for one tunnel. A class rather than a record, so that a later
@@ -21,9 +22,20 @@ import java.util.Objects;
  * masqueraded (IPv6 forwarding on), and a client's {@code routes} may hold IPv6 networks ({@code ::/0}, routed as
  * {@code ::/1} and {@code 8000::/1}) and its {@code dns} IPv6 servers after the IPv4 ones. A full-tunnel client blocks
  * IPv6 egress outside the TUN device either way.
+ *
+ * <p>A client's plan may name DNS search domains besides its servers (since 1.1, {@link #withDnsSearch}): the
+ * resolver completes short names with them and, where it routes names by domain (systemd-resolved), sends the names
+ * in them to the plan's servers.
  */
 public final class NetworkPlan {
     public enum Role { SERVER, CLIENT }
+
+    /** The most search domains a plan holds (resolv.conf's traditional limit). @since 1.1 */
+    public static final int MAX_SEARCH_DOMAINS = 6;
+    /** The most characters of all search domains together, spaces between them included (resolv.conf's, too). @since 1.1 */
+    public static final int MAX_SEARCH_CHARACTERS = 256;
+    private static final Pattern DOMAIN = Pattern.compile(
+            "(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
     private final String tunnelId;
     private final Role role;
@@ -34,6 +46,7 @@ public final class NetworkPlan {
     private final String serverAddress;
     private final List<String> routes;
     private final List<String> dns;
+    private final List<String> dnsSearch;
 
     /**
      * @param tunnelId        a name unique among the tunnels of this host, used to journal and label rules
@@ -68,6 +81,7 @@ public final class NetworkPlan {
         this.serverAddress = serverAddress;
         this.routes = routes == null ? List.of() : List.copyOf(routes);
         this.dns = dns == null ? List.of() : List.copyOf(dns);
+        this.dnsSearch = List.of();
         if (role == Role.SERVER) Objects.requireNonNull(tunnelSubnet, "tunnelSubnet");
         if (role == Role.CLIENT) Objects.requireNonNull(serverAddress, "serverAddress");
     }
@@ -96,24 +110,94 @@ public final class NetworkPlan {
 
     public List<String> dns() { return dns; }
 
+    /** Client: the DNS search domains that go with {@link #dns()}, empty for none. @since 1.1 */
+    public List<String> dnsSearch() { return dnsSearch; }
+
+    /**
+     * This plan with these DNS search domains, which need DNS servers to go with them.
+     *
+     * @throws IllegalArgumentException as {@link #checkSearchDomains} does, or when the plan has no DNS servers
+     * @since 1.1
+     */
+    public NetworkPlan withDnsSearch(List<String> domains) {
+        return new NetworkPlan(this, checkSearchDomains(domains));
+    }
+
+    private NetworkPlan(NetworkPlan plan, List<String> dnsSearch) {
+        this.tunnelId = plan.tunnelId;
+        this.role = plan.role;
+        this.tunInterface = plan.tunInterface;
+        this.tunnelSubnet = plan.tunnelSubnet;
+        this.tunnelSubnet6 = plan.tunnelSubnet6;
+        this.egressInterface = plan.egressInterface;
+        this.serverAddress = plan.serverAddress;
+        this.routes = plan.routes;
+        this.dns = plan.dns;
+        if (!dnsSearch.isEmpty() && dns.isEmpty()) throw new IllegalArgumentException("search domains without DNS servers");
+        this.dnsSearch = List.copyOf(dnsSearch);
+    }
+
+    /**
+     * Checks DNS search domains: each a host name of letters, digits and hyphens in dot-separated labels of 1 to 63
+     * characters that neither start nor end with a hyphen, 253 characters at most, written without a final dot; each
+     * once; at most {@link #MAX_SEARCH_DOMAINS} of them, {@link #MAX_SEARCH_CHARACTERS} together. So nothing else can
+     * reach a resolver's configuration through them.
+     *
+     * @return the domains, unchanged
+     * @throws IllegalArgumentException naming the first domain that breaks a rule
+     * @since 1.1
+     */
+    public static List<String> checkSearchDomains(List<String> domains) {
+        if (domains.size() > MAX_SEARCH_DOMAINS) {
+            throw new IllegalArgumentException("at most " + MAX_SEARCH_DOMAINS + " search domains, not " + domains.size());
+        }
+        for (String domain : domains) {
+            if (domain == null || !DOMAIN.matcher(domain).matches()) {
+                throw new IllegalArgumentException("not a search domain (letters, digits and hyphens in labels of 1 to 63 "
+                        + "separated by dots, without a final dot): " + printable(domain));
+            }
+        }
+        if (domains.stream().distinct().count() < domains.size()) {
+            throw new IllegalArgumentException("a search domain is named twice: " + domains);
+        }
+        if (String.join(" ", domains).length() > MAX_SEARCH_CHARACTERS) {
+            throw new IllegalArgumentException("the search domains have more than " + MAX_SEARCH_CHARACTERS
+                    + " characters together");
+        }
+        return domains;
+    }
+
+    /** A domain as an error message may show it: control characters escaped, cut to its first 64 characters. */
+    private static String printable(String domain) {
+        if (domain == null) return "null";
+        StringBuilder shown = new StringBuilder("'");
+        domain.codePoints().limit(64).forEach(c -> {
+            if (c < 0x20 || c == 0x7f) shown.append(String.format("\\x%02x", c));
+            else shown.appendCodePoint(c);
+        });
+        return shown.append(domain.length() > 64 ? "'..." : "'").toString();
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof NetworkPlan that && tunnelId.equals(that.tunnelId) && role == that.role
                 && tunInterface.equals(that.tunInterface) && Objects.equals(tunnelSubnet, that.tunnelSubnet)
                 && Objects.equals(tunnelSubnet6, that.tunnelSubnet6)
                 && Objects.equals(egressInterface, that.egressInterface)
-                && Objects.equals(serverAddress, that.serverAddress) && routes.equals(that.routes) && dns.equals(that.dns);
+                && Objects.equals(serverAddress, that.serverAddress) && routes.equals(that.routes) && dns.equals(that.dns) && dnsSearch.equals(that.dnsSearch);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(tunnelId, role, tunInterface, tunnelSubnet, tunnelSubnet6, egressInterface, serverAddress, routes, dns);
+        return Objects.hash(tunnelId, role, tunInterface, tunnelSubnet, tunnelSubnet6, egressInterface, serverAddress, routes, dns,
+                dnsSearch);
     }
 
     @Override
     public String toString() {
         return "NetworkPlan[" + tunnelId + " " + role + " " + tunInterface + " subnet=" + tunnelSubnet
                 + (tunnelSubnet6 != null ? " subnet6=" + tunnelSubnet6 : "") + " egress="
-                + egressInterface + " server=" + serverAddress + " routes=" + routes + " dns=" + dns + "]";
+                + egressInterface + " server=" + serverAddress + " routes=" + routes + " dns=" + dns
+                + (dnsSearch.isEmpty() ? "" : " search=" + dnsSearch) + "]";
     }
 }

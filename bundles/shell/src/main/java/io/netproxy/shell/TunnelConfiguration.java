@@ -64,6 +64,10 @@ public @interface TunnelConfiguration {
     @AttributeDefinition(required = false, description = "Server: DNS servers pushed to clients (IPv4 addresses, and IPv6 ones beside them with pool6)")
     String[] dns();
 
+    @AttributeDefinition(required = false, description = "Server: DNS search domains pushed to clients with the DNS "
+            + "servers (up to 6, such as corp.example): a client resolves 'wiki' as wiki.corp.example through them")
+    String[] dnsSearch();
+
     @AttributeDefinition(required = false, description = "Client: true keeps the host's DNS settings; default false: "
             + "the DNS servers the server pushes are used while the tunnel runs, and the host's are put back after")
     boolean noDns() default false;

@@ -1,5 +1,6 @@
 package io.netproxy.shell;
 
+import io.netproxy.api.NetworkPlan;
 import io.netproxy.api.tunnel.TunnelSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,7 @@ final class TunnelSettings {
             Map.entry("serverKey", "--server-key"), Map.entry("pool", "--pool"), Map.entry("pool6", "--pool6"),
             Map.entry("egress", "--egress"),
             Map.entry("routes", "--route"), Map.entry("pushRoutes", "--push-route"), Map.entry("dns", "--dns"),
+            Map.entry("dnsSearch", "--dns-search"),
             Map.entry("ciphers", "--cipher"), Map.entry("mtu", "--mtu"), Map.entry("timeout", "--timeout"),
             Map.entry("tun", "--tun"), Map.entry("transport", "--transport"), Map.entry("tunBackend", "--tun-backend"),
             Map.entry("netconf", "--netconf"), Map.entry("noDns", "--no-dns"),
@@ -59,6 +61,7 @@ final class TunnelSettings {
             Map.entry("pool", TunnelSpec.Role.SERVER), Map.entry("pool6", TunnelSpec.Role.SERVER),
             Map.entry("egress", TunnelSpec.Role.SERVER),
             Map.entry("pushRoutes", TunnelSpec.Role.SERVER), Map.entry("dns", TunnelSpec.Role.SERVER),
+            Map.entry("dnsSearch", TunnelSpec.Role.SERVER),
             Map.entry("host", TunnelSpec.Role.CLIENT), Map.entry("serverKey", TunnelSpec.Role.CLIENT),
             Map.entry("routes", TunnelSpec.Role.CLIENT), Map.entry("timeout", TunnelSpec.Role.CLIENT),
             Map.entry("noDns", TunnelSpec.Role.CLIENT), Map.entry("killSwitch", TunnelSpec.Role.CLIENT),
@@ -79,6 +82,7 @@ final class TunnelSettings {
     private final List<String> routes = new ArrayList<>();
     private final List<String> pushRoutes = new ArrayList<>();
     private final List<String> dns = new ArrayList<>();
+    private final List<String> dnsSearch = new ArrayList<>();
     private final List<String> ciphers = new ArrayList<>();
     private int mtu;
     private int timeout;
@@ -128,6 +132,7 @@ final class TunnelSettings {
                     : cidr(text, where, 0, 32, "a network such as 10.0.0.0/8, or 0.0.0.0/0 for all"));
             case "pushRoutes" -> pushRoutes.add(cidr(text, where, 0, 32, "a network such as 10.0.0.0/8"));
             case "dns" -> dns.add(address(text, where));
+            case "dnsSearch" -> dnsSearch.add(searchDomain(text, where));
             case "ciphers" -> ciphers.add(matching(text, PLUGIN, where, "a cipher suite name such as aes-256-gcm"));
             case "mtu" -> mtu = number(text, where, MIN_MTU, MAX_MTU, "bytes");
             case "timeout" -> timeout = number(text, where, 1, MAX_TIMEOUT_SECONDS, "seconds");
@@ -178,6 +183,17 @@ final class TunnelSettings {
                         + " clients that carry no IPv6 would keep the host's DNS");
             }
         }
+        if (!dnsSearch.isEmpty()) {
+            if (dns.isEmpty()) {
+                throw new IllegalArgumentException(spelling.of("dnsSearch") + " needs " + spelling.of("dns")
+                        + ": clients use the search domains with the DNS servers pushed beside them");
+            }
+            try {
+                NetworkPlan.checkSearchDomains(dnsSearch);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(spelling.of("dnsSearch") + ": " + e.getMessage(), e);
+            }
+        }
         if (allowLan && !killSwitch) {
             throw new IllegalArgumentException(spelling.of("allowLan") + " only applies with " + spelling.of("killSwitch"));
         }
@@ -187,7 +203,7 @@ final class TunnelSettings {
                     : "key mode needs " + spelling.of("serverKey") + " (the server's public key)");
         }
         TunnelSpec spec = TunnelSpec.builder(name, role).host(host).port(port).password(password).privateKey(privateKey)
-                .peerPublicKeys(peers).pool(pool).pool6(pool6).egress(egress).routes(routes).pushRoutes(pushRoutes).dns(dns).mtu(mtu)
+                .peerPublicKeys(peers).pool(pool).pool6(pool6).egress(egress).routes(routes).pushRoutes(pushRoutes).dns(dns).dnsSearch(dnsSearch).mtu(mtu)
                 .tunName(tun).transport(transport).tunBackend(tunBackend).netconf(netconf).ciphers(ciphers)
                 .handshakeTimeoutSeconds(timeout).noDns(noDns).killSwitch(killSwitch).allowLan(allowLan).build();
         password = null;
@@ -246,6 +262,17 @@ final class TunnelSettings {
         if (text.matches("[0-9A-Fa-f:]{2,39}") && !text.matches("[0:]+") && validIpv6(text, 128)) return text;
         throw bad(where, text, "is not an IPv4 or IPv6 address; expected four numbers 0-255 such as 192.0.2.53, or an"
                 + " IPv6 address such as 2001:db8::53");
+    }
+
+    /** A DNS search domain such as corp.example (a final dot, as resolv.conf allows it, is dropped). */
+    private static String searchDomain(String text, String where) {
+        String domain = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+        try {
+            return NetworkPlan.checkSearchDomains(List.of(domain)).get(0);
+        } catch (IllegalArgumentException e) {
+            throw bad(where, text, "is not a search domain; expected a domain such as corp.example (letters, digits and"
+                    + " hyphens in labels of 1 to 63 separated by dots)");
+        }
     }
 
     private static String cidr(String text, String where, int minPrefix, int maxPrefix, String expected) {

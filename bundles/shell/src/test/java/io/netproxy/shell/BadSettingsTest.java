@@ -45,6 +45,10 @@ class BadSettingsTest {
             SERVER | dns        | 2001:db8::g    | IPv4 or IPv6 address
             SERVER | dns        | ::             | IPv4 or IPv6 address
             SERVER | dns        | 2001:db8::/64  | IPv4 or IPv6 address
+            SERVER | dnsSearch  | corp..example  | not a search domain; expected a domain such as corp.example
+            SERVER | dnsSearch  | -corp.example  | not a search domain
+            SERVER | dnsSearch  | corp_example   | not a search domain
+            CLIENT | dnsSearch  | corp.example   | applies to a server only
             SERVER | egress     | eth0 eth1      | an interface name
             SERVER | peers      | not-base64!    | not base64
             SERVER | peers      | AAAA           | expected a 32-byte public key
@@ -89,6 +93,9 @@ class BadSettingsTest {
             two secrets       | role=server;passwordFile=PW;keyFile=KEY;peers=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= | give either 'passwordFile' or 'keyFile', not both
             IPv6 DNS, no pool6 | role=server;passwordFile=PW;dns=2001:db8::53 | an IPv6 'dns' server needs 'pool6'
             IPv6 DNS alone    | role=server;passwordFile=PW;pool6=2001:db8:7e::/64;dns=2001:db8::53 | an IPv6 'dns' server needs an IPv4 one beside it
+            search, no DNS    | role=server;passwordFile=PW;dnsSearch=corp.example | 'dnsSearch' needs 'dns': clients use the search domains with the DNS servers
+            seven domains     | role=server;passwordFile=PW;dns=192.0.2.53;dnsSearch=a,b,c,d,e,f,g | 'dnsSearch': at most 6 search domains, not 7
+            a domain twice    | role=server;passwordFile=PW;dns=192.0.2.53;dnsSearch=corp.example,corp.example. | 'dnsSearch': a search domain is named twice
             """)
     void aFileWithSettingsThatDoNotFitIsRefused(String what, String settings, String message) throws IOException {
         Map<String, Object> file = new HashMap<>();

@@ -41,9 +41,9 @@ class SettingsFuzzTest {
     private static final Pattern DOTTED = Pattern.compile("([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})");
 
     @DictionaryEntries({"role", "server", "client", "name", "host", "bind", "port", "passwordFile", "keyFile", "peers",
-        "serverKey", "pool", "pool6", "egress", "routes", "pushRoutes", "dns", "ciphers", "mtu", "timeout", "tun", "transport",
+        "serverKey", "pool", "pool6", "egress", "routes", "pushRoutes", "dns", "dnsSearch", "ciphers", "mtu", "timeout", "tun", "transport",
         "tunBackend", "netconf", "noDns", " = ", "${dir}/password", "${dir}/key", "${dir}/empty", "${dir}/not-a-key",
-        "--password-file", "--key", "--peer", "--server-key", "--pool", "--route", "--push-route", "--dns", "--mtu",
+        "--password-file", "--key", "--peer", "--server-key", "--pool", "--route", "--push-route", "--dns", "--dns-search", "corp.example", "--mtu",
         "--port", "--no-dns", "10.8.0.0/24", "0.0.0.0/0", "192.0.2.53", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="})
     @FuzzTest
     void settings(FuzzedDataProvider data) throws IOException {

@@ -52,6 +52,23 @@ class TunnelArgumentsTest {
     }
 
     @Test
+    void searchDomainsAreAnOptionOfServeAndAKeyOfServerFilesBesideTheDnsServers() throws IOException {
+        TunnelSpec spec = TunnelArguments.parse(TunnelSpec.Role.SERVER, List.of("--dns", "192.0.2.53", "--dns-search",
+                "corp.example", "--dns-search", "lab.corp.example."), "pw".toCharArray());
+        assertEquals(List.of("corp.example", "lab.corp.example"), spec.dnsSearch(), "a final dot as resolv.conf has it");
+
+        Path password = dir.resolve("pw");
+        Files.writeString(password, "pw\n");
+        java.util.Map<String, Object> file = new java.util.HashMap<>(java.util.Map.of("role", "server",
+                "passwordFile", password.toString(), "dns", "192.0.2.53", "dnsSearch", "corp.example, lab.corp.example"));
+        assertEquals(List.of("corp.example", "lab.corp.example"), ConfiguredTunnel.spec(file).dnsSearch());
+        IllegalArgumentException alone = assertThrows(IllegalArgumentException.class, () -> TunnelArguments.parse(
+                TunnelSpec.Role.SERVER, List.of("--dns-search", "corp.example"), "pw".toCharArray()));
+        assertEquals("--dns-search needs --dns: clients use the search domains with the DNS servers pushed beside them",
+                alone.getMessage());
+    }
+
+    @Test
     void killSwitchAndAllowLanAreFlagsOfConnectAndKeysOfClientFiles() throws IOException {
         TunnelSpec plain = TunnelArguments.parse(TunnelSpec.Role.CLIENT, List.of("198.51.100.1"), "pw".toCharArray());
         assertFalse(plain.killSwitch() || plain.allowLan(), "no kill switch unless asked");

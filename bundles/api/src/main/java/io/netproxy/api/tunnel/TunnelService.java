@@ -30,8 +30,9 @@ public interface TunnelService {
 
     /**
      * Applies new settings to the running tunnel of {@code spec}'s name without interrupting it, when they differ
-     * from its current ones only where that is possible: a server's pushed routes and DNS servers, which clients
-     * receive at their next handshake (within two minutes; the engine's clients then rebuild their routes and DNS).
+     * from its current ones only where that is possible: a server's pushed routes, DNS servers and search domains,
+     * which clients receive at their next handshake (within two minutes; the engine's clients then rebuild their
+     * routes and DNS).
      * Nothing changes otherwise.
      *
      * @return true when the tunnel now runs with {@code spec}'s settings (also when nothing differed); false when

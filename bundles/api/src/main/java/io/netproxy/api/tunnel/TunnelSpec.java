@@ -27,6 +27,7 @@ public final class TunnelSpec {
     private final List<String> routes;
     private final List<String> pushRoutes;
     private final List<String> dns;
+    private final List<String> dnsSearch;
     private final boolean noDns;
     private final boolean killSwitch;
     private final boolean allowLan;
@@ -54,6 +55,10 @@ public final class TunnelSpec {
         if (b.pool6 != null && b.role != Role.SERVER) throw new IllegalArgumentException("an IPv6 pool is for servers");
         if (b.killSwitch && b.role != Role.CLIENT) throw new IllegalArgumentException("a kill switch is for clients");
         if (b.allowLan && !b.killSwitch) throw new IllegalArgumentException("allowing the LAN needs the kill switch");
+        if (!b.dnsSearch.isEmpty() && (b.role != Role.SERVER || b.dns.isEmpty())) {
+            throw new IllegalArgumentException("search domains are pushed by a server, with its DNS servers");
+        }
+        io.netproxy.api.NetworkPlan.checkSearchDomains(b.dnsSearch);
         this.name = b.name;
         this.role = b.role;
         this.host = b.host;
@@ -67,6 +72,7 @@ public final class TunnelSpec {
         this.routes = List.copyOf(b.routes);
         this.pushRoutes = List.copyOf(b.pushRoutes);
         this.dns = List.copyOf(b.dns);
+        this.dnsSearch = List.copyOf(b.dnsSearch);
         this.noDns = b.noDns;
         this.killSwitch = b.killSwitch;
         this.allowLan = b.allowLan;
@@ -98,6 +104,7 @@ public final class TunnelSpec {
         b.routes = routes;
         b.pushRoutes = pushRoutes;
         b.dns = dns;
+        b.dnsSearch = dnsSearch;
         b.noDns = noDns;
         b.killSwitch = killSwitch;
         b.allowLan = allowLan;
@@ -157,6 +164,15 @@ public final class TunnelSpec {
 
     /** Server: DNS servers pushed to clients. */
     public List<String> dns() { return dns; }
+
+    /**
+     * Server: DNS search domains pushed to clients with its DNS servers: a client resolves a short name such as
+     * {@code wiki} as {@code wiki.corp.example} through them, and (with systemd-resolved) sends every name in these
+     * domains to them. See {@link io.netproxy.api.NetworkPlan#checkSearchDomains} for what a domain may be.
+     *
+     * @since 1.2
+     */
+    public List<String> dnsSearch() { return dnsSearch; }
 
     /**
      * Client: keep the host's DNS settings, leaving the DNS servers the server pushes unused; false (the default)
@@ -229,6 +245,7 @@ public final class TunnelSpec {
         private List<String> routes = List.of();
         private List<String> pushRoutes = List.of();
         private List<String> dns = List.of();
+        private List<String> dnsSearch = List.of();
         private boolean noDns;
         private boolean killSwitch;
         private boolean allowLan;
@@ -269,6 +286,9 @@ public final class TunnelSpec {
         public Builder pushRoutes(List<String> routes) { this.pushRoutes = orEmpty(routes); return this; }
 
         public Builder dns(List<String> dns) { this.dns = orEmpty(dns); return this; }
+
+        /** @since 1.2 */
+        public Builder dnsSearch(List<String> domains) { this.dnsSearch = orEmpty(domains); return this; }
 
         /** @since 1.1 */
         public Builder noDns(boolean noDns) { this.noDns = noDns; return this; }

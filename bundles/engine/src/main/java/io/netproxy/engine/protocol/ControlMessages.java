@@ -1,5 +1,6 @@
 package io.netproxy.engine.protocol;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,17 +18,19 @@ public final class ControlMessages {
     public static final int HANDSHAKE_NOW = 1;
     /** The responder listens on these transports only from now on: {@code count(1) (length(1) name)*}. */
     public static final int TRANSPORTS = 2;
-    /** From the initiator: send me your IPv6 settings. No body. */
-    public static final int IPV6_REQUEST = 3;
+    /** From the initiator: send me what goes beside your handshake response (IPv6, search domains). No body. */
+    public static final int SETTINGS_REQUEST = 3;
     /**
-     * The responder's answer to {@link #IPV6_REQUEST}: an empty body when it carries no IPv6, else
-     * {@code client(16) prefix(1) server(16) count(1) count × (network(16) prefix(1))}, then, when it pushes IPv6 DNS
-     * servers, {@code dnsCount(1) dnsCount × address(16)}; bytes after that are for later versions and ignored.
+     * The responder's answer to {@link #SETTINGS_REQUEST}: an empty body when it has nothing to add, else its IPv6
+     * settings {@code client(16) prefix(1) server(16) count(1) count × (network(16) prefix(1))} (all zero when it
+     * carries no IPv6 but has search domains), then, when it pushes IPv6 DNS servers or search domains, {@code
+     * dnsCount(1) dnsCount × address(16)}, then, when it pushes search domains, {@code domainCount(1) domainCount ×
+     * (length(1) domain)}; bytes after that are for later versions and ignored.
      */
-    public static final int IPV6_SETTINGS = 4;
+    public static final int SETTINGS = 4;
 
     static final int MAX_TRANSPORTS = 8;
-    private static final int IPV6_FIXED_LENGTH = 2 + 16 + 1 + 16 + 1;
+    private static final int SETTINGS_FIXED_LENGTH = 2 + 16 + 1 + 16 + 1;
     private static final int IPV6_NETWORK_LENGTH = 17;
     static final int MAX_NAME_LENGTH = 32;
 
@@ -100,53 +103,56 @@ public final class ControlMessages {
         return names;
     }
 
-    public static byte[] ipv6Request() {
-        return new byte[] {MARKER, IPV6_REQUEST};
+    public static byte[] settingsRequest() {
+        return new byte[] {MARKER, SETTINGS_REQUEST};
     }
 
-    /** An {@link #IPV6_SETTINGS} message; {@code settings} null for "no IPv6 here". */
-    public static byte[] ipv6Settings(Ipv6Settings settings) {
-        if (settings == null) return new byte[] {MARKER, IPV6_SETTINGS};
-        List<Ipv6Settings.Network> routes = settings.routes();
-        List<byte[]> dns = settings.dns();
-        // the DNS part only when there are servers: a message without it is what responders sent before it existed
-        byte[] message = new byte[IPV6_FIXED_LENGTH + routes.size() * IPV6_NETWORK_LENGTH
-                + (dns.isEmpty() ? 0 : 1 + dns.size() * 16)];
-        message[0] = MARKER;
-        message[1] = IPV6_SETTINGS;
-        System.arraycopy(settings.clientAddress(), 0, message, 2, 16);
-        message[18] = (byte) settings.prefixLength();
-        System.arraycopy(settings.serverAddress(), 0, message, 19, 16);
-        message[35] = (byte) routes.size();
-        int at = IPV6_FIXED_LENGTH;
-        for (Ipv6Settings.Network route : routes) {
-            System.arraycopy(route.address(), 0, message, at, 16);
-            message[at + 16] = (byte) route.prefixLength();
-            at += IPV6_NETWORK_LENGTH;
+    /** A {@link #SETTINGS} message. */
+    public static byte[] settings(SupplementarySettings settings) {
+        Ipv6Settings ipv6 = settings.ipv6();
+        List<String> search = settings.dnsSearch();
+        if (ipv6 == null && search.isEmpty()) return new byte[] {MARKER, SETTINGS};
+        List<Ipv6Settings.Network> routes = ipv6 == null ? List.of() : ipv6.routes();
+        List<byte[]> dns = ipv6 == null ? List.of() : ipv6.dns();
+        List<byte[]> domains = search.stream().map(domain -> domain.getBytes(StandardCharsets.US_ASCII)).toList();
+        // each part only when it or a later one has something: a message without them is what responders sent before
+        ByteBuffer message = ByteBuffer.allocate(SETTINGS_FIXED_LENGTH + routes.size() * IPV6_NETWORK_LENGTH
+                + (dns.isEmpty() && domains.isEmpty() ? 0 : 1 + dns.size() * 16)
+                + (domains.isEmpty() ? 0 : 1 + domains.stream().mapToInt(domain -> 1 + domain.length).sum()));
+        message.put((byte) MARKER).put((byte) SETTINGS);
+        if (ipv6 == null) {
+            // no IPv6: prefix length 0, which an initiator that predates search domains drops as malformed
+            message.position(SETTINGS_FIXED_LENGTH);
+        } else {
+            message.put(ipv6.clientAddress()).put((byte) ipv6.prefixLength()).put(ipv6.serverAddress())
+                    .put((byte) routes.size());
+            routes.forEach(route -> message.put(route.address()).put((byte) route.prefixLength()));
         }
-        if (!dns.isEmpty()) {
-            message[at++] = (byte) dns.size();
-            for (byte[] server : dns) {
-                System.arraycopy(server, 0, message, at, 16);
-                at += 16;
-            }
+        if (!dns.isEmpty() || !domains.isEmpty()) {
+            message.put((byte) dns.size());
+            dns.forEach(message::put);
         }
-        return message;
+        if (!domains.isEmpty()) {
+            message.put((byte) domains.size());
+            domains.forEach(domain -> message.put((byte) domain.length).put(domain));
+        }
+        return message.array();
     }
 
     /**
-     * The settings of an {@link #IPV6_SETTINGS} message, or null for "no IPv6 here".
+     * The settings of a {@link #SETTINGS} message.
      *
      * @throws IllegalArgumentException when the body breaks the format (a peer's bug: the message is dropped)
      */
-    public static Ipv6Settings parseIpv6Settings(byte[] buf, int off, int len) {
-        if (len == 2) return null;
-        if (len < IPV6_FIXED_LENGTH) throw new IllegalArgumentException("IPv6 settings cut short");
+    public static SupplementarySettings parseSettings(byte[] buf, int off, int len) {
+        if (len == 2) return SupplementarySettings.NONE;
+        if (len < SETTINGS_FIXED_LENGTH) throw new IllegalArgumentException("settings cut short");
+        int prefixLength = buf[off + 18] & 0xFF;
         int count = buf[off + 35] & 0xFF;
         if (count > Ipv6Settings.MAX_ROUTES) throw new IllegalArgumentException("IPv6 route count " + count);
-        if (len < IPV6_FIXED_LENGTH + count * IPV6_NETWORK_LENGTH) throw new IllegalArgumentException("IPv6 routes cut short");
+        if (len < SETTINGS_FIXED_LENGTH + count * IPV6_NETWORK_LENGTH) throw new IllegalArgumentException("IPv6 routes cut short");
         List<Ipv6Settings.Network> routes = new ArrayList<>();
-        int at = off + IPV6_FIXED_LENGTH;
+        int at = off + SETTINGS_FIXED_LENGTH;
         for (int i = 0; i < count; i++, at += IPV6_NETWORK_LENGTH) {
             routes.add(new Ipv6Settings.Network(Arrays.copyOfRange(buf, at, at + 16), buf[at + 16] & 0xFF));
         }
@@ -158,9 +164,33 @@ public final class ControlMessages {
             if (end - at < servers * 16) throw new IllegalArgumentException("IPv6 DNS servers cut short");
             for (int i = 0; i < servers; i++, at += 16) dns.add(Arrays.copyOfRange(buf, at, at + 16));
         }
+        List<String> search = new ArrayList<>();
+        if (at < end) {
+            int domains = buf[at++] & 0xFF;
+            for (int i = 0; i < domains; i++) {
+                int length = at < end ? buf[at++] & 0xFF : 0;
+                if (length < 1 || end - at < length) throw new IllegalArgumentException("search domain cut short");
+                search.add(new String(buf, at, length, StandardCharsets.US_ASCII));
+                at += length;
+            }
+        }
         // bytes after that are for later versions
-        return new Ipv6Settings(Arrays.copyOfRange(buf, off + 2, off + 18), buf[off + 18] & 0xFF,
-                Arrays.copyOfRange(buf, off + 19, off + 35), routes, dns);
+        Ipv6Settings ipv6 = null;
+        if (prefixLength != 0) {
+            ipv6 = new Ipv6Settings(Arrays.copyOfRange(buf, off + 2, off + 18), prefixLength,
+                    Arrays.copyOfRange(buf, off + 19, off + 35), routes, dns);
+        } else if (!allZero(buf, off + 2, SETTINGS_FIXED_LENGTH - 2) || !dns.isEmpty() || search.isEmpty()) {
+            // one encoding per message: "no IPv6" is all zero, and only there to carry search domains
+            throw new IllegalArgumentException("settings without IPv6 that are not all zero, or carry nothing");
+        }
+        return new SupplementarySettings(ipv6, search);
+    }
+
+    private static boolean allZero(byte[] buf, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            if (buf[i] != 0) return false;
+        }
+        return true;
     }
 
     private static boolean validName(String name) {

@@ -19,6 +19,7 @@ import io.netproxy.engine.protocol.Messages;
 import io.netproxy.engine.protocol.ProtocolTimers;
 import io.netproxy.engine.protocol.ResponsePayload;
 import io.netproxy.engine.protocol.Route;
+import io.netproxy.engine.protocol.SupplementarySettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -52,10 +53,13 @@ public final class ClientTunnel extends Tunnel {
     static final long PROBE_INTERVAL_NANOS = 10 * SECOND;
     static final long COOKIE_RETRY_SPACING_NANOS = SECOND;
     private static final long NEVER = Long.MIN_VALUE;
-    /** How often a session asks for the IPv6 settings when no answer comes (an older server never answers). */
-    static final int IPV6_ASKS_PER_SESSION = 3;
-    /** The least time connect waits for the IPv6 settings before it sets the host up without them. */
-    static final long IPV6_WAIT_MIN_NANOS = 100_000_000L;
+    /**
+     * How often a session asks for the settings beside the handshake response when no answer comes (an older server
+     * never answers).
+     */
+    static final int SETTINGS_ASKS_PER_SESSION = 3;
+    /** The least time connect waits for those settings before it sets the host up without them. */
+    static final long SETTINGS_WAIT_MIN_NANOS = 100_000_000L;
 
     private final Identities identities;
     private final InetSocketAddress server;
@@ -98,14 +102,17 @@ public final class ClientTunnel extends Tunnel {
     private final boolean allowLan;
     /** What the server pushed in the latest handshake that the TUN device and routes are set up for. */
     private volatile ResponsePayload configuration;
-    /** The server's latest IPv6 settings (null: it carries no IPv6, or has not said) and those the host is set up for. */
-    private volatile Ipv6Settings ipv6Wanted;
-    private volatile Ipv6Settings ipv6Applied;
-    /** Completes at the server's first answer about IPv6, which connect waits for a little. */
-    private final CompletableFuture<Void> ipv6Heard = new CompletableFuture<>();
-    /** The session whose request for IPv6 settings is unanswered, and how often it asked. Timer thread. */
-    private Session ipv6AskedOn;
-    private int ipv6Asks;
+    /**
+     * What the server latest sent beside its handshake response, IPv6 settings and search domains (NONE until it says;
+     * without the DNS part when the host keeps its own), and what of it the host is set up for.
+     */
+    private volatile SupplementarySettings settingsWanted = SupplementarySettings.NONE;
+    private volatile SupplementarySettings settingsApplied = SupplementarySettings.NONE;
+    /** Completes at the server's first answer to a settings request, which connect waits for a little. */
+    private final CompletableFuture<Void> settingsHeard = new CompletableFuture<>();
+    /** The session whose settings request is unanswered, and how often it asked. Timer thread. */
+    private Session settingsAskedOn;
+    private int settingsAsks;
     private volatile long lastHandshakeNanos;
 
     private ClientTunnel(TunnelSpec spec, Plugins plugins, Identities identities, InetSocketAddress server) {
@@ -175,13 +182,13 @@ public final class ClientTunnel extends Tunnel {
         } catch (ExecutionException e) {
             throw new IOException("handshake failed: " + e.getCause().getMessage(), e.getCause());
         }
-        awaitIpv6Settings(session);
+        awaitSettings(session);
         configureHost(configuration);
         startTunReader();
         timer.execute(() -> sendKeepalive(session));
         state = "connected";
         // settings that came after the host was set up
-        timer.execute(this::followIpv6);
+        timer.execute(this::followSettings);
         log.info("tunnel {}: connected to {} as {} on {}, {} over {}", name, format(server), tunAddress, tun.name(),
                 session.suite().name(), session.peerAddress().carrier().transport().name());
     }
@@ -192,19 +199,18 @@ public final class ClientTunnel extends Tunnel {
     }
 
     /**
-     * Asks for the IPv6 settings and waits for the answer a little (3 handshake round trips, at least
-     * {@link #IPV6_WAIT_MIN_NANOS}), so that a dual-stack tunnel comes up in one step; an older server does not answer,
-     * and costs this wait. Nothing is asked when the configurator cannot carry IPv6.
+     * Asks for the settings beside the handshake response (IPv6, search domains) and waits for the answer a little (3
+     * handshake round trips, at least {@link #SETTINGS_WAIT_MIN_NANOS}), so that the tunnel comes up in one step; an
+     * older server does not answer, and costs this wait.
      */
-    private void awaitIpv6Settings(Session session) throws IOException {
-        if (!netconf.supportsIpv6Inside()) return;
-        timer.execute(() -> askForIpv6(session));
-        long waitNanos = Math.max(3 * lastHandshakeNanos, IPV6_WAIT_MIN_NANOS);
+    private void awaitSettings(Session session) throws IOException {
+        timer.execute(() -> askForSettings(session));
+        long waitNanos = Math.max(3 * lastHandshakeNanos, SETTINGS_WAIT_MIN_NANOS);
         try {
-            ipv6Heard.get(waitNanos, TimeUnit.NANOSECONDS);
+            settingsHeard.get(waitNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            log.info("tunnel {}: no answer about IPv6 from {} within {} ms; IPv4 only unless one comes", name,
-                    format(server), waitNanos / 1_000_000);
+            log.info("tunnel {}: no answer about IPv6 and search domains from {} within {} ms; IPv4 only unless one "
+                    + "comes", name, format(server), waitNanos / 1_000_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while connecting");
@@ -213,44 +219,52 @@ public final class ClientTunnel extends Tunnel {
         }
     }
 
-    /** Asks the server for its IPv6 settings on {@code session}, the first of a few times. Timer thread. */
-    private void askForIpv6(Session session) {
-        if (!running || session != current || !netconf.supportsIpv6Inside()) return;
-        ipv6AskedOn = session;
-        ipv6Asks = 1;
-        sendControl(session, ControlMessages.ipv6Request());
+    /** Asks the server for its settings on {@code session}, the first of a few times. Timer thread. */
+    private void askForSettings(Session session) {
+        if (!running || session != current) return;
+        settingsAskedOn = session;
+        settingsAsks = 1;
+        sendControl(session, ControlMessages.settingsRequest());
     }
 
     /** Asks again while the current session's request is unanswered, a few times. Timer thread. */
-    private void askForIpv6Again() {
-        Session asked = ipv6AskedOn;
+    private void askForSettingsAgain() {
+        Session asked = settingsAskedOn;
         if (asked == null || asked != current) return;
-        if (ipv6Asks >= IPV6_ASKS_PER_SESSION) {
-            ipv6AskedOn = null;
+        if (settingsAsks >= SETTINGS_ASKS_PER_SESSION) {
+            settingsAskedOn = null;
             return;
         }
-        ipv6Asks++;
-        sendControl(asked, ControlMessages.ipv6Request());
+        settingsAsks++;
+        sendControl(asked, ControlMessages.settingsRequest());
     }
 
-    /** The server's IPv6 settings, null for none. Reader thread. */
-    private void ipv6Answered(Ipv6Settings settings) {
-        // a client that keeps the host's DNS has nothing to rebuild when only the servers change
-        ipv6Wanted = noDns && settings != null ? settings.withoutDns() : settings;
-        ipv6Heard.complete(null);
+    /** The server's settings. Reader thread. */
+    private void settingsAnswered(SupplementarySettings settings) {
+        // a client that keeps the host's DNS has nothing to rebuild when only the servers or domains change
+        settingsWanted = noDns ? settings.withoutDns() : settings;
+        settingsHeard.complete(null);
         timer.execute(() -> {
-            ipv6AskedOn = null;
-            followIpv6();
+            settingsAskedOn = null;
+            followSettings();
         });
     }
 
-    /** Rebuilds the device and routes when the server's IPv6 settings are not those the host is set up for. */
-    private synchronized void followIpv6() {
+    /** What of the server's settings the host can take: IPv6 only where the configurator carries it. */
+    private SupplementarySettings usableSettings() {
+        SupplementarySettings wanted = settingsWanted;
+        return netconf.supportsIpv6Inside() ? wanted : wanted.withoutIpv6();
+    }
+
+    /** Rebuilds the device and routes when the server's settings are not those the host is set up for. */
+    private synchronized void followSettings() {
         if (!running || !("connected".equals(state) || "reconnecting".equals(state))) return;
-        Ipv6Settings wanted = ipv6Wanted;
-        if (java.util.Objects.equals(wanted, ipv6Applied)) return;
-        log.info("tunnel {}: the server's IPv6 settings are now {} (were {}); rebuilding the TUN device and routes", name,
-                wanted == null ? "none" : wanted, ipv6Applied == null ? "none" : ipv6Applied);
+        SupplementarySettings wanted = usableSettings();
+        SupplementarySettings applied = settingsApplied;
+        if (wanted.equals(applied)) return;
+        log.info("tunnel {}: the server's IPv6 settings are now {} (were {}), its search domains {} (were {}); "
+                + "rebuilding the TUN device, routes and DNS", name, wanted.ipv6() == null ? "none" : wanted.ipv6(),
+                applied.ipv6() == null ? "none" : applied.ipv6(), wanted.dnsSearch(), applied.dnsSearch());
         replaceDevice(tun);
     }
 
@@ -261,7 +275,8 @@ public final class ClientTunnel extends Tunnel {
     private void configureHost(ResponsePayload pushed) throws IOException {
         int mtu = mtuOverride > 0 ? mtuOverride : pushed.mtu();
         String address = Ipv4.format(Ipv4.fromBytes(pushed.clientAddress())) + "/" + pushed.prefixLength();
-        Ipv6Settings ipv6 = netconf.supportsIpv6Inside() ? ipv6Wanted : null;
+        SupplementarySettings settings = usableSettings();
+        Ipv6Settings ipv6 = settings.ipv6();
         List<String> addresses = ipv6 == null ? List.of(address) : List.of(address, ipv6.clientCidr());
         tun = tunBackend.open(new TunSettings(tunName, mtu, addresses, false));
         List<String> routes = new ArrayList<>();
@@ -276,11 +291,12 @@ public final class ClientTunnel extends Tunnel {
             // before the routes: from here on nothing leaves outside the tunnel, until stop() or cleanup
             holdKillSwitch(new KillSwitch(name, tun.name(), server.getAddress().getHostAddress(), allowLan));
         }
+        List<String> dns = reachedDnsServers(pushed, ipv6, routes);
         applyPlan(new NetworkPlan(name, NetworkPlan.Role.CLIENT, tun.name(), null, null,
-                server.getAddress().getHostAddress(), routes, reachedDnsServers(pushed, ipv6, routes)));
+                server.getAddress().getHostAddress(), routes, dns).withDnsSearch(dns.isEmpty() ? List.of() : settings.dnsSearch()));
         // status shows the new address only once its routes are in place
         tunAddress = String.join(", ", addresses);
-        ipv6Applied = ipv6;
+        settingsApplied = settings;
     }
 
     /**
@@ -419,15 +435,15 @@ public final class ClientTunnel extends Tunnel {
         int type = ControlMessages.type(buf, off, len);
         if (type == ControlMessages.HANDSHAKE_NOW) {
             timer.execute(this::handshakeNow);
-        } else if (type == ControlMessages.IPV6_SETTINGS) {
-            Ipv6Settings settings;
+        } else if (type == ControlMessages.SETTINGS) {
+            SupplementarySettings settings;
             try {
-                settings = ControlMessages.parseIpv6Settings(buf, off, len);
+                settings = ControlMessages.parseSettings(buf, off, len);
             } catch (IllegalArgumentException e) {
                 drop(Counters.Counter.DROP_MALFORMED, from);
                 return;
             }
-            ipv6Answered(settings);
+            settingsAnswered(settings);
         } else if (type == ControlMessages.TRANSPORTS) {
             List<String> names;
             try {
@@ -588,8 +604,8 @@ public final class ClientTunnel extends Tunnel {
             if (!sameHostConfiguration(configuration, pushed)) timer.execute(() -> reconfigure(pushed));
             // Confirms the new keys to the server, which sends with them only after this.
             timer.execute(() -> sendKeepalive(session));
-            // a restarted or reconfigured server may carry IPv6 differently now
-            timer.execute(() -> askForIpv6(session));
+            // a restarted or reconfigured server may carry IPv6 or push search domains differently now
+            timer.execute(() -> askForSettings(session));
         }
         keepaliveSeconds = Math.max(0, result.payload().keepaliveSeconds());
     }
@@ -635,7 +651,7 @@ public final class ClientTunnel extends Tunnel {
 
     @Override
     protected Session route(byte[] buf, int off) {
-        if ((buf[off] & 0xF0) == 0x60 && ipv6Applied == null) return null; // the tunnel carries no IPv6
+        if ((buf[off] & 0xF0) == 0x60 && settingsApplied.ipv6() == null) return null; // the tunnel carries no IPv6
         Session session = current;
         // Without a fresh session the packet is dropped, not leaked.
         return session != null && !expired(session) ? session : null;
@@ -651,7 +667,7 @@ public final class ClientTunnel extends Tunnel {
     @Override
     void tick() {
         retryWithCookie();
-        askForIpv6Again();
+        askForSettingsAgain();
         long now = clock.nanoTime();
         Session session = current;
         boolean retryDue = pending != null && now - lastInitiationNanos > retryAfterNanos();
@@ -808,7 +824,7 @@ public final class ClientTunnel extends Tunnel {
     /** The server's tunnel addresses: IPv4, and IPv6 while the tunnel carries it. */
     private String serverTunnelAddresses() {
         String ipv4 = Ipv4.format(Ipv4.fromBytes(configuration.serverTunnelAddress()));
-        Ipv6Settings ipv6 = ipv6Applied;
+        Ipv6Settings ipv6 = settingsApplied.ipv6();
         return ipv6 == null ? ipv4 : ipv4 + ", " + Ipv6.format(ipv6.serverAddress());
     }
 }

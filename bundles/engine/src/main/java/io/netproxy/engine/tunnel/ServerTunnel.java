@@ -15,6 +15,7 @@ import io.netproxy.engine.protocol.Responder;
 import io.netproxy.engine.protocol.ResponsePayload;
 import io.netproxy.engine.protocol.Route;
 import io.netproxy.engine.protocol.SessionKeys;
+import io.netproxy.engine.protocol.SupplementarySettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -490,21 +491,25 @@ public final class ServerTunnel extends Tunnel {
         return pool.slot6(Ipv6.sourceHigh(buf, off), Ipv6.sourceLow(buf, off)) == pool.slot(leased);
     }
 
-    /** A client asks for its IPv6 settings (PROTOCOL.md 7.1); the other control types are the server's own. */
+    /**
+     * A client asks for what goes beside the handshake response: IPv6 settings, search domains (PROTOCOL.md 7.1); the
+     * other control types are the server's own.
+     */
     @Override
     protected void control(Session session, byte[] buf, int off, int len, InetSocketAddress from) {
-        if (ControlMessages.type(buf, off, len) == ControlMessages.IPV6_REQUEST) {
-            sendControl(session, ControlMessages.ipv6Settings(ipv6Settings(session.peer().tunnelAddress())));
+        if (ControlMessages.type(buf, off, len) == ControlMessages.SETTINGS_REQUEST) {
+            Pushed push = pushed; // once: an update in place replaces it whole
+            sendControl(session, ControlMessages.settings(new SupplementarySettings(
+                    ipv6Settings(session.peer().tunnelAddress(), push), push.dnsSearch())));
         } else {
             drop(Counters.Counter.DROP_NOT_IP, from);
         }
     }
 
     /** The IPv6 twin of a client's lease and what to route through the tunnel, or null without an IPv6 pool. */
-    private Ipv6Settings ipv6Settings(int leased) {
+    private Ipv6Settings ipv6Settings(int leased, Pushed push) {
         Ipv6.Prefix prefix6 = pool.prefix6();
         if (prefix6 == null) return null;
-        Pushed push = pushed; // once: an update in place replaces it whole
         return new Ipv6Settings(pool.ipv6(leased), prefix6.length(), pool.ipv6(pool.serverAddress()), push.routes6(),
                 push.dns6());
     }
@@ -585,8 +590,9 @@ public final class ServerTunnel extends Tunnel {
         Pushed next = Pushed.of(spec);
         if (next.given().equals(pushed.given())) return;
         pushed = next;
-        log.info("tunnel {}: now pushes routes {} and DNS {}; clients get them at their next handshake", name,
-                spec.pushRoutes().isEmpty() ? List.of("0.0.0.0/0") : spec.pushRoutes(), spec.dns());
+        log.info("tunnel {}: now pushes routes {} and DNS {}{}; clients get them at their next handshake", name,
+                spec.pushRoutes().isEmpty() ? List.of("0.0.0.0/0") : spec.pushRoutes(), spec.dns(),
+                spec.dnsSearch().isEmpty() ? "" : " with search domains " + spec.dnsSearch());
     }
 
     /**
@@ -596,7 +602,7 @@ public final class ServerTunnel extends Tunnel {
      * own, so that no query leaves outside the tunnel.
      */
     private record Pushed(List<Route> routes, List<byte[]> dns, List<Ipv6Settings.Network> routes6, List<byte[]> dns6,
-                          List<List<String>> given) {
+                          List<String> dnsSearch, List<List<String>> given) {
         static Pushed of(TunnelSpec spec) {
             List<String> routes = spec.pushRoutes().isEmpty() ? List.of("0.0.0.0/0") : spec.pushRoutes();
             List<Ipv4.Cidr> routes4 = new ArrayList<>(routes.stream().map(Ipv4.Cidr::parse).toList());
@@ -625,7 +631,8 @@ public final class ServerTunnel extends Tunnel {
                 }
             }
             Pushed pushed = new Pushed(routes4.stream().map(c -> new Route(Ipv4.bytes(c.network()), c.prefixLength())).toList(),
-                    dns4.stream().map(Ipv4::bytes).toList(), List.copyOf(routes6), dns6, List.of(routes, spec.dns()));
+                    dns4.stream().map(Ipv4::bytes).toList(), List.copyOf(routes6), dns6, spec.dnsSearch(),
+                    List.of(routes, spec.dns(), spec.dnsSearch()));
             if (pushed.routes.size() > ResponsePayload.MAX_ROUTES || pushed.dns.size() > ResponsePayload.MAX_DNS
                     || pushed.dns6.size() > Ipv6Settings.MAX_DNS) {
                 // Checked when the settings are given, rather than at every handshake later.

@@ -36,20 +36,20 @@ class ControlMessagesFuzzTest {
     }
 
     @FuzzTest
-    void ipv6Settings(FuzzedDataProvider data) {
+    void settings(FuzzedDataProvider data) {
         int off = data.consumeInt(0, 16);
         byte[] buf = data.consumeRemainingAsBytes();
         if (buf.length < off + 2) return;
         int len = buf.length - off;
-        Ipv6Settings settings;
+        SupplementarySettings settings;
         try {
-            settings = ControlMessages.parseIpv6Settings(buf, off, len);
+            settings = ControlMessages.parseSettings(buf, off, len);
         } catch (IllegalArgumentException e) {
             return;
         }
-        byte[] encoded = ControlMessages.ipv6Settings(settings);
+        byte[] encoded = ControlMessages.settings(settings);
         assertTrue(encoded.length <= len, "the settings fill at most the message");
         assertArrayEquals(Arrays.copyOfRange(buf, off + 2, off + encoded.length), Arrays.copyOfRange(encoded, 2, encoded.length));
-        if (settings == null) assertEquals(2, len, "only an empty body means no IPv6");
+        if (settings.equals(SupplementarySettings.NONE)) assertEquals(2, len, "only an empty body means nothing");
     }
 }

@@ -67,7 +67,7 @@ final class ClientSetup {
         if (!plan.dns().isEmpty()) {
             // after the routes, so that the servers are reached through the tunnel from the first query
             SharedDns.Holding holding = new SharedDns.Holding(plan.tunInterface(),
-                    plan.routes().contains(Ipv4Cidr.EVERYTHING), plan.dns());
+                    plan.routes().contains(Ipv4Cidr.EVERYTHING), plan.dns(), plan.dnsSearch());
             applied.hold(dns, holder -> dns.hold(holder, holding));
         }
     }

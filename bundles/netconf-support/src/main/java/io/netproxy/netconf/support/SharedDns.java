@@ -1,5 +1,6 @@
 package io.netproxy.netconf.support;
 
+import io.netproxy.api.NetworkPlan;
 import io.netproxy.host.CommandFailedException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,10 +34,12 @@ final class SharedDns implements SharedSetting {
      *
      * @param link       the TUN device
      * @param everything whether all traffic goes through the tunnel, so every name is resolved through it
+     * @param search     the search domains that go with the servers (checked as NetworkPlan does), empty for none
      */
-    record Holding(String link, boolean everything, List<DnsServer> servers) {
+    record Holding(String link, boolean everything, List<DnsServer> servers, List<String> search) {
         Holding {
             servers = List.copyOf(servers);
+            search = List.copyOf(NetworkPlan.checkSearchDomains(search));
         }
     }
 
@@ -131,20 +134,29 @@ final class SharedDns implements SharedSetting {
                 List<String> dns = new ArrayList<>(List.of("dns", holding.link()));
                 dns.addAll(servers);
                 tools.run(Tool.RESOLVECTL, dns, "");
-                if (holding.everything()) tools.run(Tool.RESOLVECTL, "domain", holding.link(), "~.");
+                // search domains also send their names to the link's servers; ~. sends every name there
+                List<String> domains = new ArrayList<>(holding.search());
+                if (holding.everything()) domains.add("~.");
+                if (!domains.isEmpty()) {
+                    List<String> domain = new ArrayList<>(List.of("domain", holding.link()));
+                    domain.addAll(domains);
+                    tools.run(Tool.RESOLVECTL, domain, "");
+                }
                 return "DNS servers " + String.join(", ", servers) + " on link " + holding.link()
-                        + " of systemd-resolved" + (holding.everything() ? ", for every name (~.)" : "");
+                        + " of systemd-resolved" + searching(holding.search())
+                        + (holding.everything() ? ", for every name (~.)" : "");
             }
             case RESOLVCONF -> {
                 tools.run(Tool.RESOLVCONF, List.of("-a", RESOLVCONF_RECORD_PREFIX + holding.link()),
                         resolvConfText(List.of(holding)));
-                return "DNS servers " + String.join(", ", servers) + " in resolvconf's record "
-                        + RESOLVCONF_RECORD_PREFIX + holding.link();
+                return "DNS servers " + String.join(", ", servers) + searching(holding.search())
+                        + " in resolvconf's record " + RESOLVCONF_RECORD_PREFIX + holding.link();
             }
             default -> {
                 ResolvConfFile resolvConf = resolver.file(state.method());
                 resolvConf.write(resolvConfText(state.holders().values()));
-                return "DNS servers " + String.join(", ", servers) + " in " + resolvConf.path() + " (was "
+                return "DNS servers " + String.join(", ", servers) + searching(holding.search()) + " in "
+                        + resolvConf.path() + " (was "
                         + state.original().describe() + "; put back when the tunnel stops)";
             }
         }
@@ -197,17 +209,24 @@ final class SharedDns implements SharedSetting {
         return "DNS: reverted the DNS settings of link " + link + " in systemd-resolved";
     }
 
-    /** The resolver file for these holdings: each server once, in the order the holders came. */
+    private static String searching(List<String> search) {
+        return search.isEmpty() ? "" : " searching " + String.join(" ", search);
+    }
+
+    /** The resolver file for these holdings: each server and search domain once, in the order the holders came. */
     static String resolvConfText(Iterable<Holding> holdings) {
         Set<String> servers = new LinkedHashSet<>();
+        Set<String> search = new LinkedHashSet<>();
         Set<String> links = new LinkedHashSet<>();
         for (Holding holding : holdings) {
             holding.servers().forEach(server -> servers.add(server.toString()));
+            search.addAll(holding.search());
             links.add(holding.link());
         }
         StringBuilder text = new StringBuilder("# written by netproxy for the tunnel on " + String.join(", ", links)
                 + "; put back as it was when the tunnel stops\n");
         servers.forEach(server -> text.append("nameserver ").append(server).append('\n'));
+        if (!search.isEmpty()) text.append("search ").append(String.join(" ", search)).append('\n');
         return text.toString();
     }
 
@@ -226,7 +245,8 @@ final class SharedDns implements SharedSetting {
         if (state.original() != null) text.append("original ").append(state.original().encode()).append('\n');
         state.holders().forEach((holder, holding) -> text.append("holder ").append(holder).append(' ')
                 .append(holding.link()).append(' ').append(holding.everything() ? "everything" : "routes").append(' ')
-                .append(String.join(",", holding.servers().stream().map(DnsServer::toString).toList())).append('\n'));
+                .append(String.join(",", holding.servers().stream().map(DnsServer::toString).toList()))
+                .append(holding.search().isEmpty() ? "" : " " + String.join(",", holding.search())).append('\n'));
         return text.toString();
     }
 
@@ -243,12 +263,15 @@ final class SharedDns implements SharedSetting {
                     method = DnsMethod.byWord(fields[1]);
                 } else if (fields[0].equals("original") && fields.length == 2 && original == null) {
                     original = ResolvConfOriginal.decode(fields[1]);
-                } else if (fields[0].equals("holder") && holding.length == 4
+                } else if (fields[0].equals("holder") && (holding.length == 4 || holding.length == 5)
                         && (holding[2].equals("everything") || holding[2].equals("routes"))) {
                     List<DnsServer> servers = new ArrayList<>();
                     for (String server : holding[3].split(",")) servers.add(DnsServer.parse(server, "DNS server"));
+                    // the search domains, when there are any (and in no state file before they existed)
+                    List<String> search = holding.length == 5 ? List.of(holding[4].split(",")) : List.of();
                     holders.put(JournalKey.parse(holding[0]).toString(), new Holding(
-                            NetworkNames.requireInterface(holding[1], "DNS link"), holding[2].equals("everything"), servers));
+                            NetworkNames.requireInterface(holding[1], "DNS link"), holding[2].equals("everything"), servers,
+                            search));
                 } else {
                     throw new IOException("malformed line: " + line);
                 }

@@ -28,7 +28,9 @@ class SharedDnsTest {
     private static final NetworkNamespace NAMED = new NetworkNamespace(4026532301L, "blue", false);
     private static final byte[] ORIGINAL = "nameserver 192.0.2.1\n".getBytes(UTF_8);
     private static final SharedDns.Holding NP0 = new SharedDns.Holding("np0", true,
-            List.of(DnsServer.parse("203.0.113.63", "DNS server"), DnsServer.parse("203.0.113.64", "DNS server")));
+            List.of(DnsServer.parse("203.0.113.63", "DNS server"), DnsServer.parse("203.0.113.64", "DNS server")), List.of());
+    private static final SharedDns.Holding SEARCHING = new SharedDns.Holding("np1", false,
+            List.of(DnsServer.parse("203.0.113.63", "DNS server")), List.of("corp.example", "lab.corp.example"));
 
     @TempDir
     Path tempDir;
@@ -187,7 +189,8 @@ class SharedDnsTest {
     void resolvconfGetsARecordOfNetproxysOwn() throws IOException {
         fakeTool("resolvconf");
         SharedDns dns = dns(HOST);
-        dns.hold("t.nftables", new SharedDns.Holding("np0", false, List.of(DnsServer.parse("203.0.113.63", "DNS server"))));
+        dns.hold("t.nftables", new SharedDns.Holding("np0", false, List.of(DnsServer.parse("203.0.113.63", "DNS server")),
+                List.of()));
         dns.release("t.nftables");
         assertEquals("""
                 resolvconf -a tun.netproxy-np0
@@ -201,7 +204,7 @@ class SharedDnsTest {
     @Test
     void ipv6ServersGoWhereIpv4OnesGoAndReadBackFromTheStateFile() throws IOException {
         SharedDns.Holding dualStack = new SharedDns.Holding("np0", true, List.of(DnsServer.parse("203.0.113.63", "DNS server"),
-                DnsServer.parse("2001:DB8:0:0::53", "DNS server")));
+                DnsServer.parse("2001:DB8:0:0::53", "DNS server")), List.of());
         SharedDns dns = dns(HOST);
         dns.hold("t.nftables", dualStack);
         assertEquals("# written by netproxy for the tunnel on np0; put back as it was when the tunnel stops\n"
@@ -236,5 +239,54 @@ class SharedDnsTest {
         assertEquals(state.holders(), read.holders());
         assertEquals("../run/x y", read.original().linkTarget());
         assertThrows(IOException.class, () -> SharedDns.parse("method file\nholder t.nftables np0 everything 1.2.3\n"));
+    }
+
+    @Test
+    void searchDomainsGoWithTheServersInEachMethodAndReadBackFromTheStateFile() throws IOException {
+        SharedDns dns = dns(HOST);
+        String done = dns.hold("t.nftables", NP0);
+        dns.hold("t.iptables", SEARCHING);
+        assertFalse(done.contains("searching"), done);
+        assertEquals("# written by netproxy for the tunnel on np0, np1; put back as it was when the tunnel stops\n"
+                + "nameserver 203.0.113.63\nnameserver 203.0.113.64\nsearch corp.example lab.corp.example\n",
+                Files.readString(resolvConf));
+        assertEquals(SEARCHING, dns.state().orElseThrow().holders().get("t.iptables"), "as the state file records it");
+        dns.release("t.iptables");
+        assertFalse(Files.readString(resolvConf).contains("search"), "gone with its holder");
+        dns.release("t.nftables");
+        assertArrayEquals(ORIGINAL, Files.readAllBytes(resolvConf));
+
+        fakeTool("resolvconf");
+        assertTrue(dns.hold("t.nftables", SEARCHING).contains("203.0.113.63 searching corp.example lab.corp.example in"));
+        dns.release("t.nftables");
+        fakeTool("resolvectl");
+        Files.createDirectories(resolvedRuntime);
+        dns.hold("t.nftables", SEARCHING);
+        dns.release("t.nftables");
+        dns.hold("t.nftables", new SharedDns.Holding("np0", true, NP0.servers(), List.of("corp.example")));
+        dns.release("t.nftables");
+        assertEquals("""
+                resolvconf -a tun.netproxy-np1
+                # written by netproxy for the tunnel on np1; put back as it was when the tunnel stops
+                nameserver 203.0.113.63
+                search corp.example lab.corp.example
+                resolvconf -d tun.netproxy-np1 -f
+                resolvectl dns np1 203.0.113.63
+                resolvectl domain np1 corp.example lab.corp.example
+                resolvectl revert np1
+                resolvectl dns np0 203.0.113.63 203.0.113.64
+                resolvectl domain np0 corp.example ~.
+                resolvectl revert np0
+                """, Files.readString(toolLog));
+    }
+
+    @Test
+    void aStateFileOfAnOlderVersionOrWithABadSearchDomainReadsAsSuch() throws IOException {
+        SharedDns.State old = SharedDns.parse("method file\noriginal absent\nholder t.nftables np0 everything 203.0.113.63\n");
+        assertEquals(List.of(), old.holders().get("t.nftables").search(), "written before search domains existed");
+        for (String bad : List.of("corp..example", "-corp.example", "corp.example,corp.example", "corp_example")) {
+            assertThrows(IOException.class, () -> SharedDns.parse(
+                    "method file\noriginal absent\nholder t.nftables np0 everything 203.0.113.63 " + bad + "\n"), bad);
+        }
     }
 }
