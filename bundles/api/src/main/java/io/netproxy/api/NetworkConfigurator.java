@@ -61,7 +61,7 @@ public interface NetworkConfigurator {
     /**
      * Whether {@link #apply} takes plans that {@linkplain NetworkPlan#carriesIpv6() carry IPv6} inside the tunnel, whose
      * {@code dns} may then name IPv6 servers too. A configurator that keeps this default gets IPv4-only plans: a server
-     * refuses to start with an IPv6 pool on it, and a client does not ask its server for IPv6.
+     * refuses to start with an IPv6 pool on it, and a client leaves out the IPv6 settings its server sends.
      *
      * @since 1.1
      */

@@ -1,6 +1,7 @@
 package io.netproxy.api;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -120,7 +121,7 @@ public final class NetworkPlan {
      * @since 1.1
      */
     public NetworkPlan withDnsSearch(List<String> domains) {
-        return new NetworkPlan(this, checkSearchDomains(domains));
+        return new NetworkPlan(this, domains == null ? List.of() : checkSearchDomains(domains));
     }
 
     private NetworkPlan(NetworkPlan plan, List<String> dnsSearch) {
@@ -140,7 +141,7 @@ public final class NetworkPlan {
     /**
      * Checks DNS search domains: each a host name of letters, digits and hyphens in dot-separated labels of 1 to 63
      * characters that neither start nor end with a hyphen, 253 characters at most, written without a final dot; each
-     * once; at most {@link #MAX_SEARCH_DOMAINS} of them, {@link #MAX_SEARCH_CHARACTERS} together. So nothing else can
+     * once, whatever its case; at most {@link #MAX_SEARCH_DOMAINS} of them, {@link #MAX_SEARCH_CHARACTERS} together. So nothing else can
      * reach a resolver's configuration through them.
      *
      * @return the domains, unchanged
@@ -157,7 +158,7 @@ public final class NetworkPlan {
                         + "separated by dots, without a final dot): " + printable(domain));
             }
         }
-        if (domains.stream().distinct().count() < domains.size()) {
+        if (domains.stream().map(domain -> domain.toLowerCase(Locale.ROOT)).distinct().count() < domains.size()) {
             throw new IllegalArgumentException("a search domain is named twice: " + domains);
         }
         if (String.join(" ", domains).length() > MAX_SEARCH_CHARACTERS) {

@@ -95,7 +95,7 @@ class BadSettingsTest {
             IPv6 DNS alone    | role=server;passwordFile=PW;pool6=2001:db8:7e::/64;dns=2001:db8::53 | an IPv6 'dns' server needs an IPv4 one beside it
             search, no DNS    | role=server;passwordFile=PW;dnsSearch=corp.example | 'dnsSearch' needs 'dns': clients use the search domains with the DNS servers
             seven domains     | role=server;passwordFile=PW;dns=192.0.2.53;dnsSearch=a,b,c,d,e,f,g | 'dnsSearch': at most 6 search domains, not 7
-            a domain twice    | role=server;passwordFile=PW;dns=192.0.2.53;dnsSearch=corp.example,corp.example. | 'dnsSearch': a search domain is named twice
+            a domain twice    | role=server;passwordFile=PW;dns=192.0.2.53;dnsSearch=corp.example,Corp.Example. | 'dnsSearch': a search domain is named twice
             """)
     void aFileWithSettingsThatDoNotFitIsRefused(String what, String settings, String message) throws IOException {
         Map<String, Object> file = new HashMap<>();

@@ -19,7 +19,8 @@ import java.util.Map;
  * {@link NetworkConfiguratorContract#newConfigurator(Path)}, and then takes one command a line on stdin:
  * {@code describe} (class, name, whether it carries IPv6 inside), {@code apply ID server}, {@code apply ID server6} (a
  * dual-stack server), {@code apply ID client ROUTE,...}, {@code apply ID client6 ROUTE,...} (to a server
- * reached over IPv6), {@code killswitch ID lan|nolan} (whose
+ * reached over IPv6), {@code apply ID dns ROUTE,...} (a client with DNS servers and search domains), {@code killswitch
+ * ID lan|nolan} (whose
  * handle {@code close ks:ID} closes), {@code close ID}, {@code recover}, {@code cleanup}.
  * It answers each with one line: {@code OK} and what the configurator said, or {@code ERR} and the exception.
  *
@@ -50,6 +51,7 @@ public final class ConfiguratorDriver {
                             case "server6" -> NetworkConfiguratorContract.dualStackServerPlan(words[1]);
                             case "client6" -> NetworkConfiguratorContract.clientPlan(words[1],
                                     NetworkConfiguratorContract.SERVER_IPV6, List.of(words[3].split(",")));
+                            case "dns" -> NetworkConfiguratorContract.dnsClientPlan(words[1], List.of(words[3].split(",")));
                             default -> NetworkConfiguratorContract.clientPlan(words[1], NetworkConfiguratorContract.SERVER,
                                     List.of(words[3].split(",")));
                         });

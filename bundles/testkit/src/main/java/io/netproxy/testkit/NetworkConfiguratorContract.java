@@ -1,6 +1,8 @@
 package io.netproxy.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -15,7 +17,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * leave outside the tunnel, IPv4 and IPv6, lets the tunnel, the server, loopback and (when asked) the LAN through,
  * survives a {@code kill -9} and the next {@code recover()}, and goes with {@code cleanup()} or when closed. A
  * configurator that {@linkplain NetworkConfigurator#supportsIpv6Inside() carries IPv6 inside} also forwards and
- * masquerades a server's IPv6 pool and routes a client's IPv6 networks through the tunnel, and reverts that too.
+ * masquerades a server's IPv6 pool and routes a client's IPv6 networks through the tunnel, and reverts that too. A
+ * client plan's DNS servers and search domains become those of the namespace's own resolver file, which closing the
+ * plan, or {@code recover()} after a {@code kill -9}, puts back byte for byte.
  *
  * <p>Everything runs in a network namespace the contract creates for the test (an uplink with a default route
  * via 192.0.2.1, a TUN device {@value #TUN}, a few rules of "the user") and deletes afterwards. The configurator
@@ -61,6 +67,9 @@ public abstract class NetworkConfiguratorContract {
     private static final String POOL6 = "2001:db8:7e::/64";
     /** A route of "the user" that a client plan also asks for. */
     private static final String USERS_ROUTE = "198.18.200.0/24";
+    /** A client plan's DNS server (through the tunnel) and search domains. */
+    static final String DNS_SERVER = "198.18.50.53";
+    static final List<String> SEARCH = List.of("corp.example", "lab.corp.example");
     private static final List<String> SYSCTLS = List.of("net.ipv4.ip_forward", "net.ipv4.conf.all.forwarding",
             "net.ipv6.conf.all.forwarding", "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.all.src_valid_mark");
 
@@ -86,6 +95,11 @@ public abstract class NetworkConfiguratorContract {
 
     static NetworkPlan clientPlan(String tunnelId, String server, List<String> routes) {
         return new NetworkPlan(tunnelId, Role.CLIENT, TUN, null, null, server, routes, List.of());
+    }
+
+    static NetworkPlan dnsClientPlan(String tunnelId, List<String> routes) {
+        return new NetworkPlan(tunnelId, Role.CLIENT, TUN, null, null, SERVER, routes, List.of(DNS_SERVER))
+                .withDnsSearch(SEARCH);
     }
 
     static KillSwitch killSwitch(String tunnelId, boolean allowLan) {
@@ -229,6 +243,33 @@ public abstract class NetworkConfiguratorContract {
             driver.ok("close kit-split");
             assertEquals(before, snapshot());
         }
+    }
+
+    @Test
+    void aClientPlansDnsIsTheNamespacesResolverUntilClosedOrRecovered() throws Exception {
+        byte[] original = "# the namespace's own resolver file\nnameserver 192.0.2.53\noptions timeout:1"
+                .getBytes(StandardCharsets.US_ASCII);
+        Path resolvConf = namespace.resolverFile(original);
+        try (Driver driver = new Driver()) {
+            driver.ok("apply kit-dns dns 0.0.0.0/0");
+            List<String> resolver = namespace.inside("cat", "/etc/resolv.conf").lines().toList();
+            assertEquals(List.of("nameserver " + DNS_SERVER), resolver.stream().filter(line -> line.startsWith("nameserver"))
+                    .toList(), "the plan's server alone, none of the namespace's own: " + resolver);
+            assertEquals(List.of("search " + String.join(" ", SEARCH)), resolver.stream()
+                    .filter(line -> line.startsWith("search")).toList(), "the plan's search domains: " + resolver);
+            driver.ok("close kit-dns");
+            assertArrayEquals(original, Files.readAllBytes(resolvConf), "closing the plan puts the file back");
+        }
+        try (Driver crashing = new Driver()) {
+            crashing.ok("apply kit-dns dns 0.0.0.0/0");
+            crashing.kill();
+        }
+        assertFalse(Arrays.equals(original, Files.readAllBytes(resolvConf)), "kill -9 leaves the plan's DNS in place");
+        try (Driver next = new Driver()) {
+            next.ok("recover");
+            assertArrayEquals(original, Files.readAllBytes(resolvConf), "recover puts the file back");
+        }
+        assertEquals(before, snapshot());
     }
 
     @Test

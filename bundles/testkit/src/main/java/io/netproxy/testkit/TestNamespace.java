@@ -2,6 +2,7 @@ package io.netproxy.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,17 +10,22 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A network namespace of one contract test, named uniquely for the run, so that nothing the implementation does
  * reaches the host's own namespace. {@link #close()} kills the processes started in it (by pid) and deletes it,
- * which also removes every device, route and rule left in it.
+ * which also removes every device, route and rule left in it, and the resolver file the test gave it.
  */
 final class TestNamespace implements AutoCloseable {
     private static final long TIMEOUT_SECONDS = 30;
+    private static final Path ETC_NETNS = Path.of("/etc/netns");
 
     final String name;
     private final List<Process> processes = new ArrayList<>();
+    /** /etc/netns/NAME when the test gave the namespace a resolver file, and whether that made /etc/netns too. */
+    private Path etcNetns;
+    private boolean madeEtcNetns;
 
     private TestNamespace(String name) {
         this.name = name;
@@ -37,6 +43,16 @@ final class TestNamespace implements AutoCloseable {
 
         @Override
         public String toString() { return "exit " + exitCode + ": " + output.strip(); }
+    }
+
+    /**
+     * Gives the namespace a resolver file of its own, which {@code ip netns exec} mounts over /etc/resolv.conf for what
+     * runs in it (the host's own file is never touched), and returns where it is.
+     */
+    Path resolverFile(byte[] content) throws IOException {
+        madeEtcNetns = !Files.exists(ETC_NETNS);
+        etcNetns = Files.createDirectories(ETC_NETNS.resolve(name));
+        return Files.write(etcNetns.resolve("resolv.conf"), content);
     }
 
     /** Runs a command inside the namespace and waits for it; stderr is merged into the output. */
@@ -100,6 +116,17 @@ final class TestNamespace implements AutoCloseable {
             process.waitFor(10, TimeUnit.SECONDS);
         }
         Result deleted = host("ip", "netns", "del", name);
+        if (etcNetns != null) {
+            Files.deleteIfExists(etcNetns.resolve("resolv.conf"));
+            Files.deleteIfExists(etcNetns);
+            if (madeEtcNetns) {
+                try (Stream<Path> left = Files.list(ETC_NETNS)) {
+                    if (left.findAny().isEmpty()) Files.deleteIfExists(ETC_NETNS);
+                } catch (DirectoryNotEmptyException anotherNamespacesFiles) {
+                    // left to whoever put them there meanwhile
+                }
+            }
+        }
         if (!deleted.ok()) throw new IOException("cannot delete the test namespace " + name + ": " + deleted);
     }
 }

@@ -48,7 +48,8 @@ public final class PeerStatus {
 
     /**
      * Payload bytes received from the peer, over all its sessions (they grow across rekeys): a client's since the
-     * tunnel started, a server's since the peer connected (after it timed out, from zero again).
+     * tunnel started, a server's since the peer connected (after it timed out, from zero again). The IP packets the
+     * tunnel carries; not the protocol's own messages (keepalives, control messages).
      */
     public long rxBytes() { return rxBytes; }
 

@@ -18,8 +18,13 @@ public final class ControlMessages {
     public static final int HANDSHAKE_NOW = 1;
     /** The responder listens on these transports only from now on: {@code count(1) (length(1) name)*}. */
     public static final int TRANSPORTS = 2;
-    /** From the initiator: send me what goes beside your handshake response (IPv6, search domains). No body. */
+    /**
+     * From the initiator: send me what goes beside your handshake response (IPv6, search domains). An empty body, or
+     * {@code flags(1)}: {@link #UNDERSTANDS_SEARCH_DOMAINS}; a responder ignores bits it does not know.
+     */
     public static final int SETTINGS_REQUEST = 3;
+    /** The flag of a settings request that asks for search domains too: the initiator reads them. */
+    public static final int UNDERSTANDS_SEARCH_DOMAINS = 1;
     /**
      * The responder's answer to {@link #SETTINGS_REQUEST}: an empty body when it has nothing to add, else its IPv6
      * settings {@code client(16) prefix(1) server(16) count(1) count × (network(16) prefix(1))} (all zero when it
@@ -103,8 +108,17 @@ public final class ControlMessages {
         return names;
     }
 
+    /** A settings request of an initiator that reads search domains. */
     public static byte[] settingsRequest() {
-        return new byte[] {MARKER, SETTINGS_REQUEST};
+        return new byte[] {MARKER, SETTINGS_REQUEST, UNDERSTANDS_SEARCH_DOMAINS};
+    }
+
+    /**
+     * Whether a {@link #SETTINGS_REQUEST} comes from an initiator that reads search domains; one that predates them
+     * sends no flags, and an answer with them could leave it waiting (PROTOCOL.md 7.1).
+     */
+    public static boolean understandsSearchDomains(byte[] buf, int off, int len) {
+        return len >= 3 && (buf[off + 2] & UNDERSTANDS_SEARCH_DOMAINS) != 0;
     }
 
     /** A {@link #SETTINGS} message. */
@@ -121,7 +135,7 @@ public final class ControlMessages {
                 + (domains.isEmpty() ? 0 : 1 + domains.stream().mapToInt(domain -> 1 + domain.length).sum()));
         message.put((byte) MARKER).put((byte) SETTINGS);
         if (ipv6 == null) {
-            // no IPv6: prefix length 0, which an initiator that predates search domains drops as malformed
+            // no IPv6: prefix length 0, only ever sent to an initiator whose request says it reads search domains
             message.position(SETTINGS_FIXED_LENGTH);
         } else {
             message.put(ipv6.clientAddress()).put((byte) ipv6.prefixLength()).put(ipv6.serverAddress())

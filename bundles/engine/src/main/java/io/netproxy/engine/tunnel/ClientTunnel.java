@@ -103,6 +103,13 @@ public final class ClientTunnel extends Tunnel {
     /** What the server pushed in the latest handshake that the TUN device and routes are set up for. */
     private volatile ResponsePayload configuration;
     /**
+     * What a later handshake pushed that the host is not set up for yet, and when: the host is rebuilt once for it
+     * and the settings asked for on that session together, when they come, or at the next tick after
+     * {@link #SETTINGS_WAIT_MIN_NANOS} (an older server never answers).
+     */
+    private volatile ResponsePayload pendingConfiguration;
+    private volatile long pendingSinceNanos;
+    /**
      * What the server latest sent beside its handshake response, IPv6 settings and search domains (NONE until it says;
      * without the DNS part when the host keeps its own), and what of it the host is set up for.
      */
@@ -256,15 +263,31 @@ public final class ClientTunnel extends Tunnel {
         return netconf.supportsIpv6Inside() ? wanted : wanted.withoutIpv6();
     }
 
-    /** Rebuilds the device and routes when the server's settings are not those the host is set up for. */
+    /**
+     * Rebuilds the device, routes and DNS, once, when what the server pushed in its latest handshake or sent beside it
+     * is not what the host is set up for: a server that restarted or was reconfigured. Timer thread; holds the
+     * tunnel's monitor so stop() waits for it.
+     */
     private synchronized void followSettings() {
         if (!running || !("connected".equals(state) || "reconnecting".equals(state))) return;
+        ResponsePayload pushed = pendingConfiguration;
         SupplementarySettings wanted = usableSettings();
         SupplementarySettings applied = settingsApplied;
-        if (wanted.equals(applied)) return;
-        log.info("tunnel {}: the server's IPv6 settings are now {} (were {}), its search domains {} (were {}); "
-                + "rebuilding the TUN device, routes and DNS", name, wanted.ipv6() == null ? "none" : wanted.ipv6(),
-                applied.ipv6() == null ? "none" : applied.ipv6(), wanted.dnsSearch(), applied.dnsSearch());
+        if (pushed == null && wanted.equals(applied)) return;
+        if (pushed != null) {
+            log.warn("tunnel {}: the server now pushes other settings (address {}/{}, was {}; DNS {})", name,
+                    Ipv4.format(Ipv4.fromBytes(pushed.clientAddress())), pushed.prefixLength(), tunAddress,
+                    dnsServers(pushed));
+            configuration = pushed;
+            pendingConfiguration = null;
+        }
+        if (!wanted.equals(applied)) {
+            log.info("tunnel {}: the server's IPv6 settings are now {} (were {}), its search domains {} (were {})", name,
+                    wanted.ipv6() == null ? "none" : wanted.ipv6(), applied.ipv6() == null ? "none" : applied.ipv6(),
+                    wanted.dnsSearch(), applied.dnsSearch());
+        }
+        log.info("tunnel {}: rebuilding the TUN device, routes and DNS", name);
+        // the same make-again as for a dead device: openDevice() sets the host up for the configuration
         replaceDevice(tun);
     }
 
@@ -297,20 +320,6 @@ public final class ClientTunnel extends Tunnel {
         // status shows the new address only once its routes are in place
         tunAddress = String.join(", ", addresses);
         settingsApplied = settings;
-    }
-
-    /**
-     * A server that restarted (or was reconfigured) may push another address, MTU or routes: the device and
-     * routes are rebuilt for them. Timer thread; holds the tunnel's monitor so stop() waits for it.
-     */
-    private synchronized void reconfigure(ResponsePayload pushed) {
-        if (!running) return;
-        log.warn("tunnel {}: the server now pushes other settings (address {}/{}, was {}; DNS {}); rebuilding the "
-                + "TUN device, routes and DNS", name, Ipv4.format(Ipv4.fromBytes(pushed.clientAddress())),
-                pushed.prefixLength(), tunAddress, dnsServers(pushed));
-        configuration = pushed;
-        // the same make-again as for a dead device: openDevice() sets the host up for the configuration
-        replaceDevice(tun);
     }
 
     /** Whether a later handshake pushed something the TUN device, routes or DNS depend on; settings chosen here win. */
@@ -601,7 +610,11 @@ public final class ClientTunnel extends Tunnel {
             firstSession.complete(session);
         } else {
             ResponsePayload pushed = result.payload();
-            if (!sameHostConfiguration(configuration, pushed)) timer.execute(() -> reconfigure(pushed));
+            if (!sameHostConfiguration(configuration, pushed)) {
+                // applied with the settings this session asks for below, so that one rebuild takes both
+                pendingSinceNanos = clock.nanoTime();
+                pendingConfiguration = pushed;
+            }
             // Confirms the new keys to the server, which sends with them only after this.
             timer.execute(() -> sendKeepalive(session));
             // a restarted or reconfigured server may carry IPv6 or push search domains differently now
@@ -669,6 +682,7 @@ public final class ClientTunnel extends Tunnel {
         retryWithCookie();
         askForSettingsAgain();
         long now = clock.nanoTime();
+        if (pendingConfiguration != null && now - pendingSinceNanos >= SETTINGS_WAIT_MIN_NANOS) followSettings();
         Session session = current;
         boolean retryDue = pending != null && now - lastInitiationNanos > retryAfterNanos();
         if (retryDue) counters.handshakeFailed("unanswered");

@@ -499,8 +499,9 @@ public final class ServerTunnel extends Tunnel {
     protected void control(Session session, byte[] buf, int off, int len, InetSocketAddress from) {
         if (ControlMessages.type(buf, off, len) == ControlMessages.SETTINGS_REQUEST) {
             Pushed push = pushed; // once: an update in place replaces it whole
+            List<String> search = ControlMessages.understandsSearchDomains(buf, off, len) ? push.dnsSearch() : List.of();
             sendControl(session, ControlMessages.settings(new SupplementarySettings(
-                    ipv6Settings(session.peer().tunnelAddress(), push), push.dnsSearch())));
+                    ipv6Settings(session.peer().tunnelAddress(), push), search)));
         } else {
             drop(Counters.Counter.DROP_NOT_IP, from);
         }

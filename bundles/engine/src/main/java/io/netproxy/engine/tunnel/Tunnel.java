@@ -528,11 +528,13 @@ public abstract class Tunnel {
             drop(Counters.Counter.DROP_REPLAY, from);
             return;
         }
-        session.received(via, from, plain);
+        int packetOff = off + Messages.DATA_HEADER_LENGTH;
+        boolean control = ControlMessages.isControl(buf, packetOff, plain);
+        // keepalives and control messages are the protocol's own, not the peer's traffic
+        session.received(via, from, control ? 0 : plain);
         authenticated(session);
         if (plain == 0) return;
-        int packetOff = off + Messages.DATA_HEADER_LENGTH;
-        if (ControlMessages.isControl(buf, packetOff, plain)) {
+        if (control) {
             control(session, buf, packetOff, plain, from);
             return;
         }
@@ -627,19 +629,19 @@ public abstract class Tunnel {
     }
 
     /**
-     * Seals {@code buf[payloadOff .. +length)} in place behind a data header and sends it to the session's peer.
-     * The session's age is checked by the caller: {@link #route} for data, {@link #sendKeepalive} for keepalives.
+     * Seals a keepalive or control message, {@code buf[payloadOff .. +length)}, in place behind a data header and
+     * sends it to the session's peer: a packet sent, but none of the peer's traffic, so no bytes counted. The session's
+     * age is checked by the caller.
      */
-    protected final void send(Session session, PacketSealer sealer, byte[] buf, int payloadOff, int length) {
+    private void sendProtocolMessage(Session session, PacketSealer sealer, byte[] buf, int payloadOff, int length) {
         int sealed = seal(session, sealer, buf, payloadOff, length);
         if (sealed < 0) return;
         int headerOff = payloadOff - Messages.DATA_HEADER_LENGTH;
         PeerAddress peer = session.peerAddress();
         try {
             peer.carrier().current().endpoint().send(buf, headerOff, sealed, peer.address());
-            session.sent(length);
+            session.sent(0);
             counters.increment(Counters.Counter.TX_PACKETS);
-            counters.add(Counters.Counter.TX_BYTES, length);
         } catch (IOException e) {
             counters.increment(Counters.Counter.SEND_ERRORS);
             if (running) drops.dropped(Counters.Counter.SEND_ERRORS, peer.address());
@@ -684,7 +686,7 @@ public abstract class Tunnel {
             if (!running || expired(session)) return;
             byte[] buf = new byte[Messages.DATA_HEADER_LENGTH + message.length + TAG_ROOM];
             System.arraycopy(message, 0, buf, Messages.DATA_HEADER_LENGTH, message.length);
-            send(session, session.controlSealer, buf, Messages.DATA_HEADER_LENGTH, message.length);
+            sendProtocolMessage(session, session.controlSealer, buf, Messages.DATA_HEADER_LENGTH, message.length);
         });
     }
 
@@ -700,7 +702,7 @@ public abstract class Tunnel {
             return;
         }
         byte[] buf = new byte[Messages.DATA_HEADER_LENGTH + TAG_ROOM];
-        send(session, session.controlSealer, buf, Messages.DATA_HEADER_LENGTH, 0);
+        sendProtocolMessage(session, session.controlSealer, buf, Messages.DATA_HEADER_LENGTH, 0);
     }
 
     /** @return whether the transport took the message (a failure is counted as a send error) */

@@ -2,7 +2,9 @@ package io.netproxy.engine.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -37,8 +39,12 @@ class Ipv6ControlMessagesTest {
     }
 
     @Test
-    void theRequestIsTwoBytes() {
-        assertArrayEquals(new byte[] {0, 3}, ControlMessages.settingsRequest());
+    void theRequestSaysItReadsSearchDomainsWhichOneWithoutFlagsDoesNot() {
+        assertArrayEquals(new byte[] {0, 3, 1}, ControlMessages.settingsRequest());
+        assertTrue(ControlMessages.understandsSearchDomains(new byte[] {0, 3, 1}, 0, 3));
+        assertTrue(ControlMessages.understandsSearchDomains(new byte[] {0, 3, 3}, 0, 3), "other bits are for later");
+        assertFalse(ControlMessages.understandsSearchDomains(new byte[] {0, 3}, 0, 2), "an initiator from before them");
+        assertFalse(ControlMessages.understandsSearchDomains(new byte[] {0, 3, 2}, 0, 3));
     }
 
     @Test
@@ -171,7 +177,7 @@ class Ipv6ControlMessagesTest {
     }
 
     @Test
-    void withoutIpv6SearchDomainsComeAfterAnAllZeroBlockThatOlderInitiatorsRefuse() {
+    void withoutIpv6SearchDomainsComeAfterAnAllZeroBlock() {
         SupplementarySettings searchOnly = new SupplementarySettings(null, SEARCH);
         byte[] message = ControlMessages.settings(searchOnly);
         String zeroBlock = "0004" + "00".repeat(34);
@@ -183,8 +189,6 @@ class Ipv6ControlMessagesTest {
             byte[] refused = HEX.parseHex(bad);
             assertThrows(IllegalArgumentException.class, () -> ControlMessages.parseSettings(refused, 0, refused.length), bad);
         }
-        // what an initiator that predates search domains does with it: a malformed IPv6 settings message, dropped
-        assertThrows(IllegalArgumentException.class, () -> new Ipv6Settings(new byte[16], 0, new byte[16], List.of()));
     }
 
     @Test

@@ -50,7 +50,8 @@ class TimersTest {
                 assertEquals(3, server.counter("handshakes"), "the first handshake and one rekey per two minutes");
                 assertEquals(0, client.drops() + server.drops(), "not one packet lost across the rekeys");
                 // a peer's counts span its sessions: they grow across rekeys rather than start again (a sender counts
-                // a packet once its send returned, which may be after the other side has it)
+                // a packet once its send returned, which may be after the other side has it); each session's settings
+                // request and answer are the protocol's, not counted
                 PeerStatus alice = server.tunnel.status().peers().get(0);
                 assertEquals(250, alice.rxPackets());
                 assertEquals(upBytes, alice.rxBytes());

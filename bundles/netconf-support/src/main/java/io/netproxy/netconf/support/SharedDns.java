@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -213,20 +214,33 @@ final class SharedDns implements SharedSetting {
         return search.isEmpty() ? "" : " searching " + String.join(" ", search);
     }
 
-    /** The resolver file for these holdings: each server and search domain once, in the order the holders came. */
+    /**
+     * The resolver file for these holdings: each server and search domain once, in the order the holders came, the
+     * domains as many as one search line takes (older resolvers read six, some 256 characters; the first holders' win).
+     */
     static String resolvConfText(Iterable<Holding> holdings) {
         Set<String> servers = new LinkedHashSet<>();
-        Set<String> search = new LinkedHashSet<>();
+        Map<String, String> search = new LinkedHashMap<>();
         Set<String> links = new LinkedHashSet<>();
         for (Holding holding : holdings) {
             holding.servers().forEach(server -> servers.add(server.toString()));
-            search.addAll(holding.search());
+            for (String domain : holding.search()) {
+                String key = domain.toLowerCase(Locale.ROOT);
+                if (search.containsKey(key)) continue;
+                if (search.size() < NetworkPlan.MAX_SEARCH_DOMAINS && String.join(" ", search.values()).length() + 1
+                        + domain.length() <= NetworkPlan.MAX_SEARCH_CHARACTERS) {
+                    search.put(key, domain);
+                } else {
+                    LOG.warn("DNS: the search domain {} of the tunnel on {} does not fit on the resolver's search line "
+                            + "beside those of the tunnels before it; left out", domain, holding.link());
+                }
+            }
             links.add(holding.link());
         }
         StringBuilder text = new StringBuilder("# written by netproxy for the tunnel on " + String.join(", ", links)
                 + "; put back as it was when the tunnel stops\n");
         servers.forEach(server -> text.append("nameserver ").append(server).append('\n'));
-        if (!search.isEmpty()) text.append("search ").append(String.join(" ", search)).append('\n');
+        if (!search.isEmpty()) text.append("search ").append(String.join(" ", search.values())).append('\n');
         return text.toString();
     }
 
@@ -268,7 +282,7 @@ final class SharedDns implements SharedSetting {
                     List<DnsServer> servers = new ArrayList<>();
                     for (String server : holding[3].split(",")) servers.add(DnsServer.parse(server, "DNS server"));
                     // the search domains, when there are any (and in no state file before they existed)
-                    List<String> search = holding.length == 5 ? List.of(holding[4].split(",")) : List.of();
+                    List<String> search = holding.length == 5 ? List.of(holding[4].split(",", -1)) : List.of();
                     holders.put(JournalKey.parse(holding[0]).toString(), new Holding(
                             NetworkNames.requireInterface(holding[1], "DNS link"), holding[2].equals("everything"), servers,
                             search));

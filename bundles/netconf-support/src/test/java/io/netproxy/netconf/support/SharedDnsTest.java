@@ -284,9 +284,26 @@ class SharedDnsTest {
     void aStateFileOfAnOlderVersionOrWithABadSearchDomainReadsAsSuch() throws IOException {
         SharedDns.State old = SharedDns.parse("method file\noriginal absent\nholder t.nftables np0 everything 203.0.113.63\n");
         assertEquals(List.of(), old.holders().get("t.nftables").search(), "written before search domains existed");
-        for (String bad : List.of("corp..example", "-corp.example", "corp.example,corp.example", "corp_example")) {
+        for (String bad : List.of("corp..example", "-corp.example", "corp.example,corp.example", "corp.example,CORP.example",
+                "corp_example", "corp.example,")) {
             assertThrows(IOException.class, () -> SharedDns.parse(
                     "method file\noriginal absent\nholder t.nftables np0 everything 203.0.113.63 " + bad + "\n"), bad);
         }
+    }
+
+    @Test
+    void severalTunnelsSearchDomainsShareOneSearchLineOfSixAtMost() throws IOException {
+        SharedDns dns = dns(HOST);
+        dns.hold("a.nftables", new SharedDns.Holding("np0", true, NP0.servers(), List.of("a.example", "b.example",
+                "c.example", "d.example")));
+        dns.hold("b.nftables", new SharedDns.Holding("np1", false, NP0.servers(), List.of("B.Example", "e.example",
+                "f.example", "g.example")));
+        assertTrue(Files.readString(resolvConf).contains(
+                "\nsearch a.example b.example c.example d.example e.example f.example\n"), Files.readString(resolvConf));
+        dns.release("a.nftables");
+        assertTrue(Files.readString(resolvConf).contains("\nsearch B.Example e.example f.example g.example\n"),
+                Files.readString(resolvConf));
+        dns.release("b.nftables");
+        assertArrayEquals(ORIGINAL, Files.readAllBytes(resolvConf));
     }
 }
