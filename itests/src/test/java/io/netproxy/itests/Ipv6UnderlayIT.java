@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,54 @@ class Ipv6UnderlayIT extends OnTopology {
             assertEquals(SERVER, topology.whatIsMyIp("c1"), "IPv4 through the tunnel");
             assertTrue(client.run("disconnect").ok());
         }
+    }
+
+    /**
+     * A name with an IPv4 and an IPv6 address: the client connects to the first, IPv4, with the kill switch; when the
+     * router stops forwarding the client's IPv4, the client moves to the server's IPv6 address, the kill switch letting
+     * that through, and the tunnel carries the client's traffic again, now over IPv6.
+     */
+    @Test
+    void aClientMovesToTheServersIpv6AddressWhenItsNetworkLosesIpv4() throws Exception {
+        String password = topology.secret("password", "v6 password").toString();
+        Installation server = sharedInstallation("srv");
+        server.serve("--password-file", password, "--pool", "198.18.0.0/24");
+        client = sharedInstallation("c1");
+        List<String> dropIpv4 = List.of("FORWARD", "-s", CLIENT, "-j", "DROP");
+        try (EtcNetns etc = EtcNetns.of(topology.ns("c1"))) {
+            Files.writeString(etc.file("hosts"), "127.0.0.1 localhost\n::1 localhost\n" + SERVER + " vpn.example\n"
+                    + SERVER_IPV6 + " vpn.example\n");
+            Namespaces.Result connect = client.run(60, "connect", "vpn.example", "-d", "--password-file", password,
+                    "--kill-switch");
+            assertTrue(connect.ok() && connect.output().contains("to " + SERVER + ":6767"), "over IPv4 first: "
+                    + connect.output());
+            assertEquals(SERVER, topology.whatIsMyIp("c1"));
+            String status = client.ok("status");
+            assertTrue(status.contains("traffic to the server " + SERVER + ", 2001:db8:5e:0:0:0:0:10"),
+                    "the kill switch lets both of the server's addresses through from the start: " + status);
+
+            assertTrue(inRouter("iptables", "-I", dropIpv4).ok());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            String peers = "";
+            while (!peers.contains("endpoint: [2001:db8:c1:0:0:0:0:2]:")) {
+                assertTrue(System.nanoTime() < deadline, "the client did not move to IPv6 within 90 s: " + peers
+                        + "\n" + client.log());
+                // traffic through the tunnel: unanswered, it makes the client notice the silence sooner
+                Namespaces.inNamespace(topology.ns("c1"), "ping", "-c", "1", "-W", "1", "198.18.0.1");
+                peers = server.ok("peers");
+            }
+            assertEquals(SERVER, topology.whatIsMyIp("c1"), "the tunnel carries traffic again, over IPv6");
+            assertTrue(client.log().contains("trying its address [2001:db8:5e:0:0:0:0:10]:6767"), client.log());
+            assertTrue(client.run("disconnect").ok());
+        } finally {
+            inRouter("iptables", "-D", dropIpv4);
+        }
+    }
+
+    private Namespaces.Result inRouter(String tool, String action, List<String> rule) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(tool, action));
+        command.addAll(rule);
+        return Namespaces.inNamespace(topology.ns("rtr"), command.toArray(String[]::new));
     }
 
     /** Before OnTopology's snapshots: IPv6 on the client's and the server's links, routed by the router. */

@@ -41,7 +41,10 @@ import java.util.concurrent.TimeoutException;
  * <p>With the automatic transport policy it starts on the first transport of the policy (UDP) and moves to the
  * next (TCP) when the server stops answering: an initiation unanswered for {@link #FALLBACK_AFTER_NANOS} while it
  * connects, or data unanswered while connected. While on a fallback it tries the first again every
- * {@link #PROBE_INTERVAL_NANOS} with a handshake of its own (a probe), whose answer moves the tunnel back.
+ * {@link #PROBE_INTERVAL_NANOS} with a handshake of its own (a probe), whose answer moves the tunnel back. When the
+ * server's name has an IPv4 and an IPv6 address and neither transport gets an answer for a while ({@link
+ * #OTHER_FAMILY_AFTER_NANOS_PER_TRANSPORT} each), it moves to the other family's address, the host's route pinned to
+ * the server and the kill switch with it.
  *
  * <p>A server under load answers with a cookie reply instead: the client retries at once (at most once per
  * {@link #COOKIE_RETRY_SPACING_NANOS}) with mac2, on the carrier the cookie came on, since it is bound to that
@@ -50,6 +53,12 @@ import java.util.concurrent.TimeoutException;
 public final class ClientTunnel extends Tunnel {
     static final int DEFAULT_HANDSHAKE_TIMEOUT_SECONDS = 20;
     static final long FALLBACK_AFTER_NANOS = 3 * SECOND;
+    /**
+     * How long the server goes unanswered, per transport the client may try, before the client tries the server's
+     * address of the other family (a name with an IPv4 and an IPv6 address): a network that lost one family keeps the
+     * tunnel.
+     */
+    static final long OTHER_FAMILY_AFTER_NANOS_PER_TRANSPORT = FALLBACK_AFTER_NANOS;
     static final long PROBE_INTERVAL_NANOS = 10 * SECOND;
     static final long COOKIE_RETRY_SPACING_NANOS = SECOND;
     private static final long NEVER = Long.MIN_VALUE;
@@ -62,7 +71,12 @@ public final class ClientTunnel extends Tunnel {
     static final long SETTINGS_WAIT_MIN_NANOS = 100_000_000L;
 
     private final Identities identities;
-    private final InetSocketAddress server;
+    /** The server's address in use, one of {@link #serverAddresses}. */
+    private volatile InetSocketAddress server;
+    /** The server's address first, then one of the other family when its name has one. */
+    private final List<InetSocketAddress> serverAddresses;
+    /** Since when the tunnel has had no working session over the address in use; NEVER while it has. Timer thread. */
+    private long notWorkingSinceNanos = NEVER;
     private final byte[] clientId;
     private final CompletableFuture<Session> firstSession = new CompletableFuture<>();
     private volatile Session current;
@@ -122,10 +136,11 @@ public final class ClientTunnel extends Tunnel {
     private int settingsAsks;
     private volatile long lastHandshakeNanos;
 
-    private ClientTunnel(TunnelSpec spec, Plugins plugins, Identities identities, InetSocketAddress server) {
+    private ClientTunnel(TunnelSpec spec, Plugins plugins, Identities identities, List<InetSocketAddress> serverAddresses) {
         super(spec, plugins);
         this.identities = identities;
-        this.server = server;
+        this.serverAddresses = List.copyOf(serverAddresses);
+        this.server = serverAddresses.get(0);
         this.plugins = plugins;
         this.tunName = spec.tunName() != null ? spec.tunName() : "np%d";
         this.mtuOverride = spec.mtu();
@@ -144,13 +159,7 @@ public final class ClientTunnel extends Tunnel {
      * @throws IOException naming the likely causes when no valid response came in time
      */
     public static ClientTunnel start(TunnelSpec spec, Plugins plugins) throws IOException {
-        InetSocketAddress server;
-        try {
-            server = new InetSocketAddress(InetAddress.getByName(spec.host()), spec.port());
-        } catch (UnknownHostException e) {
-            throw new IOException("cannot resolve the server name '" + spec.host() + "'");
-        }
-        ClientTunnel client = new ClientTunnel(spec, plugins, Identities.of(spec), server);
+        ClientTunnel client = new ClientTunnel(spec, plugins, Identities.of(spec), serverAddresses(spec));
         if (client.offeredCiphers().isEmpty()) {
             throw new IOException("no cipher suite installed that the tunnel allows " + spec.ciphers());
         }
@@ -165,6 +174,23 @@ public final class ClientTunnel extends Tunnel {
             }
             throw e;
         }
+    }
+
+    /**
+     * The server's address the resolver puts first, and the first of the other family after it if there is one (a
+     * literal has one address): where the tunnel goes when the network loses the first one's family.
+     */
+    private static List<InetSocketAddress> serverAddresses(TunnelSpec spec) throws IOException {
+        InetAddress[] all;
+        try {
+            all = InetAddress.getAllByName(spec.host());
+        } catch (UnknownHostException e) {
+            throw new IOException("cannot resolve the server name '" + spec.host() + "'");
+        }
+        List<InetSocketAddress> addresses = new ArrayList<>(List.of(new InetSocketAddress(all[0], spec.port())));
+        java.util.Arrays.stream(all).filter(address -> address.getClass() != all[0].getClass()).findFirst()
+                .ifPresent(other -> addresses.add(new InetSocketAddress(other, spec.port())));
+        return addresses;
     }
 
     private void connect(TunnelSpec spec, Plugins plugins) throws IOException {
@@ -312,7 +338,9 @@ public final class ClientTunnel extends Tunnel {
         }
         if (killSwitch) {
             // before the routes: from here on nothing leaves outside the tunnel, until stop() or cleanup
-            holdKillSwitch(new KillSwitch(name, tun.name(), server.getAddress().getHostAddress(), allowLan));
+            // every address the client may move to: the kill switch stays in force as it moves
+            holdKillSwitch(new KillSwitch(name, tun.name(),
+                    serverAddresses.stream().map(underlay -> underlay.getAddress().getHostAddress()).toList(), allowLan));
         }
         List<String> dns = reachedDnsServers(pushed, ipv6, routes);
         applyPlan(new NetworkPlan(name, NetworkPlan.Role.CLIENT, tun.name(), null, null,
@@ -715,9 +743,19 @@ public final class ClientTunnel extends Tunnel {
             }
             if (!handshakeDue && pending == null && !stale && now - lastProbeNanos > PROBE_INTERVAL_NANOS) probe(now);
         }
+        if (working()) {
+            notWorkingSinceNanos = NEVER;
+        } else if (notWorkingSinceNanos == NEVER) {
+            notWorkingSinceNanos = now;
+        }
         if (handshakeDue) {
             // unanswered data is as good a sign as an unanswered initiation that the transport in use is blocked
             boolean movedOn = (retryDue || unheard) && !working() && fallBack();
+            if (retryDue && !working() && serverAddresses.size() > 1 && now - notWorkingSinceNanos
+                    >= OTHER_FAMILY_AFTER_NANOS_PER_TRANSPORT * Math.max(1, transports.available().size())) {
+                movedOn = useOtherAddress();
+                notWorkingSinceNanos = now;
+            }
             if (unheard && !movedOn) reopenAfterSilence();
             initiate(active);
         }
@@ -761,6 +799,31 @@ public final class ClientTunnel extends Tunnel {
             return true;
         } catch (IOException e) {
             log.warn("tunnel {}: cannot open transport {}: {}", name, next.name(), e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Moves to the server's address of the other family: the host is set up for it first (the route pinned to the
+     * server and the kill switch's exception name its address), then the active transport opens to it. Timer thread.
+     *
+     * @return whether the tunnel moved
+     */
+    private synchronized boolean useOtherAddress() {
+        if (!running) return false;
+        InetSocketAddress from = server;
+        InetSocketAddress to = serverAddresses.get((serverAddresses.indexOf(from) + 1) % serverAddresses.size());
+        log.warn("tunnel {}: no answer from {} over any transport; trying its address {}", name, format(from), format(to));
+        server = to;
+        if (probe != null) giveUpProbe();
+        // a cookie is bound to the address it was given to
+        cookies.forget();
+        if (configuration != null && tun != null) replaceDevice(tun);
+        try {
+            replace(active, open(active.transport()));
+            return true;
+        } catch (IOException e) {
+            log.warn("tunnel {}: cannot open {} to {}: {}", name, active.transport().name(), format(to), e.getMessage());
             return false;
         }
     }

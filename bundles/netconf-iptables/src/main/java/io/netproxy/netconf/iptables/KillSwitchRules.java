@@ -2,6 +2,7 @@ package io.netproxy.netconf.iptables;
 
 import io.netproxy.netconf.support.IptablesScript;
 import io.netproxy.netconf.support.IptablesScript.Table;
+import io.netproxy.netconf.support.ServerAddress;
 import io.netproxy.netconf.support.ValidatedKillSwitch;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ final class KillSwitchRules {
 
     IptablesScript installIpv4() {
         List<String> passes = new ArrayList<>(common());
-        if (!killSwitch.serverAddress().isIpv6()) passes.add("-d " + killSwitch.serverAddress() + "/32");
+        killSwitch.serverAddresses().stream().filter(server -> !server.isIpv6()).forEach(server -> passes.add("-d " + server + "/32"));
         passes.add("-p udp -m udp --sport 68 --dport 67");
         if (killSwitch.allowLan()) {
             killSwitch.lanIpv4().forEach(network -> passes.add("-d " + network));
@@ -45,7 +46,7 @@ final class KillSwitchRules {
     IptablesScript installIpv6() {
         List<String> passes = new ArrayList<>(common());
         passes.addAll(IPV6_ESSENTIALS);
-        if (killSwitch.serverAddress().isIpv6()) passes.add("-d " + killSwitch.serverAddress() + "/128");
+        killSwitch.serverAddresses().stream().filter(ServerAddress::isIpv6).forEach(server -> passes.add("-d " + server + "/128"));
         if (killSwitch.allowLan()) {
             killSwitch.lanIpv6().forEach(network -> passes.add("-d " + network));
             ValidatedKillSwitch.LAN_EXTRAS_IPV6.forEach(network -> passes.add("-d " + network));

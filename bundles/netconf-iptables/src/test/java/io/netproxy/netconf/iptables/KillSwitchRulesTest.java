@@ -15,7 +15,7 @@ class KillSwitchRulesTest {
 
     @Test
     void passesTheTunnelTheServerAndDhcpThenDropsAndJumpsFromOutputAndForward() {
-        KillSwitchRules rules = new KillSwitchRules(new ValidatedKillSwitch("home", "np0", SERVER, false, List.of(), List.of()));
+        KillSwitchRules rules = new KillSwitchRules(new ValidatedKillSwitch("home", "np0", List.of(SERVER), false, List.of(), List.of()));
         List<String> statements = rules.installIpv4().tables().get(0).statements();
         String chain = ChainNames.forTunnel("home").killSwitch();
         assertEquals(List.of(
@@ -35,7 +35,7 @@ class KillSwitchRulesTest {
     @Test
     void aServerReachedOverIpv6PassesInIp6tablesOnly() {
         KillSwitchRules rules = new KillSwitchRules(new ValidatedKillSwitch("home", "np0",
-                new ServerAddress(null, "2001:db8:2:0:0:0:0:10"), false, List.of(), List.of()));
+                List.of(new ServerAddress(null, "2001:db8:2:0:0:0:0:10")), false, List.of(), List.of()));
         String ipv4 = rules.installIpv4().render();
         String ipv6 = rules.installIpv6().render();
         assertTrue(ipv6.contains("-d 2001:db8:2:0:0:0:0:10/128 -j RETURN"), ipv6);
@@ -43,8 +43,18 @@ class KillSwitchRulesTest {
     }
 
     @Test
+    void aServerWithAnAddressOfEachFamilyPassesBothEachInItsOwnTool() {
+        KillSwitchRules rules = new KillSwitchRules(new ValidatedKillSwitch("home", "np0",
+                List.of(SERVER, new ServerAddress(null, "2001:db8:2:0:0:0:0:10")), false, List.of(), List.of()));
+        String ipv4 = rules.installIpv4().render();
+        String ipv6 = rules.installIpv6().render();
+        assertTrue(ipv4.contains("-d 198.51.100.7/32 -j RETURN") && !ipv4.contains("2001:db8"), ipv4);
+        assertTrue(ipv6.contains("-d 2001:db8:2:0:0:0:0:10/128 -j RETURN") && !ipv6.contains("198.51.100.7"), ipv6);
+    }
+
+    @Test
     void allowingTheLanPassesItsNetworksAndTheirMulticast() {
-        KillSwitchRules rules = new KillSwitchRules(new ValidatedKillSwitch("home", "np0", SERVER, true,
+        KillSwitchRules rules = new KillSwitchRules(new ValidatedKillSwitch("home", "np0", List.of(SERVER), true,
                 List.of("192.0.2.0/24"), List.of("2001:db8:2:0:0:0:0:0/64")));
         String ipv4 = rules.installIpv4().render();
         String ipv6 = rules.installIpv6().render();
@@ -54,7 +64,7 @@ class KillSwitchRulesTest {
 
     @Test
     void removalDeletesTheJumpsThenTheChain() {
-        IptablesScript remove = new KillSwitchRules(new ValidatedKillSwitch("home", "np0", SERVER, false, List.of(),
+        IptablesScript remove = new KillSwitchRules(new ValidatedKillSwitch("home", "np0", List.of(SERVER), false, List.of(),
                 List.of())).remove();
         String chain = ChainNames.forTunnel("home").killSwitch();
         assertEquals(List.of("-D OUTPUT -m comment --comment \"netproxy home kill switch\" -j " + chain,

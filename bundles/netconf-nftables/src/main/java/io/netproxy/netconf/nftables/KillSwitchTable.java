@@ -35,7 +35,7 @@ final class KillSwitchTable {
     static KillSwitchTable killSwitch(ValidatedKillSwitch killSwitch) {
         List<String> passes = new ArrayList<>();
         passes.add("oifname \"" + killSwitch.tunInterface() + "\"");
-        passes.add((killSwitch.serverAddress().isIpv6() ? "ip6 daddr " : "ip daddr ") + killSwitch.serverAddress());
+        killSwitch.serverAddresses().forEach(server -> passes.add((server.isIpv6() ? "ip6 daddr " : "ip daddr ") + server));
         passes.add("udp sport 68 udp dport 67");
         passes.add(NEIGHBOUR_DISCOVERY);
         passes.add(DHCPV6);

@@ -15,7 +15,7 @@ class KillSwitchTableTest {
 
     @Test
     void oneInetTableOfItsOwnWhoseChainsDropWhatTheyDoNotPass() {
-        KillSwitchTable table = KillSwitchTable.killSwitch(new ValidatedKillSwitch("home", "np0", SERVER, false, List.of(), List.of()));
+        KillSwitchTable table = KillSwitchTable.killSwitch(new ValidatedKillSwitch("home", "np0", List.of(SERVER), false, List.of(), List.of()));
         assertEquals(ServerTable.nameOf("home").replace("netproxy_", "netproxy_ks_"), table.name());
         String text = table.install();
         assertTrue(text.startsWith("table inet " + table.name() + "\ndelete table inet " + table.name() + "\n"), text);
@@ -40,17 +40,21 @@ class KillSwitchTableTest {
 
     @Test
     void aServerReachedOverIpv6PassesAsAnIpv6Destination() {
-        String killSwitch = KillSwitchTable.killSwitch(new ValidatedKillSwitch("home", "np0", IPV6_SERVER, false,
+        String killSwitch = KillSwitchTable.killSwitch(new ValidatedKillSwitch("home", "np0", List.of(IPV6_SERVER), false,
                 List.of(), List.of())).install();
         assertTrue(killSwitch.contains("ip6 daddr 2001:db8:2:0:0:0:0:10 accept"), killSwitch);
         assertTrue(!killSwitch.contains("ip daddr 2001"), killSwitch);
         String block = KillSwitchTable.ipv6Block("home", "np0", IPV6_SERVER).install();
         assertTrue(block.contains("ip6 daddr 2001:db8:2:0:0:0:0:10 accept"), block);
+        String both = KillSwitchTable.killSwitch(new ValidatedKillSwitch("home", "np0", List.of(SERVER, IPV6_SERVER), false,
+                List.of(), List.of())).install();
+        assertTrue(both.contains("ip daddr 198.51.100.7 accept") && both.contains("ip6 daddr 2001:db8:2:0:0:0:0:10 accept"),
+                both);
     }
 
     @Test
     void allowingTheLanPassesEachNetworkInARuleOfItsOwn() {
-        String text = KillSwitchTable.killSwitch(new ValidatedKillSwitch("home", "np0", SERVER, true, List.of("192.0.2.0/24"),
+        String text = KillSwitchTable.killSwitch(new ValidatedKillSwitch("home", "np0", List.of(SERVER), true, List.of("192.0.2.0/24"),
                 List.of("2001:db8:2:0:0:0:0:0/64"))).install();
         assertTrue(text.contains("ip daddr 192.0.2.0/24 accept") && text.contains("ip daddr 224.0.0.0/4 accept")
                 && text.contains("ip6 daddr 2001:db8:2:0:0:0:0:0/64 accept") && text.contains("ip6 daddr ff00::/8 accept"), text);
