@@ -2,6 +2,7 @@ package io.netproxy.itests;
 
 import static io.netproxy.itests.Topology.SERVER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -148,6 +149,8 @@ class Ipv6UnderlayIT extends OnTopology {
             }
             assertEquals(SERVER, topology.whatIsMyIp("c1"), "the tunnel carries traffic again, over IPv6");
             assertTrue(client.log().contains("trying its address [2001:db8:5e:0:0:0:0:10]:6767"), client.log());
+            assertFalse(client.log().contains("running on the new TUN device"), "the host was set up for both addresses: "
+                    + "the move rebuilt nothing\n" + client.log());
             assertTrue(client.run("disconnect").ok());
         } finally {
             inRouter("iptables", "-D", dropIpv4);

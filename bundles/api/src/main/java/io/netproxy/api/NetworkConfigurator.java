@@ -68,4 +68,17 @@ public interface NetworkConfigurator {
     default boolean supportsIpv6Inside() {
         return false;
     }
+
+    /**
+     * Whether {@link #apply} and {@link #applyKillSwitch} treat a client's {@linkplain
+     * NetworkPlan#otherServerAddresses() other server addresses} and {@linkplain KillSwitch#serverAddresses() every
+     * server address of a kill switch} as they treat the first. A client moves to its server's address of the other
+     * family (when the network stops carrying the first's) only on a configurator that does; with this default it
+     * stays on the first.
+     *
+     * @since 1.1
+     */
+    default boolean supportsOtherServerAddresses() {
+        return false;
+    }
 }

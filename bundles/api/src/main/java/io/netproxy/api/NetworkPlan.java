@@ -48,6 +48,7 @@ public final class NetworkPlan {
     private final List<String> routes;
     private final List<String> dns;
     private final List<String> dnsSearch;
+    private final List<String> otherServerAddresses;
 
     /**
      * @param tunnelId        a name unique among the tunnels of this host, used to journal and label rules
@@ -83,6 +84,7 @@ public final class NetworkPlan {
         this.routes = routes == null ? List.of() : List.copyOf(routes);
         this.dns = dns == null ? List.of() : List.copyOf(dns);
         this.dnsSearch = List.of();
+        this.otherServerAddresses = List.of();
         if (role == Role.SERVER) Objects.requireNonNull(tunnelSubnet, "tunnelSubnet");
         if (role == Role.CLIENT) Objects.requireNonNull(serverAddress, "serverAddress");
     }
@@ -121,10 +123,25 @@ public final class NetworkPlan {
      * @since 1.1
      */
     public NetworkPlan withDnsSearch(List<String> domains) {
-        return new NetworkPlan(this, domains == null ? List.of() : checkSearchDomains(domains));
+        return new NetworkPlan(this, domains == null ? List.of() : checkSearchDomains(domains), otherServerAddresses);
     }
 
-    private NetworkPlan(NetworkPlan plan, List<String> dnsSearch) {
+    /**
+     * Client: the server's other underlay addresses (one of the other family, when its name has both), to which the
+     * client may move when the network stops carrying {@code serverAddress}'s family. The configurator treats them as
+     * it treats {@code serverAddress} (a pinned route where the tunnel would otherwise carry their packets, a way
+     * through the IPv6 block), but where the host has no route to one, it notes that and goes on.
+     *
+     * @since 1.1
+     */
+    public List<String> otherServerAddresses() { return otherServerAddresses; }
+
+    /** This plan with these other addresses of the server. @since 1.1 */
+    public NetworkPlan withOtherServerAddresses(List<String> addresses) {
+        return new NetworkPlan(this, dnsSearch, addresses == null ? List.of() : addresses);
+    }
+
+    private NetworkPlan(NetworkPlan plan, List<String> dnsSearch, List<String> otherServerAddresses) {
         this.tunnelId = plan.tunnelId;
         this.role = plan.role;
         this.tunInterface = plan.tunInterface;
@@ -136,6 +153,10 @@ public final class NetworkPlan {
         this.dns = plan.dns;
         if (!dnsSearch.isEmpty() && dns.isEmpty()) throw new IllegalArgumentException("search domains without DNS servers");
         this.dnsSearch = List.copyOf(dnsSearch);
+        this.otherServerAddresses = List.copyOf(otherServerAddresses);
+        if (!this.otherServerAddresses.isEmpty() && role != Role.CLIENT) {
+            throw new IllegalArgumentException("other server addresses are a client's");
+        }
     }
 
     /**
@@ -185,13 +206,14 @@ public final class NetworkPlan {
                 && tunInterface.equals(that.tunInterface) && Objects.equals(tunnelSubnet, that.tunnelSubnet)
                 && Objects.equals(tunnelSubnet6, that.tunnelSubnet6)
                 && Objects.equals(egressInterface, that.egressInterface)
-                && Objects.equals(serverAddress, that.serverAddress) && routes.equals(that.routes) && dns.equals(that.dns) && dnsSearch.equals(that.dnsSearch);
+                && Objects.equals(serverAddress, that.serverAddress) && routes.equals(that.routes) && dns.equals(that.dns) && dnsSearch.equals(that.dnsSearch)
+                && otherServerAddresses.equals(that.otherServerAddresses);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(tunnelId, role, tunInterface, tunnelSubnet, tunnelSubnet6, egressInterface, serverAddress, routes, dns,
-                dnsSearch);
+                dnsSearch, otherServerAddresses);
     }
 
     @Override
@@ -199,6 +221,7 @@ public final class NetworkPlan {
         return "NetworkPlan[" + tunnelId + " " + role + " " + tunInterface + " subnet=" + tunnelSubnet
                 + (tunnelSubnet6 != null ? " subnet6=" + tunnelSubnet6 : "") + " egress="
                 + egressInterface + " server=" + serverAddress + " routes=" + routes + " dns=" + dns
-                + (dnsSearch.isEmpty() ? "" : " search=" + dnsSearch) + "]";
+                + (dnsSearch.isEmpty() ? "" : " search=" + dnsSearch)
+                + (otherServerAddresses.isEmpty() ? "" : " otherServers=" + otherServerAddresses) + "]";
     }
 }

@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A client: one server, one current session. It handshakes until the first response (or gives up),
@@ -43,8 +44,9 @@ import java.util.concurrent.TimeoutException;
  * connects, or data unanswered while connected. While on a fallback it tries the first again every
  * {@link #PROBE_INTERVAL_NANOS} with a handshake of its own (a probe), whose answer moves the tunnel back. When the
  * server's name has an IPv4 and an IPv6 address and neither transport gets an answer for a while ({@link
- * #OTHER_FAMILY_AFTER_NANOS_PER_TRANSPORT} each), it moves to the other family's address, the host's route pinned to
- * the server and the kill switch with it.
+ * #OTHER_FAMILY_AFTER_NANOS_PER_TRANSPORT} each), it moves to the other family's address, for which the host was set
+ * up from the start (on a configurator that {@linkplain io.netproxy.api.NetworkConfigurator#supportsOtherServerAddresses()
+ * supports it}).
  *
  * <p>A server under load answers with a cookie reply instead: the client retries at once (at most once per
  * {@link #COOKIE_RETRY_SPACING_NANOS}) with mac2, on the carrier the cookie came on, since it is bound to that
@@ -121,7 +123,7 @@ public final class ClientTunnel extends Tunnel {
      * and the settings asked for on that session together, when they come, or at the next tick after
      * {@link #SETTINGS_WAIT_MIN_NANOS} (an older server never answers).
      */
-    private volatile ResponsePayload pendingConfiguration;
+    private final AtomicReference<ResponsePayload> pendingConfiguration = new AtomicReference<>();
     private volatile long pendingSinceNanos;
     /**
      * What the server latest sent beside its handshake response, IPv6 settings and search domains (NONE until it says;
@@ -238,7 +240,7 @@ public final class ClientTunnel extends Tunnel {
      */
     private void awaitSettings(Session session) throws IOException {
         timer.execute(() -> askForSettings(session));
-        long waitNanos = Math.max(3 * lastHandshakeNanos, SETTINGS_WAIT_MIN_NANOS);
+        long waitNanos = settingsWaitNanos();
         try {
             settingsHeard.get(waitNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -250,6 +252,11 @@ public final class ClientTunnel extends Tunnel {
         } catch (ExecutionException e) {
             throw new IllegalStateException("never completed exceptionally", e);
         }
+    }
+
+    /** How long an answer to a settings request is waited for: three handshake round trips, at least the minimum. */
+    private long settingsWaitNanos() {
+        return Math.max(3 * lastHandshakeNanos, SETTINGS_WAIT_MIN_NANOS);
     }
 
     /** Asks the server for its settings on {@code session}, the first of a few times. Timer thread. */
@@ -296,7 +303,7 @@ public final class ClientTunnel extends Tunnel {
      */
     private synchronized void followSettings() {
         if (!running || !("connected".equals(state) || "reconnecting".equals(state))) return;
-        ResponsePayload pushed = pendingConfiguration;
+        ResponsePayload pushed = pendingConfiguration.getAndSet(null);
         SupplementarySettings wanted = usableSettings();
         SupplementarySettings applied = settingsApplied;
         if (pushed == null && wanted.equals(applied)) return;
@@ -305,7 +312,6 @@ public final class ClientTunnel extends Tunnel {
                     Ipv4.format(Ipv4.fromBytes(pushed.clientAddress())), pushed.prefixLength(), tunAddress,
                     dnsServers(pushed));
             configuration = pushed;
-            pendingConfiguration = null;
         }
         if (!wanted.equals(applied)) {
             log.info("tunnel {}: the server's IPv6 settings are now {} (were {}), its search domains {} (were {})", name,
@@ -343,8 +349,12 @@ public final class ClientTunnel extends Tunnel {
                     serverAddresses.stream().map(underlay -> underlay.getAddress().getHostAddress()).toList(), allowLan));
         }
         List<String> dns = reachedDnsServers(pushed, ipv6, routes);
+        InetSocketAddress inUse = server;
+        List<String> others = serverAddresses.stream().filter(other -> !other.equals(inUse))
+                .map(other -> other.getAddress().getHostAddress()).toList();
         applyPlan(new NetworkPlan(name, NetworkPlan.Role.CLIENT, tun.name(), null, null,
-                server.getAddress().getHostAddress(), routes, dns).withDnsSearch(dns.isEmpty() ? List.of() : settings.dnsSearch()));
+                inUse.getAddress().getHostAddress(), routes, dns).withDnsSearch(dns.isEmpty() ? List.of() : settings.dnsSearch())
+                .withOtherServerAddresses(others));
         // status shows the new address only once its routes are in place
         tunAddress = String.join(", ", addresses);
         settingsApplied = settings;
@@ -638,11 +648,9 @@ public final class ClientTunnel extends Tunnel {
             firstSession.complete(session);
         } else {
             ResponsePayload pushed = result.payload();
-            if (!sameHostConfiguration(configuration, pushed)) {
-                // applied with the settings this session asks for below, so that one rebuild takes both
-                pendingSinceNanos = clock.nanoTime();
-                pendingConfiguration = pushed;
-            }
+            // applied with the settings this session asks for below, so that one rebuild takes both
+            pendingSinceNanos = clock.nanoTime();
+            pendingConfiguration.set(sameHostConfiguration(configuration, pushed) ? null : pushed);
             // Confirms the new keys to the server, which sends with them only after this.
             timer.execute(() -> sendKeepalive(session));
             // a restarted or reconfigured server may carry IPv6 or push search domains differently now
@@ -710,7 +718,7 @@ public final class ClientTunnel extends Tunnel {
         retryWithCookie();
         askForSettingsAgain();
         long now = clock.nanoTime();
-        if (pendingConfiguration != null && now - pendingSinceNanos >= SETTINGS_WAIT_MIN_NANOS) followSettings();
+        if (pendingConfiguration.get() != null && now - pendingSinceNanos >= settingsWaitNanos()) followSettings();
         Session session = current;
         boolean retryDue = pending != null && now - lastInitiationNanos > retryAfterNanos();
         if (retryDue) counters.handshakeFailed("unanswered");
@@ -750,11 +758,15 @@ public final class ClientTunnel extends Tunnel {
         }
         if (handshakeDue) {
             // unanswered data is as good a sign as an unanswered initiation that the transport in use is blocked
-            boolean movedOn = (retryDue || unheard) && !working() && fallBack();
-            if (retryDue && !working() && serverAddresses.size() > 1 && now - notWorkingSinceNanos
-                    >= OTHER_FAMILY_AFTER_NANOS_PER_TRANSPORT * Math.max(1, transports.available().size())) {
+            boolean otherFamilyDue = retryDue && !working() && serverAddresses.size() > 1
+                    && netconf.supportsOtherServerAddresses() && now - notWorkingSinceNanos
+                    >= OTHER_FAMILY_AFTER_NANOS_PER_TRANSPORT * Math.max(1, transports.available().size());
+            boolean movedOn;
+            if (otherFamilyDue) {
                 movedOn = useOtherAddress();
                 notWorkingSinceNanos = now;
+            } else {
+                movedOn = (retryDue || unheard) && !working() && fallBack();
             }
             if (unheard && !movedOn) reopenAfterSilence();
             initiate(active);
@@ -804,28 +816,31 @@ public final class ClientTunnel extends Tunnel {
     }
 
     /**
-     * Moves to the server's address of the other family: the host is set up for it first (the route pinned to the
-     * server and the kill switch's exception name its address), then the active transport opens to it. Timer thread.
+     * Moves to the server's address of the other family, on the policy's first transport. The host is set up for
+     * every address of the server from the start (routes pinned where it has them, and the IPv6 block and the kill
+     * switch let them through), so nothing else changes. Timer thread.
      *
      * @return whether the tunnel moved
      */
     private synchronized boolean useOtherAddress() {
-        if (!running) return false;
+        List<Transport> available = transports.available();
+        if (!running || available.isEmpty()) return false;
         InetSocketAddress from = server;
         InetSocketAddress to = serverAddresses.get((serverAddresses.indexOf(from) + 1) % serverAddresses.size());
-        log.warn("tunnel {}: no answer from {} over any transport; trying its address {}", name, format(from), format(to));
-        server = to;
         if (probe != null) giveUpProbe();
-        // a cookie is bound to the address it was given to
-        cookies.forget();
-        if (configuration != null && tun != null) replaceDevice(tun);
+        server = to;
         try {
-            replace(active, open(active.transport()));
-            return true;
+            replace(active, open(available.get(0)));
         } catch (IOException e) {
-            log.warn("tunnel {}: cannot open {} to {}: {}", name, active.transport().name(), format(to), e.getMessage());
+            // no route of that family now, say: it stays where it was, and tries again at the next move
+            server = from;
+            log.warn("tunnel {}: cannot reach {} over {}: {}", name, format(to), available.get(0).name(), e.getMessage());
             return false;
         }
+        // a cookie is bound to the address it was given to
+        cookies.forget();
+        log.warn("tunnel {}: no answer from {} over any transport; trying its address {}", name, format(from), format(to));
+        return true;
     }
 
     /** On a fallback transport: a handshake over the preferred one, whose answer moves the tunnel back. */

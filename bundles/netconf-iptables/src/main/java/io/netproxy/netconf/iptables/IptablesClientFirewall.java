@@ -37,18 +37,18 @@ final class IptablesClientFirewall implements ClientFirewall {
     }
 
     @Override
-    public void blockIpv6(String tunnelId, String tunInterface, ServerAddress server, JournaledPlan applied)
+    public void blockIpv6(String tunnelId, String tunInterface, List<ServerAddress> servers, JournaledPlan applied)
             throws IOException {
         String chain = ChainNames.forTunnel(tunnelId).ipv6Block();
         String comment = "-m comment --comment \"netproxy " + tunnelId + " IPv6 block\"";
         List<String> passes = new ArrayList<>(List.of("-o lo", "-o " + tunInterface,
                 "-d " + LINK_LOCAL_UNICAST, "-d " + LINK_LOCAL_MULTICAST));
         passes.addAll(KillSwitchRules.IPV6_ESSENTIALS);
-        if (server.isIpv6()) passes.add("-d " + server + "/128");
+        servers.stream().filter(ServerAddress::isIpv6).forEach(server -> passes.add("-d " + server + "/128"));
         IptablesScript install = KillSwitchRules.install(chain, comment, passes);
         applied.make(new UndoStep(Tool.IP6TABLES_RESTORE, List.of("-n"), KillSwitchRules.remove(chain, comment).render(),
                         "remove ip6tables chain " + chain),
                 () -> tools.run(Tool.IP6TABLES_RESTORE, List.of("-n"), install.render()),
-                "ip6tables chain " + chain + ": " + ClientFirewall.describeIpv6Block(tunInterface, server));
+                "ip6tables chain " + chain + ": " + ClientFirewall.describeIpv6Block(tunInterface, servers));
     }
 }

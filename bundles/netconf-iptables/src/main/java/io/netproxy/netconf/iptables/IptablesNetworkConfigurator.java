@@ -68,6 +68,11 @@ public final class IptablesNetworkConfigurator implements NetworkConfigurator {
     }
 
     @Override
+    public boolean supportsOtherServerAddresses() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return NAME;
     }

@@ -50,11 +50,11 @@ final class KillSwitchTable {
                 "comment \"netproxy " + killSwitch.tunnelId() + " kill switch\"", passes);
     }
 
-    static KillSwitchTable ipv6Block(String tunnelId, String tunInterface, ServerAddress server) {
+    static KillSwitchTable ipv6Block(String tunnelId, String tunInterface, List<ServerAddress> servers) {
         List<String> passes = new ArrayList<>(List.of("oifname \"" + tunInterface + "\"",
                 "ip6 daddr " + ClientFirewall.LINK_LOCAL_UNICAST, "ip6 daddr " + ClientFirewall.LINK_LOCAL_MULTICAST,
                 NEIGHBOUR_DISCOVERY, DHCPV6));
-        if (server.isIpv6()) passes.add("ip6 daddr " + server);
+        servers.stream().filter(ServerAddress::isIpv6).forEach(server -> passes.add("ip6 daddr " + server));
         return new KillSwitchTable("ip6", named(tunnelId, "v6_"), "comment \"netproxy " + tunnelId + " IPv6 block\"",
                 passes);
     }

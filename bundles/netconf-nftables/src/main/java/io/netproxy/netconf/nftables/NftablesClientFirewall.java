@@ -27,11 +27,11 @@ final class NftablesClientFirewall implements ClientFirewall {
     }
 
     @Override
-    public void blockIpv6(String tunnelId, String tunInterface, ServerAddress server, JournaledPlan applied)
+    public void blockIpv6(String tunnelId, String tunInterface, List<ServerAddress> servers, JournaledPlan applied)
             throws IOException {
-        KillSwitchTable table = KillSwitchTable.ipv6Block(tunnelId, tunInterface, server);
+        KillSwitchTable table = KillSwitchTable.ipv6Block(tunnelId, tunInterface, servers);
         applied.make(table.remove(""), () -> tools.run(Tool.NFT, List.of("-f", "-"), table.install()),
                 "nftables table " + table.family() + " " + table.name() + ": "
-                        + ClientFirewall.describeIpv6Block(tunInterface, server));
+                        + ClientFirewall.describeIpv6Block(tunInterface, servers));
     }
 }

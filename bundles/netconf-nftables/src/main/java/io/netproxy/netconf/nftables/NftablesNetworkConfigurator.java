@@ -87,6 +87,11 @@ public final class NftablesNetworkConfigurator implements NetworkConfigurator {
         return true;
     }
 
+    @Override
+    public boolean supportsOtherServerAddresses() {
+        return true;
+    }
+
     /** Whether this host can use it: nft is installed. */
     boolean offered() {
         return tools.has(Tool.NFT);

@@ -29,7 +29,7 @@ class KillSwitchTableTest {
 
     @Test
     void theIpv6BlockIsAnIp6TableThatPassesTheTunnelAndLinkLocalAddresses() {
-        KillSwitchTable table = KillSwitchTable.ipv6Block("home", "np0", SERVER);
+        KillSwitchTable table = KillSwitchTable.ipv6Block("home", "np0", List.of(SERVER));
         assertEquals("ip6", table.family());
         assertEquals(ServerTable.nameOf("home").replace("netproxy_", "netproxy_v6_"), table.name());
         String text = table.install();
@@ -44,7 +44,7 @@ class KillSwitchTableTest {
                 List.of(), List.of())).install();
         assertTrue(killSwitch.contains("ip6 daddr 2001:db8:2:0:0:0:0:10 accept"), killSwitch);
         assertTrue(!killSwitch.contains("ip daddr 2001"), killSwitch);
-        String block = KillSwitchTable.ipv6Block("home", "np0", IPV6_SERVER).install();
+        String block = KillSwitchTable.ipv6Block("home", "np0", List.of(IPV6_SERVER)).install();
         assertTrue(block.contains("ip6 daddr 2001:db8:2:0:0:0:0:10 accept"), block);
         String both = KillSwitchTable.killSwitch(new ValidatedKillSwitch("home", "np0", List.of(SERVER, IPV6_SERVER), false,
                 List.of(), List.of())).install();

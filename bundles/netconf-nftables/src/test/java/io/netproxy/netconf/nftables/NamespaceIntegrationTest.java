@@ -194,7 +194,7 @@ class NamespaceIntegrationTest {
         String routes = network.inside("ip", "-4", "route", "show");
         assertTrue(routes.contains("198.51.100.7 via " + TestNetwork.GATEWAY + " dev " + TestNetwork.UPLINK), routes);
         assertTrue(routes.contains("0.0.0.0/1 dev " + TestNetwork.TUN), routes);
-        String ipv6Block = KillSwitchTable.ipv6Block("it-client", TestNetwork.TUN, new io.netproxy.netconf.support.ServerAddress(new io.netproxy.netconf.support.Ipv4Address(0), null)).name();
+        String ipv6Block = KillSwitchTable.ipv6Block("it-client", TestNetwork.TUN, java.util.List.of(new io.netproxy.netconf.support.ServerAddress(new io.netproxy.netconf.support.Ipv4Address(0), null))).name();
         String tables = network.nftTables();
         assertTrue(tables.contains("table ip6 " + ipv6Block + " {"), "a full tunnel blocks IPv6: " + tables);
         assertEquals(usersTable.strip(), tables.substring(0, tables.indexOf("table ip6 " + ipv6Block)).strip(),

@@ -50,10 +50,20 @@ final class ClientSetup {
     }
 
     void apply(ValidatedPlan plan, JournaledPlan applied) throws IOException {
-        pinServerRoute(plan, applied);
+        pinServerRoute(plan, plan.serverAddress(), applied);
+        for (ServerAddress other : plan.otherServerAddresses()) {
+            try {
+                pinServerRoute(plan, other, applied);
+            } catch (IOException e) {
+                // the host may have no route of that family now; the client moves there only if one comes
+                applied.note("no pinned route to the server's other address " + other + ": " + e.getMessage());
+            }
+        }
         if (blocksIpv6(plan)) {
             // before the routes, so that no IPv6 slips out while IPv4 already goes through the tunnel
-            if (Files.exists(IPV6_ADDRESSES)) firewall.blockIpv6(plan.tunnelId(), plan.tunInterface(), plan.serverAddress(), applied);
+            List<ServerAddress> servers = new ArrayList<>(List.of(plan.serverAddress()));
+            servers.addAll(plan.otherServerAddresses());
+            if (Files.exists(IPV6_ADDRESSES)) firewall.blockIpv6(plan.tunnelId(), plan.tunInterface(), servers, applied);
             else applied.note("no IPv6 block: IPv6 is disabled on this host");
         }
         for (Ipv4Cidr route : tunnelRoutes(plan.routes())) {
@@ -99,8 +109,7 @@ final class ClientSetup {
      * Without this route the tunnel's own packets to the server would be routed into the tunnel. A server reached over
      * IPv6 needs one only when the tunnel routes IPv6 as well.
      */
-    private void pinServerRoute(ValidatedPlan plan, JournaledPlan applied) throws IOException {
-        ServerAddress server = plan.serverAddress();
+    private void pinServerRoute(ValidatedPlan plan, ServerAddress server, JournaledPlan applied) throws IOException {
         if (server.isIpv6() && plan.routes6().isEmpty()) {
             applied.note("no pinned route: the server " + server + " is reached over IPv6, which the tunnel"
                     + " does not route");

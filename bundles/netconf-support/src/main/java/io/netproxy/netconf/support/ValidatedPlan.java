@@ -11,7 +11,8 @@ import java.util.List;
  */
 public record ValidatedPlan(String tunnelId, Role role, String tunInterface, Ipv4Cidr tunnelSubnet, Ipv6Cidr tunnelSubnet6,
                             String egressInterface, ServerAddress serverAddress, List<Ipv4Cidr> routes,
-                            List<Ipv6Cidr> routes6, List<DnsServer> dns, List<String> dnsSearch) {
+                            List<Ipv6Cidr> routes6, List<DnsServer> dns, List<String> dnsSearch,
+                            List<ServerAddress> otherServerAddresses) {
 
     public static ValidatedPlan of(NetworkPlan plan) {
         String tunnelId = NetworkNames.requireTunnelId(plan.tunnelId());
@@ -22,7 +23,7 @@ public record ValidatedPlan(String tunnelId, Role role, String tunInterface, Ipv
             String egress = plan.egressInterface() == null
                     ? null : NetworkNames.requireInterface(plan.egressInterface(), "egress interface");
             return new ValidatedPlan(tunnelId, Role.SERVER, tun, subnet, subnet6, egress, null, List.of(), List.of(), List.of(),
-                    List.of());
+                    List.of(), List.of());
         }
         ServerAddress server = ServerAddress.parse(plan.serverAddress(), "server address");
         List<Ipv4Cidr> routes = plan.routes().stream().filter(route -> !route.contains(":"))
@@ -31,6 +32,9 @@ public record ValidatedPlan(String tunnelId, Role role, String tunInterface, Ipv
                 .map(route -> Ipv6Cidr.parse(route, "route")).toList();
         List<DnsServer> dns = plan.dns().stream().map(address -> DnsServer.parse(address, "DNS server")).toList();
         List<String> dnsSearch = List.copyOf(NetworkPlan.checkSearchDomains(plan.dnsSearch()));
-        return new ValidatedPlan(tunnelId, Role.CLIENT, tun, null, null, null, server, routes, routes6, dns, dnsSearch);
+        List<ServerAddress> others = plan.otherServerAddresses().stream()
+                .map(address -> ServerAddress.parse(address, "other server address")).toList();
+        return new ValidatedPlan(tunnelId, Role.CLIENT, tun, null, null, null, server, routes, routes6, dns, dnsSearch,
+                others);
     }
 }
