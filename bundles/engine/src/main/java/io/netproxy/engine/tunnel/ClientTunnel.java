@@ -161,7 +161,12 @@ public final class ClientTunnel extends Tunnel {
      * @throws IOException naming the likely causes when no valid response came in time
      */
     public static ClientTunnel start(TunnelSpec spec, Plugins plugins) throws IOException {
-        ClientTunnel client = new ClientTunnel(spec, plugins, Identities.of(spec), serverAddresses(spec));
+        return start(spec, plugins, serverAddresses(spec));
+    }
+
+    /** Connects to the server at these addresses (as {@link #serverAddresses} gives them) instead of its name's. */
+    static ClientTunnel start(TunnelSpec spec, Plugins plugins, List<InetSocketAddress> serverAddresses) throws IOException {
+        ClientTunnel client = new ClientTunnel(spec, plugins, Identities.of(spec), serverAddresses);
         if (client.offeredCiphers().isEmpty()) {
             throw new IOException("no cipher suite installed that the tunnel allows " + spec.ciphers());
         }
@@ -207,7 +212,8 @@ public final class ClientTunnel extends Tunnel {
         try {
             session = firstSession.get(timeout, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            throw new IOException("no valid handshake response from " + format(server) + " within " + timeout + " s. "
+            throw new IOException("no valid handshake response from " + String.join(" or ", serverAddresses.stream()
+                    .map(Tunnel::format).toList()) + " within " + timeout + " s. "
                     + "Likely causes: the password or key does not match the server's (a server silently drops "
                     + "handshakes it cannot authenticate), the server is not running or not reachable, or a firewall "
                     + "blocks port " + server.getPort() + " (tried: " + String.join(", ", tried) + ")");

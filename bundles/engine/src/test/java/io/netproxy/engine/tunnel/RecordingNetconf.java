@@ -39,6 +39,12 @@ final class RecordingNetconf implements NetworkConfigurator {
     @Override
     public boolean supportsIpv6Inside() { return ipv6Inside; }
 
+    /** Whether it takes a plan's other server addresses, as the engine's own configurators do. */
+    volatile boolean otherServerAddresses = true;
+
+    @Override
+    public boolean supportsOtherServerAddresses() { return otherServerAddresses; }
+
     static final class Applied implements AppliedNetworkPlan {
         final NetworkPlan plan;
         final AtomicInteger closes = new AtomicInteger();
