@@ -586,45 +586,54 @@ public abstract class Tunnel {
                 sleepQuietly(100);
                 continue;
             }
-            for (int i = 0; i < count; i++) {
-                byte[] buf = batch.buffer(i);
-                int off = batch.offset(i);
-                int length = ipPacketLength(buf, off, batch.length(i));
-                if (length < 0) {
-                    counters.increment(Counters.Counter.DROP_NOT_IP);
-                    continue;
-                }
-                if (length > mtu) {
-                    // The device's MTU was raised behind our back: read(2) filled the tag room, so no tag would fit.
-                    counters.increment(Counters.Counter.DROP_OVERSIZED);
-                    continue;
-                }
-                if (Ipv6.linkLocalOrMulticast(buf, off)) {
-                    // the device's own router solicitations and listener reports: for the link, which has no other end
-                    counters.increment(Counters.Counter.DROP_LINK_LOCAL);
-                    continue;
-                }
-                Session session = route(buf, off);
-                if (session == null) {
-                    counters.increment(Counters.Counter.DROP_NO_ROUTE);
-                    continue;
-                }
-                PacketSealer sealer;
-                try {
-                    sealer = session.dataSealer(reader);
-                } catch (IllegalStateException retired) {
-                    // the session was retired after route() and before this reader's first packet to it
-                    counters.increment(Counters.Counter.SEND_ERRORS);
-                    continue;
-                }
-                int sealed = seal(session, sealer, buf, off, length);
-                if (sealed > 0) {
-                    PeerAddress peer = session.peerAddress();
-                    outgoing.add(session, peer.carrier().current().endpoint(), peer.address(), buf,
-                            off - Messages.DATA_HEADER_LENGTH, sealed, length);
-                }
-            }
+            sealBatch(batch, count, mtu, reader, outgoing);
             outgoing.flush();
+        }
+    }
+
+    /**
+     * Seals what one read of the TUN device gave and queues it for its peers. A method of its own, so that the JIT
+     * compiles the loop around it and this body as two units rather than one large one (whose compiler memory was the
+     * peak of a transfer's resident size).
+     */
+    private void sealBatch(PacketBatch batch, int count, int mtu, int reader, SendBatch outgoing) {
+        for (int i = 0; i < count; i++) {
+            byte[] buf = batch.buffer(i);
+            int off = batch.offset(i);
+            int length = ipPacketLength(buf, off, batch.length(i));
+            if (length < 0) {
+                counters.increment(Counters.Counter.DROP_NOT_IP);
+                continue;
+            }
+            if (length > mtu) {
+                // The device's MTU was raised behind our back: read(2) filled the tag room, so no tag would fit.
+                counters.increment(Counters.Counter.DROP_OVERSIZED);
+                continue;
+            }
+            if (Ipv6.linkLocalOrMulticast(buf, off)) {
+                // the device's own router solicitations and listener reports: for the link, which has no other end
+                counters.increment(Counters.Counter.DROP_LINK_LOCAL);
+                continue;
+            }
+            Session session = route(buf, off);
+            if (session == null) {
+                counters.increment(Counters.Counter.DROP_NO_ROUTE);
+                continue;
+            }
+            PacketSealer sealer;
+            try {
+                sealer = session.dataSealer(reader);
+            } catch (IllegalStateException retired) {
+                // the session was retired after route() and before this reader's first packet to it
+                counters.increment(Counters.Counter.SEND_ERRORS);
+                continue;
+            }
+            int sealed = seal(session, sealer, buf, off, length);
+            if (sealed > 0) {
+                PeerAddress peer = session.peerAddress();
+                outgoing.add(session, peer.carrier().current().endpoint(), peer.address(), buf,
+                        off - Messages.DATA_HEADER_LENGTH, sealed, length);
+            }
         }
     }
 
