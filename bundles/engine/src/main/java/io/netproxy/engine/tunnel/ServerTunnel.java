@@ -537,9 +537,16 @@ public final class ServerTunnel extends Tunnel {
                     client.others.forEach(this::retire);
                     clients.remove(entry.getKey(), client);
                     pool.release(entry.getKey());
-                } else if (current.sinceSendNanos(now) > KEEPALIVE_SECONDS * SECOND
-                        || current.owesAnswer() && current.sinceSendNanos(now) > PASSIVE_KEEPALIVE_NANOS) {
-                    sendKeepalive(current);
+                } else {
+                    if (current.sinceSendNanos(now) > KEEPALIVE_SECONDS * SECOND
+                            || current.owesAnswer() && current.sinceSendNanos(now) > PASSIVE_KEEPALIVE_NANOS) {
+                        sendKeepalive(current);
+                    }
+                    // a client ignores "handshake now" within a second of its last handshake or while one is out
+                    // (PROTOCOL.md 7.1): asked again each second while its session stays on a suite no longer accepted
+                    if (!allowed(current.suite()) && client.others.isEmpty() && current.ageNanos(now) > SECOND) {
+                        sendControl(current, ControlMessages.handshakeNow());
+                    }
                 }
             }
         }

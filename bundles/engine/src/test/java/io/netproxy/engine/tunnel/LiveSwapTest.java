@@ -92,6 +92,29 @@ class LiveSwapTest {
     }
 
     @Test
+    void aClientThatIgnoresTheRequestWithinASecondOfItsHandshakeIsAskedAgain() throws Exception {
+        try (TunnelHarness net = new TunnelHarness(clock)) {
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                TunnelHarness.Node<ServerTunnel> server = server(net);
+                server.suites.add(new TestAesGcm("alt-gcm", 200));
+                TunnelHarness.Node<ClientTunnel> client = net.automaticNode("198.51.100.10", name -> true);
+                client.suites.add(new TestAesGcm("alt-gcm", 200));
+                client.tunnel = ClientTunnel.start(TunnelHarness.keyClient("alice", alice.privateKey(),
+                        serverKey.publicKey()), client.plugins);
+
+                // the session is younger than a second: the client ignores this first request (PROTOCOL.md 7.1)
+                server.tunnel.acceptCiphers(List.of("alt-gcm"));
+                net.settle();
+                assertEquals("aes-256-gcm", client.tunnel.status().peers().get(0).cipher());
+                for (int second = 0; second < 3; second++) net.second(server, client);
+                TunnelHarness.roundTrip(server, client, "on the new suite");
+                assertEquals("alt-gcm", client.tunnel.status().peers().get(0).cipher());
+                assertEquals("alt-gcm", server.tunnel.status().peers().get(0).cipher());
+            });
+        }
+    }
+
+    @Test
     void sessionsOnAnUninstalledSuiteMoveToAnotherAndLetGoOfItsObjects() throws Exception {
         try (TunnelHarness net = new TunnelHarness(clock)) {
             assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
