@@ -65,17 +65,24 @@ class LiveSwapTest {
         }
     }
 
+    /** A client connected to {@code server}, both with a second suite, "alt-gcm", installed beside the first. */
+    private TunnelHarness.Node<ClientTunnel> connectedWithAnotherSuite(TunnelHarness net,
+                                                                       TunnelHarness.Node<ServerTunnel> server)
+            throws java.io.IOException {
+        server.suites.add(new TestAesGcm("alt-gcm", 200));
+        TunnelHarness.Node<ClientTunnel> client = net.automaticNode("198.51.100.10", name -> true);
+        client.suites.add(new TestAesGcm("alt-gcm", 200));
+        client.tunnel = ClientTunnel.start(TunnelHarness.keyClient("alice", alice.privateKey(), serverKey.publicKey()),
+                client.plugins);
+        return client;
+    }
+
     @Test
     void aServerThatAcceptsAnotherSuiteHasItsClientHandshakeAgainAtOnce() throws Exception {
         try (TunnelHarness net = new TunnelHarness(clock)) {
             assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
                 TunnelHarness.Node<ServerTunnel> server = server(net);
-                TestAesGcm serverAlt = new TestAesGcm("alt-gcm", 200);
-                server.suites.add(serverAlt);
-                TunnelHarness.Node<ClientTunnel> client = net.automaticNode("198.51.100.10", name -> true);
-                client.suites.add(new TestAesGcm("alt-gcm", 200));
-                client.tunnel = ClientTunnel.start(TunnelHarness.keyClient("alice", alice.privateKey(),
-                        serverKey.publicKey()), client.plugins);
+                TunnelHarness.Node<ClientTunnel> client = connectedWithAnotherSuite(net, server);
                 assertEquals("aes-256-gcm", server.tunnel.status().peers().get(0).cipher());
                 net.second(server, client);
 
@@ -96,11 +103,7 @@ class LiveSwapTest {
         try (TunnelHarness net = new TunnelHarness(clock)) {
             assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
                 TunnelHarness.Node<ServerTunnel> server = server(net);
-                server.suites.add(new TestAesGcm("alt-gcm", 200));
-                TunnelHarness.Node<ClientTunnel> client = net.automaticNode("198.51.100.10", name -> true);
-                client.suites.add(new TestAesGcm("alt-gcm", 200));
-                client.tunnel = ClientTunnel.start(TunnelHarness.keyClient("alice", alice.privateKey(),
-                        serverKey.publicKey()), client.plugins);
+                TunnelHarness.Node<ClientTunnel> client = connectedWithAnotherSuite(net, server);
 
                 // the session is younger than a second: the client ignores this first request (PROTOCOL.md 7.1)
                 server.tunnel.acceptCiphers(List.of("alt-gcm"));
