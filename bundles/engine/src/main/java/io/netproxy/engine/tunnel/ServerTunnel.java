@@ -544,7 +544,9 @@ public final class ServerTunnel extends Tunnel {
                     }
                     // a client ignores "handshake now" within a second of its last handshake or while one is out
                     // (PROTOCOL.md 7.1): asked again each second while its session stays on a suite no longer accepted
-                    if (!allowed(current.suite()) && client.others.isEmpty() && current.ageNanos(now) > SECOND) {
+                    // and no successor waits for confirmation (older sessions kept for late packets do not count)
+                    if (!allowed(current.suite()) && client.others.stream().allMatch(Session::confirmed)
+                            && current.ageNanos(now) > SECOND) {
                         sendControl(current, ControlMessages.handshakeNow());
                     }
                 }
