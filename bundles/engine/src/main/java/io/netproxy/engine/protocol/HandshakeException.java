@@ -38,6 +38,9 @@ public final class HandshakeException extends Exception {
     /** A response or cookie reply arrived while no initiation was outstanding. */
     public static final String UNEXPECTED_RESPONSE = "unexpected-response";
 
+    /** Password mode: a parameters reply with non-zero reserved bytes or a server key on a low-order point. */
+    public static final String BAD_PARAMETERS = "bad-parameters";
+
     private final String reason;
 
     public HandshakeException(String reason) {

@@ -3,22 +3,24 @@ package io.netproxy.engine.protocol;
 import static io.netproxy.engine.protocol.Messages.COOKIE_REPLY_LENGTH;
 import static io.netproxy.engine.protocol.Messages.INITIATION_EPHEMERAL_OFFSET;
 import static io.netproxy.engine.protocol.Messages.INITIATION_LENGTH;
-import static io.netproxy.engine.protocol.Messages.INITIATION_MAC1_OFFSET;
-import static io.netproxy.engine.protocol.Messages.INITIATION_MAC2_OFFSET;
 import static io.netproxy.engine.protocol.Messages.INITIATION_PAYLOAD_OFFSET;
 import static io.netproxy.engine.protocol.Messages.INITIATION_SENDER_OFFSET;
 import static io.netproxy.engine.protocol.Messages.INITIATION_STATIC_OFFSET;
 import static io.netproxy.engine.protocol.Messages.RESPONSE_EPHEMERAL_OFFSET;
+import static io.netproxy.engine.protocol.Messages.PASSWORD_INITIATION_LENGTH;
+import static io.netproxy.engine.protocol.Messages.PASSWORD_RESPONSE_LENGTH;
 import static io.netproxy.engine.protocol.Messages.RESPONSE_LENGTH;
-import static io.netproxy.engine.protocol.Messages.RESPONSE_MAC1_OFFSET;
-import static io.netproxy.engine.protocol.Messages.RESPONSE_MAC2_OFFSET;
 import static io.netproxy.engine.protocol.Messages.RESPONSE_PAYLOAD_LENGTH;
 import static io.netproxy.engine.protocol.Messages.RESPONSE_PAYLOAD_OFFSET;
 import static io.netproxy.engine.protocol.Messages.RESPONSE_SENDER_OFFSET;
+import static io.netproxy.engine.protocol.Messages.SHARE_LENGTH;
 import static io.netproxy.engine.protocol.Messages.TYPE_COOKIE;
 import static io.netproxy.engine.protocol.Messages.TYPE_INITIATION;
+import static io.netproxy.engine.protocol.Messages.TYPE_PASSWORD_INITIATION;
+import static io.netproxy.engine.protocol.Messages.TYPE_PASSWORD_RESPONSE;
 import static io.netproxy.engine.protocol.Messages.TYPE_RESPONSE;
 
+import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
@@ -27,11 +29,19 @@ import java.util.Arrays;
  * A retry is a new Initiator (new ephemeral key, new index). A response or cookie reply that fails any check leaves
  * the Initiator untouched, so a forged one cannot stop the genuine response from completing the handshake. Methods are synchronized; the timer and the receive thread
  * may both touch it.
+ *
+ * <p>In password mode (protocol v2, {@link #withPassword}) the messages are types 7 and 8: each carries a CPace share
+ * after the ephemeral key, and the psk comes from CPace instead of being zero (PROTOCOL.md 5.5).
  */
 public final class Initiator {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final StaticIdentity local;
     private final byte[] responderPublicKey;
     private final byte[] psk;
+    /** Password mode: this attempt's CPace scalar and share; null in key mode. */
+    private final byte[] shareScalar;
+    private final byte[] share;
     private final int localIndex;
     private final InitiationPayload payload;
     private final StaticIdentity ephemeral;
@@ -59,9 +69,37 @@ public final class Initiator {
     /** Lets known-answer tests fix the ephemeral key. */
     Initiator(StaticIdentity local, byte[] responderPublicKey, byte[] psk, int localIndex, InitiationPayload payload,
               StaticIdentity ephemeral) {
+        this(local, responderPublicKey, psk, null, null, localIndex, payload, ephemeral);
+    }
+
+    /**
+     * Password mode: a handshake with the server whose key and generator {@code secrets} hold.
+     *
+     * @throws IllegalArgumentException when that key is a low-order point
+     */
+    public static Initiator withPassword(StaticIdentity local, PasswordSecrets secrets, int localIndex,
+                                         InitiationPayload payload) {
+        return withPassword(local, secrets, localIndex, payload, StaticIdentity.generate(), randomScalar());
+    }
+
+    /** Lets known-answer tests fix the ephemeral key and the CPace scalar. */
+    static Initiator withPassword(StaticIdentity local, PasswordSecrets secrets, int localIndex,
+                                  InitiationPayload payload, StaticIdentity ephemeral, byte[] shareScalar) {
+        return new Initiator(local, secrets.serverPublicKey(), new byte[NoiseCrypto.KEY_LENGTH], secrets.generatorUnsafe(),
+                shareScalar, localIndex, payload, ephemeral);
+    }
+
+    private Initiator(StaticIdentity local, byte[] responderPublicKey, byte[] psk, byte[] generator,
+                      byte[] shareScalar, int localIndex, InitiationPayload payload, StaticIdentity ephemeral) {
         this.local = local;
         this.responderPublicKey = requireKey(responderPublicKey, "responder public key");
         this.psk = requireKey(psk, "psk");
+        this.shareScalar = shareScalar == null ? null : requireKey(shareScalar, "CPace scalar");
+        try {
+            this.share = generator == null ? null : Cpace.share(this.shareScalar, generator);
+        } catch (HandshakeException e) {
+            throw new IllegalArgumentException("the CPace generator is a low-order point (wiped?)");
+        }
         this.localIndex = localIndex;
         this.payload = payload;
         this.ephemeral = ephemeral;
@@ -90,46 +128,58 @@ public final class Initiator {
             throw new IllegalStateException("an Initiator sends one initiation; use a new one to retry");
         }
         initiated = true;
-        byte[] message = new byte[INITIATION_LENGTH];
-        message[0] = TYPE_INITIATION;
+        boolean password = share != null;
+        int shift = password ? SHARE_LENGTH : 0;
+        byte[] message = new byte[password ? PASSWORD_INITIATION_LENGTH : INITIATION_LENGTH];
+        message[0] = (byte) (password ? TYPE_PASSWORD_INITIATION : TYPE_INITIATION);
         Messages.writeIntLE(localIndex, message, INITIATION_SENDER_OFFSET);
         byte[] ephemeralPublic = ephemeral.publicKeyUnsafe();
         System.arraycopy(ephemeralPublic, 0, message, INITIATION_EPHEMERAL_OFFSET, ephemeralPublic.length);
 
-        SymmetricState state = SymmetricState.initial(responderPublicKey)
+        SymmetricState state = SymmetricState.initial(responderPublicKey, password)
                 .mixHeader(message, 0, INITIATION_EPHEMERAL_OFFSET)
                 .mixEphemeral(ephemeralPublic);
+        if (password) {
+            copy(share, message, INITIATION_STATIC_OFFSET);
+            state = state.mixShare(share);
+        }
         SymmetricState.Sealed encryptedStatic = state.mixKeyOfSharedSecret(ephemeralAgree(responderPublicKey))
                 .encrypt(local.publicKeyUnsafe());
-        copy(encryptedStatic.ciphertext(), message, INITIATION_STATIC_OFFSET);
+        copy(encryptedStatic.ciphertext(), message, INITIATION_STATIC_OFFSET + shift);
         SymmetricState.Sealed encryptedPayload = encryptedStatic.state().mixKeyOfSharedSecret(staticShared)
                 .encrypt(PayloadCodec.encodeInitiation(nowEpochMillis, payload));
-        copy(encryptedPayload.ciphertext(), message, INITIATION_PAYLOAD_OFFSET);
-        responderMac1.write(message, INITIATION_MAC1_OFFSET);
-        sentMac1 = Arrays.copyOfRange(message, INITIATION_MAC1_OFFSET, INITIATION_MAC2_OFFSET);
-        if (cookies != null) cookies.writeMac2(message, INITIATION_MAC2_OFFSET, nowNanos);
+        copy(encryptedPayload.ciphertext(), message, INITIATION_PAYLOAD_OFFSET + shift);
+        int mac1Offset = Messages.mac1Offset(message.length);
+        responderMac1.write(message, mac1Offset);
+        sentMac1 = Arrays.copyOfRange(message, mac1Offset, mac1Offset + Messages.MAC_LENGTH);
+        if (cookies != null) cookies.writeMac2(message, Messages.mac2Offset(message.length), nowNanos);
         awaitingResponse = encryptedPayload.state();
         return message;
     }
 
-    /** Checks message type 2 and completes the handshake. */
+    /**
+     * Checks message type 2 (type 8 in password mode) and completes the handshake. In password mode a response that
+     * fails with {@code decrypt-failed} came from a server with another password, or from someone posing as it.
+     */
     public synchronized Result consumeResponse(byte[] buf, int off, int len) throws HandshakeException {
         if (awaitingResponse == null) {
             throw new HandshakeException(HandshakeException.UNEXPECTED_RESPONSE);
         }
-        if (len != RESPONSE_LENGTH) {
+        boolean password = share != null;
+        int shift = password ? SHARE_LENGTH : 0;
+        if (len != (password ? PASSWORD_RESPONSE_LENGTH : RESPONSE_LENGTH)) {
             throw new HandshakeException(HandshakeException.BAD_LENGTH);
         }
-        if (Messages.type(buf, off, len) != TYPE_RESPONSE) {
+        if (Messages.type(buf, off, len) != (password ? TYPE_PASSWORD_RESPONSE : TYPE_RESPONSE)) {
             throw new HandshakeException(HandshakeException.BAD_TYPE);
         }
         if (Messages.responseReceiverIndex(buf, off) != localIndex) {
             throw new HandshakeException(HandshakeException.WRONG_INDEX);
         }
-        if (!ownMac1.valid(buf, off, RESPONSE_MAC1_OFFSET)) {
+        if (!ownMac1.valid(buf, off, Messages.mac1Offset(len))) {
             throw new HandshakeException(HandshakeException.BAD_MAC1);
         }
-        if (!Mac2.isUnset(buf, off + RESPONSE_MAC2_OFFSET)) {
+        if (!Mac2.isUnset(buf, off + Messages.mac2Offset(len))) {
             throw new HandshakeException(HandshakeException.BAD_MAC2);
         }
         int remoteIndex = Messages.readIntLE(buf, off + RESPONSE_SENDER_OFFSET);
@@ -137,11 +187,22 @@ public final class Initiator {
                 off + RESPONSE_EPHEMERAL_OFFSET + NoiseCrypto.DH_LENGTH);
 
         SymmetricState state = awaitingResponse.mixHeader(buf, off, RESPONSE_EPHEMERAL_OFFSET)
-                .mixEphemeral(responderEphemeral)
-                .mixSharedSecret(ephemeral.agree(responderEphemeral))
+                .mixEphemeral(responderEphemeral);
+        byte[] responderShare = null;
+        if (password) {
+            responderShare = Arrays.copyOfRange(buf, off + RESPONSE_PAYLOAD_OFFSET, off + RESPONSE_PAYLOAD_OFFSET + SHARE_LENGTH);
+            state = state.mixShare(responderShare);
+        }
+        state = state.mixSharedSecret(ephemeral.agree(responderEphemeral))
                 .mixSharedSecret(local.agree(responderEphemeral));
-        SymmetricState.Opened opened = state.mixKeyAndHash(psk)
-                .decrypt(buf, off + RESPONSE_PAYLOAD_OFFSET, RESPONSE_PAYLOAD_LENGTH);
+        byte[] handshakePsk = password ? Cpace.psk(Cpace.isk(shareScalar, responderShare, share, responderShare)) : psk;
+        SymmetricState.Opened opened;
+        try {
+            opened = state.mixKeyAndHash(handshakePsk)
+                    .decrypt(buf, off + RESPONSE_PAYLOAD_OFFSET + shift, RESPONSE_PAYLOAD_LENGTH);
+        } finally {
+            if (password) Arrays.fill(handshakePsk, (byte) 0);
+        }
         ResponsePayload response = PayloadCodec.decodeResponse(opened.plaintext());
         if (!payload.offers(response.cipherWireId())) {
             throw new HandshakeException(HandshakeException.BAD_PAYLOAD);
@@ -151,6 +212,7 @@ public final class Initiator {
         opened.state().wipe();
         ephemeral.wipe();
         Arrays.fill(staticShared, (byte) 0);
+        if (shareScalar != null) Arrays.fill(shareScalar, (byte) 0);
         awaitingResponse = null;
         return new Result(new SessionKeys(transportKeys[0], transportKeys[1], localIndex, remoteIndex), response);
     }
@@ -183,6 +245,7 @@ public final class Initiator {
     public synchronized void abandon() {
         ephemeral.wipe();
         Arrays.fill(staticShared, (byte) 0);
+        if (shareScalar != null) Arrays.fill(shareScalar, (byte) 0);
         if (awaitingResponse != null) awaitingResponse.wipe();
         awaitingResponse = null;
     }
@@ -198,6 +261,13 @@ public final class Initiator {
             // The constructor already rejected a low-order responder key, and only those give an all-zero result.
             throw new IllegalStateException(e.reason());
         }
+    }
+
+    /** A fresh CPace scalar (X25519 clamps it, as the draft's sample_scalar expects). */
+    static byte[] randomScalar() {
+        byte[] scalar = new byte[NoiseCrypto.KEY_LENGTH];
+        RANDOM.nextBytes(scalar);
+        return scalar;
     }
 
     private static void copy(byte[] source, byte[] target, int offset) {

@@ -10,6 +10,14 @@ public final class Messages {
     /** A cookie reply: a server under load answers an initiation without a valid mac2 with it (PROTOCOL.md 4.3). */
     public static final int TYPE_COOKIE = 3;
     public static final int TYPE_DATA = 4;
+    /** Password mode: a client asks for the server's salt and static key (PROTOCOL.md 4.5). */
+    public static final int TYPE_PARAMETERS_REQUEST = 5;
+    /** Password mode: the server's salt, static key and protocol versions, in answer to type 5. */
+    public static final int TYPE_PARAMETERS = 6;
+    /** Password mode: an initiation that carries the initiator's CPace share. */
+    public static final int TYPE_PASSWORD_INITIATION = 7;
+    /** Password mode: a response that carries the responder's CPace share. */
+    public static final int TYPE_PASSWORD_RESPONSE = 8;
 
     static final int HEADER_LENGTH = 4;
     static final int MAC_LENGTH = NoiseCrypto.MAC_LENGTH;
@@ -36,6 +44,26 @@ public final class Messages {
     static final int RESPONSE_MAC2_OFFSET = RESPONSE_MAC1_OFFSET + MAC_LENGTH;
     /** 204 bytes. */
     public static final int RESPONSE_LENGTH = RESPONSE_MAC2_OFFSET + MAC_LENGTH;
+
+    /** A CPace share: password-mode handshake messages carry it right after the ephemeral key. */
+    static final int SHARE_LENGTH = 32;
+    /** 205 bytes: an initiation with the share at {@link #INITIATION_STATIC_OFFSET}, the rest moved back by it. */
+    public static final int PASSWORD_INITIATION_LENGTH = INITIATION_LENGTH + SHARE_LENGTH;
+    /** 236 bytes: a response with the share at {@link #RESPONSE_PAYLOAD_OFFSET}, the rest moved back by it. */
+    public static final int PASSWORD_RESPONSE_LENGTH = RESPONSE_LENGTH + SHARE_LENGTH;
+
+    // Parameters request: type, reserved, version, reserved, nonce, zero padding (a reply is never larger).
+    static final int PARAMETERS_REQUEST_VERSION_OFFSET = 4;
+    static final int PARAMETERS_NONCE_OFFSET = 8;
+    static final int PARAMETERS_NONCE_LENGTH = 16;
+    static final int PARAMETERS_PADDING_OFFSET = PARAMETERS_NONCE_OFFSET + PARAMETERS_NONCE_LENGTH;
+    // Parameters: type, reserved, lowest and highest version, reserved, the request's nonce, salt, server key.
+    static final int PARAMETERS_LOWEST_VERSION_OFFSET = 4;
+    static final int PARAMETERS_HIGHEST_VERSION_OFFSET = 5;
+    static final int PARAMETERS_SALT_OFFSET = PARAMETERS_NONCE_OFFSET + PARAMETERS_NONCE_LENGTH;
+    static final int PARAMETERS_KEY_OFFSET = PARAMETERS_SALT_OFFSET + PasswordSecrets.SALT_LENGTH;
+    /** 72 bytes, request and reply alike. */
+    public static final int PARAMETERS_LENGTH = PARAMETERS_KEY_OFFSET + NoiseCrypto.DH_LENGTH;
 
     // Cookie reply: type, reserved, receiver index, nonce, encrypted cookie (cookie and tag).
     static final int COOKIE_RECEIVER_OFFSET = 4;
@@ -73,6 +101,9 @@ public final class Messages {
             case TYPE_RESPONSE -> len == RESPONSE_LENGTH ? type : -1;
             case TYPE_COOKIE -> len == COOKIE_REPLY_LENGTH ? type : -1;
             case TYPE_DATA -> len >= DATA_HEADER_LENGTH ? type : -1;
+            case TYPE_PARAMETERS_REQUEST, TYPE_PARAMETERS -> len == PARAMETERS_LENGTH ? type : -1;
+            case TYPE_PASSWORD_INITIATION -> len == PASSWORD_INITIATION_LENGTH ? type : -1;
+            case TYPE_PASSWORD_RESPONSE -> len == PASSWORD_RESPONSE_LENGTH ? type : -1;
             default -> -1;
         };
     }
@@ -82,12 +113,24 @@ public final class Messages {
      * bytes 4..7 for data, 8..11 for a response (bytes 4..7 of a response are the responder's sender index).
      */
     public static int receiverIndex(byte[] buf, int off) {
-        return (buf[off] & 0xFF) == TYPE_RESPONSE ? responseReceiverIndex(buf, off) : readIntLE(buf, off + DATA_RECEIVER_OFFSET);
+        int type = buf[off] & 0xFF;
+        return type == TYPE_RESPONSE || type == TYPE_PASSWORD_RESPONSE
+                ? responseReceiverIndex(buf, off) : readIntLE(buf, off + DATA_RECEIVER_OFFSET);
     }
 
-    /** Bytes 8..11 of a response: the sender index of the initiation it answers. */
+    /** Bytes 8..11 of a response (either mode): the sender index of the initiation it answers. */
     public static int responseReceiverIndex(byte[] buf, int off) {
         return readIntLE(buf, off + RESPONSE_RECEIVER_OFFSET);
+    }
+
+    /** Where mac1 lies in a handshake message of this length: it and mac2 are always its last 32 bytes. */
+    static int mac1Offset(int length) {
+        return length - 2 * MAC_LENGTH;
+    }
+
+    /** Where mac2 lies in a handshake message of this length. */
+    static int mac2Offset(int length) {
+        return length - MAC_LENGTH;
     }
 
     /** Bytes 4..7 of a cookie reply: the sender index of the initiation it answers. */

@@ -1,14 +1,8 @@
 package io.netproxy.engine.protocol;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
  * Password mode: both static key pairs and the psk are derived from one shared password, stretched with
@@ -17,9 +11,6 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * client id.
  */
 public final class PasswordCredentials {
-    static final int ARGON2_MEMORY_KIB = 64 * 1024;
-    static final int ARGON2_ITERATIONS = 3;
-    static final int ARGON2_PARALLELISM = 1;
     /** A fixed salt: a per-deployment salt is future work (see PROTOCOL.md). */
     static final String ARGON2_SALT = "netproxy protocol v1 password salt";
     /** The chaining key of the expansion is {@code HASH(KDF_LABEL)}. */
@@ -67,37 +58,8 @@ public final class PasswordCredentials {
         return psk.clone();
     }
 
-    /** Argon2id of the password: the master secret the keys are derived from. */
+    /** Argon2id of the password under the fixed v1 salt: the master secret the keys are derived from. */
     private static byte[] stretch(char[] password) {
-        byte[] master = new byte[32];
-        byte[] passwordBytes = utf8(password);
-        try {
-            Argon2BytesGenerator argon2 = new Argon2BytesGenerator();
-            argon2.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-                    .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                    .withMemoryAsKB(ARGON2_MEMORY_KIB)
-                    .withIterations(ARGON2_ITERATIONS)
-                    .withParallelism(ARGON2_PARALLELISM)
-                    .withSalt(ARGON2_SALT.getBytes(StandardCharsets.US_ASCII))
-                    .build());
-            argon2.generateBytes(passwordBytes, master);
-        } finally {
-            Arrays.fill(passwordBytes, (byte) 0);
-        }
-        return master;
-    }
-
-    private static byte[] utf8(char[] password) {
-        try {
-            ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .encode(CharBuffer.wrap(password));
-            byte[] bytes = Arrays.copyOfRange(encoded.array(), encoded.arrayOffset(), encoded.arrayOffset() + encoded.limit());
-            Arrays.fill(encoded.array(), (byte) 0);
-            return bytes;
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("the password is not valid Unicode text");
-        }
+        return PasswordSecrets.stretch(password, ARGON2_SALT.getBytes(StandardCharsets.US_ASCII));
     }
 }

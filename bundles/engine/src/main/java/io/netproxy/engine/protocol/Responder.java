@@ -2,19 +2,22 @@ package io.netproxy.engine.protocol;
 
 import static io.netproxy.engine.protocol.Messages.INITIATION_EPHEMERAL_OFFSET;
 import static io.netproxy.engine.protocol.Messages.INITIATION_LENGTH;
-import static io.netproxy.engine.protocol.Messages.INITIATION_MAC1_OFFSET;
 import static io.netproxy.engine.protocol.Messages.INITIATION_PAYLOAD_LENGTH;
 import static io.netproxy.engine.protocol.Messages.INITIATION_PAYLOAD_OFFSET;
 import static io.netproxy.engine.protocol.Messages.INITIATION_SENDER_OFFSET;
 import static io.netproxy.engine.protocol.Messages.INITIATION_STATIC_LENGTH;
 import static io.netproxy.engine.protocol.Messages.INITIATION_STATIC_OFFSET;
+import static io.netproxy.engine.protocol.Messages.PASSWORD_INITIATION_LENGTH;
+import static io.netproxy.engine.protocol.Messages.PASSWORD_RESPONSE_LENGTH;
 import static io.netproxy.engine.protocol.Messages.RESPONSE_EPHEMERAL_OFFSET;
 import static io.netproxy.engine.protocol.Messages.RESPONSE_LENGTH;
-import static io.netproxy.engine.protocol.Messages.RESPONSE_MAC1_OFFSET;
 import static io.netproxy.engine.protocol.Messages.RESPONSE_PAYLOAD_OFFSET;
 import static io.netproxy.engine.protocol.Messages.RESPONSE_RECEIVER_OFFSET;
 import static io.netproxy.engine.protocol.Messages.RESPONSE_SENDER_OFFSET;
+import static io.netproxy.engine.protocol.Messages.SHARE_LENGTH;
 import static io.netproxy.engine.protocol.Messages.TYPE_INITIATION;
+import static io.netproxy.engine.protocol.Messages.TYPE_PASSWORD_INITIATION;
+import static io.netproxy.engine.protocol.Messages.TYPE_PASSWORD_RESPONSE;
 import static io.netproxy.engine.protocol.Messages.TYPE_RESPONSE;
 
 import java.net.InetSocketAddress;
@@ -30,6 +33,10 @@ import java.util.function.Predicate;
  * the only shared mutable state is the replay table, which is synchronized, and the cookie secret. Checks run
  * cheapest first — length, type, mac1 (and, in the engine while it is under load, mac2) — so that traffic not meant
  * for this key costs one BLAKE2s and no Diffie-Hellman.
+ *
+ * <p>In password mode (protocol v2, {@link #Responder(StaticIdentity, PasswordSecrets)}) any client key may connect;
+ * the password is checked by CPace, whose shares ride in message types 7 and 8 and whose key becomes the psk. A
+ * wrong password is therefore not noticed at message 1: the client cannot open the response.
  */
 public final class Responder {
     /** Password mode: initiations further than this from the responder's clock are rejected as stale. */
@@ -39,6 +46,8 @@ public final class Responder {
     private final byte[] psk;
     private final Predicate<byte[]> isAllowedInitiator;
     private final boolean passwordMode;
+    /** Password mode v2: the generator and this server's key; null otherwise. */
+    private final PasswordSecrets password;
     private final Mac1 mac1;
     private final CookieChecker cookies;
     private final TimestampTable timestamps = new TimestampTable(TimestampTable.DEFAULT_CAPACITY);
@@ -57,10 +66,27 @@ public final class Responder {
      *     mode shares one client key among all clients, so replays across clients need a time bound)
      */
     public Responder(StaticIdentity local, byte[] psk, Predicate<byte[]> isAllowedInitiator, boolean passwordMode) {
+        this(local, psk, isAllowedInitiator, passwordMode, null);
+    }
+
+    /**
+     * Password mode, protocol v2: {@code local} is the server's random static key, the one {@code password} binds
+     * its generator to. Initiations far from this clock are rejected as stale.
+     */
+    public Responder(StaticIdentity local, PasswordSecrets password) {
+        this(local, new byte[NoiseCrypto.KEY_LENGTH], anyKey -> true, false, password);
+        if (!Arrays.equals(local.publicKeyUnsafe(), password.serverPublicKey())) {
+            throw new IllegalArgumentException("the password secrets belong to another server key");
+        }
+    }
+
+    private Responder(StaticIdentity local, byte[] psk, Predicate<byte[]> isAllowedInitiator, boolean passwordMode,
+                      PasswordSecrets password) {
         this.local = local;
         this.psk = Initiator.requireKey(psk, "psk");
         this.isAllowedInitiator = isAllowedInitiator;
         this.passwordMode = passwordMode;
+        this.password = password;
         this.mac1 = new Mac1(local.publicKeyUnsafe());
         this.cookies = new CookieChecker(local.publicKeyUnsafe(), new SecureRandom());
     }
@@ -88,20 +114,30 @@ public final class Responder {
         return cookies.reply(buf, off, CookieChecker.source(source), nowNanos);
     }
 
-    /** Whether this is an initiation of the right length whose mac1 is for this responder's key. No DH. */
+    /**
+     * Whether this is an initiation of this responder's mode (type 1, or 7 in password mode) and length whose mac1 is
+     * for this responder's key. No DH.
+     */
     public boolean mac1Valid(byte[] buf, int off, int len) {
-        return Messages.type(buf, off, len) == TYPE_INITIATION && mac1.valid(buf, off, INITIATION_MAC1_OFFSET);
+        return Messages.type(buf, off, len) == initiationType() && mac1.valid(buf, off, Messages.mac1Offset(len));
     }
 
-    /** Authenticates message type 1; the result feeds {@link #respond}. */
+    /** Authenticates message type 1 (type 7 in password mode); the result feeds {@link #respond}. */
     public Initiation consumeInitiation(byte[] buf, int off, int len, long nowEpochMillis) throws HandshakeException {
-        if (len != INITIATION_LENGTH) {
+        return consumeInitiation(buf, off, len, nowEpochMillis, password == null ? null : Initiator.randomScalar());
+    }
+
+    /** Lets known-answer tests fix the CPace scalar of password mode. */
+    Initiation consumeInitiation(byte[] buf, int off, int len, long nowEpochMillis, byte[] shareScalar)
+            throws HandshakeException {
+        int shift = password == null ? 0 : SHARE_LENGTH;
+        if (len != (password == null ? INITIATION_LENGTH : PASSWORD_INITIATION_LENGTH)) {
             throw new HandshakeException(HandshakeException.BAD_LENGTH);
         }
-        if (Messages.type(buf, off, len) != TYPE_INITIATION) {
+        if (Messages.type(buf, off, len) != initiationType()) {
             throw new HandshakeException(HandshakeException.BAD_TYPE);
         }
-        if (!mac1.valid(buf, off, INITIATION_MAC1_OFFSET)) {
+        if (!mac1.valid(buf, off, Messages.mac1Offset(len))) {
             throw new HandshakeException(HandshakeException.BAD_MAC1);
         }
         // mac2 is the engine's business: it checks it, with checkMac2, only while under load.
@@ -109,35 +145,56 @@ public final class Responder {
         byte[] initiatorEphemeral = Arrays.copyOfRange(buf, off + INITIATION_EPHEMERAL_OFFSET,
                 off + INITIATION_EPHEMERAL_OFFSET + NoiseCrypto.DH_LENGTH);
 
-        SymmetricState.Opened initiatorStatic = SymmetricState.initial(local.publicKeyUnsafe())
+        SymmetricState state = SymmetricState.initial(local.publicKeyUnsafe(), password != null)
                 .mixHeader(buf, off, INITIATION_EPHEMERAL_OFFSET)
-                .mixEphemeral(initiatorEphemeral)
-                .mixKeyOfSharedSecret(local.agree(initiatorEphemeral))
-                .decrypt(buf, off + INITIATION_STATIC_OFFSET, INITIATION_STATIC_LENGTH);
+                .mixEphemeral(initiatorEphemeral);
+        byte[] initiatorShare = null;
+        if (password != null) {
+            initiatorShare = Arrays.copyOfRange(buf, off + INITIATION_STATIC_OFFSET, off + INITIATION_STATIC_OFFSET + SHARE_LENGTH);
+            state = state.mixShare(initiatorShare);
+        }
+        SymmetricState.Opened initiatorStatic = state.mixKeyOfSharedSecret(local.agree(initiatorEphemeral))
+                .decrypt(buf, off + INITIATION_STATIC_OFFSET + shift, INITIATION_STATIC_LENGTH);
         byte[] initiatorPublicKey = initiatorStatic.plaintext();
         // Before the second DH: unknown keys cost no more than the first.
         if (!isAllowedInitiator.test(initiatorPublicKey.clone())) {
             throw new HandshakeException(HandshakeException.UNKNOWN_PEER);
         }
-        SymmetricState.Opened encryptedPayload = initiatorStatic.state()
-                .mixKey(staticSharedWith(initiatorPublicKey))
-                .decrypt(buf, off + INITIATION_PAYLOAD_OFFSET, INITIATION_PAYLOAD_LENGTH);
+        byte[] staticShared = staticSharedWith(initiatorPublicKey);
+        SymmetricState.Opened encryptedPayload;
+        try {
+            encryptedPayload = initiatorStatic.state().mixKey(staticShared)
+                    .decrypt(buf, off + INITIATION_PAYLOAD_OFFSET + shift, INITIATION_PAYLOAD_LENGTH);
+        } finally {
+            if (password != null) Arrays.fill(staticShared, (byte) 0);
+        }
         PayloadCodec.DecodedInitiation decoded = PayloadCodec.decodeInitiation(encryptedPayload.plaintext());
 
-        if (passwordMode && Math.abs(Tai64n.toEpochMillis(decoded.timestamp()) - nowEpochMillis) > MAX_CLOCK_SKEW_MILLIS) {
+        if ((passwordMode || password != null)
+                && Math.abs(Tai64n.toEpochMillis(decoded.timestamp()) - nowEpochMillis) > MAX_CLOCK_SKEW_MILLIS) {
             throw new HandshakeException(HandshakeException.STALE_TIMESTAMP);
         }
+        Cpace.Answer cpace = password == null ? null : Cpace.answer(shareScalar, password.generatorUnsafe(), initiatorShare);
         // In key mode the key is the client: keying by the (freely chosen) client id too would let one client
-        // flush the others' entries from the bounded table and replay their old initiations.
+        // flush the others' entries from the bounded table and replay their old initiations. So it is in password
+        // mode v2, where every client has its own key.
         byte[] replayKey = passwordMode ? decoded.payload().clientId() : NO_CLIENT_ID;
         if (!timestamps.acceptIfNewer(initiatorPublicKey, replayKey, decoded.timestamp())) {
+            if (cpace != null) cpace.wipe();
             throw new HandshakeException(HandshakeException.REPLAYED);
         }
         return new Initiation(senderIndex, initiatorPublicKey, initiatorEphemeral, decoded.payload(),
-                encryptedPayload.state());
+                encryptedPayload.state(), cpace);
+    }
+
+    private int initiationType() {
+        return password == null ? TYPE_INITIATION : TYPE_PASSWORD_INITIATION;
     }
 
     private byte[] staticSharedWith(byte[] initiatorPublicKey) throws HandshakeException {
+        // In password mode any key gets here: a cache would grow with every key an attacker makes up.
+        if (password != null) return local.agree(initiatorPublicKey);
+
         ByteBuffer peer = ByteBuffer.wrap(initiatorPublicKey.clone());
         byte[] shared = staticShared.get(peer);
         if (shared == null) {
@@ -168,8 +225,10 @@ public final class Responder {
             if (initiation.keys != null) {
                 throw new IllegalStateException("this initiation was already answered");
             }
-            byte[] message = new byte[RESPONSE_LENGTH];
-            message[0] = TYPE_RESPONSE;
+            Cpace.Answer cpace = initiation.cpace;
+            int shift = cpace == null ? 0 : SHARE_LENGTH;
+            byte[] message = new byte[cpace == null ? RESPONSE_LENGTH : PASSWORD_RESPONSE_LENGTH];
+            message[0] = (byte) (cpace == null ? TYPE_RESPONSE : TYPE_PASSWORD_RESPONSE);
             Messages.writeIntLE(localIndex, message, RESPONSE_SENDER_OFFSET);
             Messages.writeIntLE(initiation.senderIndex, message, RESPONSE_RECEIVER_OFFSET);
             byte[] ephemeralPublic = ephemeral.publicKeyUnsafe();
@@ -177,22 +236,27 @@ public final class Responder {
 
             SymmetricState.Sealed sealed;
             try {
-                sealed = initiation.state.mixHeader(message, 0, RESPONSE_EPHEMERAL_OFFSET)
-                        .mixEphemeral(ephemeralPublic)
-                        .mixSharedSecret(ephemeral.agree(initiation.initiatorEphemeral))
+                SymmetricState state = initiation.state.mixHeader(message, 0, RESPONSE_EPHEMERAL_OFFSET)
+                        .mixEphemeral(ephemeralPublic);
+                if (cpace != null) {
+                    System.arraycopy(cpace.share(), 0, message, RESPONSE_PAYLOAD_OFFSET, SHARE_LENGTH);
+                    state = state.mixShare(cpace.share());
+                }
+                sealed = state.mixSharedSecret(ephemeral.agree(initiation.initiatorEphemeral))
                         .mixSharedSecret(ephemeral.agree(initiation.initiatorPublicKey))
-                        .mixKeyAndHash(psk)
+                        .mixKeyAndHash(cpace == null ? psk : cpace.psk())
                         .encrypt(PayloadCodec.encodeResponse(payload));
             } catch (HandshakeException e) {
                 // consumeInitiation already did DH with both keys; only low-order points give all-zero results.
                 throw new IllegalStateException(e.reason());
             }
-            System.arraycopy(sealed.ciphertext(), 0, message, RESPONSE_PAYLOAD_OFFSET, sealed.ciphertext().length);
-            new Mac1(initiation.initiatorPublicKey).write(message, RESPONSE_MAC1_OFFSET);
+            System.arraycopy(sealed.ciphertext(), 0, message, RESPONSE_PAYLOAD_OFFSET + shift, sealed.ciphertext().length);
+            new Mac1(initiation.initiatorPublicKey).write(message, Messages.mac1Offset(message.length));
 
             byte[][] transportKeys = sealed.state().split();
             sealed.state().wipe();
             initiation.state.wipe();
+            if (cpace != null) cpace.wipe();
             ephemeral.wipe();
             initiation.keys = new SessionKeys(transportKeys[1], transportKeys[0], localIndex, initiation.senderIndex);
             return message;
@@ -222,21 +286,25 @@ public final class Responder {
         final byte[] initiatorEphemeral;
         final InitiationPayload payload;
         final SymmetricState state;
+        /** Password mode: the responder's CPace share and the psk it yields; null in key mode. */
+        final Cpace.Answer cpace;
         SessionKeys keys;
 
         Initiation(int senderIndex, byte[] initiatorPublicKey, byte[] initiatorEphemeral, InitiationPayload payload,
-                   SymmetricState state) {
+                   SymmetricState state, Cpace.Answer cpace) {
             this.senderIndex = senderIndex;
             this.initiatorPublicKey = initiatorPublicKey;
             this.initiatorEphemeral = initiatorEphemeral;
             this.payload = payload;
             this.state = state;
+            this.cpace = cpace;
         }
 
-        /** Erases the handshake state (its chaining key); {@link #keys} stays. Idempotent. */
+        /** Erases the handshake state (its chaining key, and CPace's psk); {@link #keys} stays. Idempotent. */
         public void discard() {
             synchronized (this) {
                 state.wipe();
+                if (cpace != null) cpace.wipe();
             }
         }
 

@@ -15,6 +15,7 @@ final class SymmetricState {
     private static final byte[] INITIAL_CHAINING_KEY = NoiseCrypto.hash(CONSTRUCTION.getBytes(StandardCharsets.US_ASCII));
     private static final byte[] INITIAL_HASH =
             NoiseCrypto.hash(INITIAL_CHAINING_KEY, IDENTIFIER.getBytes(StandardCharsets.US_ASCII));
+    private static final byte[] INITIAL_PASSWORD_HASH = NoiseCrypto.hash(INITIAL_CHAINING_KEY, PasswordSecrets.IDENTIFIER);
 
     private final byte[] chainingKey;
     private final byte[] hash;
@@ -26,7 +27,13 @@ final class SymmetricState {
 
     /** The state both sides start from: construction and identifier hashed, then the responder's static key. */
     static SymmetricState initial(byte[] responderStaticPublicKey) {
-        return new SymmetricState(INITIAL_CHAINING_KEY.clone(), NoiseCrypto.hash(INITIAL_HASH, responderStaticPublicKey));
+        return initial(responderStaticPublicKey, false);
+    }
+
+    /** The same, with password mode's identifier ({@code "netproxy v2 password"}) when {@code passwordMode}. */
+    static SymmetricState initial(byte[] responderStaticPublicKey, boolean passwordMode) {
+        return new SymmetricState(INITIAL_CHAINING_KEY.clone(),
+                NoiseCrypto.hash(passwordMode ? INITIAL_PASSWORD_HASH : INITIAL_HASH, responderStaticPublicKey));
     }
 
     /**
@@ -35,6 +42,11 @@ final class SymmetricState {
      */
     SymmetricState mixHeader(byte[] buf, int off, int len) {
         return new SymmetricState(chainingKey, NoiseCrypto.hash(hash, Arrays.copyOfRange(buf, off, off + len)));
+    }
+
+    /** MixHash of a CPace share: the AEAD tags that follow authenticate it, besides CPace's own transcript. */
+    SymmetricState mixShare(byte[] share) {
+        return new SymmetricState(chainingKey, NoiseCrypto.hash(hash, share));
     }
 
     /** Token {@code e} in a psk handshake: the ephemeral public key enters both the hash and the chaining key. */

@@ -1,5 +1,6 @@
 package io.netproxy.engine.protocol;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -53,5 +54,23 @@ final class Fixtures {
         HandshakeException e = assertThrows(HandshakeException.class, action);
         assertEquals(reason, e.reason());
         assertEquals(reason, e.getMessage());
+    }
+
+    /**
+     * Answers a known-answer initiation with the fixed ephemeral key {@code 61 62 .. 80} and checks the response's
+     * bytes and both sides' session keys against the reference.
+     */
+    static void assertKnownResponse(Initiator initiator, Responder responder, Responder.Initiation consumed,
+                                    int responderIndex, String response, String initiatorSend, String initiatorReceive)
+            throws HandshakeException {
+        byte[] message = responder.respond(consumed, responderIndex, responsePayload(),
+                StaticIdentity.fromPrivateKey(bytes(0x61, 32)));
+        assertArrayEquals(hex(response), message);
+        Initiator.Result result = initiator.consumeResponse(message, 0, message.length);
+        assertArrayEquals(hex(initiatorSend), result.keys().sendKey());
+        assertArrayEquals(hex(initiatorReceive), result.keys().receiveKey());
+        SessionKeys responderKeys = responder.keys(consumed, responderIndex);
+        assertArrayEquals(hex(initiatorReceive), responderKeys.sendKey());
+        assertArrayEquals(hex(initiatorSend), responderKeys.receiveKey());
     }
 }

@@ -43,15 +43,7 @@ class HandshakeKnownAnswerTest {
         Responder responder = new Responder(RESPONDER_STATIC, PSK, key -> true, false);
         Responder.Initiation consumed = responder.consumeInitiation(initiation, 0, initiation.length, CLOCK);
         assertEquals(initiationPayload, consumed.payload());
-        byte[] response = responder.respond(consumed, RESPONDER_INDEX, Fixtures.responsePayload(),
-                StaticIdentity.fromPrivateKey(bytes(97, 32)));
-        assertArrayEquals(hex(RESPONSE), response);
-
-        Initiator.Result result = initiator.consumeResponse(response, 0, response.length);
-        assertArrayEquals(hex(INITIATOR_SEND), result.keys().sendKey());
-        assertArrayEquals(hex(INITIATOR_RECEIVE), result.keys().receiveKey());
-        SessionKeys responderKeys = responder.keys(consumed, RESPONDER_INDEX);
-        assertArrayEquals(hex(INITIATOR_RECEIVE), responderKeys.sendKey());
-        assertArrayEquals(hex(INITIATOR_SEND), responderKeys.receiveKey());
+        Fixtures.assertKnownResponse(initiator, responder, consumed, RESPONDER_INDEX, RESPONSE, INITIATOR_SEND,
+                INITIATOR_RECEIVE);
     }
 }

@@ -60,4 +60,29 @@ final class SealedPlaintexts {
         new Mac1(initiation.initiatorPublicKey).write(message, RESPONSE_MAC1_OFFSET);
         return message;
     }
+
+    /** A message type 7 from {@code initiator} whose CPace share is {@code share}, whatever point that is. */
+    static byte[] passwordInitiationWithShare(StaticIdentity initiator, PasswordSecrets secrets, byte[] share,
+                                              long nowEpochMillis) throws HandshakeException {
+        byte[] server = secrets.serverPublicKey();
+        StaticIdentity ephemeral = StaticIdentity.generate();
+        byte[] message = new byte[Messages.PASSWORD_INITIATION_LENGTH];
+        message[0] = Messages.TYPE_PASSWORD_INITIATION;
+        Messages.writeIntLE(1, message, INITIATION_SENDER_OFFSET);
+        System.arraycopy(ephemeral.publicKey(), 0, message, INITIATION_EPHEMERAL_OFFSET, 32);
+        System.arraycopy(share, 0, message, INITIATION_STATIC_OFFSET, Messages.SHARE_LENGTH);
+        SymmetricState.Sealed encryptedStatic = SymmetricState.initial(server, true)
+                .mixHeader(message, 0, INITIATION_EPHEMERAL_OFFSET)
+                .mixEphemeral(ephemeral.publicKey())
+                .mixShare(share)
+                .mixKey(ephemeral.agree(server))
+                .encrypt(initiator.publicKey());
+        int shift = Messages.SHARE_LENGTH;
+        System.arraycopy(encryptedStatic.ciphertext(), 0, message, INITIATION_STATIC_OFFSET + shift, 48);
+        byte[] payload = encryptedStatic.state().mixKey(initiator.agree(server))
+                .encrypt(PayloadCodec.encodeInitiation(nowEpochMillis, Fixtures.initiationPayload())).ciphertext();
+        System.arraycopy(payload, 0, message, INITIATION_PAYLOAD_OFFSET + shift, payload.length);
+        new Mac1(server).write(message, Messages.mac1Offset(message.length));
+        return message;
+    }
 }

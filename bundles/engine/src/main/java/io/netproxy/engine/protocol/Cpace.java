@@ -1,0 +1,178 @@
+package io.netproxy.engine.protocol;
+
+import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import org.bouncycastle.crypto.digests.SHA512Digest;
+import org.bouncycastle.crypto.hash2curve.impl.Elligator2MapToCurve;
+import org.bouncycastle.math.ec.custom.djb.Curve25519;
+
+/**
+ * CPACE-X25519-SHA512 (draft-irtf-cfrg-cpace) as password mode uses it: initiator-responder order, no session
+ * identifier and empty associated data. The primitives are BouncyCastle's (X25519, SHA-512, RFC 9380's Elligator 2);
+ * this class is only the draft's framing, pinned by its test vectors (CpaceKnownAnswerTest).
+ *
+ * <p>Without a session identifier the generator depends on the password and the server's key alone, so it is computed
+ * once per start or connect. That matters: the map is BigInteger arithmetic, not constant time, and a
+ * password-dependent computation repeated per handshake would be a timing oracle (PROTOCOL.md 12).
+ */
+final class Cpace {
+    static final byte[] DSI = ascii("CPace255");
+    static final byte[] DSI_ISK = ascii("CPace255_ISK");
+    /** The psk of the Noise handshake is {@code HASH(LABEL_PSK || ISK)}. */
+    static final byte[] LABEL_PSK = ascii("netproxy v2 psk");
+    /** SHA-512's input block: the generator string pads DSI and PRS to fill the first one. */
+    private static final int SHA512_BLOCK = 128;
+    private static final byte[] NO_SID = new byte[0];
+    private static final byte[] NO_AD = new byte[0];
+    /** curve25519 in Montgomery form: Elligator 2 with Z = 2, J = A = 486662, K = B = 1 (RFC 9380 6.7.1). */
+    private static final BigInteger Z = BigInteger.TWO;
+    private static final BigInteger J = BigInteger.valueOf(486662);
+
+    private Cpace() {
+    }
+
+    /** The generator G for this password-related string and channel identifier, without a session identifier. */
+    static byte[] generator(byte[] prs, byte[] channelIdentifier) {
+        return generator(prs, channelIdentifier, NO_SID);
+    }
+
+    /** calculate_generator of the draft: SHA-512 of the generator string, decodeUCoordinate, Elligator 2. */
+    static byte[] generator(byte[] prs, byte[] channelIdentifier, byte[] sid) {
+        byte[] generatorString = generatorString(prs, channelIdentifier, sid);
+        byte[] hash = sha512(generatorString);
+        Arrays.fill(generatorString, (byte) 0);
+        byte[] u = decodeUCoordinate(hash);
+        Arrays.fill(hash, (byte) 0);
+        // BouncyCastle's map returns the point in Montgomery coordinates, so its x is the u-coordinate X25519 takes
+        // (the draft's generator vector pins this).
+        BigInteger x = new Elligator2MapToCurve(new Curve25519(), Z, J, BigInteger.ONE)
+                .process(new BigInteger(1, reverse(u)))
+                .normalize().getAffineXCoord().toBigInteger();
+        return littleEndian32(x);
+    }
+
+    /** {@code lv_cat(DSI, PRS, zero padding, CI, sid)}: DSI and PRS fill SHA-512's first block. */
+    static byte[] generatorString(byte[] prs, byte[] channelIdentifier, byte[] sid) {
+        int padding = Math.max(0, SHA512_BLOCK - 1 - prependLength(prs).length - prependLength(DSI).length);
+        return lvCat(DSI, prs, new byte[padding], channelIdentifier, sid);
+    }
+
+    /** A party's share: {@code X25519(scalar, G)}. */
+    static byte[] share(byte[] scalar, byte[] generator) throws HandshakeException {
+        return NoiseCrypto.dh(scalar, generator);
+    }
+
+    /**
+     * The intermediate session key of the initiator-responder order, from this side's scalar and the other side's
+     * share; {@code K} is erased at once.
+     *
+     * @throws HandshakeException {@code bad-key} when the other share is a low-order point ({@code K} all zero)
+     */
+    static byte[] isk(byte[] scalar, byte[] otherShare, byte[] initiatorShare, byte[] responderShare)
+            throws HandshakeException {
+        byte[] k = NoiseCrypto.dh(scalar, otherShare);
+        try {
+            return isk(NO_SID, k, initiatorShare, NO_AD, responderShare, NO_AD);
+        } finally {
+            Arrays.fill(k, (byte) 0);
+        }
+    }
+
+    /** {@code SHA-512(lv_cat(DSI_ISK, sid, K) || lv_cat(Ya, ADa) || lv_cat(Yb, ADb))}. */
+    static byte[] isk(byte[] sid, byte[] k, byte[] initiatorShare, byte[] initiatorAd, byte[] responderShare,
+                      byte[] responderAd) {
+        byte[] prefix = lvCat(DSI_ISK, sid, k);
+        byte[] transcript = lvCat(initiatorShare, initiatorAd, responderShare, responderAd);
+        try {
+            return sha512(prefix, transcript);
+        } finally {
+            Arrays.fill(prefix, (byte) 0);
+        }
+    }
+
+    /**
+     * The responder's side of one exchange, from a fresh scalar (erased here): its share, and the psk from the
+     * initiator's share.
+     *
+     * @throws HandshakeException {@code bad-key} when the initiator's share is a low-order point
+     */
+    static Answer answer(byte[] scalar, byte[] generator, byte[] initiatorShare) throws HandshakeException {
+        try {
+            byte[] share = share(scalar, generator);
+            return new Answer(share, psk(isk(scalar, initiatorShare, initiatorShare, share)));
+        } finally {
+            Arrays.fill(scalar, (byte) 0);
+        }
+    }
+
+    /** The responder's share and the psk of its response; {@link #wipe} once the response is built. */
+    record Answer(byte[] share, byte[] psk) {
+        void wipe() {
+            Arrays.fill(psk, (byte) 0);
+        }
+    }
+
+    /** The Noise psk of a password-mode handshake; {@code isk} is erased. */
+    static byte[] psk(byte[] isk) {
+        try {
+            return NoiseCrypto.hash(LABEL_PSK, isk);
+        } finally {
+            Arrays.fill(isk, (byte) 0);
+        }
+    }
+
+    /** Each part prefixed with its length in LEB128. */
+    static byte[] lvCat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) out.writeBytes(prependLength(part));
+        return out.toByteArray();
+    }
+
+    /** The part prefixed with its length in LEB128 (seven bits per byte, least significant first). */
+    static byte[] prependLength(byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length + 2);
+        int length = data.length;
+        do {
+            int low = length & 0x7F;
+            length >>>= 7;
+            out.write(length == 0 ? low : low | 0x80);
+        } while (length != 0);
+        out.writeBytes(data);
+        return out.toByteArray();
+    }
+
+    /** RFC 7748: the top bit of a u-coordinate is ignored. */
+    private static byte[] decodeUCoordinate(byte[] hash) {
+        byte[] u = Arrays.copyOf(hash, 32);
+        u[31] &= 0x7F;
+        return u;
+    }
+
+    private static byte[] sha512(byte[]... parts) {
+        SHA512Digest digest = new SHA512Digest();
+        for (byte[] part : parts) digest.update(part, 0, part.length);
+        byte[] out = new byte[digest.getDigestSize()];
+        digest.doFinal(out, 0);
+        return out;
+    }
+
+    private static byte[] littleEndian32(BigInteger value) {
+        byte[] bigEndian = value.toByteArray();
+        byte[] out = new byte[32];
+        for (int i = 0; i < 32 && i < bigEndian.length; i++) out[i] = bigEndian[bigEndian.length - 1 - i];
+        return out;
+    }
+
+    private static byte[] reverse(byte[] bytes) {
+        byte[] out = new byte[bytes.length];
+        for (int i = 0; i < bytes.length; i++) out[i] = bytes[bytes.length - 1 - i];
+        return out;
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+}
