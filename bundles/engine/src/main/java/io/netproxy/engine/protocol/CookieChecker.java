@@ -5,8 +5,6 @@ import static io.netproxy.engine.protocol.Messages.COOKIE_NONCE_LENGTH;
 import static io.netproxy.engine.protocol.Messages.COOKIE_NONCE_OFFSET;
 import static io.netproxy.engine.protocol.Messages.COOKIE_RECEIVER_OFFSET;
 import static io.netproxy.engine.protocol.Messages.COOKIE_REPLY_LENGTH;
-import static io.netproxy.engine.protocol.Messages.INITIATION_MAC1_OFFSET;
-import static io.netproxy.engine.protocol.Messages.INITIATION_MAC2_OFFSET;
 import static io.netproxy.engine.protocol.Messages.INITIATION_SENDER_OFFSET;
 import static io.netproxy.engine.protocol.Messages.MAC_LENGTH;
 import static io.netproxy.engine.protocol.Messages.TYPE_COOKIE;
@@ -47,20 +45,21 @@ final class CookieChecker {
         return NoiseCrypto.hash(LABEL, responderStaticPublicKey);
     }
 
-    /** The mac2 of the initiation at {@code buf[off]}, whose mac1 was checked, against the cookie of {@code source}. */
+    /** The mac2 of the initiation (type 1 or 7) at {@code buf[off]}, whose mac1 was checked, against the cookie of {@code source}. */
     Responder.Mac2Check check(byte[] buf, int off, byte[] source, long nowNanos) {
-        if (Mac2.isUnset(buf, off + INITIATION_MAC2_OFFSET)) return Responder.Mac2Check.MISSING;
+        int mac2Offset = Messages.mac2Offset(Messages.initiationLength(buf, off));
+        if (Mac2.isUnset(buf, off + mac2Offset)) return Responder.Mac2Check.MISSING;
         Secret current = secret;
         if (current == null || nowNanos - current.bornNanos() >= SECRET_LIFETIME_NANOS) {
             return Responder.Mac2Check.INVALID;
         }
         byte[] cookie = NoiseCrypto.mac(current.key(), source, 0, source.length);
-        byte[] expected = NoiseCrypto.mac(cookie, buf, off, INITIATION_MAC2_OFFSET);
-        return Arrays.constantTimeAreEqual(MAC_LENGTH, expected, 0, buf, off + INITIATION_MAC2_OFFSET)
+        byte[] expected = NoiseCrypto.mac(cookie, buf, off, mac2Offset);
+        return Arrays.constantTimeAreEqual(MAC_LENGTH, expected, 0, buf, off + mac2Offset)
                 ? Responder.Mac2Check.VALID : Responder.Mac2Check.INVALID;
     }
 
-    /** A cookie reply (type 3) to the initiation at {@code buf[off]}, whose mac1 was checked, from {@code source}. */
+    /** A cookie reply (type 3) to the initiation (type 1 or 7) at {@code buf[off]}, whose mac1 was checked, from {@code source}. */
     byte[] reply(byte[] buf, int off, byte[] source, long nowNanos) {
         byte[] nonce = new byte[COOKIE_NONCE_LENGTH];
         random.nextBytes(nonce);
@@ -70,7 +69,8 @@ final class CookieChecker {
     /** Known-answer tests fix the secret and the nonce. */
     byte[] reply(byte[] buf, int off, byte[] source, byte[] secretKey, byte[] nonce) {
         byte[] cookie = NoiseCrypto.mac(secretKey, source, 0, source.length);
-        byte[] mac1 = java.util.Arrays.copyOfRange(buf, off + INITIATION_MAC1_OFFSET, off + INITIATION_MAC2_OFFSET);
+        int mac1Offset = Messages.mac1Offset(Messages.initiationLength(buf, off));
+        byte[] mac1 = java.util.Arrays.copyOfRange(buf, off + mac1Offset, off + mac1Offset + MAC_LENGTH);
         byte[] message = new byte[COOKIE_REPLY_LENGTH];
         message[0] = TYPE_COOKIE;
         System.arraycopy(buf, off + INITIATION_SENDER_OFFSET, message, COOKIE_RECEIVER_OFFSET, 4);

@@ -41,6 +41,9 @@ public final class HandshakeException extends Exception {
     /** Password mode: a parameters reply with non-zero reserved bytes or a server key on a low-order point. */
     public static final String BAD_PARAMETERS = "bad-parameters";
 
+    /** Password mode: an initiation of key mode or of protocol v1 at a password-mode (v2) server. */
+    public static final String PROTOCOL_V1 = "protocol-v1";
+
     private final String reason;
 
     public HandshakeException(String reason) {

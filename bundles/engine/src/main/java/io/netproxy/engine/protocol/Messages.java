@@ -123,6 +123,11 @@ public final class Messages {
         return readIntLE(buf, off + RESPONSE_RECEIVER_OFFSET);
     }
 
+    /** The length of the initiation at {@code buf[off]} whose type was validated: 205 for type 7, else 173. */
+    static int initiationLength(byte[] buf, int off) {
+        return (buf[off] & 0xFF) == TYPE_PASSWORD_INITIATION ? PASSWORD_INITIATION_LENGTH : INITIATION_LENGTH;
+    }
+
     /** Where mac1 lies in a handshake message of this length: it and mac2 are always its last 32 bytes. */
     static int mac1Offset(int length) {
         return length - 2 * MAC_LENGTH;

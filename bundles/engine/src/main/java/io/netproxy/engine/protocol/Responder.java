@@ -45,7 +45,6 @@ public final class Responder {
     private final StaticIdentity local;
     private final byte[] psk;
     private final Predicate<byte[]> isAllowedInitiator;
-    private final boolean passwordMode;
     /** Password mode v2: the generator and this server's key; null otherwise. */
     private final PasswordSecrets password;
     private final Mac1 mac1;
@@ -57,35 +56,34 @@ public final class Responder {
      * {@link #isAllowedInitiator} get here, so the map holds at most one entry per configured peer.
      */
     private final Map<ByteBuffer, byte[]> staticShared = new ConcurrentHashMap<>();
-    private static final byte[] NO_CLIENT_ID = new byte[InitiationPayload.CLIENT_ID_LENGTH];
 
     /**
-     * @param psk 32 bytes; zeros in key mode
+     * Key mode.
+     *
+     * @param psk 32 bytes; zeros (known-answer tests fix others)
      * @param isAllowedInitiator given a copy of an initiator's static public key, whether it may connect
-     * @param passwordMode whether to also reject initiations whose timestamp is far from this clock (password
-     *     mode shares one client key among all clients, so replays across clients need a time bound)
      */
-    public Responder(StaticIdentity local, byte[] psk, Predicate<byte[]> isAllowedInitiator, boolean passwordMode) {
-        this(local, psk, isAllowedInitiator, passwordMode, null);
+    public Responder(StaticIdentity local, byte[] psk, Predicate<byte[]> isAllowedInitiator) {
+        this(local, psk, isAllowedInitiator, null);
     }
 
     /**
-     * Password mode, protocol v2: {@code local} is the server's random static key, the one {@code password} binds
-     * its generator to. Initiations far from this clock are rejected as stale.
+     * Password mode: {@code local} is the server's random static key, the one {@code password} binds its generator to.
+     * Any client key may connect. Initiations far from this clock are rejected as stale: made-up keys can push a client
+     * out of the bounded replay table, and a replay of its initiation then works for minutes at most (and still cannot
+     * complete a handshake).
      */
     public Responder(StaticIdentity local, PasswordSecrets password) {
-        this(local, new byte[NoiseCrypto.KEY_LENGTH], anyKey -> true, false, password);
+        this(local, new byte[NoiseCrypto.KEY_LENGTH], anyKey -> true, password);
         if (!Arrays.equals(local.publicKeyUnsafe(), password.serverPublicKey())) {
             throw new IllegalArgumentException("the password secrets belong to another server key");
         }
     }
 
-    private Responder(StaticIdentity local, byte[] psk, Predicate<byte[]> isAllowedInitiator, boolean passwordMode,
-                      PasswordSecrets password) {
+    private Responder(StaticIdentity local, byte[] psk, Predicate<byte[]> isAllowedInitiator, PasswordSecrets password) {
         this.local = local;
         this.psk = Initiator.requireKey(psk, "psk");
         this.isAllowedInitiator = isAllowedInitiator;
-        this.passwordMode = passwordMode;
         this.password = password;
         this.mac1 = new Mac1(local.publicKeyUnsafe());
         this.cookies = new CookieChecker(local.publicKeyUnsafe(), new SecureRandom());
@@ -170,16 +168,13 @@ public final class Responder {
         }
         PayloadCodec.DecodedInitiation decoded = PayloadCodec.decodeInitiation(encryptedPayload.plaintext());
 
-        if ((passwordMode || password != null)
+        if (password != null
                 && Math.abs(Tai64n.toEpochMillis(decoded.timestamp()) - nowEpochMillis) > MAX_CLOCK_SKEW_MILLIS) {
             throw new HandshakeException(HandshakeException.STALE_TIMESTAMP);
         }
         Cpace.Answer cpace = password == null ? null : Cpace.answer(shareScalar, password.generatorUnsafe(), initiatorShare);
-        // In key mode the key is the client: keying by the (freely chosen) client id too would let one client
-        // flush the others' entries from the bounded table and replay their old initiations. So it is in password
-        // mode v2, where every client has its own key.
-        byte[] replayKey = passwordMode ? decoded.payload().clientId() : NO_CLIENT_ID;
-        if (!timestamps.acceptIfNewer(initiatorPublicKey, replayKey, decoded.timestamp())) {
+        // The key is the client (in password mode a random one of its own), not the freely chosen client id.
+        if (!timestamps.acceptIfNewer(initiatorPublicKey, decoded.timestamp())) {
             if (cpace != null) cpace.wipe();
             throw new HandshakeException(HandshakeException.REPLAYED);
         }

@@ -5,9 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The greatest initiation timestamp accepted per (initiator static key, client id), so a recorded
+ * The greatest initiation timestamp accepted per initiator static key, so a recorded
  * initiation cannot be replayed. Bounded: past {@link #capacity} entries the one updated longest ago is
- * forgotten, which only an authenticated initiator can cause (entries are added after decryption).
+ * forgotten. Entries are added after decryption, so in key mode only configured peers can cause that; in password
+ * mode any key can, which the engine's budget of unproven handshakes bounds.
  * Thread-safe.
  */
 final class TimestampTable {
@@ -28,9 +29,8 @@ final class TimestampTable {
     }
 
     /** Records {@code timestamp} and returns true if it is greater than any accepted for this initiator. */
-    synchronized boolean acceptIfNewer(byte[] initiatorStaticKey, byte[] clientId, long timestamp) {
-        ByteBuffer key = ByteBuffer.allocate(initiatorStaticKey.length + clientId.length)
-                .put(initiatorStaticKey).put(clientId).flip();
+    synchronized boolean acceptIfNewer(byte[] initiatorStaticKey, long timestamp) {
+        ByteBuffer key = ByteBuffer.wrap(initiatorStaticKey.clone());
         Long previous = greatest.get(key);
         if (previous != null && timestamp <= previous) {
             return false;

@@ -98,7 +98,15 @@ public final class ClientTunnel extends Tunnel {
     private final java.util.Set<String> tried = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile long lastInitiationNanos;
     /** The server's latest cookie, and the carrier it came on: the only one whose initiations carry it. */
-    private final CookieJar cookies;
+    private volatile CookieJar cookies;
+    /** Password mode: the server's parameters and the secrets derived from them; null in key mode. */
+    private final ClientPassword password;
+    /** Password mode: a parameters request (type 5) is outstanding rather than an initiation. */
+    private volatile boolean pendingParameters;
+    /** Password mode: responses in a row that did not open (another password, or someone posing as the server). */
+    private volatile int responsesNotOpening;
+    /** Password mode: initiations in a row under cached parameters that got no answer. */
+    private volatile int unansweredUnderCache;
     private volatile Carrier cookieCarrier;
     /** Whether the pending initiation carries mac2, and whether a cookie reply asks for a retry with it. */
     private volatile boolean pendingCarriesCookie;
@@ -150,9 +158,11 @@ public final class ClientTunnel extends Tunnel {
         this.noDns = spec.noDns();
         this.killSwitch = spec.killSwitch();
         this.allowLan = spec.allowLan();
-        this.clientId = ClientIds.forTunnel(plugins.stateDirectory(), spec.name());
+        this.clientId = StateSecrets.clientId(plugins.stateDirectory(), spec.name());
         this.installedCiphers = plugins.ciphers();
-        this.cookies = new CookieJar(identities.peerKeys().get(0));
+        this.password = identities.passwordMode() ? new ClientPassword(spec.password(), plugins.stateDirectory(),
+                spec.name(), spec.host() + ":" + spec.port()) : null;
+        this.cookies = identities.passwordMode() ? null : new CookieJar(identities.peerKeys().get(0));
     }
 
     /**
@@ -166,7 +176,7 @@ public final class ClientTunnel extends Tunnel {
 
     /** Connects to the server at these addresses (as {@link #serverAddresses} gives them) instead of its name's. */
     static ClientTunnel start(TunnelSpec spec, Plugins plugins, List<InetSocketAddress> serverAddresses) throws IOException {
-        ClientTunnel client = new ClientTunnel(spec, plugins, Identities.of(spec), serverAddresses);
+        ClientTunnel client = new ClientTunnel(spec, plugins, Identities.of(spec, plugins.stateDirectory()), serverAddresses);
         if (client.offeredCiphers().isEmpty()) {
             throw new IOException("no cipher suite installed that the tunnel allows " + spec.ciphers());
         }
@@ -205,6 +215,10 @@ public final class ClientTunnel extends Tunnel {
         if (available.isEmpty()) throw new IOException("no transport of " + transports.policy() + " is installed");
         active = open(available.get(0));
         state = "handshaking";
+        if (password != null) {
+            password.useCached();
+            if (password.secrets() != null) cookies = new CookieJar(password.secrets().serverPublicKey());
+        }
         initiate(active);
         startTimer();
         int timeout = spec.handshakeTimeoutSeconds() > 0 ? spec.handshakeTimeoutSeconds() : DEFAULT_HANDSHAKE_TIMEOUT_SECONDS;
@@ -214,8 +228,10 @@ public final class ClientTunnel extends Tunnel {
         } catch (TimeoutException e) {
             throw new IOException("no valid handshake response from " + String.join(" or ", serverAddresses.stream()
                     .map(Tunnel::format).toList()) + " within " + timeout + " s. "
-                    + "Likely causes: the password or key does not match the server's (a server silently drops "
-                    + "handshakes it cannot authenticate), the server is not running or not reachable, or a firewall "
+                    + "Likely causes: " + (password == null ? "the key does not match the server's (a server silently "
+                    + "drops handshakes it cannot authenticate), " : "the server runs a netproxy older than password "
+                    + "mode v2, which does not answer this client (upgrade it), ")
+                    + "the server is not running or not reachable, or a firewall "
                     + "blocks port " + server.getPort() + " (tried: " + String.join(", ", tried) + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -549,18 +565,38 @@ public final class ClientTunnel extends Tunnel {
     @Override
     public TunnelSpec.Role role() { return TunnelSpec.Role.CLIENT; }
 
-    /** Sends a new initiation on {@code via}; an older pending one is abandoned. Timer thread or startup only. */
+    /** The server's static key: configured, or in password mode learned from its parameters. */
+    private byte[] serverPublicKey() {
+        return password == null ? identities.peerKeys().get(0) : password.secrets().serverPublicKey();
+    }
+
+    /**
+     * Sends a new initiation on {@code via} (in password mode, a parameters request while the server's are unknown); an
+     * older pending one is abandoned. Timer thread or startup only.
+     */
     private synchronized void initiate(Carrier via) {
         if (!running) return;
         abandonPending();
+        pending = null;
+        if (password != null && password.secrets() == null) {
+            pendingParameters = true;
+            pendingVia = via;
+            lastInitiationNanos = clock.nanoTime();
+            tried.add(via.transport().name());
+            sendHandshake(password.request(), via, server);
+            return;
+        }
+        pendingParameters = false;
         int index = indices.allocate();
         int[] wireIds = offeredCiphers().stream().mapToInt(CipherSuite::wireId).toArray();
         if (wireIds.length == 0) {
             log.warn("tunnel {}: no cipher suite is installed that the tunnel allows; not handshaking", name);
             return;
         }
-        Initiator initiator = new Initiator(identities.local(), identities.peerKeys().get(0), identities.psk(), index,
-                new InitiationPayload(clientId.clone(), wireIds));
+        InitiationPayload payload = new InitiationPayload(clientId.clone(), wireIds);
+        Initiator initiator = password == null
+                ? new Initiator(identities.local(), identities.peerKeys().get(0), new byte[32], index, payload)
+                : Initiator.withPassword(identities.local(), password.secrets(), index, payload);
         long now = clock.nanoTime();
         boolean withCookie = via.current() == cookieCarrier && cookies.holds(now);
         byte[] message = initiator.initiation(clock.epochMillis(), withCookie ? cookies : null, now);
@@ -596,9 +632,13 @@ public final class ClientTunnel extends Tunnel {
             receiveCookie(buf, off, len, via, from);
             return;
         }
+        if (type == Messages.TYPE_PARAMETERS && password != null) {
+            receiveParameters(buf, off, len, via, from);
+            return;
+        }
         Initiator initiator = pending;
         long initiatedNanos = lastInitiationNanos;
-        if (type != Messages.TYPE_RESPONSE || initiator == null || len < 12
+        if (type != (password == null ? Messages.TYPE_RESPONSE : Messages.TYPE_PASSWORD_RESPONSE) || initiator == null
                 || Messages.responseReceiverIndex(buf, off) != pendingIndex) {
             drop(Counters.Counter.DROP_UNEXPECTED, from);
             return;
@@ -610,7 +650,15 @@ public final class ClientTunnel extends Tunnel {
             drop(Counters.Counter.DROP_HANDSHAKE, from);
             counters.handshakeFailed(e.reason());
             log.debug("tunnel {}: response from {} rejected: {}", name, from, e.reason());
+            if (password != null && HandshakeException.DECRYPT_FAILED.equals(e.reason())) {
+                responseDidNotOpen(initiator, via, from);
+            }
             return;
+        }
+        if (password != null) {
+            responsesNotOpening = 0;
+            unansweredUnderCache = 0;
+            password.confirmed();
         }
         CipherSuite suite = ciphers.apply(result.payload().cipherWireId());
         if (suite == null) {
@@ -620,7 +668,7 @@ public final class ClientTunnel extends Tunnel {
             return;
         }
         Session session = new Session(result.keys(), suite, new Session.Peer(null,
-                Base64.getEncoder().encodeToString(identities.peerKeys().get(0)), 0), new PeerAddress(via, server), traffic,
+                Base64.getEncoder().encodeToString(serverPublicKey()), 0), new PeerAddress(via, server), traffic,
                 clock, dataLanes());
         indices.put(session);
         synchronized (this) {
@@ -663,6 +711,63 @@ public final class ClientTunnel extends Tunnel {
             timer.execute(() -> askForSettings(session));
         }
         keepaliveSeconds = Math.max(0, result.payload().keepaliveSeconds());
+    }
+
+    /** Responses in a row that fail before this client gives up connecting: each one tested one password guess. */
+    static final int WRONG_PASSWORD_RESPONSES = 3;
+
+    /**
+     * Password mode: a response that does not open came from a server with another password, or from someone posing
+     * as the server; each costs it one guess. A connect tries again at once (the server is there), and ends after
+     * {@link #WRONG_PASSWORD_RESPONSES} of them with a clear message instead of a timeout; a running tunnel says so and
+     * keeps trying at its usual pace.
+     */
+    private void responseDidNotOpen(Initiator initiator, Carrier via, InetSocketAddress from) {
+        if (++responsesNotOpening < WRONG_PASSWORD_RESPONSES) {
+            if (configuration == null) {
+                timer.execute(() -> {
+                    synchronized (this) {
+                        if (pending == initiator) initiate(via);
+                    }
+                });
+            }
+            return;
+        }
+        String problem = "the server at " + format(from) + " answered " + responsesNotOpening + " handshakes, but the"
+                + " password does not match its password (or someone answered in its place)";
+        if (configuration == null) {
+            firstSession.completeExceptionally(new IOException(problem));
+        } else {
+            log.error("tunnel {}: {}", name, problem);
+            responsesNotOpening = 0;
+        }
+    }
+
+    /**
+     * Password mode: the server's salt and static key, in reply to the outstanding request. Argon2id (half a second)
+     * runs on the timer thread, which then sends the first initiation. Reader thread.
+     */
+    private void receiveParameters(byte[] buf, int off, int len, Carrier via, InetSocketAddress from) {
+        io.netproxy.engine.protocol.ParametersExchange.ServerParameters parameters;
+        try {
+            parameters = password.accept(buf, off, len);
+        } catch (HandshakeException e) {
+            drop(Counters.Counter.DROP_HANDSHAKE, from);
+            counters.handshakeFailed(e.reason());
+            return;
+        }
+        counters.increment(Counters.Counter.PARAMETERS_RECEIVED);
+        if (!parameters.speaksOurVersion()) {
+            log.error("tunnel {}: {}", name, parameters.versionMismatch());
+            firstSession.completeExceptionally(new IOException(parameters.versionMismatch()));
+            return;
+        }
+        timer.execute(() -> {
+            password.use(parameters);
+            cookies = new CookieJar(parameters.serverPublicKey());
+            unansweredUnderCache = 0;
+            if (pendingParameters) initiate(via);
+        });
     }
 
     /** A cookie reply to the pending initiation: the server is under load and wants mac2. Reader thread. */
@@ -726,10 +831,16 @@ public final class ClientTunnel extends Tunnel {
         long now = clock.nanoTime();
         if (pendingConfiguration.get() != null && now - pendingSinceNanos >= settingsWaitNanos()) followSettings();
         Session session = current;
-        boolean retryDue = pending != null && now - lastInitiationNanos > retryAfterNanos();
+        boolean retryDue = (pending != null || pendingParameters) && now - lastInitiationNanos > retryAfterNanos();
         if (retryDue) counters.handshakeFailed("unanswered");
         // The server may no longer take the cookie (restarted, or an older version that wants mac2 zero).
         if (retryDue && pendingCarriesCookie) cookies.forget();
+        if (retryDue && password != null && !pendingParameters && ++unansweredUnderCache >= 2) {
+            // the server may have been reinstalled with a new salt and key: ask for them again
+            log.info("tunnel {}: no answer under the server's known parameters; asking for them again", name);
+            password.forget();
+            unansweredUnderCache = 0;
+        }
         if (retryDue && probe != null && pendingVia == probe) {
             // the preferred transport still gets no answer: stay on the fallback, try again later
             giveUpProbe();
@@ -751,7 +862,7 @@ public final class ClientTunnel extends Tunnel {
                 state = "connected";
             }
             boolean rekey = session.ageNanos(now) > REKEY_AFTER_NANOS || session.sentMessages() > REKEY_AFTER_MESSAGES;
-            if (pending == null && (rekey || stale)) handshakeDue = true;
+            if (pending == null && !pendingParameters && (rekey || stale)) handshakeDue = true;
             if (keepaliveSeconds > 0 && session.sinceSendNanos(now) > keepaliveSeconds * SECOND && !stale) {
                 sendKeepalive(session);
             }
@@ -844,7 +955,7 @@ public final class ClientTunnel extends Tunnel {
             return false;
         }
         // a cookie is bound to the address it was given to
-        cookies.forget();
+        if (cookies != null) cookies.forget();
         log.warn("tunnel {}: no answer from {} over any transport; trying its address {}", name, format(from), format(to));
         return true;
     }
@@ -899,6 +1010,7 @@ public final class ClientTunnel extends Tunnel {
     protected void closeSessions() {
         Initiator abandoned = pending;
         if (abandoned != null) abandoned.abandon();
+        if (password != null) password.wipe();
         Session s = current;
         Session p = previous;
         if (s != null) retire(s);
@@ -916,7 +1028,7 @@ public final class ClientTunnel extends Tunnel {
         }
         return statusBuilder().tunAddress(tunAddress).endpoint(format(server))
                 .transport(active == null ? "-" : active.transport().name())
-                .publicKey(identities.passwordMode() ? null : identities.publicKeyBase64()).peers(peers).build();
+                .publicKey(identities.publicKeyBase64()).peers(peers).build();
     }
 
     /** The server's tunnel addresses: IPv4, and IPv6 while the tunnel carries it. */

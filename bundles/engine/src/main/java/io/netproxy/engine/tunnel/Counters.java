@@ -20,7 +20,8 @@ final class Counters {
         DROP_HANDSHAKE("drop.handshake"),
         DROP_RATE_LIMITED("drop.rate-limited"), DROP_OVERLOAD("drop.overload"), DROP_UNEXPECTED("drop.unexpected-type"),
         DROP_KEY_EXPIRED("drop.key-expired"), DROP_UNDER_LOAD("drop.under-load"), SEND_ERRORS("send-errors"),
-        COOKIES_SENT("cookies.sent"), COOKIES_RECEIVED("cookies.received"), UNDER_LOAD("under-load");
+        COOKIES_SENT("cookies.sent"), COOKIES_RECEIVED("cookies.received"), UNDER_LOAD("under-load"),
+        PARAMETERS_SENT("parameters.sent"), PARAMETERS_RECEIVED("parameters.received");
 
         final String label;
 

@@ -1,30 +1,54 @@
 package io.netproxy.engine.tunnel;
 
 import io.netproxy.api.tunnel.TunnelSpec;
-import io.netproxy.engine.protocol.PasswordCredentials;
+import io.netproxy.engine.protocol.PasswordSecrets;
 import io.netproxy.engine.protocol.StaticIdentity;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
-/** The keys a tunnel authenticates with, from either a private key and peer keys or a password. */
-record Identities(StaticIdentity local, List<byte[]> peerKeys, byte[] psk, boolean passwordMode) {
+/**
+ * The keys a tunnel authenticates with. Key mode: the configured private key and its peers' keys. Password mode: a
+ * random static key of its own, kept in the state directory (a server's beside its random salt); the password is
+ * checked by CPace, so any client key may connect and a client learns the server's key from the parameters exchange.
+ *
+ * @param salt a password-mode server's per-deployment salt; null otherwise
+ */
+record Identities(StaticIdentity local, List<byte[]> peerKeys, boolean passwordMode, byte[] salt) {
+    private static final int KEY_LENGTH = 32;
 
-    static Identities of(TunnelSpec spec) {
-        if (spec.password() != null) {
-            PasswordCredentials credentials = PasswordCredentials.derive(spec.password());
-            boolean server = spec.role() == TunnelSpec.Role.SERVER;
-            StaticIdentity local = server ? credentials.serverIdentity() : credentials.clientIdentity();
-            StaticIdentity peer = server ? credentials.clientIdentity() : credentials.serverIdentity();
-            return new Identities(local, List.of(peer.publicKey()), credentials.psk(), true);
+    static Identities of(TunnelSpec spec, Path stateDir) {
+        if (spec.password() == null) {
+            return new Identities(StaticIdentity.fromPrivateKey(spec.privateKey()), spec.peerPublicKeys(), false, null);
         }
-        return new Identities(StaticIdentity.fromPrivateKey(spec.privateKey()), spec.peerPublicKeys(), new byte[32], false);
+        if (spec.role() == TunnelSpec.Role.SERVER) {
+            byte[] stored = StateSecrets.forTunnel(stateDir, "password-server-" + spec.name(),
+                    PasswordSecrets.SALT_LENGTH + KEY_LENGTH, "password-mode salt and server key");
+            byte[] key = Arrays.copyOfRange(stored, PasswordSecrets.SALT_LENGTH, stored.length);
+            try {
+                return new Identities(StaticIdentity.fromPrivateKey(key), List.of(), true,
+                        Arrays.copyOf(stored, PasswordSecrets.SALT_LENGTH));
+            } finally {
+                Arrays.fill(key, (byte) 0);
+                Arrays.fill(stored, (byte) 0);
+            }
+        }
+        byte[] key = StateSecrets.forTunnel(stateDir, "password-client-" + spec.name(), KEY_LENGTH, "password-mode client key");
+        try {
+            return new Identities(StaticIdentity.fromPrivateKey(key), List.of(), true, null);
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
     }
 
     String publicKeyBase64() {
         return Base64.getEncoder().encodeToString(local.publicKey());
     }
 
+    /** Whether a client with this key may connect: a configured one, or any in password mode. */
     boolean allows(byte[] publicKey) {
+        if (passwordMode) return true;
         for (byte[] key : peerKeys) {
             if (java.security.MessageDigest.isEqual(key, publicKey)) return true;
         }

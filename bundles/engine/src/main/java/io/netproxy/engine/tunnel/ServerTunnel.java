@@ -11,6 +11,9 @@ import io.netproxy.api.tunnel.TunnelStatus;
 import io.netproxy.engine.protocol.ControlMessages;
 import io.netproxy.engine.protocol.HandshakeException;
 import io.netproxy.engine.protocol.Ipv6Settings;
+import io.netproxy.engine.protocol.Messages;
+import io.netproxy.engine.protocol.ParametersExchange;
+import io.netproxy.engine.protocol.PasswordSecrets;
 import io.netproxy.engine.protocol.Responder;
 import io.netproxy.engine.protocol.ResponsePayload;
 import io.netproxy.engine.protocol.Route;
@@ -21,7 +24,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -45,12 +47,22 @@ public final class ServerTunnel extends Tunnel {
     /** Initiations that may wait for the handshake thread; more are dropped as overload. */
     static final int HANDSHAKE_QUEUE = 256;
 
+    /** Parameters requests answered per second and source, and the burst allowed: a reply costs no DH. */
+    static final int PARAMETERS_PER_SECOND = 2;
+    static final int PARAMETERS_BURST = 10;
+    /** A protocol-v1 password client is logged at most this often. */
+    static final long V1_WARNING_INTERVAL_NANOS = 600 * SECOND;
+
     private final Identities identities;
+    /** Password mode: the generator the responder checks clients' passwords with; null in key mode. */
+    private final PasswordSecrets passwordSecrets;
     private final Responder responder;
     private final AddressPool pool;
     private final AtomicReferenceArray<Session> sessionByAddress;
     private final Map<AddressPool.ClientKey, Client> clients = new ConcurrentHashMap<>();
     private final HandshakeRateLimiter rateLimiter;
+    private final HandshakeRateLimiter parametersLimiter = new HandshakeRateLimiter(PARAMETERS_PER_SECOND, PARAMETERS_BURST);
+    private volatile long lastV1WarningNanos = -V1_WARNING_INTERVAL_NANOS;
     private final ThreadPoolExecutor handshakes;
     /** Initiations handed to the handshake thread and not answered yet. */
     private final java.util.concurrent.atomic.AtomicInteger handshakesInFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -71,7 +83,9 @@ public final class ServerTunnel extends Tunnel {
     private ServerTunnel(TunnelSpec spec, Plugins plugins, Identities identities) {
         super(spec, plugins);
         this.identities = identities;
-        this.responder = new Responder(identities.local(), identities.psk(), identities::allows, identities.passwordMode());
+        this.passwordSecrets = identities.passwordMode() ? passwordSecrets(spec.password(), identities) : null;
+        this.responder = identities.passwordMode() ? new Responder(identities.local(), passwordSecrets)
+                : new Responder(identities.local(), new byte[32], identities::allows);
         this.pool = new AddressPool(spec.pool(), spec.pool6());
         this.sessionByAddress = new AtomicReferenceArray<>(pool.size());
         this.listen = spec.host() == null ? new InetSocketAddress(spec.port()) : new InetSocketAddress(spec.host(), spec.port());
@@ -92,9 +106,19 @@ public final class ServerTunnel extends Tunnel {
                 });
     }
 
+    /** CPace's generator for the password and this server's salt and key: Argon2id, half a second, once per start. */
+    private static PasswordSecrets passwordSecrets(char[] password, Identities identities) {
+        byte[] prs = PasswordSecrets.prs(password, identities.salt());
+        try {
+            return PasswordSecrets.of(prs, identities.local().publicKey());
+        } finally {
+            Arrays.fill(prs, (byte) 0);
+        }
+    }
+
     /** Brings the server up: TUN device, host network plan, listening endpoint, threads. */
     public static ServerTunnel start(TunnelSpec spec, Plugins plugins) throws IOException {
-        ServerTunnel server = new ServerTunnel(spec, plugins, Identities.of(spec));
+        ServerTunnel server = new ServerTunnel(spec, plugins, Identities.of(spec, plugins.stateDirectory()));
         try {
             server.openDevice();
             List<Transport> available = plugins.transports().available();
@@ -280,7 +304,16 @@ public final class ServerTunnel extends Tunnel {
 
     @Override
     protected void handleHandshake(int type, byte[] buf, int off, int len, Carrier via, InetSocketAddress from) {
-        if (type != io.netproxy.engine.protocol.Messages.TYPE_INITIATION) {
+        boolean passwordMode = passwordSecrets != null;
+        if (passwordMode && type == Messages.TYPE_PARAMETERS_REQUEST) {
+            answerParametersRequest(buf, off, len, via, from);
+            return;
+        }
+        if (passwordMode && type == Messages.TYPE_INITIATION) {
+            warnOfProtocolV1(from);
+            return;
+        }
+        if (type != (passwordMode ? Messages.TYPE_PASSWORD_INITIATION : Messages.TYPE_INITIATION)) {
             drop(Counters.Counter.DROP_UNEXPECTED, from);
             return;
         }
@@ -332,6 +365,36 @@ public final class ServerTunnel extends Tunnel {
         }
     }
 
+    /** Password mode: the salt and static key to a client that asks (PROTOCOL.md 4.5). Reader thread, no DH. */
+    private void answerParametersRequest(byte[] buf, int off, int len, Carrier via, InetSocketAddress from) {
+        if (!parametersLimiter.allow(from.getAddress(), clock.nanoTime())) {
+            drop(Counters.Counter.DROP_RATE_LIMITED, from);
+            return;
+        }
+        byte[] reply = ParametersExchange.reply(buf, off, len, identities.salt(), identities.local().publicKey());
+        if (reply == null) {
+            drop(Counters.Counter.DROP_MALFORMED, from);
+        } else if (sendHandshake(reply, via, from)) {
+            counters.increment(Counters.Counter.PARAMETERS_SENT);
+        }
+    }
+
+    /**
+     * A key-mode initiation at a password-mode server: most likely a client of protocol v1, whose password mode let an
+     * observer test passwords offline. Not answered; said, at most every ten minutes.
+     */
+    private void warnOfProtocolV1(InetSocketAddress from) {
+        drop(Counters.Counter.DROP_UNEXPECTED, from);
+        counters.handshakeFailed(HandshakeException.PROTOCOL_V1);
+        long now = clock.nanoTime();
+        long last = lastV1WarningNanos;
+        if (now - last < V1_WARNING_INTERVAL_NANOS) return;
+        lastV1WarningNanos = now;
+        log.warn("tunnel {}: a key-mode or protocol-v1 password-mode initiation from {} was refused: this server runs"
+                + " password mode v2, which v1 clients cannot speak (their password mode let anyone who recorded a"
+                + " handshake test passwords offline); upgrade the client, and change the password", name, format(from));
+    }
+
     /** Tests: keeps the handshake thread busy until {@code release} opens, as a long queue of handshakes would. */
     void holdHandshakeThread(java.util.concurrent.CountDownLatch release) {
         handshakes.execute(() -> {
@@ -367,13 +430,10 @@ public final class ServerTunnel extends Tunnel {
                 log.info("tunnel {}: client at {} offers no cipher suite this server accepts", name, from);
                 return;
             }
-            // Password-mode clients share one static key and are told apart by their id; a key-mode client is its
-            // key, so one key holder cannot take many addresses by inventing ids.
-            String keyLabel = identities.passwordMode()
-                    ? "password-client-" + HexFormat.of().formatHex(initiation.payload().clientId(), 0, 4)
-                    : Base64.getEncoder().encodeToString(initiation.initiatorPublicKey());
-            AddressPool.ClientKey clientKey = new AddressPool.ClientKey(keyLabel,
-                    identities.passwordMode() ? HexFormat.of().formatHex(initiation.payload().clientId()) : "");
+            // A client is its key (in password mode a random one of its own), so one key holder cannot take many
+            // addresses by inventing client ids.
+            String keyLabel = Base64.getEncoder().encodeToString(initiation.initiatorPublicKey());
+            AddressPool.ClientKey clientKey = new AddressPool.ClientKey(keyLabel, "");
             while (true) {
                 Client client = clients.computeIfAbsent(clientKey, k -> new Client());
                 synchronized (client) {
@@ -553,6 +613,7 @@ public final class ServerTunnel extends Tunnel {
             }
         }
         rateLimiter.forgetIdle(now);
+        parametersLimiter.forgetIdle(now);
         load.report(log, name, now);
         if (!lettingGo.isEmpty()) letGoOfMovedEndpoints(now);
     }
@@ -565,6 +626,7 @@ public final class ServerTunnel extends Tunnel {
     @Override
     protected void closeSessions() {
         handshakes.shutdownNow();
+        if (passwordSecrets != null) passwordSecrets.wipe();
         for (Client client : clients.values()) {
             synchronized (client) {
                 if (client.current != null) retire(client.current);
@@ -588,7 +650,7 @@ public final class ServerTunnel extends Tunnel {
         }
         return statusBuilder().tunAddress(String.join(", ", tunAddresses()))
                 .endpoint(format(listenAddress()))
-                .publicKey(identities.passwordMode() ? null : identities.publicKeyBase64()).peers(peers).build();
+                .publicKey(identities.publicKeyBase64()).peers(peers).build();
     }
 
     /**

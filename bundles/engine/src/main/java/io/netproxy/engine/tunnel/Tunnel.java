@@ -493,7 +493,8 @@ public abstract class Tunnel {
         int type = Messages.type(buf, off, len);
         if (type == Messages.TYPE_DATA) {
             receiveData(buf, off, len, via, from, toTun);
-        } else if (type == Messages.TYPE_INITIATION || type == Messages.TYPE_RESPONSE || type == Messages.TYPE_COOKIE) {
+        } else if (type != -1) {
+            // initiations, responses and cookie replies; in password mode also parameters requests and replies
             handleHandshake(type, buf, off, len, via, from);
         } else {
             drop(Counters.Counter.DROP_MALFORMED, from);

@@ -26,7 +26,7 @@ class CookieReplyFuzzTest {
 
     @FuzzTest
     void cookieReplies(FuzzedDataProvider data) throws HandshakeException {
-        Responder responder = new Responder(SERVER, Fixtures.ZERO_PSK, key -> true, false);
+        Responder responder = new Responder(SERVER, Fixtures.ZERO_PSK, key -> true);
         Initiator initiator = new Initiator(CLIENT, SERVER.publicKey(), Fixtures.ZERO_PSK, CLIENT_INDEX,
                 Fixtures.initiationPayload());
         byte[] initiation = initiator.initiation(NOW);

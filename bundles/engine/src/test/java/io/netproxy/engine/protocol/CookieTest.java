@@ -21,7 +21,7 @@ class CookieTest {
 
     private final StaticIdentity server = StaticIdentity.generate();
     private final StaticIdentity client = StaticIdentity.generate();
-    private final Responder responder = new Responder(server, ZERO_PSK, key -> Arrays.equals(key, client.publicKey()), false);
+    private final Responder responder = new Responder(server, ZERO_PSK, key -> Arrays.equals(key, client.publicKey()));
     private final CookieJar jar = new CookieJar(server.publicKey());
     private int nextIndex = 1;
 

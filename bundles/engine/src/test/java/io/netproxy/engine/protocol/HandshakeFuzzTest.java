@@ -18,7 +18,7 @@ class HandshakeFuzzTest {
 
     private final StaticIdentity server = StaticIdentity.generate();
     private final StaticIdentity client = StaticIdentity.generate();
-    private final Responder responder = new Responder(server, ZERO_PSK, key -> Arrays.equals(key, client.publicKey()), false);
+    private final Responder responder = new Responder(server, ZERO_PSK, key -> Arrays.equals(key, client.publicKey()));
 
     @Test
     void responderSurvivesRandomAndMutatedInitiations() throws HandshakeException {

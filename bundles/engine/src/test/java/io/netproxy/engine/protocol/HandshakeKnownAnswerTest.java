@@ -40,7 +40,7 @@ class HandshakeKnownAnswerTest {
         byte[] initiation = initiator.initiation(CLOCK);
         assertArrayEquals(hex(INITIATION), initiation);
 
-        Responder responder = new Responder(RESPONDER_STATIC, PSK, key -> true, false);
+        Responder responder = new Responder(RESPONDER_STATIC, PSK, key -> true);
         Responder.Initiation consumed = responder.consumeInitiation(initiation, 0, initiation.length, CLOCK);
         assertEquals(initiationPayload, consumed.payload());
         Fixtures.assertKnownResponse(initiator, responder, consumed, RESPONDER_INDEX, RESPONSE, INITIATOR_SEND,

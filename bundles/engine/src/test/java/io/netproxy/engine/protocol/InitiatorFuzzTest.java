@@ -37,7 +37,7 @@ class InitiatorFuzzTest {
         if (data.consumeBoolean()) {
             rawDatagram(initiator, data);
         } else {
-            Responder responder = new Responder(SERVER, psk, key -> true, false);
+            Responder responder = new Responder(SERVER, psk, key -> true);
             chosenPlaintext(initiator, responder.consumeInitiation(initiation, 0, initiation.length, NOW), psk, data);
         }
     }

@@ -22,7 +22,7 @@ class KeyModeHandshakeTest {
 
     private final StaticIdentity server = StaticIdentity.generate();
     private final StaticIdentity client = StaticIdentity.generate();
-    private final Responder responder = new Responder(server, ZERO_PSK, key -> Arrays.equals(key, client.publicKey()), false);
+    private final Responder responder = new Responder(server, ZERO_PSK, key -> Arrays.equals(key, client.publicKey()));
 
     private Initiator newInitiator() {
         return new Initiator(client, server.publicKey(), ZERO_PSK, CLIENT_INDEX, Fixtures.initiationPayload());

@@ -23,7 +23,7 @@ class Mac2FuzzTest {
 
     @FuzzTest
     void mac2Checks(FuzzedDataProvider data) throws UnknownHostException {
-        Responder responder = new Responder(SERVER, Fixtures.ZERO_PSK, key -> true, false);
+        Responder responder = new Responder(SERVER, Fixtures.ZERO_PSK, key -> true);
         byte[] initiation = new Initiator(CLIENT, SERVER.publicKey(), Fixtures.ZERO_PSK, 7,
                 Fixtures.initiationPayload()).initiation(NOW);
         // a cookie exists for SOURCE once the server has answered it

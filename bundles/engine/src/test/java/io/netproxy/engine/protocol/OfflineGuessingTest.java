@@ -1,6 +1,7 @@
 package io.netproxy.engine.protocol;
 
 import static io.netproxy.engine.protocol.Fixtures.NOW;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -43,15 +44,17 @@ class OfflineGuessingTest {
     static void stretchEveryCandidate() {
         for (String candidate : CANDIDATES) {
             byte[] prs = PasswordSecrets.prs(candidate.toCharArray(), SALT);
-            guesses.add(new Guess(candidate, v1ServerPublicKey(candidate), prs, PasswordSecrets.of(prs, SERVER.publicKey())));
+            guesses.add(new Guess(candidate, v1Keys(candidate).server().publicKey(), prs, PasswordSecrets.of(prs, SERVER.publicKey())));
             if (candidate.equals(RIGHT)) serverSecrets = PasswordSecrets.of(prs, SERVER.publicKey());
         }
     }
 
     @Test
     void aRecordedV1HandshakeGivesThePasswordAway() {
-        PasswordCredentials v1 = PasswordCredentials.derive(RIGHT.toCharArray());
-        byte[] initiation = new Initiator(v1.clientIdentity(), v1.serverIdentity().publicKey(), v1.psk(), 1,
+        V1Keys v1 = v1Keys(RIGHT);
+        assertArrayEquals(Fixtures.hex("a183e987fc36fd71c1ea17fc2eaaec9faaf39248c1fe442a75d79485df162f12"),
+                v1.server().publicKey(), "the v1 derivation as its known answer had it");
+        byte[] initiation = new Initiator(v1.client(), v1.server().publicKey(), v1.psk(), 1,
                 Fixtures.initiationPayload()).initiation(NOW);
         assertEquals(List.of(RIGHT), passing(initiation, OfflineGuessingTest::v1Mac1Verifies),
                 "v1's mac1 is keyed by a key derived from the password alone");
@@ -144,13 +147,17 @@ class OfflineGuessingTest {
                 || contains(transcript, NoiseCrypto.hash(prs)) || contains(transcript, NoiseCrypto.hash(guess.v2().generatorUnsafe()));
     }
 
-    /** v1's derivation (the v1 PROTOCOL.md 3), as the attacker knows it. */
-    private static byte[] v1ServerPublicKey(String password) {
+    /** Protocol v1's password mode: every key from the password alone. */
+    private record V1Keys(byte[] psk, StaticIdentity server, StaticIdentity client) {
+    }
+
+    /** v1's derivation (PROTOCOL.md 3 of protocol v1: Argon2id under a fixed salt, then the KDF), as anyone knows it. */
+    private static V1Keys v1Keys(String password) {
         byte[] master = PasswordSecrets.stretch(password.toCharArray(),
                 "netproxy protocol v1 password salt".getBytes(StandardCharsets.US_ASCII));
         byte[][] keys = NoiseCrypto.kdf(NoiseCrypto.hash("netproxy v1 password keys".getBytes(StandardCharsets.US_ASCII)),
                 master, 3);
-        return StaticIdentity.fromPrivateKey(keys[1]).publicKey();
+        return new V1Keys(keys[0], StaticIdentity.fromPrivateKey(keys[1]), StaticIdentity.fromPrivateKey(keys[2]));
     }
 
     private static boolean contains(byte[] haystack, byte[] needle) {

@@ -96,7 +96,8 @@ class PasswordHandshakeTest {
     void lowOrderSharesAreRefused() throws HandshakeException {
         Responder responder = new Responder(SERVER, secrets);
         StaticIdentity client = StaticIdentity.generate();
-        byte[] initiation = SealedPlaintexts.passwordInitiationWithShare(client, secrets, LOW_ORDER_POINT, NOW);
+        byte[] initiation = SealedPlaintexts.passwordInitiation(client, StaticIdentity.generate(), secrets, LOW_ORDER_POINT,
+                1, PayloadCodec.encodeInitiation(NOW, Fixtures.initiationPayload()));
         assertReason(HandshakeException.BAD_KEY, () -> responder.consumeInitiation(initiation, 0, initiation.length, NOW));
 
         Initiator initiator = initiator(secrets, client, 7);
@@ -125,7 +126,7 @@ class PasswordHandshakeTest {
 
     @Test
     void keyModeAndPasswordModeMessagesAreNotMistakenForEachOther() {
-        Responder keyMode = new Responder(SERVER, new byte[32], key -> true, false);
+        Responder keyMode = new Responder(SERVER, new byte[32], key -> true);
         Responder passwordMode = new Responder(SERVER, secrets);
         byte[] v2 = initiator(secrets, StaticIdentity.generate(), 1).initiation(NOW);
         byte[] v1 = new Initiator(StaticIdentity.generate(), SERVER.publicKey(), new byte[32], 1,

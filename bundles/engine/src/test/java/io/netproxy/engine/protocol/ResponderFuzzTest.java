@@ -23,6 +23,8 @@ class ResponderFuzzTest {
     private static final StaticIdentity SERVER = StaticIdentity.fromPrivateKey(Fixtures.bytes(0x01, 32));
     private static final StaticIdentity CLIENT = StaticIdentity.fromPrivateKey(Fixtures.bytes(0x40, 32));
     private static final StaticIdentity EPHEMERAL = StaticIdentity.fromPrivateKey(Fixtures.bytes(0x80, 32));
+    /** Password mode's secrets from a fixed PRS: the fuzzer needs no Argon2id. */
+    private static final PasswordSecrets SECRETS = PasswordSecrets.of(Fixtures.bytes(0xc0, 32), SERVER.publicKey());
     /** What a responder may answer an initiation with (PROTOCOL.md's list, less the initiator's own reasons). */
     private static final Set<String> REASONS = Set.of(HandshakeException.BAD_LENGTH, HandshakeException.BAD_TYPE,
             HandshakeException.BAD_MAC1, HandshakeException.BAD_MAC2, HandshakeException.BAD_KEY,
@@ -33,7 +35,8 @@ class ResponderFuzzTest {
     void initiations(FuzzedDataProvider data) throws HandshakeException {
         boolean passwordMode = data.consumeBoolean();
         long now = NOW + data.consumeLong(-2 * Responder.MAX_CLOCK_SKEW_MILLIS, 2 * Responder.MAX_CLOCK_SKEW_MILLIS);
-        Responder responder = new Responder(SERVER, ZERO_PSK, key -> Arrays.equals(key, CLIENT.publicKey()), passwordMode);
+        Responder responder = passwordMode ? new Responder(SERVER, SECRETS)
+                : new Responder(SERVER, ZERO_PSK, key -> Arrays.equals(key, CLIENT.publicKey()));
         if (data.consumeBoolean()) {
             rawDatagram(responder, data, now);
         } else {
@@ -46,8 +49,8 @@ class ResponderFuzzTest {
         boolean fixMac1 = data.consumeBoolean();
         byte[] buf = data.consumeRemainingAsBytes();
         int len = Math.max(0, buf.length - off);
-        if (fixMac1 && len == Messages.INITIATION_LENGTH) {
-            new Mac1(SERVER.publicKey()).write(buf, off + Messages.INITIATION_MAC1_OFFSET);
+        if (fixMac1 && (len == Messages.INITIATION_LENGTH || len == Messages.PASSWORD_INITIATION_LENGTH)) {
+            new Mac1(SERVER.publicKey()).write(buf, off + Messages.mac1Offset(len));
         }
         if (buf.length < off) return;
         boolean mac1Valid = responder.mac1Valid(buf, off, len);
@@ -70,7 +73,9 @@ class ResponderFuzzTest {
             throws HandshakeException {
         int senderIndex = data.consumeInt();
         byte[] plaintext = Arrays.copyOf(data.consumeRemainingAsBytes(), PayloadCodec.INITIATION_PLAINTEXT_LENGTH);
-        byte[] message = SealedPlaintexts.initiation(CLIENT, EPHEMERAL, SERVER.publicKey(), senderIndex, plaintext);
+        byte[] message = passwordMode
+                ? SealedPlaintexts.passwordInitiation(CLIENT, EPHEMERAL, SECRETS, validShare(), senderIndex, plaintext)
+                : SealedPlaintexts.initiation(CLIENT, EPHEMERAL, SERVER.publicKey(), senderIndex, plaintext);
 
         PayloadCodec.DecodedInitiation expected = null;
         String expectedReason = null;
@@ -93,5 +98,9 @@ class ResponderFuzzTest {
             return;
         }
         Fixtures.assertReason(HandshakeException.REPLAYED, () -> responder.consumeInitiation(message, 0, message.length, now));
+    }
+
+    private static byte[] validShare() throws HandshakeException {
+        return Cpace.share(Fixtures.bytes(0x20, 32), SECRETS.generatorUnsafe());
     }
 }

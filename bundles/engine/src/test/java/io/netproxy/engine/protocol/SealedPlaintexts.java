@@ -61,14 +61,16 @@ final class SealedPlaintexts {
         return message;
     }
 
-    /** A message type 7 from {@code initiator} whose CPace share is {@code share}, whatever point that is. */
-    static byte[] passwordInitiationWithShare(StaticIdentity initiator, PasswordSecrets secrets, byte[] share,
-                                              long nowEpochMillis) throws HandshakeException {
+    /**
+     * A message type 7 from {@code initiator} whose CPace share is {@code share}, whatever point that is, and whose
+     * encrypted payload is {@code plaintext}.
+     */
+    static byte[] passwordInitiation(StaticIdentity initiator, StaticIdentity ephemeral, PasswordSecrets secrets,
+                                     byte[] share, int senderIndex, byte[] plaintext) throws HandshakeException {
         byte[] server = secrets.serverPublicKey();
-        StaticIdentity ephemeral = StaticIdentity.generate();
         byte[] message = new byte[Messages.PASSWORD_INITIATION_LENGTH];
         message[0] = Messages.TYPE_PASSWORD_INITIATION;
-        Messages.writeIntLE(1, message, INITIATION_SENDER_OFFSET);
+        Messages.writeIntLE(senderIndex, message, INITIATION_SENDER_OFFSET);
         System.arraycopy(ephemeral.publicKey(), 0, message, INITIATION_EPHEMERAL_OFFSET, 32);
         System.arraycopy(share, 0, message, INITIATION_STATIC_OFFSET, Messages.SHARE_LENGTH);
         SymmetricState.Sealed encryptedStatic = SymmetricState.initial(server, true)
@@ -79,8 +81,7 @@ final class SealedPlaintexts {
                 .encrypt(initiator.publicKey());
         int shift = Messages.SHARE_LENGTH;
         System.arraycopy(encryptedStatic.ciphertext(), 0, message, INITIATION_STATIC_OFFSET + shift, 48);
-        byte[] payload = encryptedStatic.state().mixKey(initiator.agree(server))
-                .encrypt(PayloadCodec.encodeInitiation(nowEpochMillis, Fixtures.initiationPayload())).ciphertext();
+        byte[] payload = encryptedStatic.state().mixKey(initiator.agree(server)).encrypt(plaintext).ciphertext();
         System.arraycopy(payload, 0, message, INITIATION_PAYLOAD_OFFSET + shift, payload.length);
         new Mac1(server).write(message, Messages.mac1Offset(message.length));
         return message;

@@ -36,7 +36,7 @@ class SecretErasureTest {
 
     @Test
     void anAbandonedInitiatorTakesNoResponseAndErasesItsEphemeralKey() throws HandshakeException {
-        Responder responder = new Responder(server, ZERO_PSK, key -> Arrays.equals(key, client.publicKey()), false);
+        Responder responder = new Responder(server, ZERO_PSK, key -> Arrays.equals(key, client.publicKey()));
         StaticIdentity ephemeral = StaticIdentity.generate();
         Initiator initiator = new Initiator(client, server.publicKey(), ZERO_PSK, 1, Fixtures.initiationPayload(), ephemeral);
         byte[] initiation = initiator.initiation(NOW);
@@ -50,7 +50,7 @@ class SecretErasureTest {
 
     @Test
     void aDiscardedInitiationsChainingKeyIsGoneButAnAnsweredOnesKeysStay() throws HandshakeException {
-        Responder responder = new Responder(server, ZERO_PSK, key -> true, false);
+        Responder responder = new Responder(server, ZERO_PSK, key -> true);
         Initiator initiator = new Initiator(client, server.publicKey(), ZERO_PSK, 1, Fixtures.initiationPayload());
         byte[] message = initiator.initiation(NOW);
         Responder.Initiation discarded = responder.consumeInitiation(message, 0, message.length, NOW);

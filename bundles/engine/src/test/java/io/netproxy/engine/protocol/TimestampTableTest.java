@@ -11,22 +11,21 @@ class TimestampTableTest {
     @Test
     void acceptsOnlyStrictlyGreaterTimestampsPerInitiator() {
         TimestampTable table = new TimestampTable(10);
-        assertTrue(table.acceptIfNewer(KEY, Fixtures.bytes(0, 16), 100));
-        assertFalse(table.acceptIfNewer(KEY, Fixtures.bytes(0, 16), 100));
-        assertFalse(table.acceptIfNewer(KEY, Fixtures.bytes(0, 16), 99));
-        assertTrue(table.acceptIfNewer(KEY, Fixtures.bytes(1, 16), 50));
-        assertTrue(table.acceptIfNewer(Fixtures.bytes(2, 32), Fixtures.bytes(0, 16), 50));
-        assertTrue(table.acceptIfNewer(KEY, Fixtures.bytes(0, 16), 101));
+        assertTrue(table.acceptIfNewer(KEY, 100));
+        assertFalse(table.acceptIfNewer(KEY, 100));
+        assertFalse(table.acceptIfNewer(KEY, 99));
+        assertTrue(table.acceptIfNewer(Fixtures.bytes(2, 32), 50));
+        assertTrue(table.acceptIfNewer(KEY, 101));
     }
 
     @Test
     void forgetsTheLongestIdleInitiatorWhenFull() {
         TimestampTable table = new TimestampTable(2);
-        assertTrue(table.acceptIfNewer(KEY, Fixtures.bytes(1, 16), 10));
-        assertTrue(table.acceptIfNewer(KEY, Fixtures.bytes(2, 16), 10));
-        assertTrue(table.acceptIfNewer(KEY, Fixtures.bytes(1, 16), 11)); // client 1 active again
-        assertTrue(table.acceptIfNewer(KEY, Fixtures.bytes(3, 16), 10)); // evicts client 2
-        assertFalse(table.acceptIfNewer(KEY, Fixtures.bytes(1, 16), 11));
-        assertTrue(table.acceptIfNewer(KEY, Fixtures.bytes(2, 16), 10), "client 2 was forgotten");
+        assertTrue(table.acceptIfNewer(Fixtures.bytes(1, 32), 10));
+        assertTrue(table.acceptIfNewer(Fixtures.bytes(2, 32), 10));
+        assertTrue(table.acceptIfNewer(Fixtures.bytes(1, 32), 11)); // client 1 active again
+        assertTrue(table.acceptIfNewer(Fixtures.bytes(3, 32), 10)); // evicts client 2
+        assertFalse(table.acceptIfNewer(Fixtures.bytes(1, 32), 11));
+        assertTrue(table.acceptIfNewer(Fixtures.bytes(2, 32), 10), "client 2 was forgotten");
     }
 }

@@ -155,7 +155,7 @@ class CookieTunnelTest {
             assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
                 // No server: the test answers as one under load would, with replies bound to each initiation.
                 io.netproxy.engine.protocol.Responder loaded = new io.netproxy.engine.protocol.Responder(serverKey,
-                        new byte[32], key -> true, false);
+                        new byte[32], key -> true);
                 net.network.tap(wire::add);
                 TunnelHarness.Node<ClientTunnel> client = net.clientNode("192.0.2.2");
                 CompletableFuture<Void> connecting = CompletableFuture.runAsync(() -> {

@@ -11,15 +11,15 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ClientIdsTest {
+class StateSecretsTest {
     @TempDir
     Path state;
 
     @Test
     void aClientKeepsItsIdAcrossRestartsInItsStateDirectory() throws Exception {
-        byte[] first = ClientIds.forTunnel(state, "office");
-        assertArrayEquals(first, ClientIds.forTunnel(state, "office"));
-        assertFalse(Arrays.equals(first, ClientIds.forTunnel(state, "home")), "each tunnel has its own id");
+        byte[] first = StateSecrets.clientId(state, "office");
+        assertArrayEquals(first, StateSecrets.clientId(state, "office"));
+        assertFalse(Arrays.equals(first, StateSecrets.clientId(state, "home")), "each tunnel has its own id");
         assertEquals("rw-------", PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(state.resolve("client-id-office"))));
     }
@@ -27,13 +27,13 @@ class ClientIdsTest {
     @Test
     void aDamagedIdFileIsReplaced() throws Exception {
         Files.writeString(state.resolve("client-id-office"), "short");
-        byte[] id = ClientIds.forTunnel(state, "office");
+        byte[] id = StateSecrets.clientId(state, "office");
         assertEquals(16, id.length);
-        assertArrayEquals(id, ClientIds.forTunnel(state, "office"));
+        assertArrayEquals(id, StateSecrets.clientId(state, "office"));
     }
 
     @Test
     void withoutAStateDirectoryEachRunGetsAFreshId() {
-        assertFalse(Arrays.equals(ClientIds.forTunnel(null, "office"), ClientIds.forTunnel(null, "office")));
+        assertFalse(Arrays.equals(StateSecrets.clientId(null, "office"), StateSecrets.clientId(null, "office")));
     }
 }
