@@ -44,6 +44,9 @@ public final class HandshakeException extends Exception {
     /** Password mode: an initiation of key mode or of protocol v1 at a password-mode (v2) server. */
     public static final String PROTOCOL_V1 = "protocol-v1";
 
+    /** Password mode: a response would give one more password guess than the server's budget allows. */
+    public static final String PASSWORD_BUDGET = "password-budget";
+
     private final String reason;
 
     public HandshakeException(String reason) {

@@ -34,6 +34,11 @@ import java.util.Arrays;
  * after the ephemeral key, and the psk comes from CPace instead of being zero (PROTOCOL.md 5.5).
  */
 public final class Initiator {
+    /**
+     * How far apart the timestamps of one client's initiations must be for the responder to take each (it takes only
+     * a newer one, and TAI64N is rounded to 2^24 ns, about 16.8 ms).
+     */
+    public static final long TIMESTAMP_STEP_MILLIS = 17;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final StaticIdentity local;

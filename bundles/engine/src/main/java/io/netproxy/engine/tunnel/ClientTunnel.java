@@ -97,6 +97,8 @@ public final class ClientTunnel extends Tunnel {
     /** The transports handshakes went out on, for the message when none answered. */
     private final java.util.Set<String> tried = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile long lastInitiationNanos;
+    /** The timestamp of the latest initiation. Under the monitor. */
+    private long lastTimestampMillis;
     /** The server's latest cookie, and the carrier it came on: the only one whose initiations carry it. */
     private volatile CookieJar cookies;
     /** Password mode: the server's parameters and the secrets derived from them; null in key mode. */
@@ -599,7 +601,11 @@ public final class ClientTunnel extends Tunnel {
                 : Initiator.withPassword(identities.local(), password.secrets(), index, payload);
         long now = clock.nanoTime();
         boolean withCookie = via.current() == cookieCarrier && cookies.holds(now);
-        byte[] message = initiator.initiation(clock.epochMillis(), withCookie ? cookies : null, now);
+        // the server takes only a newer timestamp (PROTOCOL.md 5.4), and a retry after a response that did not open
+        // can follow within the timestamp's resolution
+        long timestamp = Math.max(clock.epochMillis(), lastTimestampMillis + Initiator.TIMESTAMP_STEP_MILLIS);
+        lastTimestampMillis = timestamp;
+        byte[] message = initiator.initiation(timestamp, withCookie ? cookies : null, now);
         pendingCarriesCookie = withCookie;
         pendingIndex = index;
         pending = initiator;

@@ -19,7 +19,8 @@ final class Counters {
         DROP_NO_ROUTE("drop.no-route"), DROP_LINK_LOCAL("drop.link-local"), DROP_NOT_IP("drop.not-ip"), DROP_OVERSIZED("drop.oversized"),
         DROP_HANDSHAKE("drop.handshake"),
         DROP_RATE_LIMITED("drop.rate-limited"), DROP_OVERLOAD("drop.overload"), DROP_UNEXPECTED("drop.unexpected-type"),
-        DROP_KEY_EXPIRED("drop.key-expired"), DROP_UNDER_LOAD("drop.under-load"), SEND_ERRORS("send-errors"),
+        DROP_KEY_EXPIRED("drop.key-expired"), DROP_UNDER_LOAD("drop.under-load"),
+        DROP_PASSWORD_BUDGET("drop.password-budget"), SEND_ERRORS("send-errors"),
         COOKIES_SENT("cookies.sent"), COOKIES_RECEIVED("cookies.received"), UNDER_LOAD("under-load"),
         PARAMETERS_SENT("parameters.sent"), PARAMETERS_RECEIVED("parameters.received");
 

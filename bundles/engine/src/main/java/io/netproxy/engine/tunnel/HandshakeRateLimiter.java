@@ -47,6 +47,15 @@ final class HandshakeRateLimiter {
         }
     }
 
+    /** Gives one token back to the source's bucket, if it still has one (a budget refunded once spent well). */
+    void giveBack(InetAddress source) {
+        Bucket bucket = buckets.get(source);
+        if (bucket == null) return;
+        synchronized (bucket) {
+            bucket.tokens = Math.min(burst, bucket.tokens + 1);
+        }
+    }
+
     /** Drops buckets that have refilled completely: their sources are quiet. Timer thread, or a reader when full. */
     void forgetIdle(long nowNanos) {
         for (Iterator<Bucket> it = buckets.values().iterator(); it.hasNext(); ) {

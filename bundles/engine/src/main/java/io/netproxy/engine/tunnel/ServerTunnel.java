@@ -61,6 +61,9 @@ public final class ServerTunnel extends Tunnel {
     private final AtomicReferenceArray<Session> sessionByAddress;
     private final Map<AddressPool.ClientKey, Client> clients = new ConcurrentHashMap<>();
     private final HandshakeRateLimiter rateLimiter;
+    /** Password mode: the budget of guesses that responses to unproven keys hand out; null in key mode. */
+    private final PasswordAttempts passwordAttempts;
+    private volatile long lastBudgetWarningNanos = -60 * SECOND;
     private final HandshakeRateLimiter parametersLimiter = new HandshakeRateLimiter(PARAMETERS_PER_SECOND, PARAMETERS_BURST);
     private volatile long lastV1WarningNanos = -V1_WARNING_INTERVAL_NANOS;
     private final ThreadPoolExecutor handshakes;
@@ -87,6 +90,7 @@ public final class ServerTunnel extends Tunnel {
         this.responder = identities.passwordMode() ? new Responder(identities.local(), passwordSecrets)
                 : new Responder(identities.local(), new byte[32], identities::allows);
         this.pool = new AddressPool(spec.pool(), spec.pool6());
+        this.passwordAttempts = identities.passwordMode() ? new PasswordAttempts(4 * pool.size()) : null;
         this.sessionByAddress = new AtomicReferenceArray<>(pool.size());
         this.listen = spec.host() == null ? new InetSocketAddress(spec.port()) : new InetSocketAddress(spec.host(), spec.port());
         this.mtu = spec.mtu() > 0 ? spec.mtu() : plugins.tunables().defaultMtu();
@@ -365,6 +369,27 @@ public final class ServerTunnel extends Tunnel {
         }
     }
 
+    /** Unproven password-mode clients holding an address: their first session awaits its first data. */
+    private int provisionalLeases() {
+        int count = 0;
+        for (Client client : clients.values()) {
+            Session current = client.current;
+            if (current != null && !current.confirmed()) count++;
+        }
+        return count;
+    }
+
+    /** A response that would hand out a password guess beyond the budget: not sent; said at most once a minute. */
+    private void overBudget(InetSocketAddress from, String why) {
+        drop(Counters.Counter.DROP_PASSWORD_BUDGET, from);
+        counters.handshakeFailed(HandshakeException.PASSWORD_BUDGET);
+        long now = clock.nanoTime();
+        if (now - lastBudgetWarningNanos < 60 * SECOND) return;
+        lastBudgetWarningNanos = now;
+        log.warn("tunnel {}: a handshake from {} with a client key that has not proven the password was refused: {}"
+                + " (someone guessing passwords?)", name, format(from), why);
+    }
+
     /** Password mode: the salt and static key to a client that asks (PROTOCOL.md 4.5). Reader thread, no DH. */
     private void answerParametersRequest(byte[] buf, int off, int len, Carrier via, InetSocketAddress from) {
         if (!parametersLimiter.allow(from.getAddress(), clock.nanoTime())) {
@@ -434,12 +459,18 @@ public final class ServerTunnel extends Tunnel {
             // addresses by inventing client ids.
             String keyLabel = Base64.getEncoder().encodeToString(initiation.initiatorPublicKey());
             AddressPool.ClientKey clientKey = new AddressPool.ClientKey(keyLabel, "");
+            boolean unproven = passwordAttempts != null && !passwordAttempts.isProven(keyLabel);
+            if (unproven && !passwordAttempts.take(from.getAddress(), clock.nanoTime())) {
+                overBudget(from, "the budget of password guesses is spent");
+                return;
+            }
             while (true) {
                 Client client = clients.computeIfAbsent(clientKey, k -> new Client());
                 synchronized (client) {
                     // The timer may have expired this client between the lookup and the lock: start over.
                     if (clients.get(clientKey) != client) continue;
-                    admit(client, clientKey, keyLabel, initiation, suite, new PeerAddress(via, from), receivedNanos);
+                    admit(client, clientKey, keyLabel, initiation, suite, new PeerAddress(via, from), receivedNanos,
+                            unproven);
                     return;
                 }
             }
@@ -450,8 +481,15 @@ public final class ServerTunnel extends Tunnel {
 
     /** Leases the address, creates the session and answers. Called with the client's monitor held. */
     private void admit(Client client, AddressPool.ClientKey clientKey, String keyLabel, Responder.Initiation initiation,
-                       CipherSuite suite, PeerAddress peerAddress, long receivedNanos) {
+                       CipherSuite suite, PeerAddress peerAddress, long receivedNanos, boolean unproven) {
         InetSocketAddress from = peerAddress.address();
+        boolean first = client.current == null;
+        if (first && unproven && provisionalLeases() >= PasswordAttempts.PROVISIONAL_LEASES) {
+            if (client.others.isEmpty()) clients.remove(clientKey, client);
+            overBudget(from, PasswordAttempts.PROVISIONAL_LEASES + " clients that have not proven the password hold "
+                    + "addresses");
+            return;
+        }
         int address;
         try {
             address = pool.lease(clientKey);
@@ -482,11 +520,11 @@ public final class ServerTunnel extends Tunnel {
         Session session = new Session(keys, suite, new Session.Peer(clientKey, keyLabel, address), peerAddress,
                 client.traffic, clock, dataLanes());
         indices.put(session);
-        boolean first = client.current == null;
         if (first) {
-            // Nothing to lose: use the new session at once.
+            // Nothing to lose: use the new session at once. A password-mode client that has not proven the password
+            // holds its address provisionally: until its first data, for PasswordAttempts.PROVISIONAL_NANOS at most.
             client.current = session;
-            session.confirm();
+            if (!unproven) session.confirm();
             sessionByAddress.set(pool.slot(address), session);
         } else {
             // A rekey or reconnect: send with it only once the client proves it has the keys. At most one such
@@ -521,6 +559,11 @@ public final class ServerTunnel extends Tunnel {
         synchronized (client) {
             if (session.confirmed()) return;
             session.confirm();
+            if (passwordAttempts != null) {
+                passwordAttempts.prove(session.peer().client().publicKey(), session.peerAddress().address().getAddress());
+            }
+            // a password-mode client's first session, provisional until this proof of the password
+            if (client.current == session) return;
             client.others.remove(session);
             if (client.current != null) client.others.add(client.current);
             client.current = session;
@@ -589,8 +632,10 @@ public final class ServerTunnel extends Tunnel {
                 });
                 Session current = client.current;
                 if (current == null) continue;
-                if (current.sinceReceiveNanos(now) > REJECT_AFTER_NANOS) {
-                    log.info("tunnel {}: client {} timed out, address {} released", name, current.peer().publicKey(),
+                boolean unproven = !current.confirmed() && current.ageNanos(now) > PasswordAttempts.PROVISIONAL_NANOS;
+                if (current.sinceReceiveNanos(now) > REJECT_AFTER_NANOS || unproven) {
+                    log.info("tunnel {}: client {} {}, address {} released", name, current.peer().publicKey(),
+                            unproven ? "did not prove the password" : "timed out",
                             Ipv4.format(current.peer().tunnelAddress()));
                     sessionByAddress.compareAndSet(pool.slot(current.peer().tunnelAddress()), current, null);
                     retire(current);
@@ -614,6 +659,7 @@ public final class ServerTunnel extends Tunnel {
         }
         rateLimiter.forgetIdle(now);
         parametersLimiter.forgetIdle(now);
+        if (passwordAttempts != null) passwordAttempts.forgetIdle(now);
         load.report(log, name, now);
         if (!lettingGo.isEmpty()) letGoOfMovedEndpoints(now);
     }

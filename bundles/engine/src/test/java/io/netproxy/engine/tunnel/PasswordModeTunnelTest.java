@@ -123,12 +123,44 @@ class PasswordModeTunnelTest {
                 // responses that did not open, each one guess, without waiting for its timeout.
                 assertEquals(1, server.counter("parameters.sent"));
                 assertEquals(ClientTunnel.WRONG_PASSWORD_RESPONSES, server.counter("handshakes"));
+                assertEquals(0, server.counter("drop.handshake"), () -> "every retry was taken: " + server.counters());
+                // the wrong client held its address only provisionally: without data it is released
+                await("the unproven client's address is released", Duration.ofSeconds(10),
+                        () -> server.tunnel.status().peers().isEmpty());
 
                 // A failed start leaves nothing behind.
                 assertTrue(client.endpoint().isClosed(), "the client endpoint is closed");
                 assertTrue(client.tunBackend.opened.isEmpty(), "no TUN device was opened");
                 assertTrue(client.netconf.plans.isEmpty(), "no network plan was applied");
                 await("the client's threads end", Duration.ofSeconds(5), () -> TunnelHarness.liveThreads("pw-wrong").isEmpty());
+            });
+        }
+    }
+
+    /** The server's salt and key, and the client's key, live in the state directory; a second connect asks for none. */
+    @Test
+    void aSecondConnectUsesTheParametersKeptFromTheFirst(@org.junit.jupiter.api.io.TempDir java.nio.file.Path state)
+            throws Exception {
+        try (TunnelHarness net = new TunnelHarness()) {
+            net.stateDirectory = state;
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                TunnelHarness.Node<ServerTunnel> server = net.server(TunnelHarness.passwordServer("pw-server", PASSWORD));
+                TunnelHarness.Node<ClientTunnel> first = net.client(TunnelHarness.passwordClient("pw-client", PASSWORD, 10),
+                        "198.51.100.10");
+                String clientKey = first.tunnel.status().publicKey();
+                assertEquals(1, server.counter("parameters.sent"));
+                first.tunnel.stop();
+                for (String file : List.of("password-server-pw-server", "password-client-pw-client")) {
+                    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                            java.nio.file.Files.getPosixFilePermissions(state.resolve(file))), file);
+                }
+
+                TunnelHarness.Node<ClientTunnel> again = net.client(TunnelHarness.passwordClient("pw-client", PASSWORD, 10),
+                        "198.51.100.11");
+                assertEquals("connected", again.tunnel.status().state());
+                assertEquals(1, server.counter("parameters.sent"), "the parameters came from the state directory");
+                assertEquals(clientKey, again.tunnel.status().publicKey(), "the same client key");
+                assertEquals(server.tunnel.status().publicKey(), again.tunnel.status().peers().get(0).publicKey());
             });
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.netproxy.api.CipherSuite;
 import io.netproxy.api.tunnel.TunnelSpec;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +40,9 @@ final class TunnelHarness implements AutoCloseable {
         this(clock, Tunables.DEFAULTS);
     }
 
+    /** The state directory of the nodes made from now on (each keeps its files under its tunnel's name), or null. */
+    Path stateDirectory;
+
     /** Tunnels on {@code clock} with the engine's tunables set to {@code tunables}. */
     TunnelHarness(EngineClock clock, Tunables tunables) {
         this.clock = clock;
@@ -56,14 +60,15 @@ final class TunnelHarness implements AutoCloseable {
         final Plugins plugins;
         T tunnel;
 
-        Node(InMemoryNetwork.MemoryTransport transport, EngineClock clock, Tunables tunables) {
-            this(transport, Plugins.Transports.only(transport), clock, tunables);
+        Node(InMemoryNetwork.MemoryTransport transport, EngineClock clock, Tunables tunables, Path stateDirectory) {
+            this(transport, Plugins.Transports.only(transport), clock, tunables, stateDirectory);
         }
 
         /** A node whose first transport is {@code transport}, with {@code transports} to choose from. */
-        Node(InMemoryNetwork.MemoryTransport transport, Plugins.Transports transports, EngineClock clock, Tunables tunables) {
+        Node(InMemoryNetwork.MemoryTransport transport, Plugins.Transports transports, EngineClock clock, Tunables tunables,
+             Path stateDirectory) {
             this.transport = transport;
-            this.plugins = new Plugins(transports, tunBackend, netconf, () -> suites, clock, null, tunables);
+            this.plugins = new Plugins(transports, tunBackend, netconf, () -> suites, clock, stateDirectory, tunables);
         }
 
         FakeTun.Device tun() { return tunBackend.device(); }
@@ -92,7 +97,7 @@ final class TunnelHarness implements AutoCloseable {
         java.util.function.Function<String, java.util.Optional<io.netproxy.api.Transport>> lookup =
                 name -> installed.test(name) ? java.util.Optional.ofNullable(byName.get(name)) : java.util.Optional.empty();
         Node<T> node = new Node<>(udp, new Plugins.Transports(TransportPolicy.of(null), lookup,
-                () -> lookup.apply("udp").or(() -> lookup.apply("tcp"))), clock, tunables);
+                () -> lookup.apply("udp").or(() -> lookup.apply("tcp"))), clock, tunables, stateDirectory);
         synchronized (nodes) {
             nodes.add(node);
         }
@@ -105,7 +110,7 @@ final class TunnelHarness implements AutoCloseable {
 
     /** A server whose fakes {@code prepare} sets up before it starts. */
     Node<ServerTunnel> server(TunnelSpec spec, java.util.function.Consumer<Node<ServerTunnel>> prepare) throws IOException {
-        Node<ServerTunnel> node = new Node<>((InMemoryNetwork.MemoryTransport) network.transport("memory", SERVER_IP), clock, tunables);
+        Node<ServerTunnel> node = new Node<>((InMemoryNetwork.MemoryTransport) network.transport("memory", SERVER_IP), clock, tunables, stateDirectory);
         synchronized (nodes) {
             nodes.add(node);
         }
@@ -117,7 +122,7 @@ final class TunnelHarness implements AutoCloseable {
     /** A server on a transport that shares its port among endpoints (see {@link InMemoryNetwork#sharingTransport}). */
     Node<ServerTunnel> sharingServer(TunnelSpec spec, java.util.function.Consumer<Node<ServerTunnel>> prepare)
             throws IOException {
-        Node<ServerTunnel> node = new Node<>(network.sharingTransport("memory", SERVER_IP), clock, tunables);
+        Node<ServerTunnel> node = new Node<>(network.sharingTransport("memory", SERVER_IP), clock, tunables, stateDirectory);
         synchronized (nodes) {
             nodes.add(node);
         }
@@ -128,7 +133,7 @@ final class TunnelHarness implements AutoCloseable {
 
     /** A client whose transport could share ports and whose TUN devices could have more queues. */
     Node<ClientTunnel> sharingClient(TunnelSpec spec, String hostIp) throws IOException {
-        Node<ClientTunnel> node = new Node<>(network.sharingTransport("memory", hostIp), clock, tunables);
+        Node<ClientTunnel> node = new Node<>(network.sharingTransport("memory", hostIp), clock, tunables, stateDirectory);
         node.tunBackend.multiQueue = true;
         synchronized (nodes) {
             nodes.add(node);
@@ -139,7 +144,7 @@ final class TunnelHarness implements AutoCloseable {
 
     /** A client on a host with address {@code hostIp}; the tunnel is null when start throws. */
     Node<ClientTunnel> clientNode(String hostIp) {
-        Node<ClientTunnel> node = new Node<>((InMemoryNetwork.MemoryTransport) network.transport("memory", hostIp), clock, tunables);
+        Node<ClientTunnel> node = new Node<>((InMemoryNetwork.MemoryTransport) network.transport("memory", hostIp), clock, tunables, stateDirectory);
         synchronized (nodes) {
             nodes.add(node);
         }
