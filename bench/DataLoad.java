@@ -1,6 +1,9 @@
 import io.netproxy.engine.protocol.InitiationPayload;
 import io.netproxy.engine.protocol.Initiator;
-import io.netproxy.engine.protocol.PasswordCredentials;
+import io.netproxy.engine.protocol.Messages;
+import io.netproxy.engine.protocol.ParametersExchange;
+import io.netproxy.engine.protocol.PasswordSecrets;
+import io.netproxy.engine.protocol.StaticIdentity;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,10 +29,12 @@ import javax.crypto.spec.SecretKeySpec;
  *     --password-file F --clients 64 --first-source 192.0.2.10 --target 198.18.255.1 [--size 1400] [--seconds 10]
  * </pre>
  *
- * Client k sends from {@code first-source + k} (an address of this namespace): it handshakes in password mode with a
- * client id of its own, then the clients take turns sending AES-256-GCM data messages, each carrying one IPv4/UDP
- * packet of {@code size} bytes from the client's tunnel address to {@code target}, as fast as this one thread can
- * seal them. Prints one line: {@code sent PACKETS in SECONDS s}.
+ * The generator fetches the server's password-mode parameters once. Client k sends from {@code first-source + k} (an
+ * address of this namespace): it handshakes with a key of its own and sends its first packet at once, which proves the
+ * password (the server holds the addresses of clients that have not for a few seconds only). Then the clients take
+ * turns sending AES-256-GCM data messages, each carrying one IPv4/UDP packet of {@code size} bytes from the client's
+ * tunnel address to {@code target}, as fast as this one thread can seal them. Prints one line:
+ * {@code sent PACKETS in SECONDS s}.
  */
 public final class DataLoad {
     public static void main(String[] args) throws Exception {
@@ -60,7 +65,9 @@ public final class DataLoad {
             System.exit(2);
         }
         char[] password = Files.readString(passwordFile, StandardCharsets.UTF_8).lines().findFirst().orElse("").toCharArray();
-        PasswordCredentials credentials = PasswordCredentials.derive(password);
+        ParametersExchange.ServerParameters parameters = SimulatedClient.fetchParameters(server, firstSource);
+        PasswordSecrets secrets = PasswordSecrets.of(PasswordSecrets.prs(password, parameters.salt()),
+                parameters.serverPublicKey());
         Arrays.fill(password, '\0');
 
         SimulatedClient[] all = new SimulatedClient[clients];
@@ -68,7 +75,8 @@ public final class DataLoad {
         int source = ByteBuffer.wrap(firstSource.getAddress()).getInt();
         for (int k = 0; k < clients; k++) {
             InetAddress from = InetAddress.getByAddress(ByteBuffer.allocate(4).putInt(source + k).array());
-            all[k] = SimulatedClient.connect(credentials, server, from, random, target.getAddress(), size);
+            all[k] = SimulatedClient.connect(secrets, server, from, random, target.getAddress(), size);
+            all[k].sendOne();
         }
         System.err.printf("%d clients connected%n", clients);
 
@@ -107,8 +115,32 @@ final class SimulatedClient {
         this.datagram = ByteBuffer.allocate(16 + packet.length + 16);
     }
 
-    static SimulatedClient connect(PasswordCredentials credentials, InetSocketAddress server, InetAddress from,
+    /** The server's salt and key, asked for from {@code from}. */
+    static ParametersExchange.ServerParameters fetchParameters(InetSocketAddress server, InetAddress from) throws Exception {
+        try (DatagramChannel channel = DatagramChannel.open()) {
+            channel.bind(new InetSocketAddress(from, 0));
+            channel.connect(server);
+            ParametersExchange.Request request = new ParametersExchange.Request();
+            ByteBuffer reply = ByteBuffer.allocate(2048);
+            channel.configureBlocking(false);
+            for (int attempt = 1; attempt <= 5; attempt++) {
+                channel.write(ByteBuffer.wrap(request.message()));
+                long deadline = System.nanoTime() + 1_000_000_000L;
+                while (System.nanoTime() < deadline) {
+                    reply.clear();
+                    if (channel.read(reply) == Messages.PARAMETERS_LENGTH) {
+                        return request.consume(reply.array(), 0, Messages.PARAMETERS_LENGTH);
+                    }
+                    Thread.sleep(1);
+                }
+            }
+            throw new java.io.IOException("no parameters from " + server + ": is it a password-mode server?");
+        }
+    }
+
+    static SimulatedClient connect(PasswordSecrets secrets, InetSocketAddress server, InetAddress from,
             SecureRandom random, byte[] target, int size) throws Exception {
+        StaticIdentity key = StaticIdentity.generate();
         DatagramChannel channel = DatagramChannel.open();
         channel.bind(new InetSocketAddress(from, 0));
         channel.connect(server);
@@ -117,14 +149,14 @@ final class SimulatedClient {
         ByteBuffer response = ByteBuffer.allocate(2048);
         // one handshake at a time never loads the server's handshake queue, so no cookie reply (type 3) comes
         for (int attempt = 1; ; attempt++) {
-            Initiator initiator = new Initiator(credentials.clientIdentity(), credentials.serverIdentity().publicKey(),
-                    credentials.psk(), random.nextInt(Integer.MAX_VALUE), new InitiationPayload(clientId, new int[] {AES_256_GCM}));
+            Initiator initiator = Initiator.withPassword(key, secrets, random.nextInt(Integer.MAX_VALUE),
+                    new InitiationPayload(clientId, new int[] {AES_256_GCM}));
             channel.write(ByteBuffer.wrap(initiator.initiation(System.currentTimeMillis())));
             channel.configureBlocking(false);
             long deadline = System.nanoTime() + 1_000_000_000L;
             while (System.nanoTime() < deadline) {
                 response.clear();
-                if (channel.read(response) > 0 && response.get(0) == 2) {
+                if (channel.read(response) > 0 && response.get(0) == Messages.TYPE_PASSWORD_RESPONSE) {
                     Initiator.Result result = initiator.consumeResponse(response.array(), 0, response.position());
                     channel.configureBlocking(true);
                     byte[] packet = ipv4Udp(result.payload().clientAddress(), target, size);

@@ -3,7 +3,8 @@ import io.netproxy.engine.protocol.HandshakeException;
 import io.netproxy.engine.protocol.InitiationPayload;
 import io.netproxy.engine.protocol.Initiator;
 import io.netproxy.engine.protocol.Messages;
-import io.netproxy.engine.protocol.PasswordCredentials;
+import io.netproxy.engine.protocol.ParametersExchange;
+import io.netproxy.engine.protocol.PasswordSecrets;
 import io.netproxy.engine.protocol.StaticIdentity;
 
 import java.io.IOException;
@@ -31,6 +32,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A handshake load generator: complete netproxy handshakes against a running server over UDP, many in flight, for a
@@ -44,9 +48,11 @@ import java.util.stream.IntStream;
  * </pre>
  *
  * Each of {@code --clients} simulated clients has one handshake outstanding at a time, so that many are in flight.
- * A client is one identity to the server (a client id in password mode, a key pair in key mode), which rekeys again
- * and again; its timestamps are 17 ms apart (more than TAI64N's 16.8 ms grain) so the server never sees a replay. A
- * client faster than 59 handshakes/s runs ahead of the clock, which password mode tolerates up to 15 minutes.
+ * A client is one identity to the server (a key pair of its own), which rekeys again and again; its timestamps are
+ * 17 ms apart (more than TAI64N's 16.8 ms grain) so the server never sees a replay. A client faster than 59
+ * handshakes/s runs ahead of the clock, which password mode tolerates up to 15 minutes. In password mode the generator
+ * first fetches the server's parameters, then proves each client's key with one handshake and a keepalive, one client
+ * after the other: a proven key is exempt from the server's budget of password guesses, as a connected client is.
  * A handshake counts as completed when its response arrives in time and, checked after the run, completes it.
  *
  * <p>All simulated clients share one socket, so one cookie: a server under load (enough handshakes waiting) answers
@@ -75,7 +81,7 @@ public final class HandshakeLoad {
         PreparedHandshakes prepared = PreparedHandshakes.build(credentials, options.clients, options.prepare);
         System.err.printf("prepared %d initiations for %d clients in %.1f s%n", options.prepare, options.clients,
                 (System.nanoTime() - started) / 1e9);
-        Outcome outcome = new LoadRun(options, prepared, new CookieJar(credentials.serverPublicKey())).run();
+        Outcome outcome = new LoadRun(options, prepared, credentials).run();
         outcome.print();
     }
 }
@@ -126,16 +132,19 @@ final class Options {
     }
 }
 
-/** Who the simulated clients are to the server, in password or key mode. */
-record Credentials(byte[] serverPublicKey, byte[] psk, List<StaticIdentity> clientKeys, boolean passwordMode) {
+/** Who the simulated clients are to the server: a key each, and in password mode the server's password secrets. */
+record Credentials(byte[] serverPublicKey, List<StaticIdentity> clientKeys, PasswordSecrets password) {
     static Credentials of(Options options) throws IOException {
         if (options.passwordFile != null) {
             char[] password = Files.readString(options.passwordFile, StandardCharsets.UTF_8).lines().findFirst()
                     .orElse("").toCharArray();
-            PasswordCredentials derived = PasswordCredentials.derive(password);
+            ParametersExchange.ServerParameters parameters = PasswordClients.fetchParameters(options.server);
+            PasswordSecrets secrets = PasswordSecrets.of(PasswordSecrets.prs(password, parameters.salt()),
+                    parameters.serverPublicKey());
             Arrays.fill(password, '\0');
-            return new Credentials(derived.serverIdentity().publicKey(), derived.psk(),
-                    List.of(derived.clientIdentity()), true);
+            List<StaticIdentity> keys = new ArrayList<>();
+            for (int i = 0; i < options.clients; i++) keys.add(PasswordClients.proven(options.server, secrets));
+            return new Credentials(parameters.serverPublicKey(), keys, secrets);
         }
         if (options.clientKeys == null) throw new IllegalArgumentException("key mode needs --client-keys");
         List<StaticIdentity> keys = KeyFile.read(options.clientKeys);
@@ -144,12 +153,104 @@ record Credentials(byte[] serverPublicKey, byte[] psk, List<StaticIdentity> clie
             throw new IllegalArgumentException(options.clientKeys + " holds " + keys.size() + " keys for "
                     + options.clients + " clients");
         }
-        return new Credentials(Base64.getDecoder().decode(options.serverKey.trim()), new byte[32], keys, false);
+        return new Credentials(Base64.getDecoder().decode(options.serverKey.trim()), keys, null);
     }
 
-    /** Client k's key: its own in key mode, the shared one in password mode (it is told apart by its client id). */
-    StaticIdentity keyOf(int client) {
-        return passwordMode ? clientKeys.get(0) : clientKeys.get(client);
+    Initiator initiator(int client, int index, InitiationPayload payload) {
+        StaticIdentity key = clientKeys.get(client);
+        return password != null ? Initiator.withPassword(key, password, index, payload)
+                : new Initiator(key, serverPublicKey, new byte[32], index, payload);
+    }
+
+    int initiationLength() {
+        return password != null ? Messages.PASSWORD_INITIATION_LENGTH : Messages.INITIATION_LENGTH;
+    }
+
+    int responseLength() {
+        return password != null ? Messages.PASSWORD_RESPONSE_LENGTH : Messages.RESPONSE_LENGTH;
+    }
+
+    int responseType() {
+        return password != null ? Messages.TYPE_PASSWORD_RESPONSE : Messages.TYPE_RESPONSE;
+    }
+}
+
+/** Password mode's client side: the parameters exchange, and keys proven to the server before the run. */
+final class PasswordClients {
+    private static final int AES_256_GCM = 2;
+
+    static ParametersExchange.ServerParameters fetchParameters(InetSocketAddress server) throws IOException {
+        ParametersExchange.Request request = new ParametersExchange.Request();
+        byte[] reply = exchange(server, request.message(), Messages.PARAMETERS_LENGTH);
+        try {
+            return request.consume(reply, 0, reply.length);
+        } catch (HandshakeException e) {
+            throw new IOException("the server's parameters were rejected: " + e.reason());
+        }
+    }
+
+    /** A new client key, after a handshake with it and a keepalive on its session: proof of the password. */
+    static StaticIdentity proven(InetSocketAddress server, PasswordSecrets secrets) throws IOException {
+        StaticIdentity key = StaticIdentity.generate();
+        byte[] clientId = new byte[InitiationPayload.CLIENT_ID_LENGTH];
+        new SecureRandom().nextBytes(clientId);
+        Initiator initiator = Initiator.withPassword(key, secrets, new SecureRandom().nextInt() | 1,
+                new InitiationPayload(clientId, new int[] {AES_256_GCM}));
+        try (DatagramChannel channel = DatagramChannel.open()) {
+            channel.connect(server);
+            byte[] response = exchange(channel, initiator.initiation(System.currentTimeMillis()),
+                    Messages.PASSWORD_RESPONSE_LENGTH);
+            Initiator.Result result = initiator.consumeResponse(response, 0, response.length);
+            channel.write(ByteBuffer.wrap(keepalive(result.keys().sendKey(), result.keys().remoteIndex())));
+        } catch (HandshakeException e) {
+            throw new IOException("the server's response was rejected: " + e.reason() + " (is the password right?)");
+        }
+        return key;
+    }
+
+    /** An empty data message, counter 0, sealed with AES-256-GCM: a client's key confirmation. */
+    private static byte[] keepalive(byte[] sendKey, int receiverIndex) throws IOException {
+        byte[] header = new byte[Messages.DATA_HEADER_LENGTH];
+        ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).put(0, (byte) Messages.TYPE_DATA).putInt(4, receiverIndex);
+        try {
+            Cipher aes = Cipher.getInstance("AES/GCM/NoPadding");
+            aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(sendKey, "AES"), new GCMParameterSpec(128, new byte[12]));
+            aes.updateAAD(header);
+            byte[] tag = aes.doFinal();
+            byte[] message = Arrays.copyOf(header, header.length + tag.length);
+            System.arraycopy(tag, 0, message, header.length, tag.length);
+            return message;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static byte[] exchange(InetSocketAddress server, byte[] message, int answerLength) throws IOException {
+        try (DatagramChannel channel = DatagramChannel.open()) {
+            channel.connect(server);
+            return exchange(channel, message, answerLength);
+        }
+    }
+
+    /** Sends {@code message} until an answer of that length comes (five tries a second apart). */
+    private static byte[] exchange(DatagramChannel channel, byte[] message, int answerLength) throws IOException {
+        channel.configureBlocking(false);
+        ByteBuffer in = ByteBuffer.allocate(2048);
+        for (int attempt = 0; attempt < 5; attempt++) {
+            channel.write(ByteBuffer.wrap(message));
+            long deadline = System.nanoTime() + 1_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                in.clear();
+                if (channel.read(in) == answerLength) return Arrays.copyOf(in.array(), answerLength);
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted");
+                }
+            }
+        }
+        throw new IOException("no answer from " + channel.getRemoteAddress());
     }
 }
 
@@ -220,8 +321,7 @@ final class PreparedHandshakes {
         long start = System.currentTimeMillis();
         IntStream.range(0, count).parallel().forEach(h -> {
             int client = h % clients;
-            Initiator initiator = new Initiator(credentials.keyOf(client), credentials.serverPublicKey(),
-                    credentials.psk(), prepared.indexBase + h, payloads.get(client));
+            Initiator initiator = credentials.initiator(client, prepared.indexBase + h, payloads.get(client));
             prepared.initiations[h] = initiator.initiation(start + (h / clients) * TIMESTAMP_STEP_MILLIS);
             prepared.initiators[h] = initiator;
         });
@@ -254,10 +354,14 @@ final class LoadRun {
     private final BlockingQueue<Integer> cookieRetries = new LinkedBlockingQueue<>();
     private final AtomicLong cookieReplies = new AtomicLong();
 
-    LoadRun(Options options, PreparedHandshakes prepared, CookieJar cookies) {
+    /** The lengths and type of the mode's handshake messages. */
+    private final Credentials credentials;
+
+    LoadRun(Options options, PreparedHandshakes prepared, Credentials credentials) {
         this.options = options;
         this.prepared = prepared;
-        this.cookies = cookies;
+        this.credentials = credentials;
+        this.cookies = new CookieJar(credentials.serverPublicKey());
         this.idleClients = new ArrayBlockingQueue<>(prepared.clients);
         this.inFlight = new int[prepared.clients];
         Arrays.fill(inFlight, -1);
@@ -283,7 +387,7 @@ final class LoadRun {
             int[] nextOfClient = new int[prepared.clients];
             boolean exhausted = false;
             long now;
-            ByteBuffer out = ByteBuffer.allocateDirect(Messages.INITIATION_LENGTH);
+            ByteBuffer out = ByteBuffer.allocateDirect(credentials.initiationLength());
             while ((now = System.nanoTime()) < windowEnd) {
                 if (Double.isNaN(cpuAtStart) && now >= windowStart) cpuAtStart = cpu.seconds();
                 if (now - lastExpiry > 5_000_000) {
@@ -330,7 +434,7 @@ final class LoadRun {
     /** Sends handshake {@code h}, with mac2 when a cookie is held (one BLAKE2s: cheap enough to do live). */
     private void send(DatagramChannel channel, ByteBuffer out, int h) throws IOException {
         byte[] initiation = prepared.initiations[h];
-        cookies.writeMac2(initiation, Messages.INITIATION_LENGTH - 16, System.nanoTime());
+        cookies.writeMac2(initiation, initiation.length - 16, System.nanoTime());
         out.clear();
         out.put(initiation).flip();
         channel.write(out);
@@ -339,7 +443,7 @@ final class LoadRun {
     /** The receiving thread: a response ends its client's handshake, which frees the client for the next one. */
     private void receive(DatagramChannel channel) {
         ByteBuffer in = ByteBuffer.allocateDirect(2048).order(ByteOrder.LITTLE_ENDIAN);
-        byte[] message = new byte[Messages.RESPONSE_LENGTH];
+        byte[] message = new byte[credentials.responseLength()];
         try {
             while (true) {
                 in.clear();
@@ -355,9 +459,9 @@ final class LoadRun {
                     continue;
                 }
                 // keepalives of the sessions the server already confirmed come too: they are not ours to count
-                if (in.remaining() != Messages.RESPONSE_LENGTH) continue;
+                if (in.remaining() != message.length) continue;
                 in.get(message);
-                if (Messages.type(message, 0, message.length) != Messages.TYPE_RESPONSE) continue;
+                if (Messages.type(message, 0, message.length) != credentials.responseType()) continue;
                 int h = prepared.handshakeOf(Messages.responseReceiverIndex(message, 0));
                 if (h < 0 || !prepared.state.compareAndSet(h, PreparedHandshakes.SENT, PreparedHandshakes.ANSWERED)) {
                     strayResponses.incrementAndGet();
