@@ -1,6 +1,5 @@
 package io.netproxy.engine.protocol;
 
-import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -45,18 +44,22 @@ final class Cpace {
         byte[] hash = sha512(generatorString);
         Arrays.fill(generatorString, (byte) 0);
         byte[] u = decodeUCoordinate(hash);
+        byte[] bigEndianU = reverse(u);
         Arrays.fill(hash, (byte) 0);
+        Arrays.fill(u, (byte) 0);
         // BouncyCastle's map returns the point in Montgomery coordinates, so its x is the u-coordinate X25519 takes
-        // (the draft's generator vector pins this).
+        // (the draft's generator vector pins this). Its BigIntegers cannot be wiped: a limit of the JVM.
         BigInteger x = new Elligator2MapToCurve(new Curve25519(), Z, J, BigInteger.ONE)
-                .process(new BigInteger(1, reverse(u)))
+                .process(new BigInteger(1, bigEndianU))
                 .normalize().getAffineXCoord().toBigInteger();
+        Arrays.fill(bigEndianU, (byte) 0);
         return littleEndian32(x);
     }
 
     /** {@code lv_cat(DSI, PRS, zero padding, CI, sid)}: DSI and PRS fill SHA-512's first block. */
     static byte[] generatorString(byte[] prs, byte[] channelIdentifier, byte[] sid) {
-        int padding = Math.max(0, SHA512_BLOCK - 1 - prependLength(prs).length - prependLength(DSI).length);
+        int padding = Math.max(0, SHA512_BLOCK - 1 - leb128Length(prs.length) - prs.length - leb128Length(DSI.length)
+                - DSI.length);
         return lvCat(DSI, prs, new byte[padding], channelIdentifier, sid);
     }
 
@@ -124,24 +127,32 @@ final class Cpace {
         }
     }
 
-    /** Each part prefixed with its length in LEB128. */
+    /**
+     * Each part prefixed with its length in LEB128, into one array and no other: the parts may be secret (PRS, K), and
+     * the caller wipes what it gets.
+     */
     static byte[] lvCat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) out.writeBytes(prependLength(part));
-        return out.toByteArray();
+        int length = 0;
+        for (byte[] part : parts) length += leb128Length(part.length) + part.length;
+        byte[] out = new byte[length];
+        int at = 0;
+        for (byte[] part : parts) {
+            int remaining = part.length;
+            do {
+                int low = remaining & 0x7F;
+                remaining >>>= 7;
+                out[at++] = (byte) (remaining == 0 ? low : low | 0x80);
+            } while (remaining != 0);
+            System.arraycopy(part, 0, out, at, part.length);
+            at += part.length;
+        }
+        return out;
     }
 
-    /** The part prefixed with its length in LEB128 (seven bits per byte, least significant first). */
-    static byte[] prependLength(byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length + 2);
-        int length = data.length;
-        do {
-            int low = length & 0x7F;
-            length >>>= 7;
-            out.write(length == 0 ? low : low | 0x80);
-        } while (length != 0);
-        out.writeBytes(data);
-        return out.toByteArray();
+    private static int leb128Length(int value) {
+        int bytes = 1;
+        while ((value >>>= 7) != 0) bytes++;
+        return bytes;
     }
 
     /** RFC 7748: the top bit of a u-coordinate is ignored. */

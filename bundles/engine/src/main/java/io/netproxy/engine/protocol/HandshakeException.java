@@ -12,7 +12,7 @@ public final class HandshakeException extends Exception {
     public static final String BAD_LENGTH = "bad-length";
     /** The type byte is not the expected one or a reserved byte is not zero. */
     public static final String BAD_TYPE = "bad-type";
-    /** mac1 does not match: not meant for this key (or a wrong password in password mode). */
+    /** mac1 does not match: not meant for this key. */
     public static final String BAD_MAC1 = "bad-mac1";
     /**
      * An initiation to a server under load whose mac2 is neither zero nor valid for its source address (an expired

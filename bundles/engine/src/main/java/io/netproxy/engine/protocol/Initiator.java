@@ -27,7 +27,8 @@ import java.util.Arrays;
  * The client side of one handshake attempt: {@link #initiation} builds message 1, {@link #consumeResponse}
  * checks message 2 and yields the session, {@link #consumeCookieReply} takes a cookie reply to message 1 instead.
  * A retry is a new Initiator (new ephemeral key, new index). A response or cookie reply that fails any check leaves
- * the Initiator untouched, so a forged one cannot stop the genuine response from completing the handshake. Methods are synchronized; the timer and the receive thread
+ * the Initiator untouched, so a forged one cannot stop the genuine response from completing the handshake; in
+ * password mode, except a response that got past mac1 (see {@link #consumeResponse}). Methods are synchronized; the timer and the receive thread
  * may both touch it.
  *
  * <p>In password mode (protocol v2, {@link #withPassword}) the messages are types 7 and 8: each carries a CPace share
@@ -84,7 +85,12 @@ public final class Initiator {
      */
     public static Initiator withPassword(StaticIdentity local, PasswordSecrets secrets, int localIndex,
                                          InitiationPayload payload) {
-        return withPassword(local, secrets, localIndex, payload, StaticIdentity.generate(), randomScalar());
+        byte[] scalar = randomScalar();
+        try {
+            return withPassword(local, secrets, localIndex, payload, StaticIdentity.generate(), scalar);
+        } finally {
+            Arrays.fill(scalar, (byte) 0); // the Initiator holds a copy
+        }
     }
 
     /** Lets known-answer tests fix the ephemeral key and the CPace scalar. */
@@ -117,14 +123,14 @@ public final class Initiator {
         this.ownMac1 = new Mac1(local.publicKeyUnsafe());
     }
 
-    /** Message type 1, timestamped with the given clock, without mac2. Only one per Initiator. */
+    /** Message type 1 (type 7 in password mode), timestamped with the given clock, without mac2. One per Initiator. */
     public byte[] initiation(long nowEpochMillis) {
         return initiation(nowEpochMillis, null, 0);
     }
 
     /**
-     * Message type 1, timestamped with the given clock, with mac2 from {@code cookies} when it holds a fresh cookie.
-     * Only one per Initiator.
+     * Message type 1 (type 7 in password mode), timestamped with the given clock, with mac2 from {@code cookies} when it
+     * holds a fresh cookie. Only one per Initiator.
      *
      * @param cookies the cookie of the socket or connection the message goes out on, or null
      */
@@ -164,14 +170,15 @@ public final class Initiator {
 
     /**
      * Checks message type 2 (type 8 in password mode) and completes the handshake. In password mode a response that
-     * fails with {@code decrypt-failed} came from a server with another password, or from someone posing as it.
+     * fails with {@code decrypt-failed} came from a server with another password, or from someone posing as it; and
+     * any response that got past mac1 spends this Initiator, whatever became of it: each response is one test of a
+     * password against this attempt's CPace scalar, and an attempt may give only one (PROTOCOL.md 5.5).
      */
     public synchronized Result consumeResponse(byte[] buf, int off, int len) throws HandshakeException {
         if (awaitingResponse == null) {
             throw new HandshakeException(HandshakeException.UNEXPECTED_RESPONSE);
         }
         boolean password = share != null;
-        int shift = password ? SHARE_LENGTH : 0;
         if (len != (password ? PASSWORD_RESPONSE_LENGTH : RESPONSE_LENGTH)) {
             throw new HandshakeException(HandshakeException.BAD_LENGTH);
         }
@@ -187,6 +194,18 @@ public final class Initiator {
         if (!Mac2.isUnset(buf, off + Messages.mac2Offset(len))) {
             throw new HandshakeException(HandshakeException.BAD_MAC2);
         }
+        if (!password) return complete(buf, off, 0);
+        try {
+            return complete(buf, off, SHARE_LENGTH);
+        } catch (HandshakeException | RuntimeException e) {
+            abandon();
+            throw e;
+        }
+    }
+
+    /** The part of {@link #consumeResponse} after mac1 and mac2: the Diffie-Hellman, CPace and the payload. */
+    private Result complete(byte[] buf, int off, int shift) throws HandshakeException {
+        boolean password = shift != 0;
         int remoteIndex = Messages.readIntLE(buf, off + RESPONSE_SENDER_OFFSET);
         byte[] responderEphemeral = Arrays.copyOfRange(buf, off + RESPONSE_EPHEMERAL_OFFSET,
                 off + RESPONSE_EPHEMERAL_OFFSET + NoiseCrypto.DH_LENGTH);

@@ -172,12 +172,11 @@ public final class Responder {
                 && Math.abs(Tai64n.toEpochMillis(decoded.timestamp()) - nowEpochMillis) > MAX_CLOCK_SKEW_MILLIS) {
             throw new HandshakeException(HandshakeException.STALE_TIMESTAMP);
         }
-        Cpace.Answer cpace = password == null ? null : Cpace.answer(shareScalar, password.generatorUnsafe(), initiatorShare);
         // The key is the client (in password mode a random one of its own), not the freely chosen client id.
         if (!timestamps.acceptIfNewer(initiatorPublicKey, decoded.timestamp())) {
-            if (cpace != null) cpace.wipe();
             throw new HandshakeException(HandshakeException.REPLAYED);
         }
+        Cpace.Answer cpace = password == null ? null : Cpace.answer(shareScalar, password.generatorUnsafe(), initiatorShare);
         return new Initiation(senderIndex, initiatorPublicKey, initiatorEphemeral, decoded.payload(),
                 encryptedPayload.state(), cpace);
     }
@@ -219,6 +218,10 @@ public final class Responder {
         synchronized (initiation) {
             if (initiation.keys != null) {
                 throw new IllegalStateException("this initiation was already answered");
+            }
+            if (initiation.discarded) {
+                // its chaining key and psk are zeros now: an answer would be one anybody could open
+                throw new IllegalStateException("this initiation was discarded");
             }
             Cpace.Answer cpace = initiation.cpace;
             int shift = cpace == null ? 0 : SHARE_LENGTH;
@@ -284,6 +287,7 @@ public final class Responder {
         /** Password mode: the responder's CPace share and the psk it yields; null in key mode. */
         final Cpace.Answer cpace;
         SessionKeys keys;
+        boolean discarded;
 
         Initiation(int senderIndex, byte[] initiatorPublicKey, byte[] initiatorEphemeral, InitiationPayload payload,
                    SymmetricState state, Cpace.Answer cpace) {
@@ -298,6 +302,7 @@ public final class Responder {
         /** Erases the handshake state (its chaining key, and CPace's psk); {@link #keys} stays. Idempotent. */
         public void discard() {
             synchronized (this) {
+                discarded = true;
                 state.wipe();
                 if (cpace != null) cpace.wipe();
             }

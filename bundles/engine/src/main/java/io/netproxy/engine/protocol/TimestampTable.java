@@ -8,7 +8,8 @@ import java.util.Map;
  * The greatest initiation timestamp accepted per initiator static key, so a recorded
  * initiation cannot be replayed. Bounded: past {@link #capacity} entries the one updated longest ago is
  * forgotten. Entries are added after decryption, so in key mode only configured peers can cause that; in password
- * mode any key can, which the engine's budget of unproven handshakes bounds.
+ * mode any key can (at the per-source rate limit), and a replay of a forgotten initiation then works for 15 minutes
+ * at most and cannot complete a handshake.
  * Thread-safe.
  */
 final class TimestampTable {

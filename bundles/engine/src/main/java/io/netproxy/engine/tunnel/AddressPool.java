@@ -102,6 +102,6 @@ final class AddressPool {
 
     synchronized int leased() { return leases.size(); }
 
-    /** Identifies a client: its static key and the random id it sends (password-mode clients share one key). */
-    record ClientKey(String publicKey, String clientId) {}
+    /** Identifies a client: its static public key (in password mode a random one of its own), in base64. */
+    record ClientKey(String publicKey) {}
 }

@@ -72,6 +72,13 @@ final class ClientPassword {
         return reply;
     }
 
+    /** Whether these are the parameters the current secrets were derived from. */
+    boolean isCurrent(ParametersExchange.ServerParameters reply) {
+        ParametersExchange.ServerParameters current = parameters;
+        return secrets != null && current != null && Arrays.equals(current.salt(), reply.salt())
+                && Arrays.equals(current.serverPublicKey(), reply.serverPublicKey());
+    }
+
     /** Derives the secrets of these parameters (Argon2id, half a second); logs when the server's key changed. */
     void use(ParametersExchange.ServerParameters reply) {
         ParametersExchange.ServerParameters before = parameters;
@@ -91,12 +98,6 @@ final class ClientPassword {
         }
     }
 
-    /** The parameters stopped working (the server was reinstalled?): the next handshake fetches them again. */
-    void forget() {
-        PasswordSecrets old = secrets;
-        secrets = null;
-        if (old != null) old.wipe();
-    }
 
     /** A handshake under the current parameters succeeded: they are the server's, and kept. */
     void confirmed() {
@@ -122,7 +123,9 @@ final class ClientPassword {
     /** Erases the password and the secrets; the tunnel stopped. */
     void wipe() {
         Arrays.fill(password, '\0');
-        forget();
+        PasswordSecrets old = secrets;
+        secrets = null;
+        if (old != null) old.wipe();
     }
 
     private ParametersExchange.ServerParameters readCache() {

@@ -768,11 +768,12 @@ public final class ClientTunnel extends Tunnel {
             firstSession.completeExceptionally(new IOException(parameters.versionMismatch()));
             return;
         }
+        if (password.isCurrent(parameters)) return; // asked again, and nothing changed
         timer.execute(() -> {
             password.use(parameters);
             cookies = new CookieJar(parameters.serverPublicKey());
             unansweredUnderCache = 0;
-            if (pendingParameters) initiate(via);
+            initiate(via);
         });
     }
 
@@ -842,9 +843,10 @@ public final class ClientTunnel extends Tunnel {
         // The server may no longer take the cookie (restarted, or an older version that wants mac2 zero).
         if (retryDue && pendingCarriesCookie) cookies.forget();
         if (retryDue && password != null && !pendingParameters && ++unansweredUnderCache >= 2) {
-            // the server may have been reinstalled with a new salt and key: ask for them again
+            // the server may have been reinstalled with a new salt and key: ask for them beside the next initiation,
+            // which goes on under the known ones (a server only slow to come back answers it)
             log.info("tunnel {}: no answer under the server's known parameters; asking for them again", name);
-            password.forget();
+            sendHandshake(password.request(), active, server);
             unansweredUnderCache = 0;
         }
         if (retryDue && probe != null && pendingVia == probe) {

@@ -458,7 +458,7 @@ public final class ServerTunnel extends Tunnel {
             // A client is its key (in password mode a random one of its own), so one key holder cannot take many
             // addresses by inventing client ids.
             String keyLabel = Base64.getEncoder().encodeToString(initiation.initiatorPublicKey());
-            AddressPool.ClientKey clientKey = new AddressPool.ClientKey(keyLabel, "");
+            AddressPool.ClientKey clientKey = new AddressPool.ClientKey(keyLabel);
             boolean unproven = passwordAttempts != null && !passwordAttempts.isProven(keyLabel);
             if (unproven && !passwordAttempts.take(from.getAddress(), clock.nanoTime())) {
                 overBudget(from, "the budget of password guesses is spent");

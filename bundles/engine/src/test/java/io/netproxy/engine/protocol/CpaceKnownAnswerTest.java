@@ -24,12 +24,13 @@ class CpaceKnownAnswerTest {
     private static final byte[] YB = hex("248cccf6d5cdc3646f0ad593f9e6cef4e69d4945f8372e623512ecea32185623");
     private static final byte[] K = hex("5b067effbdc0b2a0e1d907b21ebb25cfedb96a852179a847c37e43ee71322c6b");
 
+    /** The draft's prepend_len vectors: lv_cat of one part is prepend_len. */
     @Test
     void prependLengthIsLeb128() {
-        assertArrayEquals(hex("00"), Cpace.prependLength(new byte[0]));
-        assertArrayEquals(hex("0431323334"), Cpace.prependLength(ascii("1234")));
-        assertArrayEquals(concat(hex("7f"), range(127)), Cpace.prependLength(range(127)));
-        assertArrayEquals(concat(hex("8001"), range(128)), Cpace.prependLength(range(128)));
+        assertArrayEquals(hex("00"), Cpace.lvCat(new byte[0]));
+        assertArrayEquals(hex("0431323334"), Cpace.lvCat(ascii("1234")));
+        assertArrayEquals(concat(hex("7f"), range(127)), Cpace.lvCat(range(127)));
+        assertArrayEquals(concat(hex("8001"), range(128)), Cpace.lvCat(range(128)));
     }
 
     @Test

@@ -27,8 +27,18 @@ class InitiatorFuzzTest {
             HandshakeException.WRONG_INDEX, HandshakeException.BAD_MAC1, HandshakeException.BAD_MAC2,
             HandshakeException.BAD_KEY, HandshakeException.DECRYPT_FAILED, HandshakeException.BAD_PAYLOAD);
 
+    /** What a password-mode response fails with once past mac1, which spends the Initiator. */
+    private static final Set<String> SPENDING = Set.of(HandshakeException.BAD_KEY, HandshakeException.DECRYPT_FAILED,
+            HandshakeException.BAD_PAYLOAD);
+    /** Password mode's secrets from a fixed PRS: the fuzzer needs no Argon2id. */
+    private static final PasswordSecrets SECRETS = PasswordSecrets.of(Fixtures.bytes(0xc0, 32), SERVER.publicKey());
+
     @FuzzTest
     void responses(FuzzedDataProvider data) throws HandshakeException {
+        if (data.consumeBoolean()) {
+            passwordResponse(data);
+            return;
+        }
         byte[] psk = data.consumeBoolean() ? Fixtures.ZERO_PSK : Fixtures.bytes(0x20, 32);
         // ephemeral keys of its own (the constructor's copies are wiped when a handshake completes)
         Initiator initiator = new Initiator(CLIENT, SERVER.publicKey(), psk, CLIENT_INDEX, Fixtures.initiationPayload(),
@@ -56,6 +66,50 @@ class InitiatorFuzzTest {
             assertEquals(Messages.readIntLE(buf, Messages.RESPONSE_SENDER_OFFSET), result.keys().remoteIndex());
         } catch (HandshakeException e) {
             assertTrue(REASONS.contains(e.reason()), e.reason());
+        }
+    }
+
+    /**
+     * Password mode: raw type-8 datagrams to an outstanding type 7, or the genuine response with bytes changed (the
+     * share among them); only the genuine one is taken. A failure before the CPace step leaves the handshake able to
+     * take it; one after spends the attempt, so that it tests one password at most.
+     */
+    private static void passwordResponse(FuzzedDataProvider data) throws HandshakeException {
+        Initiator initiator = Initiator.withPassword(CLIENT, SECRETS, CLIENT_INDEX, Fixtures.initiationPayload(),
+                StaticIdentity.fromPrivateKey(CLIENT_EPHEMERAL.privateKey()), Fixtures.bytes(0x60, 32));
+        byte[] initiation = initiator.initiation(NOW);
+        Responder responder = new Responder(SERVER, SECRETS);
+        byte[] genuine = responder.respond(responder.consumeInitiation(initiation, 0, initiation.length, NOW), 9,
+                Fixtures.responsePayload());
+        byte[] buf;
+        if (data.consumeBoolean()) {
+            buf = genuine.clone();
+            int changes = data.consumeInt(1, 4);
+            for (int i = 0; i < changes; i++) buf[data.consumeInt(0, buf.length - 1)] ^= (byte) data.consumeInt(1, 255);
+            if (data.consumeBoolean()) new Mac1(CLIENT.publicKey()).write(buf, Messages.mac1Offset(buf.length));
+        } else {
+            buf = data.consumeRemainingAsBytes();
+            if (buf.length == Messages.PASSWORD_RESPONSE_LENGTH) {
+                Messages.writeIntLE(CLIENT_INDEX, buf, Messages.RESPONSE_RECEIVER_OFFSET);
+                new Mac1(CLIENT.publicKey()).write(buf, Messages.mac1Offset(buf.length));
+            }
+        }
+        String reason;
+        try {
+            initiator.consumeResponse(buf, 0, buf.length);
+            assertTrue(Arrays.equals(genuine, buf), "only the genuine response is taken");
+            return;
+        } catch (HandshakeException e) {
+            reason = e.reason();
+            assertTrue(REASONS.contains(reason), reason);
+        }
+        if (SPENDING.contains(reason)) {
+            // it got past mac1: the attempt is spent, so that it tests one password at most
+            Fixtures.assertReason(HandshakeException.UNEXPECTED_RESPONSE,
+                    () -> initiator.consumeResponse(genuine, 0, genuine.length));
+        } else {
+            assertEquals(9, initiator.consumeResponse(genuine, 0, genuine.length).keys().remoteIndex(),
+                    "the genuine response still completes the handshake");
         }
     }
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class AddressPoolTest {
     private static AddressPool.ClientKey client(int n) {
-        return new AddressPool.ClientKey("key", "id" + n);
+        return new AddressPool.ClientKey("key" + n);
     }
 
     @Test
@@ -67,7 +67,7 @@ class AddressPoolTest {
     void eachAddressHasAnIpv6TwinInThePrefix() {
         AddressPool pool = new AddressPool("10.67.0.0/24", "2001:db8:7e::/64");
         assertEquals("2001:db8:7e::1", Ipv6.format(pool.ipv6(pool.serverAddress())));
-        int leased = pool.lease(new AddressPool.ClientKey("k", "a"));
+        int leased = pool.lease(new AddressPool.ClientKey("k"));
         byte[] twin = pool.ipv6(leased);
         assertEquals("2001:db8:7e::2", Ipv6.format(twin));
         assertEquals(pool.slot(leased), pool.slot6(Ipv6.readLong(twin, 0), Ipv6.readLong(twin, 8)));
@@ -83,7 +83,7 @@ class AddressPoolTest {
     @Test
     void aLongPrefixHoldsTheTwinsAfterItsNetwork() {
         AddressPool pool = new AddressPool("10.67.0.0/28", "2001:db8:7e::ff00/120");
-        int leased = pool.lease(new AddressPool.ClientKey("k", "a"));
+        int leased = pool.lease(new AddressPool.ClientKey("k"));
         assertEquals("2001:db8:7e::ff02", Ipv6.format(pool.ipv6(leased)));
     }
 

@@ -53,6 +53,10 @@ final class Exposition {
                 "Cookie replies a server under load sent instead of handshaking", "cookies.sent");
         counter(tunnels, "netproxy_cookie_replies_received_total",
                 "Cookie replies a client received from a server under load", "cookies.received");
+        counter(tunnels, "netproxy_parameters_replies_sent_total",
+                "Password mode: the server's salt and key sent to clients that asked", "parameters.sent");
+        counter(tunnels, "netproxy_parameters_replies_received_total",
+                "Password mode: the server's salt and key a client received", "parameters.received");
         byReason(tunnels, "netproxy_handshake_failures_total", "Handshakes that did not complete, by reason", HANDSHAKE_FAILED);
         byReason(tunnels, "netproxy_dropped_packets_total", "Packets dropped, by reason", DROP);
 
