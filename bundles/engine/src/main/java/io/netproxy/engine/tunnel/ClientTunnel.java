@@ -107,7 +107,9 @@ public final class ClientTunnel extends Tunnel {
     private volatile boolean pendingParameters;
     /** Password mode: responses in a row that did not open (another password, or someone posing as the server). */
     private volatile int responsesNotOpening;
-    /** Password mode: initiations in a row under cached parameters that got no answer. */
+    /** Password mode: ask for the server's parameters again beside the next initiation. Timer thread. */
+    private boolean refetchDue;
+    /** Password mode: initiations in a row under the known parameters that got no answer. */
     private volatile int unansweredUnderCache;
     private volatile Carrier cookieCarrier;
     /** Whether the pending initiation carries mac2, and whether a cookie reply asks for a retry with it. */
@@ -180,6 +182,7 @@ public final class ClientTunnel extends Tunnel {
     static ClientTunnel start(TunnelSpec spec, Plugins plugins, List<InetSocketAddress> serverAddresses) throws IOException {
         ClientTunnel client = new ClientTunnel(spec, plugins, Identities.of(spec, plugins.stateDirectory()), serverAddresses);
         if (client.offeredCiphers().isEmpty()) {
+            if (client.password != null) client.password.wipe();
             throw new IOException("no cipher suite installed that the tunnel allows " + spec.ciphers());
         }
         try {
@@ -579,8 +582,8 @@ public final class ClientTunnel extends Tunnel {
     private synchronized void initiate(Carrier via) {
         if (!running) return;
         abandonPending();
-        pending = null;
         if (password != null && password.secrets() == null) {
+            pending = null;
             pendingParameters = true;
             pendingVia = via;
             lastInitiationNanos = clock.nanoTime();
@@ -613,6 +616,11 @@ public final class ClientTunnel extends Tunnel {
         lastInitiationNanos = now;
         tried.add(via.transport().name());
         sendHandshake(message, via, server);
+        if (refetchDue) {
+            // beside the initiation, on its carrier: the one in use after any move of this tick
+            refetchDue = false;
+            sendHandshake(password.request(), via, server);
+        }
     }
 
     /** Gives up the pending handshake: its index is free again and its secrets are erased. */
@@ -726,7 +734,7 @@ public final class ClientTunnel extends Tunnel {
      * Password mode: a response that does not open came from a server with another password, or from someone posing
      * as the server; each costs it one guess. A connect tries again at once (the server is there), and ends after
      * {@link #WRONG_PASSWORD_RESPONSES} of them with a clear message instead of a timeout; a running tunnel says so and
-     * keeps trying at its usual pace.
+     * keeps trying, ever less often ({@link #wrongPasswordBackoff}).
      */
     private void responseDidNotOpen(Initiator initiator, Carrier via, InetSocketAddress from) {
         if (++responsesNotOpening < WRONG_PASSWORD_RESPONSES) {
@@ -744,8 +752,7 @@ public final class ClientTunnel extends Tunnel {
         if (configuration == null) {
             firstSession.completeExceptionally(new IOException(problem));
         } else {
-            log.error("tunnel {}: {}", name, problem);
-            responsesNotOpening = 0;
+            log.error("tunnel {}: {}; trying again ever less often", name, problem);
         }
     }
 
@@ -838,7 +845,8 @@ public final class ClientTunnel extends Tunnel {
         long now = clock.nanoTime();
         if (pendingConfiguration.get() != null && now - pendingSinceNanos >= settingsWaitNanos()) followSettings();
         Session session = current;
-        boolean retryDue = (pending != null || pendingParameters) && now - lastInitiationNanos > retryAfterNanos();
+        boolean retryDue = (pending != null || pendingParameters) && now - lastInitiationNanos > retryAfterNanos()
+                << wrongPasswordBackoff();
         if (retryDue) counters.handshakeFailed("unanswered");
         // The server may no longer take the cookie (restarted, or an older version that wants mac2 zero).
         if (retryDue && pendingCarriesCookie) cookies.forget();
@@ -846,7 +854,7 @@ public final class ClientTunnel extends Tunnel {
             // the server may have been reinstalled with a new salt and key: ask for them beside the next initiation,
             // which goes on under the known ones (a server only slow to come back answers it)
             log.info("tunnel {}: no answer under the server's known parameters; asking for them again", name);
-            sendHandshake(password.request(), active, server);
+            refetchDue = true;
             unansweredUnderCache = 0;
         }
         if (retryDue && probe != null && pendingVia == probe) {
@@ -908,6 +916,14 @@ public final class ClientTunnel extends Tunnel {
     /** Whether the current session carries traffic: connected, not re-handshaking after silence. */
     private boolean working() {
         return current != null && "connected".equals(state);
+    }
+
+    /**
+     * Password mode: after {@link #WRONG_PASSWORD_RESPONSES} responses in a row that did not open, each further attempt
+     * waits twice as long, up to 2^7 retry intervals: every such response was a password test by whoever answered.
+     */
+    private int wrongPasswordBackoff() {
+        return Math.min(7, Math.max(0, responsesNotOpening - WRONG_PASSWORD_RESPONSES + 1));
     }
 
     /** An automatic client without a working session moves on to its next transport sooner. */

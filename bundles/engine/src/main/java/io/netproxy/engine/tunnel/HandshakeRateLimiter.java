@@ -47,6 +47,15 @@ final class HandshakeRateLimiter {
         }
     }
 
+    /** The tokens the source's bucket holds now, without taking one; a full bucket for a source it does not know. */
+    double tokens(InetAddress source, long nowNanos) {
+        Bucket bucket = buckets.get(source);
+        if (bucket == null) return burst;
+        synchronized (bucket) {
+            return Math.min(burst, bucket.tokens + (nowNanos - bucket.lastNanos) / 1e9 * perSecond);
+        }
+    }
+
     /** Gives one token back to the source's bucket, if it still has one (a budget refunded once spent well). */
     void giveBack(InetAddress source) {
         Bucket bucket = buckets.get(source);

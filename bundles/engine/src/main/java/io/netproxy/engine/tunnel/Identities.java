@@ -17,12 +17,17 @@ import java.util.List;
  */
 record Identities(StaticIdentity local, List<byte[]> peerKeys, boolean passwordMode, byte[] salt) {
     private static final int KEY_LENGTH = 32;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Identities.class);
 
     static Identities of(TunnelSpec spec, Path stateDir) {
         if (spec.password() == null) {
             return new Identities(StaticIdentity.fromPrivateKey(spec.privateKey()), spec.peerPublicKeys(), false, null);
         }
         if (spec.role() == TunnelSpec.Role.SERVER) {
+            if (stateDir == null) {
+                LOG.warn("tunnel {}: no state directory, so a new password-mode salt and key on every start: clients ask"
+                        + " for them again each time", spec.name());
+            }
             byte[] stored = StateSecrets.forTunnel(stateDir, "password-server-" + spec.name(),
                     PasswordSecrets.SALT_LENGTH + KEY_LENGTH, "password-mode salt and server key");
             byte[] key = Arrays.copyOfRange(stored, PasswordSecrets.SALT_LENGTH, stored.length);
@@ -46,9 +51,8 @@ record Identities(StaticIdentity local, List<byte[]> peerKeys, boolean passwordM
         return Base64.getEncoder().encodeToString(local.publicKey());
     }
 
-    /** Whether a client with this key may connect: a configured one, or any in password mode. */
+    /** Key mode: whether a client with this key may connect (password mode's responder allows any). */
     boolean allows(byte[] publicKey) {
-        if (passwordMode) return true;
         for (byte[] key : peerKeys) {
             if (java.security.MessageDigest.isEqual(key, publicKey)) return true;
         }

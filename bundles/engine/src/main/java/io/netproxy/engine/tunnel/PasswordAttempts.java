@@ -21,7 +21,7 @@ final class PasswordAttempts {
     /** The same for the whole server: sixty a minute after a burst of 120. */
     static final int PER_SERVER = 120;
     static final double PER_SERVER_PER_SECOND = 1.0;
-    /** Unproven clients holding an address at once; more wait, so made-up keys cannot empty the pool. */
+    /** Unproven clients holding an address at once (a quarter of the pool when that is less): made-up keys cannot empty it. */
     static final int PROVISIONAL_LEASES = 64;
     /** How long an unproven client keeps its address without sending data: it proves the password in one round trip. */
     static final long PROVISIONAL_NANOS = 5_000_000_000L;
@@ -55,13 +55,26 @@ final class PasswordAttempts {
         return false;
     }
 
+    /** A guess taken for a response that was not sent after all. */
+    void refund(InetAddress source) {
+        perSource.giveBack(sourceBucket(source));
+        perServer.giveBack(InetAddress.getLoopbackAddress());
+    }
+
+    /**
+     * Whether the server's budget is half spent: the server then wants a cookie with every initiation, so that only
+     * sources that receive at their addresses spend the rest.
+     */
+    boolean serverBudgetLow(long nowNanos) {
+        return perServer.tokens(InetAddress.getLoopbackAddress(), nowNanos) < PER_SERVER / 2.0;
+    }
+
     /** The key sent data on a session: it knows the password. Its guess is given back. */
     void prove(String clientKey, InetAddress source) {
         synchronized (this) {
             if (proven.put(clientKey, Boolean.TRUE) != null) return;
         }
-        perSource.giveBack(sourceBucket(source));
-        perServer.giveBack(InetAddress.getLoopbackAddress());
+        refund(source);
     }
 
     void forgetIdle(long nowNanos) {

@@ -64,6 +64,8 @@ public final class ServerTunnel extends Tunnel {
     /** Password mode: the budget of guesses that responses to unproven keys hand out; null in key mode. */
     private final PasswordAttempts passwordAttempts;
     private volatile long lastBudgetWarningNanos = -60 * SECOND;
+    /** Unproven clients holding an address at once: a quarter of the pool at most, so proven ones always find one. */
+    private final int provisionalLeaseLimit;
     private final HandshakeRateLimiter parametersLimiter = new HandshakeRateLimiter(PARAMETERS_PER_SECOND, PARAMETERS_BURST);
     private volatile long lastV1WarningNanos = -V1_WARNING_INTERVAL_NANOS;
     private final ThreadPoolExecutor handshakes;
@@ -86,11 +88,12 @@ public final class ServerTunnel extends Tunnel {
     private ServerTunnel(TunnelSpec spec, Plugins plugins, Identities identities) {
         super(spec, plugins);
         this.identities = identities;
+        this.pool = new AddressPool(spec.pool(), spec.pool6());
+        this.passwordAttempts = identities.passwordMode() ? new PasswordAttempts(4 * pool.size()) : null;
         this.passwordSecrets = identities.passwordMode() ? passwordSecrets(spec.password(), identities) : null;
         this.responder = identities.passwordMode() ? new Responder(identities.local(), passwordSecrets)
                 : new Responder(identities.local(), new byte[32], identities::allows);
-        this.pool = new AddressPool(spec.pool(), spec.pool6());
-        this.passwordAttempts = identities.passwordMode() ? new PasswordAttempts(4 * pool.size()) : null;
+        this.provisionalLeaseLimit = Math.max(1, Math.min(PasswordAttempts.PROVISIONAL_LEASES, pool.size() / 4));
         this.sessionByAddress = new AtomicReferenceArray<>(pool.size());
         this.listen = spec.host() == null ? new InetSocketAddress(spec.port()) : new InetSocketAddress(spec.host(), spec.port());
         this.mtu = spec.mtu() > 0 ? spec.mtu() : plugins.tunables().defaultMtu();
@@ -329,7 +332,10 @@ public final class ServerTunnel extends Tunnel {
         }
         long receivedNanos = clock.nanoTime();
         // Before the rate limiter, so that spoofed sources do not fill its table while the queue is loaded.
-        if (load.underLoad(handshakesInFlight.get(), receivedNanos)) {
+        // Also while password mode's budget of guesses runs low: spoofed sources, which never get a cookie, cannot then
+        // spend the rest of it and keep new clients out.
+        if (load.underLoad(handshakesInFlight.get(), receivedNanos)
+                || passwordAttempts != null && passwordAttempts.serverBudgetLow(receivedNanos)) {
             Responder.Mac2Check mac2 = responder.checkMac2(buf, off, from, receivedNanos);
             if (mac2 != Responder.Mac2Check.VALID) {
                 // On the reader thread: a few microseconds, no DH, and the flood takes no place in the queue.
@@ -367,6 +373,16 @@ public final class ServerTunnel extends Tunnel {
             drop(Counters.Counter.DROP_OVERLOAD, from);
             counters.handshakeFailed("overload");
         }
+    }
+
+    private void logConnected(Session session) {
+        log.info("tunnel {}: client {} connected from {}, address {}, {}", name, session.peer().publicKey(),
+                session.peerAddress(), Ipv4.format(session.peer().tunnelAddress()), session.suite().name());
+    }
+
+    /** A guess taken for a response that was not sent after all goes back. */
+    private void refundGuess(boolean unproven, InetSocketAddress from) {
+        if (unproven) passwordAttempts.refund(from.getAddress());
     }
 
     /** Unproven password-mode clients holding an address: their first session awaits its first data. */
@@ -483,11 +499,13 @@ public final class ServerTunnel extends Tunnel {
     private void admit(Client client, AddressPool.ClientKey clientKey, String keyLabel, Responder.Initiation initiation,
                        CipherSuite suite, PeerAddress peerAddress, long receivedNanos, boolean unproven) {
         InetSocketAddress from = peerAddress.address();
-        boolean first = client.current == null;
-        if (first && unproven && provisionalLeases() >= PasswordAttempts.PROVISIONAL_LEASES) {
+        // an unproven client's first session whose response may have been lost: the newer one takes its place
+        Session provisional = client.current != null && !client.current.confirmed() ? client.current : null;
+        boolean first = client.current == null || provisional != null;
+        if (client.current == null && unproven && provisionalLeases() >= provisionalLeaseLimit) {
             if (client.others.isEmpty()) clients.remove(clientKey, client);
-            overBudget(from, PasswordAttempts.PROVISIONAL_LEASES + " clients that have not proven the password hold "
-                    + "addresses");
+            refundGuess(unproven, from);
+            overBudget(from, provisionalLeaseLimit + " clients that have not proven the password hold addresses");
             return;
         }
         int address;
@@ -498,6 +516,7 @@ public final class ServerTunnel extends Tunnel {
             counters.handshakeFailed("pool-exhausted");
             log.warn("tunnel {}: {}; client at {} refused", name, exhausted.getMessage(), from);
             if (client.current == null && client.others.isEmpty()) clients.remove(clientKey, client);
+            refundGuess(unproven, from);
             return;
         }
         int localIndex;
@@ -510,6 +529,7 @@ public final class ServerTunnel extends Tunnel {
                 clients.remove(clientKey, client);
                 pool.release(clientKey);
             }
+            refundGuess(unproven, from);
             return;
         }
         Pushed push = pushed; // one read: routes and DNS of the same settings
@@ -523,6 +543,7 @@ public final class ServerTunnel extends Tunnel {
         if (first) {
             // Nothing to lose: use the new session at once. A password-mode client that has not proven the password
             // holds its address provisionally: until its first data, for PasswordAttempts.PROVISIONAL_NANOS at most.
+            if (provisional != null) retire(provisional);
             client.current = session;
             if (!unproven) session.confirm();
             sessionByAddress.set(pool.slot(address), session);
@@ -539,8 +560,8 @@ public final class ServerTunnel extends Tunnel {
         sendHandshake(response, peerAddress.carrier(), from);
         counters.increment(Counters.Counter.HANDSHAKES);
         counters.handshakeTook(clock.nanoTime() - receivedNanos);
-        if (first) log.info("tunnel {}: client {} connected from {}, address {}, {}", name, keyLabel, peerAddress,
-                Ipv4.format(address), suite.name());
+        // an unproven client is said to connect when it proves the password (authenticated)
+        if (first && !unproven) logConnected(session);
     }
 
     private CipherSuite chooseCipher(int[] offered) {
@@ -557,13 +578,17 @@ public final class ServerTunnel extends Tunnel {
         Client client = clients.get(session.peer().client());
         if (client == null) return;
         synchronized (client) {
-            if (session.confirmed()) return;
+            // the timer may have let the client go (a provisional lease expired) between the lookup and the lock
+            if (session.confirmed() || clients.get(session.peer().client()) != client) return;
             session.confirm();
             if (passwordAttempts != null) {
                 passwordAttempts.prove(session.peer().client().publicKey(), session.peerAddress().address().getAddress());
             }
             // a password-mode client's first session, provisional until this proof of the password
-            if (client.current == session) return;
+            if (client.current == session) {
+                logConnected(session);
+                return;
+            }
             client.others.remove(session);
             if (client.current != null) client.others.add(client.current);
             client.current = session;

@@ -1,8 +1,12 @@
 package io.netproxy.engine.tunnel;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import org.slf4j.Logger;
@@ -10,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Random values an instance keeps in its state directory, made on first use and readable by root only: a client's
- * id and, in password mode, its static key and the server's salt and static key. Keeping them gives a restarted client
- * its address back, and a restarted server the key and salt its clients have cached.
+ * id and, in password mode, its static key and the server's salt and static key. Keeping them gives a restarted
+ * password-mode client its key (and so its address) back, and a restarted server the key and salt its clients have
+ * cached.
  */
 final class StateSecrets {
     private static final Logger LOG = LoggerFactory.getLogger(StateSecrets.class);
@@ -45,8 +50,14 @@ final class StateSecrets {
                 Files.delete(file);
             }
             Files.createDirectories(file.getParent());
-            Files.write(Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rw-------"))), fresh);
+            // written whole, then moved into place: a crash never leaves half a key that the next start would replace
+            Path temporary = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".new",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.wrap(fresh));
+                channel.force(true);
+            }
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | UnsupportedOperationException e) {
             LOG.warn("cannot keep the {} in {} ({}); using a new one for this run", what, file, e.getMessage());
         }

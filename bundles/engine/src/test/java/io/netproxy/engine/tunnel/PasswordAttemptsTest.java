@@ -67,4 +67,17 @@ class PasswordAttemptsTest {
         assertFalse(attempts.isProven("b"));
         assertTrue(attempts.isProven("c"));
     }
+
+    @Test
+    void theServerWantsCookiesOnceHalfItsBudgetIsSpentAndARefundedGuessComesBack() throws Exception {
+        PasswordAttempts attempts = new PasswordAttempts(16);
+        int taken = 0;
+        for (int i = 0; !attempts.serverBudgetLow(0); i++) {
+            assertTrue(attempts.take(InetAddress.getByName("198.51.100." + (i % 250)), 0));
+            taken++;
+        }
+        assertTrue(taken == PasswordAttempts.PER_SERVER / 2 + 1, "low after " + taken);
+        attempts.refund(InetAddress.getByName("198.51.100.0"));
+        assertFalse(attempts.serverBudgetLow(0), "a guess whose response was not sent goes back");
+    }
 }
