@@ -2,11 +2,13 @@ package io.netproxy.engine.protocol;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.Arrays;
 
 import org.bouncycastle.crypto.digests.SHA512Digest;
 import org.bouncycastle.crypto.hash2curve.impl.Elligator2MapToCurve;
 import org.bouncycastle.math.ec.custom.djb.Curve25519;
+import org.bouncycastle.util.BigIntegers;
 
 /**
  * CPACE-X25519-SHA512 (draft-irtf-cfrg-cpace) as password mode uses it: initiator-responder order, no session
@@ -29,6 +31,7 @@ final class Cpace {
     /** curve25519 in Montgomery form: Elligator 2 with Z = 2, J = A = 486662, K = B = 1 (RFC 9380 6.7.1). */
     private static final BigInteger Z = BigInteger.TWO;
     private static final BigInteger J = BigInteger.valueOf(486662);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private Cpace() {
     }
@@ -43,17 +46,17 @@ final class Cpace {
         byte[] generatorString = generatorString(prs, channelIdentifier, sid);
         byte[] hash = sha512(generatorString);
         Arrays.fill(generatorString, (byte) 0);
-        byte[] u = decodeUCoordinate(hash);
-        byte[] bigEndianU = reverse(u);
+        // decodeUCoordinate (RFC 7748): the first 32 bytes, little-endian, the top bit ignored
+        byte[] bigEndianU = org.bouncycastle.util.Arrays.reverseInPlace(Arrays.copyOf(hash, 32));
         Arrays.fill(hash, (byte) 0);
-        Arrays.fill(u, (byte) 0);
+        bigEndianU[0] &= 0x7F;
         // BouncyCastle's map returns the point in Montgomery coordinates, so its x is the u-coordinate X25519 takes
         // (the draft's generator vector pins this). Its BigIntegers cannot be wiped: a limit of the JVM.
         BigInteger x = new Elligator2MapToCurve(new Curve25519(), Z, J, BigInteger.ONE)
-                .process(new BigInteger(1, bigEndianU))
+                .process(BigIntegers.fromUnsignedByteArray(bigEndianU))
                 .normalize().getAffineXCoord().toBigInteger();
         Arrays.fill(bigEndianU, (byte) 0);
-        return littleEndian32(x);
+        return org.bouncycastle.util.Arrays.reverseInPlace(BigIntegers.asUnsignedByteArray(32, x));
     }
 
     /** {@code lv_cat(DSI, PRS, zero padding, CI, sid)}: DSI and PRS fill SHA-512's first block. */
@@ -61,6 +64,13 @@ final class Cpace {
         int padding = Math.max(0, SHA512_BLOCK - 1 - leb128Length(prs.length) - prs.length - leb128Length(DSI.length)
                 - DSI.length);
         return lvCat(DSI, prs, new byte[padding], channelIdentifier, sid);
+    }
+
+    /** sample_scalar of the draft: 32 random bytes (X25519 clamps them). */
+    static byte[] sampleScalar() {
+        byte[] scalar = new byte[NoiseCrypto.KEY_LENGTH];
+        RANDOM.nextBytes(scalar);
+        return scalar;
     }
 
     /** A party's share: {@code X25519(scalar, G)}. */
@@ -155,31 +165,11 @@ final class Cpace {
         return bytes;
     }
 
-    /** RFC 7748: the top bit of a u-coordinate is ignored. */
-    private static byte[] decodeUCoordinate(byte[] hash) {
-        byte[] u = Arrays.copyOf(hash, 32);
-        u[31] &= 0x7F;
-        return u;
-    }
-
     private static byte[] sha512(byte[]... parts) {
         SHA512Digest digest = new SHA512Digest();
         for (byte[] part : parts) digest.update(part, 0, part.length);
         byte[] out = new byte[digest.getDigestSize()];
         digest.doFinal(out, 0);
-        return out;
-    }
-
-    private static byte[] littleEndian32(BigInteger value) {
-        byte[] bigEndian = value.toByteArray();
-        byte[] out = new byte[32];
-        for (int i = 0; i < 32 && i < bigEndian.length; i++) out[i] = bigEndian[bigEndian.length - 1 - i];
-        return out;
-    }
-
-    private static byte[] reverse(byte[] bytes) {
-        byte[] out = new byte[bytes.length];
-        for (int i = 0; i < bytes.length; i++) out[i] = bytes[bytes.length - 1 - i];
         return out;
     }
 

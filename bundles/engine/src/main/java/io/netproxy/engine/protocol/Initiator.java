@@ -20,7 +20,6 @@ import static io.netproxy.engine.protocol.Messages.TYPE_PASSWORD_INITIATION;
 import static io.netproxy.engine.protocol.Messages.TYPE_PASSWORD_RESPONSE;
 import static io.netproxy.engine.protocol.Messages.TYPE_RESPONSE;
 
-import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
@@ -40,7 +39,6 @@ public final class Initiator {
      * a newer one, and TAI64N is rounded to 2^24 ns, about 16.8 ms).
      */
     public static final long TIMESTAMP_STEP_MILLIS = 17;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final StaticIdentity local;
     private final byte[] responderPublicKey;
@@ -85,7 +83,7 @@ public final class Initiator {
      */
     public static Initiator withPassword(StaticIdentity local, PasswordSecrets secrets, int localIndex,
                                          InitiationPayload payload) {
-        byte[] scalar = randomScalar();
+        byte[] scalar = Cpace.sampleScalar();
         try {
             return withPassword(local, secrets, localIndex, payload, StaticIdentity.generate(), scalar);
         } finally {
@@ -151,7 +149,7 @@ public final class Initiator {
                 .mixHeader(message, 0, INITIATION_EPHEMERAL_OFFSET)
                 .mixEphemeral(ephemeralPublic);
         if (password) {
-            copy(share, message, INITIATION_STATIC_OFFSET);
+            copy(share, message, Messages.INITIATION_SHARE_OFFSET);
             state = state.mixShare(share);
         }
         SymmetricState.Sealed encryptedStatic = state.mixKeyOfSharedSecret(ephemeralAgree(responderPublicKey))
@@ -214,7 +212,8 @@ public final class Initiator {
                 .mixEphemeral(responderEphemeral);
         byte[] responderShare = null;
         if (password) {
-            responderShare = Arrays.copyOfRange(buf, off + RESPONSE_PAYLOAD_OFFSET, off + RESPONSE_PAYLOAD_OFFSET + SHARE_LENGTH);
+            int at = off + Messages.RESPONSE_SHARE_OFFSET;
+            responderShare = Arrays.copyOfRange(buf, at, at + SHARE_LENGTH);
             state = state.mixShare(responderShare);
         }
         state = state.mixSharedSecret(ephemeral.agree(responderEphemeral))
@@ -285,13 +284,6 @@ public final class Initiator {
             // The constructor already rejected a low-order responder key, and only those give an all-zero result.
             throw new IllegalStateException(e.reason());
         }
-    }
-
-    /** A fresh CPace scalar (X25519 clamps it, as the draft's sample_scalar expects). */
-    static byte[] randomScalar() {
-        byte[] scalar = new byte[NoiseCrypto.KEY_LENGTH];
-        RANDOM.nextBytes(scalar);
-        return scalar;
     }
 
     private static void copy(byte[] source, byte[] target, int offset) {

@@ -47,9 +47,12 @@ public final class Messages {
 
     /** A CPace share: password-mode handshake messages carry it right after the ephemeral key. */
     static final int SHARE_LENGTH = 32;
-    /** 205 bytes: an initiation with the share at {@link #INITIATION_STATIC_OFFSET}, the rest moved back by it. */
+    /** Where password mode puts the share: right after the ephemeral key, where the fields of key mode begin. */
+    static final int INITIATION_SHARE_OFFSET = INITIATION_STATIC_OFFSET;
+    static final int RESPONSE_SHARE_OFFSET = RESPONSE_PAYLOAD_OFFSET;
+    /** 205 bytes: an initiation with the share at {@link #INITIATION_SHARE_OFFSET}, the rest moved back by it. */
     public static final int PASSWORD_INITIATION_LENGTH = INITIATION_LENGTH + SHARE_LENGTH;
-    /** 236 bytes: a response with the share at {@link #RESPONSE_PAYLOAD_OFFSET}, the rest moved back by it. */
+    /** 236 bytes: a response with the share at {@link #RESPONSE_SHARE_OFFSET}, the rest moved back by it. */
     public static final int PASSWORD_RESPONSE_LENGTH = RESPONSE_LENGTH + SHARE_LENGTH;
 
     // Parameters request: type, reserved, version, reserved, nonce, zero padding (a reply is never larger).

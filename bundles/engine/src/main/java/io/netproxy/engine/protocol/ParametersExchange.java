@@ -88,7 +88,7 @@ public final class ParametersExchange {
             byte[] serverKey = Arrays.copyOfRange(buf, off + PARAMETERS_KEY_OFFSET, off + PARAMETERS_LENGTH);
             try {
                 // a key on a low-order point gives an all-zero DH with any scalar
-                Arrays.fill(NoiseCrypto.dh(Initiator.randomScalar(), serverKey), (byte) 0);
+                Arrays.fill(NoiseCrypto.dh(Cpace.sampleScalar(), serverKey), (byte) 0);
             } catch (HandshakeException lowOrder) {
                 throw new HandshakeException(HandshakeException.BAD_PARAMETERS);
             }

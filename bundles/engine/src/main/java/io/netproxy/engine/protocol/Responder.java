@@ -122,7 +122,7 @@ public final class Responder {
 
     /** Authenticates message type 1 (type 7 in password mode); the result feeds {@link #respond}. */
     public Initiation consumeInitiation(byte[] buf, int off, int len, long nowEpochMillis) throws HandshakeException {
-        return consumeInitiation(buf, off, len, nowEpochMillis, password == null ? null : Initiator.randomScalar());
+        return consumeInitiation(buf, off, len, nowEpochMillis, password == null ? null : Cpace.sampleScalar());
     }
 
     /** Lets known-answer tests fix the CPace scalar of password mode. */
@@ -148,7 +148,8 @@ public final class Responder {
                 .mixEphemeral(initiatorEphemeral);
         byte[] initiatorShare = null;
         if (password != null) {
-            initiatorShare = Arrays.copyOfRange(buf, off + INITIATION_STATIC_OFFSET, off + INITIATION_STATIC_OFFSET + SHARE_LENGTH);
+            int at = off + Messages.INITIATION_SHARE_OFFSET;
+            initiatorShare = Arrays.copyOfRange(buf, at, at + SHARE_LENGTH);
             state = state.mixShare(initiatorShare);
         }
         SymmetricState.Opened initiatorStatic = state.mixKeyOfSharedSecret(local.agree(initiatorEphemeral))
@@ -237,7 +238,7 @@ public final class Responder {
                 SymmetricState state = initiation.state.mixHeader(message, 0, RESPONSE_EPHEMERAL_OFFSET)
                         .mixEphemeral(ephemeralPublic);
                 if (cpace != null) {
-                    System.arraycopy(cpace.share(), 0, message, RESPONSE_PAYLOAD_OFFSET, SHARE_LENGTH);
+                    System.arraycopy(cpace.share(), 0, message, Messages.RESPONSE_SHARE_OFFSET, SHARE_LENGTH);
                     state = state.mixShare(cpace.share());
                 }
                 sealed = state.mixSharedSecret(ephemeral.agree(initiation.initiatorEphemeral))

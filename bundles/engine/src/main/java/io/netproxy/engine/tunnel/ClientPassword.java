@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Properties;
@@ -98,7 +97,6 @@ final class ClientPassword {
         }
     }
 
-
     /** A handshake under the current parameters succeeded: they are the server's, and kept. */
     void confirmed() {
         ParametersExchange.ServerParameters confirmed = parameters;
@@ -109,12 +107,9 @@ final class ClientPassword {
         file.setProperty("salt", base64(confirmed.salt()));
         file.setProperty("key", base64(confirmed.serverPublicKey()));
         try {
-            Files.createDirectories(cache.getParent());
-            Path temporary = Files.createTempFile(cache.getParent(), cache.getFileName().toString(), ".new");
-            try (var out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-                file.store(out, "netproxy: the password-mode parameters of the server (public values)");
-            }
-            Files.move(temporary, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            java.io.StringWriter text = new java.io.StringWriter();
+            file.store(text, "netproxy: the password-mode parameters of the server (public values)");
+            StateSecrets.writeWhole(cache, text.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             LOG.warn("cannot keep the server's parameters in {} ({}); the next connect asks again", cache, e.getMessage());
         }

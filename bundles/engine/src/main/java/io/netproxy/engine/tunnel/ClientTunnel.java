@@ -16,6 +16,7 @@ import io.netproxy.engine.protocol.HandshakeException;
 import io.netproxy.engine.protocol.InitiationPayload;
 import io.netproxy.engine.protocol.Initiator;
 import io.netproxy.engine.protocol.Messages;
+import io.netproxy.engine.protocol.ParametersExchange;
 import io.netproxy.engine.protocol.ProtocolTimers;
 import io.netproxy.engine.protocol.ResponsePayload;
 import io.netproxy.engine.protocol.Route;
@@ -235,7 +236,7 @@ public final class ClientTunnel extends Tunnel {
                     .map(Tunnel::format).toList()) + " within " + timeout + " s. "
                     + "Likely causes: " + (password == null ? "the key does not match the server's (a server silently "
                     + "drops handshakes it cannot authenticate), " : "the server runs a netproxy older than password "
-                    + "mode v2, which does not answer this client (upgrade it), ")
+                    + "mode v2, which does not answer this client (upgrade the server), ")
                     + "the server is not running or not reachable, or a firewall "
                     + "blocks port " + server.getPort() + " (tried: " + String.join(", ", tried) + ")");
         } catch (InterruptedException e) {
@@ -761,7 +762,7 @@ public final class ClientTunnel extends Tunnel {
      * runs on the timer thread, which then sends the first initiation. Reader thread.
      */
     private void receiveParameters(byte[] buf, int off, int len, Carrier via, InetSocketAddress from) {
-        io.netproxy.engine.protocol.ParametersExchange.ServerParameters parameters;
+        ParametersExchange.ServerParameters parameters;
         try {
             parameters = password.accept(buf, off, len);
         } catch (HandshakeException e) {

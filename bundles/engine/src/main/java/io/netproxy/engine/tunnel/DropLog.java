@@ -8,19 +8,17 @@ final class DropLog {
     private final Logger log;
     private final String tunnel;
     private final EngineClock clock;
-    private volatile long nextAllowedNanos;
+    private final Throttle oncePerSecond;
 
     DropLog(Logger log, String tunnel, EngineClock clock) {
         this.log = log;
         this.tunnel = tunnel;
         this.clock = clock;
+        this.oncePerSecond = new Throttle(1_000_000_000L, clock.nanoTime());
     }
 
     void dropped(Counters.Counter reason, InetSocketAddress from) {
-        if (!log.isDebugEnabled()) return;
-        long now = clock.nanoTime();
-        if (now - nextAllowedNanos < 0) return;
-        nextAllowedNanos = now + 1_000_000_000L;
+        if (!log.isDebugEnabled() || !oncePerSecond.passes(clock.nanoTime())) return;
         log.debug("tunnel {}: dropped a packet from {}: {} (further drops this second are only counted)",
                 tunnel, from, reason.label);
     }

@@ -63,11 +63,11 @@ public final class ServerTunnel extends Tunnel {
     private final HandshakeRateLimiter rateLimiter;
     /** Password mode: the budget of guesses that responses to unproven keys hand out; null in key mode. */
     private final PasswordAttempts passwordAttempts;
-    private volatile long lastBudgetWarningNanos = -60 * SECOND;
+    private final Throttle budgetWarnings;
     /** Unproven clients holding an address at once: a quarter of the pool at most, so proven ones always find one. */
     private final int provisionalLeaseLimit;
     private final HandshakeRateLimiter parametersLimiter = new HandshakeRateLimiter(PARAMETERS_PER_SECOND, PARAMETERS_BURST);
-    private volatile long lastV1WarningNanos = -V1_WARNING_INTERVAL_NANOS;
+    private final Throttle v1Warnings;
     private final ThreadPoolExecutor handshakes;
     /** Initiations handed to the handshake thread and not answered yet. */
     private final java.util.concurrent.atomic.AtomicInteger handshakesInFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -94,6 +94,8 @@ public final class ServerTunnel extends Tunnel {
         this.responder = identities.passwordMode() ? new Responder(identities.local(), passwordSecrets)
                 : new Responder(identities.local(), new byte[32], identities::allows);
         this.provisionalLeaseLimit = Math.max(1, Math.min(PasswordAttempts.PROVISIONAL_LEASES, pool.size() / 4));
+        this.budgetWarnings = new Throttle(60 * SECOND, clock.nanoTime());
+        this.v1Warnings = new Throttle(V1_WARNING_INTERVAL_NANOS, clock.nanoTime());
         this.sessionByAddress = new AtomicReferenceArray<>(pool.size());
         this.listen = spec.host() == null ? new InetSocketAddress(spec.port()) : new InetSocketAddress(spec.host(), spec.port());
         this.mtu = spec.mtu() > 0 ? spec.mtu() : plugins.tunables().defaultMtu();
@@ -399,9 +401,7 @@ public final class ServerTunnel extends Tunnel {
     private void overBudget(InetSocketAddress from, String why) {
         drop(Counters.Counter.DROP_PASSWORD_BUDGET, from);
         counters.handshakeFailed(HandshakeException.PASSWORD_BUDGET);
-        long now = clock.nanoTime();
-        if (now - lastBudgetWarningNanos < 60 * SECOND) return;
-        lastBudgetWarningNanos = now;
+        if (!budgetWarnings.passes(clock.nanoTime())) return;
         log.warn("tunnel {}: a handshake from {} with a client key that has not proven the password was refused: {}"
                 + " (someone guessing passwords?)", name, format(from), why);
     }
@@ -427,10 +427,7 @@ public final class ServerTunnel extends Tunnel {
     private void warnOfProtocolV1(InetSocketAddress from) {
         drop(Counters.Counter.DROP_UNEXPECTED, from);
         counters.handshakeFailed(HandshakeException.PROTOCOL_V1);
-        long now = clock.nanoTime();
-        long last = lastV1WarningNanos;
-        if (now - last < V1_WARNING_INTERVAL_NANOS) return;
-        lastV1WarningNanos = now;
+        if (!v1Warnings.passes(clock.nanoTime())) return;
         log.warn("tunnel {}: a key-mode or protocol-v1 password-mode initiation from {} was refused: this server runs"
                 + " password mode v2, which v1 clients cannot speak (their password mode let anyone who recorded a"
                 + " handshake test passwords offline); upgrade the client, and change the password", name, format(from));

@@ -47,20 +47,31 @@ final class StateSecrets {
                 byte[] stored = Files.readAllBytes(file);
                 if (stored.length == length) return stored;
                 LOG.warn("{} is not a {} ({} bytes, not {}); replacing it", file, what, stored.length, length);
-                Files.delete(file);
             }
-            Files.createDirectories(file.getParent());
-            // written whole, then moved into place: a crash never leaves half a key that the next start would replace
-            Path temporary = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".new",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                channel.write(ByteBuffer.wrap(fresh));
-                channel.force(true);
-            }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+            writeWhole(file, fresh);
         } catch (IOException | UnsupportedOperationException e) {
             LOG.warn("cannot keep the {} in {} ({}); using a new one for this run", what, file, e.getMessage());
         }
         return fresh;
+    }
+
+    /**
+     * Writes {@code content} to {@code file}, root-only, whole or not at all: into a synced temporary file moved into
+     * place, so a crash never leaves half a key that the next start would take for damage and replace.
+     */
+    static void writeWhole(Path file, byte[] content) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path temporary = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".new",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                ByteBuffer bytes = ByteBuffer.wrap(content);
+                while (bytes.hasRemaining()) channel.write(bytes);
+                channel.force(true);
+            }
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
     }
 }

@@ -83,7 +83,10 @@ class OfflineGuessingTest {
     void theShareIsThePasswordsOnlyWayIntoTheInitiation() {
         byte[] first = fixedInitiation(guesses.get(0).v2());
         byte[] second = fixedInitiation(guesses.get(1).v2());
-        int share = 40, staticTag = 72 + 32, payloadTag = 120 + 37, mac1 = 173;
+        int share = Messages.INITIATION_SHARE_OFFSET;
+        int staticTag = share + Messages.SHARE_LENGTH + 32;
+        int payloadTag = staticTag + 16 + PayloadCodec.INITIATION_PLAINTEXT_LENGTH;
+        int mac1 = Messages.mac1Offset(Messages.PASSWORD_INITIATION_LENGTH);
         for (int i = 0; i < first.length; i++) {
             boolean mayDiffer = (i >= share && i < share + 32) || (i >= staticTag && i < staticTag + 16)
                     || (i >= payloadTag && i < payloadTag + 16) || (i >= mac1 && i < mac1 + 16);

@@ -105,7 +105,7 @@ class PasswordHandshakeTest {
         byte[] response = responder.respond(responder.consumeInitiation(genuine, 0, genuine.length, NOW), 8,
                 Fixtures.responsePayload());
         byte[] forged = response.clone();
-        System.arraycopy(LOW_ORDER_POINT, 0, forged, 44, 32);
+        System.arraycopy(LOW_ORDER_POINT, 0, forged, Messages.RESPONSE_SHARE_OFFSET, Messages.SHARE_LENGTH);
         new Mac1(client.publicKey()).write(forged, Messages.mac1Offset(forged.length));
         assertReason(HandshakeException.BAD_KEY, () -> initiator.consumeResponse(forged, 0, forged.length));
         // one response per attempt reaches CPace: a second would be a second password test against the same scalar

@@ -72,7 +72,7 @@ final class SealedPlaintexts {
         message[0] = Messages.TYPE_PASSWORD_INITIATION;
         Messages.writeIntLE(senderIndex, message, INITIATION_SENDER_OFFSET);
         System.arraycopy(ephemeral.publicKey(), 0, message, INITIATION_EPHEMERAL_OFFSET, 32);
-        System.arraycopy(share, 0, message, INITIATION_STATIC_OFFSET, Messages.SHARE_LENGTH);
+        System.arraycopy(share, 0, message, Messages.INITIATION_SHARE_OFFSET, Messages.SHARE_LENGTH);
         SymmetricState.Sealed encryptedStatic = SymmetricState.initial(server, true)
                 .mixHeader(message, 0, INITIATION_EPHEMERAL_OFFSET)
                 .mixEphemeral(ephemeral.publicKey())

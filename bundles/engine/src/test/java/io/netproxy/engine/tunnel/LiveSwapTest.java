@@ -65,6 +65,14 @@ class LiveSwapTest {
         }
     }
 
+    /** Both ends' sessions are on {@code suite}, and packets go both ways over them. */
+    private static void assertBothOn(String suite, TunnelHarness.Node<ServerTunnel> server,
+                                     TunnelHarness.Node<ClientTunnel> client) throws InterruptedException {
+        TunnelHarness.roundTrip(server, client, "on " + suite);
+        assertEquals(suite, client.tunnel.status().peers().get(0).cipher());
+        assertEquals(suite, server.tunnel.status().peers().get(0).cipher());
+    }
+
     /** A client connected to {@code server}, both with a second suite, "alt-gcm", installed beside the first. */
     private TunnelHarness.Node<ClientTunnel> connectedWithAnotherSuite(TunnelHarness net,
                                                                        TunnelHarness.Node<ServerTunnel> server)
@@ -89,9 +97,7 @@ class LiveSwapTest {
                 server.tunnel.acceptCiphers(List.of("alt-gcm"));
                 net.settle();
                 net.second(server, client);
-                TunnelHarness.roundTrip(server, client, "on the new suite");
-                assertEquals("alt-gcm", client.tunnel.status().peers().get(0).cipher());
-                assertEquals("alt-gcm", server.tunnel.status().peers().get(0).cipher());
+                assertBothOn("alt-gcm", server, client);
                 assertEquals(2, server.counter("handshakes"), "one handshake more, well before the two-minute rekey");
                 assertEquals(0, client.drops() + server.drops());
             });
@@ -110,9 +116,7 @@ class LiveSwapTest {
                 net.settle();
                 assertEquals("aes-256-gcm", client.tunnel.status().peers().get(0).cipher());
                 for (int second = 0; second < 3; second++) net.second(server, client);
-                TunnelHarness.roundTrip(server, client, "on the new suite");
-                assertEquals("alt-gcm", client.tunnel.status().peers().get(0).cipher());
-                assertEquals("alt-gcm", server.tunnel.status().peers().get(0).cipher());
+                assertBothOn("alt-gcm", server, client);
             });
         }
     }
@@ -133,9 +137,7 @@ class LiveSwapTest {
                 server.tunnel.acceptCiphers(List.of("aes-256-gcm"));
                 net.settle();
                 for (int second = 0; second < 3; second++) net.second(server, client);
-                TunnelHarness.roundTrip(server, client, "back on the first suite");
-                assertEquals("aes-256-gcm", client.tunnel.status().peers().get(0).cipher());
-                assertEquals("aes-256-gcm", server.tunnel.status().peers().get(0).cipher());
+                assertBothOn("aes-256-gcm", server, client);
             });
         }
     }

@@ -164,4 +164,23 @@ class PasswordModeTunnelTest {
             });
         }
     }
+
+    /** A type-1 initiation (key mode, or a client of protocol v1) at a password-mode server: refused, counted, said. */
+    @Test
+    void aKeyModeInitiationAtAPasswordServerIsRefusedAsProtocolV1() throws Exception {
+        try (TunnelHarness net = new TunnelHarness()) {
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                TunnelHarness.Node<ServerTunnel> server = net.server(TunnelHarness.passwordServer("pw-server", PASSWORD));
+                TunnelHarness.Node<ClientTunnel> client = net.clientNode("198.51.100.10");
+                byte[] serverKey = java.util.Base64.getDecoder().decode(server.tunnel.status().publicKey());
+                TunnelSpec keyClient = TunnelHarness.keyClient("v1",
+                        io.netproxy.engine.protocol.StaticIdentity.generate().privateKey(), serverKey);
+                assertThrows(IOException.class, () -> ClientTunnel.start(keyClient, client.plugins));
+                await("the refusal counted", Duration.ofSeconds(5),
+                        () -> server.counter("handshake-failed.protocol-v1") >= 1);
+                assertEquals(0, server.counter("handshakes"), "no response");
+                assertTrue(server.tunnel.status().peers().isEmpty());
+            });
+        }
+    }
 }
