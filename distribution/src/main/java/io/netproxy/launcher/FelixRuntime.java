@@ -49,6 +49,11 @@ final class FelixRuntime {
         config.put("felix.fileinstall.poll", "1000");
         config.put("felix.fileinstall.noInitialDelay", "true");
         config.put("felix.fileinstall.log.level", "2");
+        // what it says before the log service runs goes to netproxy's log (after, the log bridge bundle takes it there)
+        config.put("felix.fileinstall.log.default", "jul");
+        // FileInstall would write every configuration back into its file of etc/ at each update: the operator's files
+        // (dpkg's conffiles under /etc/netproxy) are read, never rewritten
+        config.put("felix.fileinstall.enableConfigSave", "false");
         // FileInstall's scratch directory, which it would otherwise leave in /tmp at every start
         config.put("felix.fileinstall.tmpdir", layout.stateDir().resolve("fileinstall").toString());
         config.put("gosh.args", interactiveConsole ? "" : "--nointeractive");

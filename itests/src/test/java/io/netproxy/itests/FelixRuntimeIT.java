@@ -131,7 +131,7 @@ class FelixRuntimeIT {
         Set<String> names = new TreeSet<>();
         for (Bundle bundle : context.getBundles()) names.add(bundle.getSymbolicName());
         assertTrue(names.containsAll(List.of("io.netproxy.api", "io.netproxy.engine", "io.netproxy.shell",
-                "io.netproxy.metrics-prometheus",
+                "io.netproxy.metrics-prometheus", "io.netproxy.log-bridge",
                 "io.netproxy.transport-udp", "io.netproxy.transport-tcp", "io.netproxy.cipher-aes-gcm", "io.netproxy.cipher-chacha20poly1305",
                 "io.netproxy.tun-linux", "io.netproxy.netconf-iptables", "io.netproxy.netconf-nftables", "org.apache.felix.scr",
                 "org.apache.felix.configadmin", "org.apache.felix.fileinstall", "org.apache.felix.gogo.runtime")), names.toString());

@@ -70,10 +70,22 @@ final class Namespaces {
         boolean holds() throws Exception;
     }
 
+    interface Description {
+        String describe() throws Exception;
+    }
+
     static void waitFor(Check check, int seconds, String what) throws Exception {
+        waitFor(check, seconds, what, () -> "");
+    }
+
+    /** As {@link #waitFor(Check, int, String)}, and a timeout also says what {@code state} finds then. */
+    static void waitFor(Check check, int seconds, String what, Description state) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!check.holds()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+            if (System.nanoTime() > deadline) {
+                String found = state.describe();
+                throw new AssertionError("timed out waiting for " + what + (found.isEmpty() ? "" : "; " + found));
+            }
             Thread.sleep(100);
         }
     }

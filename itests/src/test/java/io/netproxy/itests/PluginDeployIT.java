@@ -54,13 +54,18 @@ class PluginDeployIT extends OnTopology {
         Installation server = install("srv", key);
         Installation client = install("c1", key);
 
+        Path deployConfig = server.home.resolve("etc/org.apache.felix.fileinstall-deploy.cfg");
+        java.nio.file.attribute.FileTime configWritten = Files.getLastModifiedTime(deployConfig);
+
         // a running server, on the built-in UDP transport
         server.serve("--password-file", password.toString(), "--pool", "198.18.0.0/24", "--transport", "udp");
         assertFalse(server.bundles().contains(PLUGIN), "the plugin is not there before it is deployed");
 
         server.deploy(plugin);
         Namespaces.waitFor(() -> server.bundles().lines().anyMatch(line -> line.contains("|Active") && line.contains("|" + PLUGIN + " ")),
-                30, "the plugin to be installed and started from deploy/");
+                30, "the plugin to be installed and started from deploy/",
+                () -> "its bundles:\n" + server.bundles() + "\nits log:\n" + server.log());
+        assertEquals(configWritten, Files.getLastModifiedTime(deployConfig), "the files of etc/ are read, never written back");
         Namespaces.Result obfsTunnel = server.run("serve", "--name", "obfs", "--transport", "obfs", "--port", OBFS_PORT,
                 "--pool", "198.18.1.0/24", "--password-file", password.toString());
         assertTrue(obfsTunnel.ok(), "a second tunnel of the running server, on the plugin: " + obfsTunnel.output());
@@ -114,6 +119,32 @@ class PluginDeployIT extends OnTopology {
                 "installed and started from the shell");
         server.shell("felix:uninstall " + installed.group(1));
         assertFalse(server.bundles().contains(PLUGIN), "uninstalled from the shell");
+    }
+
+    @Test
+    void aPluginThatCannotStartSaysWhyInTheLog() throws Exception {
+        Path password = topology.secret("password", "plugin deploy password");
+        Installation server = installation("srv");
+        server.serve("--password-file", password.toString(), "--pool", "198.18.0.0/24");
+
+        Path broken = work.resolve("broken-plugin.jar");
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().putValue("Manifest-Version", "1.0");
+        manifest.getMainAttributes().putValue("Bundle-ManifestVersion", "2");
+        manifest.getMainAttributes().putValue("Bundle-SymbolicName", "org.example.broken-plugin");
+        manifest.getMainAttributes().putValue("Import-Package", "org.example.nowhere");
+        try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(Files.newOutputStream(broken), manifest)) {
+            // a bundle needs nothing more than its manifest
+        }
+        server.deploy(broken);
+
+        // FileInstall logs the failure to the OSGi log service, which the log bridge writes to the instance's log
+        Namespaces.waitFor(() -> server.log().contains("missing requirement"), 30,
+                "the log to say why the plugin does not start", () -> "its log:\n" + server.log());
+        String why = server.log().lines().filter(line -> line.contains("org.apache.felix.fileinstall")).findFirst().orElseThrow();
+        System.out.println("a plugin that cannot start: " + why);
+        assertTrue(why.contains("broken-plugin.jar"), why);
+        assertTrue(server.log().contains("org.example.nowhere"), server.log());
     }
 
     /**
