@@ -1,8 +1,11 @@
 package io.netproxy.engine.tunnel;
 
 import io.netproxy.engine.protocol.HandshakeException;
+import io.netproxy.engine.protocol.InitiationPayload;
+import io.netproxy.engine.protocol.Initiator;
 import io.netproxy.engine.protocol.ParametersExchange;
 import io.netproxy.engine.protocol.PasswordSecrets;
+import io.netproxy.engine.protocol.StaticIdentity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,10 +29,16 @@ final class ClientPassword {
     private final Path cache;
     /** The server as the tunnel names it (host:port): parameters cached for another server are not used. */
     private final String server;
-    private volatile ParametersExchange.ServerParameters parameters;
-    private volatile PasswordSecrets secrets;
-    private volatile ParametersExchange.Request request;
-    private volatile boolean saved;
+    /** The server's parameters and the secrets derived from them, replaced together; null until they are known. */
+    private volatile Derived current;
+    /** The parameters kept in the cache file (read from it, or proven and written), so that they are written once. */
+    private Derived kept;
+    /** The initiation last made, and the parameters it was made under: a response to it proves those, not others. */
+    private Initiator issued;
+    private Derived issuedUnder;
+    private ParametersExchange.Request request;
+
+    private record Derived(ParametersExchange.ServerParameters parameters, PasswordSecrets secrets) { }
 
     ClientPassword(char[] password, Path stateDir, String tunnelName, String server) {
         this.password = password.clone();
@@ -40,72 +49,84 @@ final class ClientPassword {
     /** Derives the secrets from the cached parameters of this server, if there are any (Argon2id, half a second). */
     void useCached() {
         ParametersExchange.ServerParameters cached = readCache();
-        if (cached != null) {
-            use(cached);
-            saved = true;
+        if (cached == null) return;
+        use(cached);
+        synchronized (this) {
+            kept = current;
         }
     }
 
     /** The secrets of the server's parameters, or null until they are known. */
     PasswordSecrets secrets() {
-        return secrets;
+        Derived derived = current;
+        return derived == null ? null : derived.secrets();
     }
 
     /** A parameters request (type 5); the one outstanding, so that a retry is answered by the same reply. */
-    byte[] request() {
-        ParametersExchange.Request outstanding = request;
-        if (outstanding == null) request = outstanding = new ParametersExchange.Request();
-        return outstanding.message();
+    synchronized byte[] request() {
+        if (request == null) request = new ParametersExchange.Request();
+        return request.message();
     }
 
     /**
-     * Checks a parameters reply against the outstanding request.
+     * Checks a parameters reply against the outstanding request, which it uses up: of two replies that arrive at once
+     * (one on each transport), one is taken.
      *
      * @throws HandshakeException when it answers no request of ours or is malformed
      */
-    ParametersExchange.ServerParameters accept(byte[] buf, int off, int len) throws HandshakeException {
-        ParametersExchange.Request outstanding = request;
-        if (outstanding == null) throw new HandshakeException(HandshakeException.UNEXPECTED_RESPONSE);
-        ParametersExchange.ServerParameters reply = outstanding.consume(buf, off, len);
+    synchronized ParametersExchange.ServerParameters accept(byte[] buf, int off, int len) throws HandshakeException {
+        if (request == null) throw new HandshakeException(HandshakeException.UNEXPECTED_RESPONSE);
+        ParametersExchange.ServerParameters reply = request.consume(buf, off, len);
         request = null;
         return reply;
     }
 
     /** Whether these are the parameters the current secrets were derived from. */
     boolean isCurrent(ParametersExchange.ServerParameters reply) {
-        ParametersExchange.ServerParameters current = parameters;
-        return secrets != null && current != null && Arrays.equals(current.salt(), reply.salt())
-                && Arrays.equals(current.serverPublicKey(), reply.serverPublicKey());
+        Derived derived = current;
+        return derived != null && Arrays.equals(derived.parameters().salt(), reply.salt())
+                && Arrays.equals(derived.parameters().serverPublicKey(), reply.serverPublicKey());
     }
 
     /** Derives the secrets of these parameters (Argon2id, half a second); logs when the server's key changed. */
     void use(ParametersExchange.ServerParameters reply) {
-        ParametersExchange.ServerParameters before = parameters;
-        if (before != null && !Arrays.equals(before.serverPublicKey(), reply.serverPublicKey())) {
+        Derived before = current;
+        if (before != null && !Arrays.equals(before.parameters().serverPublicKey(), reply.serverPublicKey())) {
             LOG.warn("the server {} has another static key than before (was {}, now {}); continuing only if the password"
-                    + " authenticates it", server, base64(before.serverPublicKey()), base64(reply.serverPublicKey()));
+                    + " authenticates it", server, base64(before.parameters().serverPublicKey()), base64(reply.serverPublicKey()));
         }
         byte[] prs = PasswordSecrets.prs(password, reply.salt());
+        Derived replaced;
         try {
-            PasswordSecrets old = secrets;
-            secrets = PasswordSecrets.of(prs, reply.serverPublicKey());
-            parameters = reply;
-            saved = false;
-            if (old != null) old.wipe();
+            Derived derived = new Derived(reply, PasswordSecrets.of(prs, reply.serverPublicKey()));
+            synchronized (this) {
+                replaced = current;
+                current = derived;
+            }
         } finally {
             Arrays.fill(prs, (byte) 0);
         }
+        if (replaced != null) replaced.secrets().wipe();
     }
 
-    /** A handshake under the current parameters succeeded: they are the server's, and kept. */
-    void confirmed() {
-        ParametersExchange.ServerParameters confirmed = parameters;
-        if (saved || confirmed == null || cache == null) return;
-        saved = true;
+    /** A password-mode initiation under the current parameters, which are remembered as its own. */
+    synchronized Initiator initiator(StaticIdentity local, int index, InitiationPayload payload) {
+        issued = Initiator.withPassword(local, current.secrets(), index, payload);
+        issuedUnder = current;
+        return issued;
+    }
+
+    /** A response to {@code initiator} opened: the parameters it was made under are the server's, and kept. */
+    void confirmed(Initiator initiator) {
+        Derived proven;
+        synchronized (this) {
+            if (initiator != issued || issuedUnder == kept || cache == null) return;
+            proven = kept = issuedUnder;
+        }
         Properties file = new Properties();
         file.setProperty("server", server);
-        file.setProperty("salt", base64(confirmed.salt()));
-        file.setProperty("key", base64(confirmed.serverPublicKey()));
+        file.setProperty("salt", base64(proven.parameters().salt()));
+        file.setProperty("key", base64(proven.parameters().serverPublicKey()));
         try {
             java.io.StringWriter text = new java.io.StringWriter();
             file.store(text, "netproxy: the password-mode parameters of the server (public values)");
@@ -118,9 +139,12 @@ final class ClientPassword {
     /** Erases the password and the secrets; the tunnel stopped. */
     void wipe() {
         Arrays.fill(password, '\0');
-        PasswordSecrets old = secrets;
-        secrets = null;
-        if (old != null) old.wipe();
+        Derived old;
+        synchronized (this) {
+            old = current;
+            current = null;
+        }
+        if (old != null) old.secrets().wipe();
     }
 
     private ParametersExchange.ServerParameters readCache() {

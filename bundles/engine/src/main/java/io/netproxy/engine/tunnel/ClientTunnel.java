@@ -602,7 +602,7 @@ public final class ClientTunnel extends Tunnel {
         InitiationPayload payload = new InitiationPayload(clientId.clone(), wireIds);
         Initiator initiator = password == null
                 ? new Initiator(identities.local(), identities.peerKeys().get(0), new byte[32], index, payload)
-                : Initiator.withPassword(identities.local(), password.secrets(), index, payload);
+                : password.initiator(identities.local(), index, payload);
         long now = clock.nanoTime();
         boolean withCookie = via.current() == cookieCarrier && cookies.holds(now);
         // the server takes only a newer timestamp (PROTOCOL.md 5.4), and a retry after a response that did not open
@@ -673,7 +673,7 @@ public final class ClientTunnel extends Tunnel {
         if (password != null) {
             responsesNotOpening = 0;
             unansweredUnderCache = 0;
-            password.confirmed();
+            password.confirmed(initiator);
         }
         CipherSuite suite = ciphers.apply(result.payload().cipherWireId());
         if (suite == null) {
