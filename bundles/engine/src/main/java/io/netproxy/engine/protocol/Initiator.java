@@ -163,6 +163,7 @@ public final class Initiator {
         sentMac1 = Arrays.copyOfRange(message, mac1Offset, mac1Offset + Messages.MAC_LENGTH);
         if (cookies != null) cookies.writeMac2(message, Messages.mac2Offset(message.length), nowNanos);
         awaitingResponse = encryptedPayload.state();
+        awaitingResponse.keepOnly();
         return message;
     }
 
@@ -192,7 +193,15 @@ public final class Initiator {
         if (!Mac2.isUnset(buf, off + Messages.mac2Offset(len))) {
             throw new HandshakeException(HandshakeException.BAD_MAC2);
         }
-        if (!password) return complete(buf, off, 0);
+        if (!password) {
+            try {
+                return complete(buf, off, 0);
+            } catch (HandshakeException | RuntimeException e) {
+                // a forged response: the initiation still waits for the genuine one
+                awaitingResponse.keepOnly();
+                throw e;
+            }
+        }
         try {
             return complete(buf, off, SHARE_LENGTH);
         } catch (HandshakeException | RuntimeException e) {

@@ -143,43 +143,48 @@ public final class Responder {
         byte[] initiatorEphemeral = Arrays.copyOfRange(buf, off + INITIATION_EPHEMERAL_OFFSET,
                 off + INITIATION_EPHEMERAL_OFFSET + NoiseCrypto.DH_LENGTH);
 
-        SymmetricState state = SymmetricState.initial(local.publicKeyUnsafe(), password != null)
-                .mixHeader(buf, off, INITIATION_EPHEMERAL_OFFSET)
-                .mixEphemeral(initiatorEphemeral);
-        byte[] initiatorShare = null;
-        if (password != null) {
-            int at = off + Messages.INITIATION_SHARE_OFFSET;
-            initiatorShare = Arrays.copyOfRange(buf, at, at + SHARE_LENGTH);
-            state = state.mixShare(initiatorShare);
-        }
-        SymmetricState.Opened initiatorStatic = state.mixKeyOfSharedSecret(local.agree(initiatorEphemeral))
-                .decrypt(buf, off + INITIATION_STATIC_OFFSET + shift, INITIATION_STATIC_LENGTH);
-        byte[] initiatorPublicKey = initiatorStatic.plaintext();
-        // Before the second DH: unknown keys cost no more than the first.
-        if (!isAllowedInitiator.test(initiatorPublicKey.clone())) {
-            throw new HandshakeException(HandshakeException.UNKNOWN_PEER);
-        }
-        byte[] staticShared = staticSharedWith(initiatorPublicKey);
-        SymmetricState.Opened encryptedPayload;
+        SymmetricState start = SymmetricState.initial(local.publicKeyUnsafe(), password != null);
         try {
-            encryptedPayload = initiatorStatic.state().mixKey(staticShared)
-                    .decrypt(buf, off + INITIATION_PAYLOAD_OFFSET + shift, INITIATION_PAYLOAD_LENGTH);
-        } finally {
-            if (password != null) Arrays.fill(staticShared, (byte) 0);
-        }
-        PayloadCodec.DecodedInitiation decoded = PayloadCodec.decodeInitiation(encryptedPayload.plaintext());
+            SymmetricState state = start.mixHeader(buf, off, INITIATION_EPHEMERAL_OFFSET).mixEphemeral(initiatorEphemeral);
+            byte[] initiatorShare = null;
+            if (password != null) {
+                int at = off + Messages.INITIATION_SHARE_OFFSET;
+                initiatorShare = Arrays.copyOfRange(buf, at, at + SHARE_LENGTH);
+                state = state.mixShare(initiatorShare);
+            }
+            SymmetricState.Opened initiatorStatic = state.mixKeyOfSharedSecret(local.agree(initiatorEphemeral))
+                    .decrypt(buf, off + INITIATION_STATIC_OFFSET + shift, INITIATION_STATIC_LENGTH);
+            byte[] initiatorPublicKey = initiatorStatic.plaintext();
+            // Before the second DH: unknown keys cost no more than the first.
+            if (!isAllowedInitiator.test(initiatorPublicKey.clone())) {
+                throw new HandshakeException(HandshakeException.UNKNOWN_PEER);
+            }
+            byte[] staticShared = staticSharedWith(initiatorPublicKey);
+            SymmetricState.Opened encryptedPayload;
+            try {
+                encryptedPayload = initiatorStatic.state().mixKey(staticShared)
+                        .decrypt(buf, off + INITIATION_PAYLOAD_OFFSET + shift, INITIATION_PAYLOAD_LENGTH);
+            } finally {
+                if (password != null) Arrays.fill(staticShared, (byte) 0);
+            }
+            PayloadCodec.DecodedInitiation decoded = PayloadCodec.decodeInitiation(encryptedPayload.plaintext());
 
-        if (password != null
-                && Math.abs(Tai64n.toEpochMillis(decoded.timestamp()) - nowEpochMillis) > MAX_CLOCK_SKEW_MILLIS) {
-            throw new HandshakeException(HandshakeException.STALE_TIMESTAMP);
+            if (password != null
+                    && Math.abs(Tai64n.toEpochMillis(decoded.timestamp()) - nowEpochMillis) > MAX_CLOCK_SKEW_MILLIS) {
+                throw new HandshakeException(HandshakeException.STALE_TIMESTAMP);
+            }
+            // The key is the client (in password mode a random one of its own), not the freely chosen client id.
+            if (!timestamps.acceptIfNewer(initiatorPublicKey, decoded.timestamp())) {
+                throw new HandshakeException(HandshakeException.REPLAYED);
+            }
+            Cpace.Answer cpace = password == null ? null : Cpace.answer(shareScalar, password.generatorUnsafe(), initiatorShare);
+            encryptedPayload.state().keepOnly();
+            return new Initiation(senderIndex, initiatorPublicKey, initiatorEphemeral, decoded.payload(),
+                    encryptedPayload.state(), cpace);
+        } catch (HandshakeException | RuntimeException e) {
+            start.wipe(); // every chaining key this initiation produced
+            throw e;
         }
-        // The key is the client (in password mode a random one of its own), not the freely chosen client id.
-        if (!timestamps.acceptIfNewer(initiatorPublicKey, decoded.timestamp())) {
-            throw new HandshakeException(HandshakeException.REPLAYED);
-        }
-        Cpace.Answer cpace = password == null ? null : Cpace.answer(shareScalar, password.generatorUnsafe(), initiatorShare);
-        return new Initiation(senderIndex, initiatorPublicKey, initiatorEphemeral, decoded.payload(),
-                encryptedPayload.state(), cpace);
     }
 
     private int initiationType() {

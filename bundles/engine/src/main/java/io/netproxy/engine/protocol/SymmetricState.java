@@ -1,12 +1,16 @@
 package io.netproxy.engine.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Noise's SymmetricState: the chaining key {@code ck} and the transcript hash {@code h}. Every operation
  * returns a new state instead of mutating this one, so that a forged message that fails half-way through
- * leaves the handshake exactly where it was and the genuine message can still be processed.
+ * leaves the handshake exactly where it was and the genuine message can still be processed. The states of one
+ * handshake share a record of every chaining key they produced, so that the ones a step left behind are erased
+ * ({@link #keepOnly}, {@link #wipe}; PROTOCOL.md 5.3).
  */
 final class SymmetricState {
     static final String CONSTRUCTION = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s";
@@ -19,10 +23,22 @@ final class SymmetricState {
 
     private final byte[] chainingKey;
     private final byte[] hash;
+    private final ChainingKeys chain;
 
-    private SymmetricState(byte[] chainingKey, byte[] hash) {
+    private SymmetricState(byte[] chainingKey, byte[] hash, ChainingKeys chain) {
         this.chainingKey = chainingKey;
         this.hash = hash;
+        this.chain = chain;
+    }
+
+    /** The next state, with a new chaining key: recorded with the handshake's others. */
+    private SymmetricState chained(byte[] newChainingKey, byte[] newHash) {
+        return new SymmetricState(chain.add(newChainingKey), newHash, chain);
+    }
+
+    /** The next state, with this state's chaining key. */
+    private SymmetricState hashed(byte[] newHash) {
+        return new SymmetricState(chainingKey, newHash, chain);
     }
 
     /** The state both sides start from: construction and identifier hashed, then the responder's static key. */
@@ -32,8 +48,9 @@ final class SymmetricState {
 
     /** The same, with password mode's identifier ({@code "netproxy v2 password"}) when {@code passwordMode}. */
     static SymmetricState initial(byte[] responderStaticPublicKey, boolean passwordMode) {
-        return new SymmetricState(INITIAL_CHAINING_KEY.clone(),
-                NoiseCrypto.hash(passwordMode ? INITIAL_PASSWORD_HASH : INITIAL_HASH, responderStaticPublicKey));
+        ChainingKeys chain = new ChainingKeys();
+        return new SymmetricState(chain.add(INITIAL_CHAINING_KEY.clone()),
+                NoiseCrypto.hash(passwordMode ? INITIAL_PASSWORD_HASH : INITIAL_HASH, responderStaticPublicKey), chain);
     }
 
     /**
@@ -41,23 +58,22 @@ final class SymmetricState {
      * follow also cover the bytes Noise itself would leave unauthenticated.
      */
     SymmetricState mixHeader(byte[] buf, int off, int len) {
-        return new SymmetricState(chainingKey, NoiseCrypto.hash(hash, Arrays.copyOfRange(buf, off, off + len)));
+        return hashed(NoiseCrypto.hash(hash, Arrays.copyOfRange(buf, off, off + len)));
     }
 
     /** MixHash of a CPace share: the AEAD tags that follow authenticate it, besides CPace's own transcript. */
     SymmetricState mixShare(byte[] share) {
-        return new SymmetricState(chainingKey, NoiseCrypto.hash(hash, share));
+        return hashed(NoiseCrypto.hash(hash, share));
     }
 
     /** Token {@code e} in a psk handshake: the ephemeral public key enters both the hash and the chaining key. */
     SymmetricState mixEphemeral(byte[] ephemeralPublicKey) {
-        return new SymmetricState(NoiseCrypto.kdf(chainingKey, ephemeralPublicKey, 1)[0],
-                NoiseCrypto.hash(hash, ephemeralPublicKey));
+        return chained(NoiseCrypto.kdf(chainingKey, ephemeralPublicKey, 1)[0], NoiseCrypto.hash(hash, ephemeralPublicKey));
     }
 
     /** MixKey without a key output (WireGuard's {@code C = KDF1(C, DH(...))}). */
     SymmetricState mixChainingKey(byte[] input) {
-        return new SymmetricState(NoiseCrypto.kdf(chainingKey, input, 1)[0], hash);
+        return chained(NoiseCrypto.kdf(chainingKey, input, 1)[0], hash);
     }
 
     /** {@link #mixChainingKey} of a Diffie-Hellman result that has no further use: it is erased once mixed in. */
@@ -81,13 +97,13 @@ final class SymmetricState {
     /** MixKey: returns the new state and the one-use key it produced, in that order. */
     Keyed mixKey(byte[] input) {
         byte[][] out = NoiseCrypto.kdf(chainingKey, input, 2);
-        return new Keyed(new SymmetricState(out[0], hash), out[1]);
+        return new Keyed(chained(out[0], hash), out[1]);
     }
 
     /** MixKeyAndHash (token {@code psk}). */
     Keyed mixKeyAndHash(byte[] psk) {
         byte[][] out = NoiseCrypto.kdf(chainingKey, psk, 3);
-        SymmetricState next = new SymmetricState(out[0], NoiseCrypto.hash(hash, out[1]));
+        SymmetricState next = chained(out[0], NoiseCrypto.hash(hash, out[1]));
         Arrays.fill(out[1], (byte) 0);
         return new Keyed(next, out[2]);
     }
@@ -97,12 +113,35 @@ final class SymmetricState {
         return NoiseCrypto.kdf(chainingKey, new byte[0], 2);
     }
 
-    /**
-     * Overwrites the chaining key once the session keys have been split off. States that did not change the
-     * chaining key share its array, so only wipe the last state of a handshake.
-     */
+    /** Erases every chaining key of the handshake, this state's too: the session keys are split off, or it failed. */
     void wipe() {
-        Arrays.fill(chainingKey, (byte) 0);
+        chain.eraseAllBut(null);
+    }
+
+    /**
+     * Erases every chaining key of the handshake but this state's: a message is done with (sent, or taken in), and
+     * this state is the one that waits for the next; or a forged message failed half-way, and this state still waits.
+     */
+    void keepOnly() {
+        chain.eraseAllBut(chainingKey);
+    }
+
+    /** The chaining keys of one handshake's states. */
+    private static final class ChainingKeys {
+        private final List<byte[]> keys = new ArrayList<>();
+
+        synchronized byte[] add(byte[] key) {
+            keys.add(key);
+            return key;
+        }
+
+        synchronized void eraseAllBut(byte[] kept) {
+            keys.removeIf(key -> {
+                if (key == kept) return false;
+                Arrays.fill(key, (byte) 0);
+                return true;
+            });
+        }
     }
 
     /** A state and the key it yielded; {@link #encrypt}/{@link #decrypt} use the key with the hash as AAD. */
@@ -111,7 +150,7 @@ final class SymmetricState {
         Sealed encrypt(byte[] plaintext) {
             byte[] ciphertext = NoiseCrypto.seal(key, plaintext, state.hash);
             Arrays.fill(key, (byte) 0);
-            return new Sealed(new SymmetricState(state.chainingKey, NoiseCrypto.hash(state.hash, ciphertext)), ciphertext);
+            return new Sealed(state.hashed(NoiseCrypto.hash(state.hash, ciphertext)), ciphertext);
         }
 
         /** DecryptAndHash of {@code buf[off .. off+len)}. */
@@ -119,7 +158,7 @@ final class SymmetricState {
             try {
                 byte[] plaintext = NoiseCrypto.open(key, buf, off, len, state.hash);
                 byte[] ciphertext = Arrays.copyOfRange(buf, off, off + len);
-                return new Opened(new SymmetricState(state.chainingKey, NoiseCrypto.hash(state.hash, ciphertext)), plaintext);
+                return new Opened(state.hashed(NoiseCrypto.hash(state.hash, ciphertext)), plaintext);
             } finally {
                 Arrays.fill(key, (byte) 0);
             }

@@ -4,13 +4,18 @@ import static io.netproxy.engine.protocol.Fixtures.NOW;
 import static io.netproxy.engine.protocol.Fixtures.ZERO_PSK;
 import static io.netproxy.engine.protocol.Fixtures.assertReason;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.lang.reflect.Field;
 import java.util.Arrays;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-/** PROTOCOL.md 5.3: Diffie-Hellman results and abandoned handshakes' secrets do not outlive their use. */
+/**
+ * PROTOCOL.md 5.3: Diffie-Hellman results, chaining keys and abandoned handshakes' secrets do not outlive their use.
+ */
 class SecretErasureTest {
     private final StaticIdentity server = StaticIdentity.generate();
     private final StaticIdentity client = StaticIdentity.generate();
@@ -33,6 +38,69 @@ class SecretErasureTest {
         SymmetricState.Keyed erasing = state.mixKeyOfSharedSecret(Fixtures.bytes(1, 32));
         assertArrayEquals(plain.key(), erasing.key());
         assertArrayEquals(plain.state().split()[0], erasing.state().split()[0]);
+    }
+
+    @Test
+    void theChainingKeysAStepLeftBehindAreErasedAndTheOneThatWaitsIsKept() throws Exception {
+        SymmetricState start = SymmetricState.initial(server.publicKey());
+        SymmetricState ephemeral = start.mixEphemeral(Fixtures.bytes(1, 32));
+        SymmetricState mixed = ephemeral.mixChainingKey(Fixtures.bytes(2, 32));
+        SymmetricState.Keyed keyed = mixed.mixKey(Fixtures.bytes(3, 32));
+        SymmetricState waiting = keyed.encrypt(Fixtures.bytes(4, 16)).state();
+        byte[] waitingKey = chainingKey(waiting).clone();
+
+        waiting.keepOnly();
+        for (SymmetricState left : new SymmetricState[] {start, ephemeral, mixed}) {
+            assertArrayEquals(new byte[32], chainingKey(left));
+        }
+        assertArrayEquals(waitingKey, chainingKey(waiting), "the state that waits for the next message keeps its key");
+        waiting.wipe();
+        assertArrayEquals(new byte[32], chainingKey(waiting));
+    }
+
+    @Test
+    void aForgedResponseLeavesNoChainingKeyButTheOneTheGenuineResponseNeeds() throws Exception {
+        Responder responder = new Responder(server, ZERO_PSK, key -> Arrays.equals(key, client.publicKey()));
+        Initiator initiator = new Initiator(client, server.publicKey(), ZERO_PSK, 1, Fixtures.initiationPayload());
+        byte[] initiation = initiator.initiation(NOW);
+        Responder.Initiation consumed = responder.consumeInitiation(initiation, 0, initiation.length, NOW);
+        assertEquals(1, liveChainingKeys(consumed.state), "the responder keeps the one state it answers from");
+        byte[] response = responder.respond(consumed, 2, Fixtures.responsePayload());
+        assertEquals(0, liveChainingKeys(consumed.state), "none once the session keys are split off");
+
+        SymmetricState waiting = awaitingResponse(initiator);
+        assertEquals(1, liveChainingKeys(waiting));
+        byte[] forged = response.clone();
+        forged[Messages.RESPONSE_PAYLOAD_OFFSET] ^= 1; // the AEAD fails after both DHs
+        new Mac1(client.publicKey()).write(forged, Messages.mac1Offset(forged.length));
+        assertReason(HandshakeException.DECRYPT_FAILED, () -> initiator.consumeResponse(forged, 0, forged.length));
+        assertEquals(1, liveChainingKeys(waiting), "what the forged response derived is erased");
+        initiator.consumeResponse(response, 0, response.length);
+        assertEquals(0, liveChainingKeys(waiting));
+    }
+
+    private static byte[] chainingKey(SymmetricState state) throws ReflectiveOperationException {
+        Field field = SymmetricState.class.getDeclaredField("chainingKey");
+        field.setAccessible(true);
+        return (byte[]) field.get(state);
+    }
+
+    /** The chaining keys of a state's handshake that are not erased. */
+    private static long liveChainingKeys(SymmetricState state) throws ReflectiveOperationException {
+        Field chainField = SymmetricState.class.getDeclaredField("chain");
+        chainField.setAccessible(true);
+        Object chain = chainField.get(state);
+        Field keysField = chain.getClass().getDeclaredField("keys");
+        keysField.setAccessible(true);
+        synchronized (chain) {
+            return ((List<?>) keysField.get(chain)).stream().filter(key -> !Arrays.equals((byte[]) key, new byte[32])).count();
+        }
+    }
+
+    private static SymmetricState awaitingResponse(Initiator initiator) throws ReflectiveOperationException {
+        Field field = Initiator.class.getDeclaredField("awaitingResponse");
+        field.setAccessible(true);
+        return (SymmetricState) field.get(initiator);
     }
 
     @Test
