@@ -197,6 +197,10 @@ final class TunnelSettings {
         if (allowLan && !killSwitch) {
             throw new IllegalArgumentException(spelling.of("allowLan") + " only applies with " + spelling.of("killSwitch"));
         }
+        if (password != null && role == TunnelSpec.Role.SERVER && !peers.isEmpty()) {
+            throw new IllegalArgumentException(spelling.of("peers") + " is for key mode: a password-mode server takes any"
+                    + " client that has the password");
+        }
         if (privateKey != null && peers.isEmpty()) {
             throw new IllegalArgumentException(role == TunnelSpec.Role.SERVER
                     ? "key mode needs at least one " + spelling.of("peers") + " (a client's public key)"

@@ -91,6 +91,7 @@ class BadSettingsTest {
             no server         | role=client;passwordFile=PW                  | no server: set 'host'
             key mode, no peer | role=client;host=h;keyFile=KEY               | key mode needs 'serverKey'
             two secrets       | role=server;passwordFile=PW;keyFile=KEY;peers=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= | give either 'passwordFile' or 'keyFile', not both
+            password and peer | role=server;passwordFile=PW;peers=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= | 'peers' is for key mode: a password-mode server takes any client
             IPv6 DNS, no pool6 | role=server;passwordFile=PW;dns=2001:db8::53 | an IPv6 'dns' server needs 'pool6'
             IPv6 DNS alone    | role=server;passwordFile=PW;pool6=2001:db8:7e::/64;dns=2001:db8::53 | an IPv6 'dns' server needs an IPv4 one beside it
             search, no DNS    | role=server;passwordFile=PW;dnsSearch=corp.example | 'dnsSearch' needs 'dns': clients use the search domains with the DNS servers

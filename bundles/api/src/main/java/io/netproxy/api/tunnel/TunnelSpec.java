@@ -49,6 +49,10 @@ public final class TunnelSpec {
         if ((b.password == null) == (b.privateKey == null)) {
             throw new IllegalArgumentException("give exactly one of a password or a private key");
         }
+        if (b.password != null && b.role == Role.SERVER && !b.peerPublicKeys.isEmpty()) {
+            throw new IllegalArgumentException("client keys are for key mode: a password-mode server takes any client"
+                    + " that has the password");
+        }
         if (b.role == Role.CLIENT && (b.host == null || b.host.isBlank())) {
             throw new IllegalArgumentException("a client needs the server's host");
         }
@@ -135,7 +139,10 @@ public final class TunnelSpec {
     /** Key mode: this side's X25519 private key (null in password mode). */
     public byte[] privateKey() { return privateKey; }
 
-    /** Key mode: server: allowed client public keys; client: the server's public key. */
+    /**
+     * Key mode: server: allowed client public keys; client: the server's public key. Password mode: a client's pinned
+     * server key, when given (the server must have it, whatever its parameters say); a server has none.
+     */
     public List<byte[]> peerPublicKeys() { return peerPublicKeys; }
 
     /**

@@ -47,6 +47,9 @@ public final class HandshakeException extends Exception {
     /** Password mode: a response would give one more password guess than the server's budget allows. */
     public static final String PASSWORD_BUDGET = "password-budget";
 
+    /** Password mode: the server's parameters name another static key than the one the client pinned. */
+    public static final String NOT_PINNED = "not-pinned";
+
     private final String reason;
 
     public HandshakeException(String reason) {

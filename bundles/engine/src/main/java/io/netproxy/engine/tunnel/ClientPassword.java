@@ -25,6 +25,7 @@ final class ClientPassword {
     private static final Logger LOG = LoggerFactory.getLogger(ClientPassword.class);
 
     private final char[] password;
+    private final byte[] pinnedKey;
     /** The file of the cached parameters, or null without a state directory. */
     private final Path cache;
     /** The server as the tunnel names it (host:port): parameters cached for another server are not used. */
@@ -40,8 +41,13 @@ final class ClientPassword {
 
     private record Derived(ParametersExchange.ServerParameters parameters, PasswordSecrets secrets) { }
 
-    ClientPassword(char[] password, Path stateDir, String tunnelName, String server) {
+    /**
+     * @param pinnedKey the server's static key as the operator gave it ({@code --server-key}), or null to take the
+     *                  key the server's parameters name (trust on first use, with a warning when it changes)
+     */
+    ClientPassword(char[] password, byte[] pinnedKey, Path stateDir, String tunnelName, String server) {
         this.password = password.clone();
+        this.pinnedKey = pinnedKey == null ? null : pinnedKey.clone();
         this.cache = stateDir == null ? null : stateDir.resolve("server-parameters-" + tunnelName);
         this.server = server;
     }
@@ -50,6 +56,10 @@ final class ClientPassword {
     void useCached() {
         ParametersExchange.ServerParameters cached = readCache();
         if (cached == null) return;
+        if (notPinned(cached) != null) {
+            LOG.info("{} names another server key than the pinned one; asking the server", cache);
+            return;
+        }
         use(cached);
         synchronized (this) {
             kept = current;
@@ -81,6 +91,13 @@ final class ClientPassword {
         return reply;
     }
 
+    /** Why the server's parameters are refused, when they name another key than the pinned one; null when they do not. */
+    String notPinned(ParametersExchange.ServerParameters reply) {
+        if (pinnedKey == null || java.security.MessageDigest.isEqual(pinnedKey, reply.serverPublicKey())) return null;
+        return "the server " + server + " has the key " + base64(reply.serverPublicKey()) + ", not the pinned key "
+                + base64(pinnedKey) + " (--server-key): it was reinstalled, or someone answered in its place";
+    }
+
     /** Whether these are the parameters the current secrets were derived from. */
     boolean isCurrent(ParametersExchange.ServerParameters reply) {
         Derived derived = current;
@@ -91,7 +108,7 @@ final class ClientPassword {
     /** Derives the secrets of these parameters (Argon2id, half a second); logs when the server's key changed. */
     void use(ParametersExchange.ServerParameters reply) {
         Derived before = current;
-        if (before != null && !Arrays.equals(before.parameters().serverPublicKey(), reply.serverPublicKey())) {
+        if (before != null && pinnedKey == null && !Arrays.equals(before.parameters().serverPublicKey(), reply.serverPublicKey())) {
             LOG.warn("the server {} has another static key than before (was {}, now {}); continuing only if the password"
                     + " authenticates it", server, base64(before.parameters().serverPublicKey()), base64(reply.serverPublicKey()));
         }

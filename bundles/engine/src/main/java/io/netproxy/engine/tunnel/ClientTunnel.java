@@ -165,7 +165,8 @@ public final class ClientTunnel extends Tunnel {
         this.allowLan = spec.allowLan();
         this.clientId = StateSecrets.clientId(plugins.stateDirectory(), spec.name());
         this.installedCiphers = plugins.ciphers();
-        this.password = identities.passwordMode() ? new ClientPassword(spec.password(), plugins.stateDirectory(),
+        this.password = identities.passwordMode() ? new ClientPassword(spec.password(),
+                identities.peerKeys().isEmpty() ? null : identities.peerKeys().get(0), plugins.stateDirectory(),
                 spec.name(), spec.host() + ":" + spec.port()) : null;
         this.cookies = identities.passwordMode() ? null : new CookieJar(identities.peerKeys().get(0));
     }
@@ -774,6 +775,14 @@ public final class ClientTunnel extends Tunnel {
         if (!parameters.speaksOurVersion()) {
             log.error("tunnel {}: {}", name, parameters.versionMismatch());
             firstSession.completeExceptionally(new IOException(parameters.versionMismatch()));
+            return;
+        }
+        String notPinned = password.notPinned(parameters);
+        if (notPinned != null) {
+            drop(Counters.Counter.DROP_HANDSHAKE, from);
+            counters.handshakeFailed(HandshakeException.NOT_PINNED);
+            log.error("tunnel {}: {}", name, notPinned);
+            firstSession.completeExceptionally(new IOException(notPinned));
             return;
         }
         if (password.isCurrent(parameters)) return; // asked again, and nothing changed

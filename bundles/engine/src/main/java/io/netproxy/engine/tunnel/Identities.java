@@ -13,6 +13,7 @@ import java.util.List;
  * random static key of its own, kept in the state directory (a server's beside its random salt); the password is
  * checked by CPace, so any client key may connect and a client learns the server's key from the parameters exchange.
  *
+ * @param peerKeys key mode: a server's clients, a client's server; password mode: the server's key a client pins, if any
  * @param salt a password-mode server's per-deployment salt; null otherwise
  */
 record Identities(StaticIdentity local, List<byte[]> peerKeys, boolean passwordMode, byte[] salt) {
@@ -41,7 +42,8 @@ record Identities(StaticIdentity local, List<byte[]> peerKeys, boolean passwordM
         }
         byte[] key = StateSecrets.forTunnel(stateDir, "password-client-" + spec.name(), KEY_LENGTH, "password-mode client key");
         try {
-            return new Identities(StaticIdentity.fromPrivateKey(key), List.of(), true, null);
+            // the server's key, when the client pins it
+            return new Identities(StaticIdentity.fromPrivateKey(key), spec.peerPublicKeys(), true, null);
         } finally {
             Arrays.fill(key, (byte) 0);
         }

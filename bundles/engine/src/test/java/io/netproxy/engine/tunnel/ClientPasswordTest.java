@@ -31,7 +31,7 @@ class ClientPasswordTest {
 
     @Test
     void aResponseProvesTheParametersItsInitiationWasMadeUnderThoughNewerOnesCameMeanwhile() throws Exception {
-        ClientPassword client = new ClientPassword(PASSWORD, state, "t", SERVER);
+        ClientPassword client = new ClientPassword(PASSWORD, null, state, "t", SERVER);
         ParametersExchange.ServerParameters first = parameters();
         ParametersExchange.ServerParameters second = parameters();
         client.use(first);
@@ -40,7 +40,7 @@ class ClientPasswordTest {
         client.use(second);
         client.confirmed(underFirst);
 
-        ClientPassword next = new ClientPassword(PASSWORD, state, "t", SERVER);
+        ClientPassword next = new ClientPassword(PASSWORD, null, state, "t", SERVER);
         next.useCached();
         assertTrue(next.isCurrent(first), "the cache holds the parameters that a handshake proved");
         assertFalse(next.isCurrent(second));
@@ -48,7 +48,7 @@ class ClientPasswordTest {
 
     @Test
     void onlyAResponseToTheInitiationLastMadeConfirmsAnything() throws Exception {
-        ClientPassword client = new ClientPassword(PASSWORD, state, "t", SERVER);
+        ClientPassword client = new ClientPassword(PASSWORD, null, state, "t", SERVER);
         client.use(parameters());
         Initiator older = client.initiator(local, 1, payload);
         client.initiator(local, 2, payload);
@@ -58,7 +58,7 @@ class ClientPasswordTest {
 
     @Test
     void aReplyIsTakenOnceForItsRequest() throws Exception {
-        ClientPassword client = new ClientPassword(PASSWORD, state, "t", SERVER);
+        ClientPassword client = new ClientPassword(PASSWORD, null, state, "t", SERVER);
         ParametersExchange.ServerParameters server = parameters();
         byte[] request = client.request();
         byte[] reply = ParametersExchange.reply(request, 0, request.length, server.salt(), server.serverPublicKey());
@@ -69,13 +69,31 @@ class ClientPasswordTest {
 
     @Test
     void cachedParametersOfAnotherServerAreNotUsed() throws Exception {
-        ClientPassword client = new ClientPassword(PASSWORD, state, "t", SERVER);
+        ClientPassword client = new ClientPassword(PASSWORD, null, state, "t", SERVER);
         client.use(parameters());
         client.confirmed(client.initiator(local, 1, payload));
 
-        ClientPassword elsewhere = new ClientPassword(PASSWORD, state, "t", "203.0.113.10:6767");
+        ClientPassword elsewhere = new ClientPassword(PASSWORD, null, state, "t", "203.0.113.10:6767");
         elsewhere.useCached();
         assertNull(elsewhere.secrets());
+    }
+
+    @Test
+    void cachedParametersWithAnotherKeyThanThePinnedOneAreNotUsed() throws Exception {
+        ClientPassword client = new ClientPassword(PASSWORD, null, state, "t", SERVER);
+        ParametersExchange.ServerParameters cached = parameters();
+        client.use(cached);
+        client.confirmed(client.initiator(local, 1, payload));
+
+        ClientPassword pinnedElsewhere = new ClientPassword(PASSWORD, StaticIdentity.generate().publicKey(), state, "t", SERVER);
+        pinnedElsewhere.useCached();
+        assertNull(pinnedElsewhere.secrets(), "it asks the server instead");
+        assertNotNull(pinnedElsewhere.notPinned(cached));
+
+        ClientPassword pinnedThere = new ClientPassword(PASSWORD, cached.serverPublicKey(), state, "t", SERVER);
+        pinnedThere.useCached();
+        assertTrue(pinnedThere.isCurrent(cached));
+        assertNull(pinnedThere.notPinned(cached));
     }
 
     private static ParametersExchange.ServerParameters parameters() {

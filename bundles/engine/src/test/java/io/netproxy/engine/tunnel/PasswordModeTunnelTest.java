@@ -165,6 +165,38 @@ class PasswordModeTunnelTest {
         }
     }
 
+    /**
+     * {@code --server-key} in password mode: a client that pins the server's key connects, one that pins another key
+     * gives up at the parameters reply, naming both keys, without a handshake (so without a password test).
+     */
+    @Test
+    void aClientThatPinsTheServersKeyConnectsAndOneThatPinsAnotherDoesNot() throws Exception {
+        try (TunnelHarness net = new TunnelHarness()) {
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                TunnelHarness.Node<ServerTunnel> server = net.server(TunnelHarness.passwordServer("pw-server", PASSWORD));
+                String serverKey = server.tunnel.status().publicKey();
+                TunnelHarness.Node<ClientTunnel> pinned = net.client(pinning("pw-pinned", java.util.Base64.getDecoder()
+                        .decode(serverKey)), "198.51.100.10");
+                assertEquals("connected", pinned.tunnel.status().state());
+
+                String otherKey = java.util.Base64.getEncoder().encodeToString(
+                        io.netproxy.engine.protocol.StaticIdentity.generate().publicKey());
+                TunnelHarness.Node<ClientTunnel> wary = net.clientNode("198.51.100.11");
+                IOException e = assertThrows(IOException.class, () -> ClientTunnel.start(
+                        pinning("pw-wary", java.util.Base64.getDecoder().decode(otherKey)), wary.plugins));
+                assertTrue(e.getMessage().contains("has the key " + serverKey + ", not the pinned key " + otherKey),
+                        e.getMessage());
+                assertEquals(2, server.counter("parameters.sent"), "each client asked for the parameters");
+                assertEquals(1, server.counter("handshakes"), "the wary client sent no initiation");
+            });
+        }
+    }
+
+    private static TunnelSpec pinning(String name, byte[] serverKey) {
+        return TunnelSpec.builder(name, TunnelSpec.Role.CLIENT).host(TunnelHarness.SERVER_IP).port(TunnelHarness.PORT)
+                .password(PASSWORD.toCharArray()).peerPublicKeys(List.of(serverKey)).handshakeTimeoutSeconds(10).build();
+    }
+
     /** A type-1 initiation (key mode, or a client of protocol v1) at a password-mode server: refused, counted, said. */
     @Test
     void aKeyModeInitiationAtAPasswordServerIsRefusedAsProtocolV1() throws Exception {
