@@ -28,12 +28,16 @@ ANCHORS_PID=""
 usage() {
     cat <<EOF
 usage: sudo [VAR=value...] $0 [--dist DIR] [--anchors FILE] [--out DIR] [--list] [SYSTEM...]
+       sudo [VAR=value...] $0 handshakes|footprint|clients|rtt-hops [ARGS...]
 
   --dist DIR      netproxy distribution (default: $REPO/distribution/target/netproxy-*/netproxy-*)
   --anchors FILE  the anchor benchmark (default: \$ANCHORS or $REPO/../shared/bench/anchors.sh)
   --out DIR       results directory (default: $REPO/bench/results)
   --list          print the systems this host can run and exit
   SYSTEM...       subset to run (default: all; also \$SYSTEMS)
+the other measurements, each by its script here (see README.md): handshakes (handshakes per second on one core),
+  footprint (resident memory and connect time), clients (1, 16 and 64 clients on one server), rtt-hops (round trips
+  hop by hop)
 
 anchors.sh knobs pass through the environment: DURATION PARALLEL PINGS ROUNDS WAIT_IDLE KEEP_LOGS ...
 netproxy knobs: NETPROXY_BENCH_WARMUP (s, 3) NETPROXY_BENCH_ROUTE (CIDR or "full"; default 198.18.0.2/32)
@@ -294,4 +298,12 @@ main() {
     exit "$rc"
 }
 
+# The measurements that are not anchors.sh rows have scripts of their own; bench.sh MODE runs one, in this directory.
+case ${1:-} in
+    handshakes | footprint | clients | rtt-hops)
+        mode=$1
+        shift
+        exec "$REPO/bench/$mode.sh" "$@"
+        ;;
+esac
 main "$@"
