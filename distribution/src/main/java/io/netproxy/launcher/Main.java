@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 public final class Main {
     private static final String USAGE = String.join("\n",
             "usage: netproxy COMMAND [OPTIONS]",
-            "  serve [--port P] [--password-file F | --key F --peer PUBKEY...] [--pool CIDR] [--pool6 CIDR6] [--mtu N] [--dns IP]... [--dns-search DOMAIN]... [-d]",
+            "  serve [--port P] [--password-file F | --password-credential F | --key F --peer PUBKEY...] [--pool CIDR]",
+            "        [--pool6 CIDR6] [--mtu N] [--dns IP]... [--dns-search DOMAIN]... [-d]",
             "  connect HOST[:PORT] [--port P] [--password-file F | --key F --server-key PUBKEY] [--route CIDR]... [--no-dns]",
             "          [--kill-switch [--allow-lan]] [-d]",
             "                         uses the DNS servers the server pushes while connected; --no-dns keeps the host's;",
@@ -37,6 +38,9 @@ public final class Main {
             "  peers [NAME] [--json]  peers of a tunnel",
             "  swap [NAME] KIND IMPL  move a running tunnel to another transport, cipher, tun or netconf implementation",
             "  genkey FILE            write a new private key to FILE (0600) and its public key to FILE.pub",
+            "  passwd FILE [--force] [--password-file F]",
+            "                         write a password-mode server credential to FILE (0600): a new salt and server key",
+            "                         and the password stretched, so that serve --password-credential FILE needs no password",
             "  cleanup [--keep-kill-switch]",
             "                         revert host changes that a killed instance left behind, its kill switch too",
             "                         unless kept (what the systemd units run after their instance)",
@@ -53,7 +57,7 @@ public final class Main {
     /** The NAME of {@code run NAME}: a tunnel file's name between {@code io.netproxy.tunnel-} and {@code .cfg}. */
     private static final java.util.regex.Pattern TUNNEL_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
     /** Options whose value is a file the instance reads: made absolute, as the instance may have another working directory. */
-    private static final List<String> FILE_OPTIONS = List.of("--password-file", "--key");
+    private static final List<String> FILE_OPTIONS = List.of("--password-file", "--password-credential", "--key");
 
     /** Set by the shutdown hooks (Ctrl-C, SIGTERM) before they stop the framework. */
     private static volatile boolean shuttingDown;
@@ -109,6 +113,9 @@ public final class Main {
             case "swap":
                 requireRunning(control, layout, command);
                 return control.call(args, null, System.out, System.err);
+            case "passwd":
+                Root.require();
+                return passwd(args, layout, control);
             case "cleanup":
                 Root.require();
                 return control.isServing()
@@ -266,13 +273,38 @@ public final class Main {
     /** Runs one command (cleanup) in an instance started for it, without the tunnels of etc/. */
     private static int inFreshInstance(Layout layout, ControlClient control, List<String> args)
             throws IOException, InterruptedException {
+        return inFreshInstance(layout, control, args, null);
+    }
+
+    private static int inFreshInstance(Layout layout, ControlClient control, List<String> args, char[] secret)
+            throws IOException, InterruptedException {
         FelixRuntime runtime = startRuntime(layout, false, false);
         addShutdownHook(runtime);
         try {
             awaitControlSocket(control, null, layout);
-            return control.call(args, null, System.out, System.err);
+            return control.call(args, secret, System.out, System.err);
         } finally {
             runtime.stop();
+        }
+    }
+
+    /**
+     * {@code passwd FILE}: the credential is made where Argon2id is, in the running instance or one started for it;
+     * the password from {@code --password-file} (read there), the environment, or a prompt that asks twice.
+     */
+    private static int passwd(List<String> args, Layout layout, ControlClient control)
+            throws IOException, InterruptedException {
+        absoluteFileOptions(args);
+        int file = 1;
+        while (file < args.size() && args.get(file).startsWith("--")) file += args.get(file).equals("--password-file") ? 2 : 1;
+        if (file >= args.size()) return usageError("passwd FILE [--force] [--password-file F]");
+        args.set(file, Path.of(args.get(file)).toAbsolutePath().toString());
+        char[] secret = Secrets.namedInArguments(args) ? null : Secrets.newPasswordFromEnvironmentOrPrompt();
+        try {
+            return control.isServing() ? control.call(args, secret, System.out, System.err)
+                    : inFreshInstance(layout, control, args, secret);
+        } finally {
+            if (secret != null) Arrays.fill(secret, '\0');
         }
     }
 
@@ -319,7 +351,7 @@ public final class Main {
         return args.contains("--metrics") ? "--metrics is given twice" : null;
     }
 
-    /** Makes the values of --password-file and --key absolute, against this process's working directory. */
+    /** Makes the values of the file options (--password-file and the like) absolute, against this process's working directory. */
     static void absoluteFileOptions(List<String> args) {
         for (int i = 0; i + 1 < args.size(); i++) {
             if (FILE_OPTIONS.contains(args.get(i))) {

@@ -2,6 +2,7 @@ package io.netproxy.launcher;
 
 import java.io.Console;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,7 +16,25 @@ final class Secrets {
 
     /** True when the arguments already say where the secret comes from (a file the instance reads). */
     static boolean namedInArguments(List<String> args) {
-        return args.contains("--password-file") || args.contains("--key");
+        return args.contains("--password-file") || args.contains("--password-credential") || args.contains("--key");
+    }
+
+    /** A password to be set (not checked against one): asked twice at a prompt, so that a typing slip is caught. */
+    static char[] newPasswordFromEnvironmentOrPrompt() throws IOException {
+        if (System.getenv(PASSWORD_ENV) != null && !System.getenv(PASSWORD_ENV).isEmpty()) {
+            return passwordFromEnvironmentOrPrompt();
+        }
+        char[] password = passwordFromEnvironmentOrPrompt();
+        char[] again = System.console().readPassword("the same password again: ");
+        try {
+            if (again == null || !Arrays.equals(password, again)) {
+                Arrays.fill(password, '\0');
+                throw new IOException("the two passwords differ; nothing was written");
+            }
+            return password;
+        } finally {
+            if (again != null) Arrays.fill(again, '\0');
+        }
     }
 
     static char[] passwordFromEnvironmentOrPrompt() throws IOException {

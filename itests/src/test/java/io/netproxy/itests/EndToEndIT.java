@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +71,32 @@ class EndToEndIT extends OnTopology {
         // the server answers (CPace checks the password at the client), so the client knows after three answers
         assertTrue(result.output().contains("but the password does not match"), result.output());
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(35), "gave up in time");
+    }
+
+    /**
+     * The commands as README gives them: {@code passwd} makes a server credential, a server started from it holds no
+     * password, a client with the password that pins the key passwd printed connects, and one that pins another key
+     * gives up at the server's first answer.
+     */
+    @Test
+    void aServerFromItsCredentialAndClientsThatPinItsKey() throws Exception {
+        Path password = topology.secret("password", "a passphrase of a few random words");
+        Path credential = work.resolve("server.credential");
+        String made = sharedInstallation("srv").ok("passwd", credential.toString(), "--password-file", password.toString());
+        java.util.regex.Matcher key = java.util.regex.Pattern.compile("server public key (\\S+)").matcher(made);
+        assertTrue(key.find(), made);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(credential)));
+        assertTrue(!Files.readString(credential).contains("a passphrase"), "the password is not in the credential");
+
+        startServer("--password-credential", credential.toString());
+        connect("c1", "--password-file", password.toString(), "--server-key", key.group(1));
+        assertEquals(SERVER, topology.whatIsMyIp("c1"));
+
+        String otherKey = genkey("other.key");
+        Namespaces.Result wary = sharedInstallation("c2").run(40, "connect", SERVER, "--password-file",
+                password.toString(), "--server-key", otherKey, "--timeout", "10");
+        assertNotEquals(0, wary.exitCode(), wary.output());
+        assertTrue(wary.output().contains("not the pinned key " + otherKey), wary.output());
     }
 
     @Test

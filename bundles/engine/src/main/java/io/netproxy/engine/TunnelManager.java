@@ -251,6 +251,11 @@ public final class TunnelManager implements TunnelService {
         return cleanup(true);
     }
 
+    @Override
+    public byte[] newPasswordCredential(char[] password) {
+        return io.netproxy.engine.protocol.PasswordCredential.make(password);
+    }
+
     private List<String> cleanup(boolean keepKillSwitches) throws IOException {
         List<String> lines = new java.util.ArrayList<>(revertedOnStart);
         List<String> failures = new java.util.ArrayList<>();

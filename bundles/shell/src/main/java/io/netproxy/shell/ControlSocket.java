@@ -213,6 +213,7 @@ public final class ControlSocket {
         List<String> rest = args.subList(1, args.size());
         switch (args.get(0)) {
             case "serve": return operations.serve(rest, secret, out, err);
+            case "passwd": return operations.passwd(rest, secret, out, err);
             case "connect": return operations.connect(rest, secret, out, err);
             case "disconnect": return operations.disconnect(rest, out, err);
             case "status": return operations.status(rest, out, err);

@@ -286,6 +286,45 @@ final class Operations {
     }
 
     /**
+     * {@code passwd FILE [--force] [--password-file F]}: a password-mode server credential (a new salt and server key,
+     * the password stretched) written to FILE, 0600, for {@code serve --password-credential FILE}; the password from F,
+     * or the one the launcher read (environment or prompt).
+     */
+    int passwd(List<String> args, char[] secret, PrintWriter out, PrintWriter err) {
+        List<String> rest = new ArrayList<>(args);
+        boolean replace = rest.remove("--force");
+        char[] password = null;
+        try {
+            int fileOption = rest.indexOf("--password-file");
+            if (fileOption >= 0 && fileOption + 1 < rest.size()) {
+                password = TunnelSettings.readPasswordFile(Path.of(rest.remove(fileOption + 1)));
+                rest.remove(fileOption);
+            } else if (secret != null) {
+                password = secret.clone();
+            }
+            if (rest.size() != 1 || password == null) {
+                err.println("netproxy: passwd FILE [--force] [--password-file F]");
+                return 2;
+            }
+            Path file = Path.of(rest.get(0));
+            byte[] credential = tunnels.newPasswordCredential(password);
+            try {
+                CredentialFile.write(file, credential, replace);
+                out.println("wrote " + file + " (0600): serve --password-credential " + file + " needs no password");
+                out.println("server public key " + CredentialFile.publicKey(credential) + " (clients may pin it with --server-key)");
+                return 0;
+            } finally {
+                java.util.Arrays.fill(credential, (byte) 0);
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("netproxy: " + e.getMessage());
+            return e instanceof IllegalArgumentException ? 2 : 1;
+        } finally {
+            if (password != null) java.util.Arrays.fill(password, '\0');
+        }
+    }
+
+    /**
      * Blocks until tunnels have run and none is left; what a detached or foreground instance waits on.
      * Polls every {@link #IDLE_POLL_MS} ms: awaitStopped returns at once for a tunnel that has stopped but is still
      * listed, and the loop must not spin on it. Always 0: TunnelStatus does not say why a tunnel ended (a

@@ -34,6 +34,10 @@ public @interface TunnelConfiguration {
     @AttributeDefinition(required = false, description = "Password mode: a root-only file whose first line is the password")
     String passwordFile();
 
+    @AttributeDefinition(required = false, description = "Server, password mode: a root-only credential file (netproxy"
+            + " passwd) in place of the password, which the server then never holds")
+    String passwordCredential();
+
     @AttributeDefinition(required = false, description = "Key mode: this side's private key file (netproxy genkey)")
     String keyFile();
 

@@ -36,7 +36,8 @@ final class TunnelSettings {
     /** The command-line option of each setting that has one (a client's host is its first argument). */
     static final Map<String, String> OPTION_OF = Map.ofEntries(
             Map.entry("name", "--name"), Map.entry("bind", "--bind"), Map.entry("port", "--port"),
-            Map.entry("passwordFile", "--password-file"), Map.entry("keyFile", "--key"), Map.entry("peers", "--peer"),
+            Map.entry("passwordFile", "--password-file"), Map.entry("passwordCredential", "--password-credential"),
+            Map.entry("keyFile", "--key"), Map.entry("peers", "--peer"),
             Map.entry("serverKey", "--server-key"), Map.entry("pool", "--pool"), Map.entry("pool6", "--pool6"),
             Map.entry("egress", "--egress"),
             Map.entry("routes", "--route"), Map.entry("pushRoutes", "--push-route"), Map.entry("dns", "--dns"),
@@ -58,6 +59,7 @@ final class TunnelSettings {
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
     private static final Map<String, TunnelSpec.Role> ONLY_FOR = Map.ofEntries(
             Map.entry("bind", TunnelSpec.Role.SERVER), Map.entry("peers", TunnelSpec.Role.SERVER),
+            Map.entry("passwordCredential", TunnelSpec.Role.SERVER),
             Map.entry("pool", TunnelSpec.Role.SERVER), Map.entry("pool6", TunnelSpec.Role.SERVER),
             Map.entry("egress", TunnelSpec.Role.SERVER),
             Map.entry("pushRoutes", TunnelSpec.Role.SERVER), Map.entry("dns", TunnelSpec.Role.SERVER),
@@ -74,6 +76,7 @@ final class TunnelSettings {
     private int port = TunnelSpec.DEFAULT_PORT;
     private boolean portGiven;
     private char[] password;
+    private byte[] passwordCredential;
     private byte[] privateKey;
     private final List<byte[]> peers = new ArrayList<>();
     private String pool;
@@ -121,6 +124,7 @@ final class TunnelSettings {
             case "bind" -> host = address(text, where);
             case "port" -> { port = port(text, where); portGiven = true; }
             case "passwordFile" -> password(readPasswordFile(Path.of(text)));
+            case "passwordCredential" -> passwordCredential(CredentialFile.read(Path.of(text)));
             case "keyFile" -> privateKey(readKeyFile(Path.of(text)));
             case "peers", "serverKey" -> peers.add(publicKey(text, where));
             case "pool" -> pool = cidr(text, where, 1, 30, "a network of at least 4 addresses, such as 10.8.0.0/24");
@@ -155,6 +159,11 @@ final class TunnelSettings {
         Arrays.fill(secret, '\0');
     }
 
+    private void passwordCredential(byte[] credential) {
+        if (passwordCredential != null) Arrays.fill(passwordCredential, (byte) 0);
+        passwordCredential = credential;
+    }
+
     private void privateKey(byte[] key) {
         if (privateKey != null) Arrays.fill(privateKey, (byte) 0);
         privateKey = key;
@@ -165,13 +174,16 @@ final class TunnelSettings {
         if (role == TunnelSpec.Role.CLIENT && host == null) {
             throw new IllegalArgumentException("no server: " + (spelling == OPTIONS ? "connect HOST[:PORT]" : "set 'host'"));
         }
-        if (password != null && privateKey != null) {
-            throw new IllegalArgumentException("give either " + spelling.of("passwordFile") + " or "
-                    + spelling.of("keyFile") + ", not both");
+        int secrets = (password != null ? 1 : 0) + (passwordCredential != null ? 1 : 0) + (privateKey != null ? 1 : 0);
+        if (secrets > 1) {
+            throw new IllegalArgumentException("give one of " + spelling.of("passwordFile") + ", "
+                    + spelling.of("passwordCredential") + " or " + spelling.of("keyFile") + ", not more");
         }
-        if (password == null && privateKey == null) {
-            throw new IllegalArgumentException("no secret: give " + spelling.of("passwordFile")
-                    + (spelling == OPTIONS ? ", set NETPROXY_PASSWORD," : "") + " or " + spelling.of("keyFile"));
+        if (secrets == 0) {
+            List<String> ways = new ArrayList<>(List.of(spelling.of("passwordFile")));
+            if (spelling == OPTIONS) ways.add("set NETPROXY_PASSWORD");
+            if (role == TunnelSpec.Role.SERVER) ways.add(spelling.of("passwordCredential"));
+            throw new IllegalArgumentException("no secret: give " + String.join(", ", ways) + " or " + spelling.of("keyFile"));
         }
         if (dns.stream().anyMatch(server -> server.contains(":"))) {
             if (pool6 == null) {
@@ -197,7 +209,7 @@ final class TunnelSettings {
         if (allowLan && !killSwitch) {
             throw new IllegalArgumentException(spelling.of("allowLan") + " only applies with " + spelling.of("killSwitch"));
         }
-        if (password != null && role == TunnelSpec.Role.SERVER && !peers.isEmpty()) {
+        if (privateKey == null && role == TunnelSpec.Role.SERVER && !peers.isEmpty()) {
             throw new IllegalArgumentException(spelling.of("peers") + " is for key mode: a password-mode server takes any"
                     + " client that has the password");
         }
@@ -206,11 +218,13 @@ final class TunnelSettings {
                     ? "key mode needs at least one " + spelling.of("peers") + " (a client's public key)"
                     : "key mode needs " + spelling.of("serverKey") + " (the server's public key)");
         }
-        TunnelSpec spec = TunnelSpec.builder(name, role).host(host).port(port).password(password).privateKey(privateKey)
+        TunnelSpec spec = TunnelSpec.builder(name, role).host(host).port(port).password(password)
+                .passwordCredential(passwordCredential).privateKey(privateKey)
                 .peerPublicKeys(peers).pool(pool).pool6(pool6).egress(egress).routes(routes).pushRoutes(pushRoutes).dns(dns).dnsSearch(dnsSearch).mtu(mtu)
                 .tunName(tun).transport(transport).tunBackend(tunBackend).netconf(netconf).ciphers(ciphers)
                 .handshakeTimeoutSeconds(timeout).noDns(noDns).killSwitch(killSwitch).allowLan(allowLan).build();
         password = null;
+        passwordCredential = null;
         privateKey = null;
         return spec;
     }
@@ -218,8 +232,10 @@ final class TunnelSettings {
     /** Wipes what secrets were read, when the settings are given up. */
     void wipe() {
         if (password != null) Arrays.fill(password, '\0');
+        if (passwordCredential != null) Arrays.fill(passwordCredential, (byte) 0);
         if (privateKey != null) Arrays.fill(privateKey, (byte) 0);
         password = null;
+        passwordCredential = null;
         privateKey = null;
     }
 

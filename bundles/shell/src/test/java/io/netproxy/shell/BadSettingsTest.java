@@ -87,11 +87,13 @@ class BadSettingsTest {
     @CsvSource(delimiter = '|', textBlock = """
             a misspelt key    | role=server;passwrodFile=/x                  | passwrodFile: unknown setting; the settings are
             an unknown role   | role=router                                  | role: 'router' is not allowed; expected server or client
-            no secret         | role=server                                  | no secret: give 'passwordFile' or 'keyFile'
+            no secret         | role=server                                  | no secret: give 'passwordFile', 'passwordCredential' or 'keyFile'
+            no client secret  | role=client;host=h                           | no secret: give 'passwordFile' or 'keyFile'
             no server         | role=client;passwordFile=PW                  | no server: set 'host'
             key mode, no peer | role=client;host=h;keyFile=KEY               | key mode needs 'serverKey'
-            two secrets       | role=server;passwordFile=PW;keyFile=KEY;peers=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= | give either 'passwordFile' or 'keyFile', not both
+            two secrets       | role=server;passwordFile=PW;keyFile=KEY;peers=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= | give one of 'passwordFile', 'passwordCredential' or 'keyFile', not more
             password and peer | role=server;passwordFile=PW;peers=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= | 'peers' is for key mode: a password-mode server takes any client
+            client credential | role=client;host=h;passwordCredential=/x   | passwordCredential: '/x' applies to a server only
             IPv6 DNS, no pool6 | role=server;passwordFile=PW;dns=2001:db8::53 | an IPv6 'dns' server needs 'pool6'
             IPv6 DNS alone    | role=server;passwordFile=PW;pool6=2001:db8:7e::/64;dns=2001:db8::53 | an IPv6 'dns' server needs an IPv4 one beside it
             search, no DNS    | role=server;passwordFile=PW;dnsSearch=corp.example | 'dnsSearch' needs 'dns': clients use the search domains with the DNS servers

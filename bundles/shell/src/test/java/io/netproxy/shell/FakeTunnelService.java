@@ -110,4 +110,13 @@ class FakeTunnelService implements TunnelService {
     public List<String> cleanupKeepingKillSwitches() {
         return List.of("reverted routes");
     }
+
+    /** Version 2, then the password's characters over and over: what a credential looks like, made from its password. */
+    @Override
+    public byte[] newPasswordCredential(char[] password) {
+        byte[] credential = new byte[113];
+        credential[0] = 2;
+        for (int i = 1; i < credential.length; i++) credential[i] = (byte) password[i % password.length];
+        return credential;
+    }
 }

@@ -40,10 +40,10 @@ class SettingsFuzzTest {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
     private static final Pattern DOTTED = Pattern.compile("([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})");
 
-    @DictionaryEntries({"role", "server", "client", "name", "host", "bind", "port", "passwordFile", "keyFile", "peers",
+    @DictionaryEntries({"role", "server", "client", "name", "host", "bind", "port", "passwordFile", "passwordCredential", "keyFile", "peers",
         "serverKey", "pool", "pool6", "egress", "routes", "pushRoutes", "dns", "dnsSearch", "ciphers", "mtu", "timeout", "tun", "transport",
         "tunBackend", "netconf", "noDns", " = ", "${dir}/password", "${dir}/key", "${dir}/empty", "${dir}/not-a-key",
-        "--password-file", "--key", "--peer", "--server-key", "--pool", "--route", "--push-route", "--dns", "--dns-search", "corp.example", "--mtu",
+        "--password-file", "--password-credential", "--key", "--peer", "--server-key", "--pool", "--route", "--push-route", "--dns", "--dns-search", "corp.example", "--mtu",
         "--port", "--no-dns", "10.8.0.0/24", "0.0.0.0/0", "192.0.2.53", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="})
     @FuzzTest
     void settings(FuzzedDataProvider data) throws IOException {

@@ -86,4 +86,15 @@ public interface TunnelService {
      * @since 1.2
      */
     List<String> cleanupKeepingKillSwitches() throws IOException;
+
+    /**
+     * A new password-mode server credential for this password: a random salt and server key, and the password
+     * stretched under the salt (PROTOCOL.md 3.1; about half a second). A server started with it
+     * ({@link TunnelSpec.Builder#passwordCredential}) takes clients that have the password and never holds the password
+     * itself. The caller keeps it as it would a private key, and wipes it and {@code password}.
+     *
+     * @throws IllegalArgumentException when the password is empty or not valid Unicode text
+     * @since 1.3
+     */
+    byte[] newPasswordCredential(char[] password);
 }

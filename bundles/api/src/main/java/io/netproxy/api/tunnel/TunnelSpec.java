@@ -19,6 +19,7 @@ public final class TunnelSpec {
     private final String host;
     private final int port;
     private final char[] password;
+    private final byte[] passwordCredential;
     private final byte[] privateKey;
     private final List<byte[]> peerPublicKeys;
     private final String pool;
@@ -46,10 +47,13 @@ public final class TunnelSpec {
             throw new IllegalArgumentException("tunnel name must be 1-32 of A-Z a-z 0-9 _ . -: " + b.name);
         }
         if (b.port < 1 || b.port > 65535) throw new IllegalArgumentException("port out of range 1..65535: " + b.port);
-        if ((b.password == null) == (b.privateKey == null)) {
-            throw new IllegalArgumentException("give exactly one of a password or a private key");
+        if ((b.password != null ? 1 : 0) + (b.passwordCredential != null ? 1 : 0) + (b.privateKey != null ? 1 : 0) != 1) {
+            throw new IllegalArgumentException("give exactly one of a password, a password credential or a private key");
         }
-        if (b.password != null && b.role == Role.SERVER && !b.peerPublicKeys.isEmpty()) {
+        if (b.passwordCredential != null && b.role != Role.SERVER) {
+            throw new IllegalArgumentException("a password credential is a server's; a client gives the password");
+        }
+        if ((b.password != null || b.passwordCredential != null) && b.role == Role.SERVER && !b.peerPublicKeys.isEmpty()) {
             throw new IllegalArgumentException("client keys are for key mode: a password-mode server takes any client"
                     + " that has the password");
         }
@@ -68,6 +72,7 @@ public final class TunnelSpec {
         this.host = b.host;
         this.port = b.port;
         this.password = b.password;
+        this.passwordCredential = b.passwordCredential;
         this.privateKey = b.privateKey;
         this.peerPublicKeys = List.copyOf(b.peerPublicKeys);
         this.pool = b.pool;
@@ -100,6 +105,7 @@ public final class TunnelSpec {
         b.host = host;
         b.port = port;
         b.password = password;
+        b.passwordCredential = passwordCredential;
         b.privateKey = privateKey;
         b.peerPublicKeys = peerPublicKeys;
         b.pool = pool;
@@ -133,8 +139,19 @@ public final class TunnelSpec {
     /** UDP/TCP port, {@link #DEFAULT_PORT} unless set. */
     public int port() { return port; }
 
-    /** Password mode: the shared password (null in key mode). */
+    /** Password mode: the shared password (null in key mode, and for a server started from a credential). */
     public char[] password() { return password; }
+
+    /**
+     * Password mode, server: what {@link TunnelService#newPasswordCredential} made, in place of the password, so that the
+     * server never holds the password itself; null otherwise.
+     *
+     * @since 1.3
+     */
+    public byte[] passwordCredential() { return passwordCredential; }
+
+    /** Whether the tunnel authenticates with a password (given, or as a server's credential) rather than keys. @since 1.3 */
+    public boolean passwordMode() { return password != null || passwordCredential != null; }
 
     /** Key mode: this side's X25519 private key (null in password mode). */
     public byte[] privateKey() { return privateKey; }
@@ -228,13 +245,14 @@ public final class TunnelSpec {
     /** Overwrites the secrets held by this spec. */
     public void wipe() {
         if (password != null) Arrays.fill(password, '\0');
+        if (passwordCredential != null) Arrays.fill(passwordCredential, (byte) 0);
         if (privateKey != null) Arrays.fill(privateKey, (byte) 0);
     }
 
     @Override
     public String toString() {
         return "TunnelSpec[" + name + " " + role + " " + (host == null ? "*" : host) + ":" + port
-                + (password != null ? " password" : " key") + " pool=" + pool + (pool6 != null ? " pool6=" + pool6 : "") + " routes=" + routes + "]";
+                + (password != null ? " password" : passwordCredential != null ? " password-credential" : " key") + " pool=" + pool + (pool6 != null ? " pool6=" + pool6 : "") + " routes=" + routes + "]";
     }
 
     /** Collects a spec's settings; {@link #build()} checks them together. Not thread-safe. */
@@ -244,6 +262,7 @@ public final class TunnelSpec {
         private String host;
         private int port = DEFAULT_PORT;
         private char[] password;
+        private byte[] passwordCredential;
         private byte[] privateKey;
         private List<byte[]> peerPublicKeys = List.of();
         private String pool;
@@ -275,6 +294,14 @@ public final class TunnelSpec {
 
         /** The array is kept, not copied, so that {@link TunnelSpec#wipe()} clears the caller's secret. */
         public Builder password(char[] password) { this.password = password; return this; }
+
+        /**
+         * A server's password credential ({@link TunnelService#newPasswordCredential}) in place of the password. The array
+         * is kept, not copied, so that {@link TunnelSpec#wipe()} clears the caller's secret.
+         *
+         * @since 1.3
+         */
+        public Builder passwordCredential(byte[] credential) { this.passwordCredential = credential; return this; }
 
         /** The array is kept, not copied, so that {@link TunnelSpec#wipe()} clears the caller's secret. */
         public Builder privateKey(byte[] privateKey) { this.privateKey = privateKey; return this; }

@@ -52,6 +52,9 @@ final class FixedSettings {
             Arrays.fill(bytes.array(), (byte) 0);
             return "password " + Base64.getEncoder().encodeToString(mac.doFinal());
         }
+        if (spec.passwordCredential() != null) {
+            return "credential " + Base64.getEncoder().encodeToString(mac.doFinal(spec.passwordCredential()));
+        }
         return "key " + Base64.getEncoder().encodeToString(mac.doFinal(spec.privateKey()));
     }
 

@@ -1,6 +1,7 @@
 package io.netproxy.engine.tunnel;
 
 import io.netproxy.api.tunnel.TunnelSpec;
+import io.netproxy.engine.protocol.PasswordCredential;
 import io.netproxy.engine.protocol.PasswordSecrets;
 import io.netproxy.engine.protocol.StaticIdentity;
 import java.nio.file.Path;
@@ -10,7 +11,8 @@ import java.util.List;
 
 /**
  * The keys a tunnel authenticates with. Key mode: the configured private key and its peers' keys. Password mode: a
- * random static key of its own, kept in the state directory (a server's beside its random salt); the password is
+ * random static key of its own, kept in the state directory (a server's beside its random salt), or a server's from
+ * its password credential; the password is
  * checked by CPace, so any client key may connect and a client learns the server's key from the parameters exchange.
  *
  * @param peerKeys key mode: a server's clients, a client's server; password mode: the server's key a client pins, if any
@@ -21,8 +23,17 @@ record Identities(StaticIdentity local, List<byte[]> peerKeys, boolean passwordM
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Identities.class);
 
     static Identities of(TunnelSpec spec, Path stateDir) {
-        if (spec.password() == null) {
+        if (!spec.passwordMode()) {
             return new Identities(StaticIdentity.fromPrivateKey(spec.privateKey()), spec.peerPublicKeys(), false, null);
+        }
+        if (spec.passwordCredential() != null) {
+            byte[] key = PasswordCredential.privateKey(spec.passwordCredential());
+            try {
+                return new Identities(StaticIdentity.fromPrivateKey(key), List.of(), true,
+                        PasswordCredential.salt(spec.passwordCredential()));
+            } finally {
+                Arrays.fill(key, (byte) 0);
+            }
         }
         if (spec.role() == TunnelSpec.Role.SERVER) {
             if (stateDir == null) {

@@ -13,6 +13,7 @@ import io.netproxy.engine.protocol.HandshakeException;
 import io.netproxy.engine.protocol.Ipv6Settings;
 import io.netproxy.engine.protocol.Messages;
 import io.netproxy.engine.protocol.ParametersExchange;
+import io.netproxy.engine.protocol.PasswordCredential;
 import io.netproxy.engine.protocol.PasswordSecrets;
 import io.netproxy.engine.protocol.Responder;
 import io.netproxy.engine.protocol.ResponsePayload;
@@ -90,7 +91,7 @@ public final class ServerTunnel extends Tunnel {
         this.identities = identities;
         this.pool = new AddressPool(spec.pool(), spec.pool6());
         this.passwordAttempts = identities.passwordMode() ? new PasswordAttempts(4 * pool.size()) : null;
-        this.passwordSecrets = identities.passwordMode() ? passwordSecrets(spec.password(), identities) : null;
+        this.passwordSecrets = identities.passwordMode() ? passwordSecrets(spec, identities) : null;
         this.responder = identities.passwordMode() ? new Responder(identities.local(), passwordSecrets)
                 : new Responder(identities.local(), new byte[32], identities::allows);
         this.provisionalLeaseLimit = Math.max(1, Math.min(PasswordAttempts.PROVISIONAL_LEASES, pool.size() / 4));
@@ -116,8 +117,10 @@ public final class ServerTunnel extends Tunnel {
     }
 
     /** CPace's generator for the password and this server's salt and key: Argon2id, half a second, once per start. */
-    private static PasswordSecrets passwordSecrets(char[] password, Identities identities) {
-        byte[] prs = PasswordSecrets.prs(password, identities.salt());
+    /** The generator: from the password stretched now, or from the credential's PRS, stretched when it was made. */
+    private static PasswordSecrets passwordSecrets(TunnelSpec spec, Identities identities) {
+        byte[] prs = spec.passwordCredential() != null ? PasswordCredential.prs(spec.passwordCredential())
+                : PasswordSecrets.prs(spec.password(), identities.salt());
         try {
             return PasswordSecrets.of(prs, identities.local().publicKey());
         } finally {

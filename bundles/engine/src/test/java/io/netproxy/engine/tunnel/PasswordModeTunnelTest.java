@@ -197,6 +197,36 @@ class PasswordModeTunnelTest {
                 .password(PASSWORD.toCharArray()).peerPublicKeys(List.of(serverKey)).handshakeTimeoutSeconds(10).build();
     }
 
+    /** {@code serve --password-credential}: a server that never holds the password takes clients that have it. */
+    @Test
+    void aServerStartedFromACredentialTakesClientsThatHaveThePassword(@org.junit.jupiter.api.io.TempDir java.nio.file.Path state)
+            throws Exception {
+        try (TunnelHarness net = new TunnelHarness()) {
+            net.stateDirectory = state;
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                byte[] credential = io.netproxy.engine.protocol.PasswordCredential.make(PASSWORD.toCharArray());
+                String serverKey = java.util.Base64.getEncoder().encodeToString(
+                        io.netproxy.engine.protocol.PasswordCredential.publicKey(credential));
+                TunnelHarness.Node<ServerTunnel> server = net.server(TunnelSpec.builder("pw-server", TunnelSpec.Role.SERVER)
+                        .host(TunnelHarness.SERVER_IP).port(TunnelHarness.PORT).passwordCredential(credential)
+                        .pool(TunnelHarness.POOL).build());
+                assertEquals(serverKey, server.tunnel.status().publicKey(), "the credential's key");
+                assertTrue(!java.nio.file.Files.exists(state.resolve("password-server-pw-server")),
+                        "no salt and key of its own in the state directory");
+
+                TunnelHarness.Node<ClientTunnel> client = net.client(TunnelHarness.passwordClient("pw-client", PASSWORD, 10),
+                        "198.51.100.10");
+                assertEquals("connected", client.tunnel.status().state());
+                TunnelHarness.roundTrip(server, client, "through a server started from its credential");
+
+                TunnelHarness.Node<ClientTunnel> wrong = net.clientNode("198.51.100.11");
+                IOException e = assertThrows(IOException.class, () -> ClientTunnel.start(
+                        TunnelHarness.passwordClient("pw-wrong", "not the password", 10), wrong.plugins));
+                assertTrue(e.getMessage().contains("password does not match"), e.getMessage());
+            });
+        }
+    }
+
     /** A type-1 initiation (key mode, or a client of protocol v1) at a password-mode server: refused, counted, said. */
     @Test
     void aKeyModeInitiationAtAPasswordServerIsRefusedAsProtocolV1() throws Exception {
