@@ -180,8 +180,10 @@ public final class ServerTunnel extends Tunnel {
         try {
             return transport.listen(listen);
         } catch (java.net.BindException e) {
-            throw new IOException("cannot listen on " + listen + ": " + e.getMessage()
-                    + " (is another server running on that port?)", e);
+            List<String> holders = PortHolders.of(listen.getPort());
+            throw new IOException("cannot listen on " + listen + " via " + transport.name() + ": " + e.getMessage()
+                    + (holders.isEmpty() ? " (nothing holds the port now: it was busy for a moment)"
+                    : "; the port is held by: " + String.join("; ", holders)), e);
         }
     }
 
