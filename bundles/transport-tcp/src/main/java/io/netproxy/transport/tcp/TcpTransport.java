@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -38,9 +39,11 @@ public final class TcpTransport implements Transport {
     @Override
     public TransportEndpoint listen(InetSocketAddress local) throws IOException {
         // Every listener allows SO_REUSEPORT so a replacement can bind beside it (listenBeside); a fresh listen first
-        // checks that nobody listens there, since the option would otherwise let a second server share the port.
-        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
-            // connections of an earlier server in TIME_WAIT do not make the port busy
+        // checks that nobody listens there, since the option would otherwise let a second server share the port. The
+        // probe is bound but does not listen: a process this JVM spawns at that moment (another tunnel's ip or nft)
+        // holds a copy of it until the child has started, and a listening copy would refuse the listener's bind.
+        try (SocketChannel probe = SocketChannel.open()) {
+            // connections of an earlier server in TIME_WAIT do not make the port busy; a listener does
             probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             probe.bind(local);
         }
