@@ -63,8 +63,10 @@ class ConfiguredSwapIT extends OnTopology {
 
         editUnderDownload("transport = tcp");
         assertSameTunnel(device);
-        assertEquals("tcp", Installation.transportOf(tunnelStatus()), tunnelStatus());
         Namespaces.waitFor(() -> client.ok("status").contains("(tcp)"), 20, "the client to follow to tcp");
+        // make before break: the server listens on both until its clients have moved, then lets udp go
+        Namespaces.waitFor(() -> "tcp".equals(Installation.transportOf(tunnelStatus())), 30,
+                "the server to let udp go", this::tunnelStatus);
     }
 
     @Test
