@@ -5,7 +5,7 @@ import com.sun.jna.NativeLong;
 import com.sun.jna.Platform;
 import java.io.IOException;
 
-/** The TUN ioctls, through a JNA direct mapping of libc's ioctl(2). Only used while opening a device. */
+/** The TUN ioctls (and FIOCLEX), through a JNA direct mapping of libc's ioctl(2). Only used while opening a device. */
 final class TunIoctl {
     static final int IFF_TUN = 0x0001;
     /** No packet-information header: the device carries bare IP packets. */
@@ -32,6 +32,8 @@ final class TunIoctl {
     // _IOW('T', 208, unsigned int) and _IOR('T', 210, unsigned int)
     private static final NativeLong TUNSETOFFLOAD = new NativeLong(0x400454d0L);
     private static final NativeLong TUNGETIFF = new NativeLong(0x800454d2L);
+    // the generic ioctl that sets a descriptor's close-on-exec flag
+    private static final NativeLong FIOCLEX = new NativeLong(0x5451L);
 
     static {
         Native.register(TunIoctl.class, Platform.C_LIBRARY_NAME);
@@ -43,6 +45,17 @@ final class TunIoctl {
     private static native int ioctl(int fd, NativeLong request, byte[] ifreq);
 
     private static native int ioctl(int fd, NativeLong request, NativeLong value);
+
+    /**
+     * Keeps fd out of the processes this JVM starts (ip, nft): the JDK opens files without close-on-exec, and a child
+     * holds every descriptor until it has started, which would keep a queue that netproxy closed attached, and a
+     * device it removed alive, for that moment.
+     */
+    static void closeOnExec(int fd, String name) throws IOException {
+        if (ioctl(fd, FIOCLEX, new NativeLong(0)) < 0) {
+            throw TunErrors.ioctlFailed("FIOCLEX", name, Native.getLastError());
+        }
+    }
 
     /** Attaches fd to the device named in ifreq, creating it if needed; the kernel writes the name back. */
     static void setIff(int fd, byte[] ifreq, String requestedName) throws IOException {

@@ -40,6 +40,7 @@ final class TunQueue {
         RandomAccessFile file = openCloneDevice();
         try {
             int fd = FileDescriptors.number(file.getFD());
+            TunIoctl.closeOnExec(fd, name);
             byte[] ifreq = Ifreq.of(name, flags);
             TunIoctl.setIff(fd, ifreq, name);
             String actualName = Ifreq.name(ifreq);
