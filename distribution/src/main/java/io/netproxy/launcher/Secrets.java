@@ -29,7 +29,8 @@ final class Secrets {
         try {
             if (again == null || !Arrays.equals(password, again)) {
                 Arrays.fill(password, '\0');
-                throw new IOException("the two passwords differ; nothing was written");
+                throw new IOException(again == null ? "no password entered the second time; nothing was written"
+                        : "the two passwords differ; nothing was written");
             }
             return password;
         } finally {

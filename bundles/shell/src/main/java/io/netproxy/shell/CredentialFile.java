@@ -31,7 +31,7 @@ final class CredentialFile {
     static byte[] read(Path file) throws IOException {
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+            lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1); // comments may be in any script
         } catch (IOException e) {
             throw new IOException("cannot read password credential file " + file + ": " + e.getMessage(), e);
         }
@@ -89,9 +89,14 @@ final class CredentialFile {
                 + "credential = " + Base64.getEncoder().encodeToString(credential) + "\n";
         Path partial = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".part",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            Files.writeString(partial, text, StandardCharsets.US_ASCII);
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(partial,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+            channel.force(true); // on disk before the rename makes it the credential
+            channel.close();
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IOException("cannot write " + file + ": " + e, e);
         } finally {
             Files.deleteIfExists(partial);
         }
